@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# A private RabbitMQ node (with the management plugin) on loopback, data under .local/rabbitmq.
+# Usage: rabbitmq.sh up|down|status
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+DIR="$COORD_LOCAL/rabbitmq"
+
+rabbit_env() {
+  env RABBITMQ_NODENAME="$COORD_RABBITMQ_NODE" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+    RABBITMQ_NODE_PORT="$COORD_RABBITMQ_PORT" RABBITMQ_DIST_PORT="$COORD_RABBITMQ_DIST_PORT" \
+    RABBITMQ_MNESIA_BASE="$DIR/mnesia" RABBITMQ_LOG_BASE="$DIR/log" RABBITMQ_PID_FILE="$DIR/rabbitmq.pid" \
+    RABBITMQ_CONFIG_FILE="$DIR/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$DIR/enabled_plugins" \
+    ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT="$COORD_RABBITMQ_EPMD_PORT" "$@"
+}
+
+up() {
+  if port_open "$COORD_RABBITMQ_PORT" && port_open "$COORD_RABBITMQ_MANAGEMENT_PORT"; then
+    log "RabbitMQ already running on 127.0.0.1:$COORD_RABBITMQ_PORT"; return 0
+  fi
+  apt_install rabbitmq-server
+  mkdir -p "$DIR/mnesia" "$DIR/log"
+  cat > "$DIR/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$COORD_RABBITMQ_PORT
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $COORD_RABBITMQ_MANAGEMENT_PORT
+loopback_users = none
+CONF
+  echo '[rabbitmq_management].' > "$DIR/enabled_plugins"
+  chown -R rabbitmq:rabbitmq "$DIR"
+  # Debian's launcher switches to the rabbitmq user itself; setsid detaches it from this shell.
+  rabbit_env setsid rabbitmq-server > "$DIR/log/console.log" 2>&1 < /dev/null &
+  wait_port "$COORD_RABBITMQ_PORT" 90 "RabbitMQ (AMQP)" || { tail -20 "$DIR/log/console.log" >&2; exit 1; }
+  wait_port "$COORD_RABBITMQ_MANAGEMENT_PORT" 60 "RabbitMQ (management)" || exit 1
+  log "RabbitMQ up on 127.0.0.1:$COORD_RABBITMQ_PORT (management http://127.0.0.1:$COORD_RABBITMQ_MANAGEMENT_PORT)"
+}
+
+down() {
+  if [ -f "$DIR/rabbitmq.pid" ] || port_open "$COORD_RABBITMQ_PORT"; then
+    rabbit_env rabbitmqctl -n "$COORD_RABBITMQ_NODE" stop >/dev/null 2>&1 || true
+    if [ -f "$DIR/rabbitmq.pid" ]; then
+      pid=$(cat "$DIR/rabbitmq.pid"); for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -9 "$pid" 2>/dev/null || true; rm -f "$DIR/rabbitmq.pid"
+    fi
+  fi
+  # The node's private epmd (its own port) goes too; nothing else uses it.
+  rabbit_env epmd -port "$COORD_RABBITMQ_EPMD_PORT" -kill >/dev/null 2>&1 || true
+  log "RabbitMQ stopped"
+}
+
+case "${1:-}" in
+  up) up ;; down) down ;;
+  status) port_open "$COORD_RABBITMQ_PORT" && echo running || { echo stopped; exit 1; } ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,12 @@
+using Disclosure;
+using Coordination.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(DisclosureExtensions.Service, DisclosureExtensions.ConfigureBus);
+builder.AddDisclosure();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapDisclosureApis();
+
+return await app.RunServiceAsync();

@@ -1,0 +1,12 @@
+using DownstreamNotifier;
+using Coordination.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(DownstreamNotifierExtensions.Service, DownstreamNotifierExtensions.ConfigureBus);
+builder.AddDownstreamNotifier();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapDownstreamNotifierApis();
+
+return await app.RunServiceAsync();

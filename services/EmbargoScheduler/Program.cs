@@ -1,0 +1,12 @@
+using EmbargoScheduler;
+using Coordination.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(EmbargoSchedulerExtensions.Service, EmbargoSchedulerExtensions.ConfigureBus);
+builder.AddEmbargoScheduler();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapEmbargoSchedulerApis();
+
+return await app.RunServiceAsync();

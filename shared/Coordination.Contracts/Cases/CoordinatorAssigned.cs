@@ -1,0 +1,3 @@
+namespace Coordination.Contracts.Cases;
+
+public sealed record CoordinatorAssigned(Guid CaseId, Guid CoordinatorId, Guid AssignedBy, DateTimeOffset AssignedAt);

@@ -1,0 +1,3 @@
+namespace Coordination.Contracts.Disclosure;
+
+public sealed record PublishAdvisory(Guid CaseId, int Revision);

@@ -1,0 +1,3 @@
+namespace Coordination.Contracts.Embargo;
+
+public sealed record EmbargoBroken(Guid CaseId, string Reason, Guid RequestedBy, DateTimeOffset BrokenAt);

@@ -1,0 +1,3 @@
+namespace Coordination.Contracts.Members;
+
+public sealed record MemberNominated(Guid NominationId, string CandidateName, string PublicHandle, Guid NominatedBy, DateTimeOffset VoteClosesAt);

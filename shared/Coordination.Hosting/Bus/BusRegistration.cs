@@ -1,0 +1,59 @@
+using Coordination.Hosting.Auth;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Coordination.Hosting.Bus;
+
+public static class BusRegistration
+{
+    /// <summary>The embargo-scheduler's queue that stores ScheduleMessage/CancelScheduledMessage (the durable clock).</summary>
+    public const string SchedulerQueue = "scheduler";
+
+    public static readonly Uri SchedulerAddress = new("queue:" + SchedulerQueue);
+
+    /// <summary>
+    /// The MassTransit RabbitMQ bus: endpoints named "{service}-{consumer}", quorum queues, publisher
+    /// confirms, retries with backoff, scheduling through the embargo-scheduler's durable clock.
+    /// </summary>
+    public static IServiceCollection AddCoordinationBus(
+        this IServiceCollection services,
+        ServiceInfo service,
+        Action<IBusRegistrationConfigurator>? configure,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureRabbit)
+    {
+        services.AddMassTransit(x =>
+        {
+            x.DisableUsageTelemetry();
+            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service.Name, false));
+            x.AddMessageScheduler(SchedulerAddress);
+            x.AddConsumer<MemberAccessRevokedConsumer>();
+            configure?.Invoke(x);
+
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit &&
+                    context.GetRequiredService<IOptions<RabbitMqOptions>>().Value.QuorumQueues)
+                    rabbit.SetQuorumQueue();
+            });
+
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                var o = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                cfg.Host(o.Host, (ushort)o.Port, o.VirtualHost, h =>
+                {
+                    h.Username(o.Username);
+                    h.Password(o.Password);
+                    h.PublisherConfirmation = true;
+                });
+                cfg.PrefetchCount = o.PrefetchCount;
+                cfg.ConcurrentMessageLimit = o.ConcurrentMessageLimit;
+                cfg.UseMessageScheduler(SchedulerAddress);
+                cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+                configureRabbit?.Invoke(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return services;
+    }
+}

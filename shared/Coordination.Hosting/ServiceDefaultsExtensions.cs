@@ -1,0 +1,136 @@
+using System.Reflection;
+using Coordination.Hosting.Auth;
+using Coordination.Hosting.Bus;
+using Coordination.Hosting.Data;
+using Coordination.Hosting.Health;
+using Coordination.Hosting.Telemetry;
+using MassTransit;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Scalar.AspNetCore;
+
+namespace Coordination.Hosting;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>
+    /// What every Coordination service has: validated settings, telemetry, the PostgreSQL data source on the
+    /// service's own schema, the bus, member-token authentication, problem details, health and OpenAPI.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(
+        this WebApplicationBuilder builder,
+        ServiceInfo service,
+        Action<IBusRegistrationConfigurator>? configureBus = null,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureRabbit = null)
+    {
+        var services = builder.Services;
+        DapperSetup.Configure();
+        services.AddSingleton(service);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddValidatedOptions<PostgresOptions>(PostgresOptions.Section);
+        services.AddSingleton<IValidateOptions<PostgresOptions>, PostgresOptionsValidator>();
+        services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
+        services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<PostgresOptions>>().Value;
+            var cs = new NpgsqlConnectionStringBuilder(o.ConnectionString) { SearchPath = service.Schema };
+            return new NpgsqlDataSourceBuilder(cs.ConnectionString).Build();
+        });
+
+        builder.AddCoordinationTelemetry(service.Name);
+        services.AddCoordinationBus(service, configureBus, configureRabbit);
+        services.AddHostedService<OutboxDispatcher>();
+
+        services.AddSingleton<MemberTokenCodec>();
+        services.AddSingleton<RevocationStore>();
+        services.AddAuthentication(MemberTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, MemberTokenAuthenticationHandler>(MemberTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Member, p => p.RequireRole(Roles.All))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>Health, API reference, authentication and error handling for every service.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        return app;
+    }
+
+    /// <summary>
+    /// Validates every setting, applies the service's migrations, then runs. A wrong setting or an unreachable
+    /// database ends the process with one line naming the setting and exit code 2.
+    /// </summary>
+    public static async Task<int> RunServiceAsync(this WebApplication app)
+    {
+        var service = app.Services.GetRequiredService<ServiceInfo>();
+        try
+        {
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception e) when (e is OptionsValidationException or AggregateException)
+        {
+            var failures = (e is AggregateException all ? all.InnerExceptions : [e])
+                .OfType<OptionsValidationException>().SelectMany(v => v.Failures).Distinct().ToList();
+            if (failures.Count == 0) throw;
+            await Console.Error.WriteLineAsync($"{service.Name}: configuration error: {string.Join("; ", failures)}");
+            return 2;
+        }
+
+        var postgres = app.Services.GetRequiredService<IOptions<PostgresOptions>>().Value;
+        var migrated = await MigrateWithRetryAsync(service, postgres, Assembly.GetEntryAssembly()!);
+        if (!migrated) return 2;
+
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static async Task<bool> MigrateWithRetryAsync(ServiceInfo service, PostgresOptions options, Assembly serviceAssembly)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(options.StartupWaitSeconds);
+        while (true)
+        {
+            try
+            {
+                var applied = MigrationRunner.Apply(options.ConnectionString, service.Schema, typeof(ServiceDefaultsExtensions).Assembly, serviceAssembly);
+                Console.WriteLine($"{service.Name}: schema \"{service.Schema}\" up to date ({applied.Count} migration(s) applied now)");
+                return true;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                await Console.Error.WriteLineAsync($"{service.Name}: configuration error: Postgres:ConnectionString: cannot reach the database ({e.Message})");
+                return false;
+            }
+        }
+    }
+}

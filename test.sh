@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Brings up the private RabbitMQ, PostgreSQL and Dovecot (installing them if missing), builds, and runs
+# every test of the solution against them. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+eval "$(deploy/local/up.sh)"
+dotnet build Coordination.sln -c Debug -nologo -clp:ErrorsOnly
+dotnet test Coordination.sln -c Debug --no-build -nologo "$@"

@@ -1,0 +1,22 @@
+using System.Security.Cryptography;
+
+namespace Coordination.Testing;
+
+/// <summary>A test's own virtual host and database, and the settings a service needs to use them.</summary>
+public sealed record Isolation(string VirtualHost, string ConnectionString, TestInfrastructure.Endpoints Endpoints)
+{
+    /// <summary>The signing key every service of this test shares.</summary>
+    public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Environment variables (and configuration keys) for a service process or an in-process host.</summary>
+    public Dictionary<string, string> ServiceSettings() => new()
+    {
+        ["RabbitMq__Host"] = Endpoints.RabbitHost,
+        ["RabbitMq__Port"] = Endpoints.RabbitPort.ToString(),
+        ["RabbitMq__VirtualHost"] = VirtualHost,
+        ["RabbitMq__Username"] = Endpoints.RabbitUser,
+        ["RabbitMq__Password"] = Endpoints.RabbitPassword,
+        ["Postgres__ConnectionString"] = ConnectionString,
+        ["Auth__SigningKey"] = SigningKey,
+    };
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Coordination.Testing;
+
+/// <summary>
+/// A service run as users run it: its built dll in a process of its own, on a free loopback port.
+/// Disposing kills it hard (as a crash would).
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    public Uri BaseAddress { get; }
+    public string Output { get { lock (output) return output.ToString(); } }
+    public bool HasExited => process.HasExited;
+    public int ExitCode => process.ExitCode;
+
+    private ServiceProcess(Process process, Uri baseAddress)
+    {
+        this.process = process;
+        BaseAddress = baseAddress;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>Starts services/{project}/bin/{config}/net10.0/{project}.dll with the given settings.</summary>
+    public static ServiceProcess Start(string project, IReadOnlyDictionary<string, string> settings, params string[] args)
+    {
+        var port = FreePort();
+        var dll = Path.Combine(RepositoryRoot(), "services", project, "bin", BuildConfiguration, "net10.0", project + ".dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"{dll} is not built; build the solution first.");
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        psi.ArgumentList.Add(dll);
+        psi.ArgumentList.Add("--urls");
+        psi.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in settings) psi.Environment[k] = v;
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return new ServiceProcess(Process.Start(psi)!, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    /// <summary>Waits until /health/ready answers 200; fails with the process output if it exits or times out.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan? timeout = null)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"service exited with {process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await http.GetAsync("health/ready")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"service not ready at {BaseAddress}:\n{Output}");
+    }
+
+    /// <summary>Waits for the process to end by itself (e.g. on a configuration error).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cts.Token);
+        process.WaitForExit(); // flushes the redirected output
+        return process.ExitCode;
+    }
+
+    public HttpClient CreateClient(string? bearerToken = null)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress };
+        if (bearerToken is not null) http.DefaultRequestHeaders.Authorization = new("Bearer", bearerToken);
+        return http;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+    }
+
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Coordination.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Coordination.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+#if DEBUG
+    private const string BuildConfiguration = "Debug";
+#else
+    private const string BuildConfiguration = "Release";
+#endif
+}
