@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Coordination.Hosting.Mail;
+
+/// <summary>Settings "Smtp:*" shared by every service that sends mail (notifier, disclosure).</summary>
+public sealed class SmtpOptions
+{
+    public const string Section = "Smtp";
+
+    [Required]
+    public string Host { get; set; } = "";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 25;
+
+    /// <summary>None, StartTls (required STARTTLS), StartTlsWhenAvailable, or SslOnConnect.</summary>
+    [RegularExpression("^(None|StartTls|StartTlsWhenAvailable|SslOnConnect)$", ErrorMessage = "must be None, StartTls, StartTlsWhenAvailable or SslOnConnect")]
+    public string Security { get; set; } = "StartTlsWhenAvailable";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    [Required, EmailAddress]
+    public string From { get; set; } = "security@localhost";
+
+    public string FromName { get; set; } = "Security Response Team";
+
+    /// <summary>Parallel SMTP connections, each reused for many messages.</summary>
+    [Range(1, 64)]
+    public int MaxConnections { get; set; } = 4;
+
+    [Range(1, 600)]
+    public int TimeoutSeconds { get; set; } = 30;
+}
