@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 eval "$(deploy/local/up.sh)"
+. deploy/local/env.sh && apt_install docker-compose   # for the docker-compose.yml check
 dotnet build Coordination.sln -c Debug -nologo -clp:ErrorsOnly
 dotnet test Coordination.sln -c Debug --no-build -nologo "$@"

@@ -37,7 +37,7 @@ service imap-login {
 }
 CONF
   chown -R dovecot:dovecot "$DIR/mail"
-  dovecot -c "$CONF"
+  dovecot -c "$CONF" < /dev/null > /dev/null 2>> "$DIR/dovecot-start.log"   # the daemon must not keep our stdout/stderr open
   wait_port "$COORD_IMAP_PORT" 30 "Dovecot (IMAP)" || { tail -20 "$DIR/dovecot.log" >&2; exit 1; }
   log "Dovecot IMAP up on 127.0.0.1:$COORD_IMAP_PORT (password: secret)"
 }

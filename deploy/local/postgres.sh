@@ -18,7 +18,7 @@ up() {
   if [ ! -f "$DIR/data/PG_VERSION" ]; then
     as_postgres "$(bin initdb) -D '$DIR/data' -A trust -U postgres" > "$DIR/initdb.log" 2>&1
   fi
-  as_postgres "$(bin pg_ctl) -D '$DIR/data' -o \"-c listen_addresses=127.0.0.1 -p $COORD_POSTGRES_PORT -k '$DIR' -c max_connections=300 -c fsync=off -c synchronous_commit=off\" -l '$DIR/postgres.log' start" >/dev/null
+  as_postgres "$(bin pg_ctl) -D '$DIR/data' -o \"-c listen_addresses=127.0.0.1 -p $COORD_POSTGRES_PORT -k '$DIR' -c max_connections=300 -c fsync=off -c synchronous_commit=off\" -l '$DIR/postgres.log' start" < /dev/null > /dev/null 2>&1
   wait_port "$COORD_POSTGRES_PORT" 60 PostgreSQL || { tail -20 "$DIR/postgres.log" >&2; exit 1; }
   for _ in $(seq 40); do as_postgres "$(bin pg_isready) -h 127.0.0.1 -p $COORD_POSTGRES_PORT" >/dev/null 2>&1 && break; sleep 0.25; done
   log "PostgreSQL up on 127.0.0.1:$COORD_POSTGRES_PORT"

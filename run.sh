@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs Coordination on this machine: the private RabbitMQ, PostgreSQL and Dovecot (deploy/local), the four
+# services and the mail sink. Prints each URL and its health; Ctrl-C stops everything it started.
+#   ./run.sh         run until Ctrl-C
+#   ./run.sh demo    run, and play the scripted demo scenario once everything is healthy
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+MODE=${1:-run}
+eval "$(deploy/local/up.sh)"
+LOCAL="$ROOT/.local"
+mkdir -p "$LOCAL/logs" "$LOCAL/mail"
+
+echo "Building..."
+dotnet build Coordination.sln -c Debug -nologo -clp:ErrorsOnly -v q >/dev/null
+
+# Settings shared by every service. The signing key is made once and kept, so tokens survive restarts.
+[ -s "$LOCAL/auth.key" ] || head -c 32 /dev/urandom | base64 > "$LOCAL/auth.key"
+[ -s "$LOCAL/link.key" ] || head -c 32 /dev/urandom | base64 > "$LOCAL/link.key"
+DB=coordination
+psql_local() { psql -h 127.0.0.1 -p "$COORD_POSTGRES_PORT" -U postgres -d postgres -tAc "$1"; }
+[ "$(psql_local "SELECT 1 FROM pg_database WHERE datname='$DB'")" = 1 ] || psql_local "CREATE DATABASE $DB" >/dev/null
+
+export RabbitMq__Host=127.0.0.1 RabbitMq__Port="$COORD_RABBITMQ_PORT" RabbitMq__Username="$COORD_RABBITMQ_USER" RabbitMq__Password="$COORD_RABBITMQ_PASSWORD"
+export Postgres__ConnectionString="Host=127.0.0.1;Port=$COORD_POSTGRES_PORT;Username=postgres;Database=$DB"
+export Auth__SigningKey="$(cat "$LOCAL/auth.key")"
+export Smtp__Host=127.0.0.1 Smtp__Port="$COORD_SMTP_PORT" Smtp__Security=None Smtp__From=security@coordination.localhost
+export ASPNETCORE_ENVIRONMENT=Development
+[ -f deploy/local/services.env ] && . deploy/local/services.env
+
+declare -A PORTS=([Intake]=35101 [EmbargoScheduler]=35102 [DownstreamNotifier]=35103 [Disclosure]=35104)
+PIDS=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping..."
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  deploy/local/down.sh
+}
+trap stop_all INT TERM EXIT
+
+dotnet tools/MailSink/bin/Debug/net10.0/MailSink.dll --port "$COORD_SMTP_PORT" --dir "$LOCAL/mail" > "$LOCAL/logs/mail-sink.log" 2>&1 &
+PIDS+=($!)
+for svc in Intake EmbargoScheduler DownstreamNotifier Disclosure; do
+  (cd "services/$svc" && exec dotnet "bin/Debug/net10.0/$svc.dll" --urls "http://127.0.0.1:${PORTS[$svc]}") > "$LOCAL/logs/$svc.log" 2>&1 &
+  PIDS+=($!)
+done
+
+echo "Waiting for the services to report ready..."
+for svc in Intake EmbargoScheduler DownstreamNotifier Disclosure; do
+  url="http://127.0.0.1:${PORTS[$svc]}"
+  for _ in $(seq 120); do curl -fs "$url/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+  printf '  %-20s %-26s %s\n' "$svc" "$url" "$(curl -s "$url/health/ready" || echo "NOT READY (see .local/logs/$svc.log)")"
+done
+printf '  %-20s %-26s %s\n' "mail sink" "smtp://127.0.0.1:$COORD_SMTP_PORT" "messages in .local/mail/"
+echo "  API reference pages: <service URL>/scalar/v1    logs: .local/logs/"
+
+# The first run makes an admin and keeps the token (mode 600) for coord and curl.
+if [ ! -s "$LOCAL/admin.token" ]; then
+  (umask 077; dotnet services/Intake/bin/Debug/net10.0/Intake.dll bootstrap-admin --name "Local Admin" \
+     --email admin@coordination.localhost --handle local-admin 2>/dev/null | tail -n 1 > "$LOCAL/admin.token") || true
+fi
+[ -s "$LOCAL/admin.token" ] && echo "  admin token: .local/admin.token"
+
+if [ "$MODE" = demo ]; then
+  dotnet tools/Coord/bin/Debug/net10.0/coord.dll demo --token-file "$LOCAL/admin.token" --mail-dir "$LOCAL/mail"
+fi
+echo "Running. Ctrl-C stops everything."
+wait
