@@ -1,4 +1,6 @@
 using Coordination.Hosting;
+using Intake.Apis;
+using Intake.Members;
 using MassTransit;
 
 namespace Intake;
@@ -14,11 +16,14 @@ public static class IntakeExtensions
 
     public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder)
     {
+        var services = builder.Services;
+        services.AddSingleton<TokenIssuer>();
         return builder;
     }
 
     public static WebApplication MapIntakeApis(this WebApplication app)
     {
+        app.MapMembersApi();
         return app;
     }
 }

@@ -1,0 +1,26 @@
+using Coordination.Testing;
+
+namespace Intake.Tests.Support;
+
+/// <summary>A test's own database and vhost, the observer bus, and the intake service running on them.</summary>
+public sealed class IntakeFixture : IAsyncDisposable
+{
+    public required Isolation Isolation { get; init; }
+    public required BusObserver Bus { get; init; }
+    public required IntakeHost Host { get; init; }
+
+    public static async Task<IntakeFixture> StartAsync(IDictionary<string, string>? settings = null)
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("intake");
+        var bus = await BusObserver.StartAsync(isolation);
+        var host = await IntakeHost.StartAsync(isolation, settings);
+        return new IntakeFixture { Isolation = isolation, Bus = bus, Host = host };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Bus.DisposeAsync();
+        await TestInfrastructure.DeleteVirtualHostAsync(Isolation.VirtualHost);
+    }
+}
