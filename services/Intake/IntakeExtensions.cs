@@ -18,12 +18,19 @@ public static class IntakeExtensions
     {
         var services = builder.Services;
         services.AddSingleton<TokenIssuer>();
+        services.AddValidatedOptions<IntakeOptions>(IntakeOptions.Section);
+        services.AddIntakeRequestLimits();
         return builder;
     }
 
     public static WebApplication MapIntakeApis(this WebApplication app)
     {
+        app.UseIntakeRequestLimits();
         app.MapMembersApi();
+        app.MapReportsApi();
+        app.MapCasesApi();
+        app.MapDraftApi();
+        app.MapCaseActionsApi();
         return app;
     }
 }

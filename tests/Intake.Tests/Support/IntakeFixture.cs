@@ -13,7 +13,9 @@ public sealed class IntakeFixture : IAsyncDisposable
     {
         var isolation = await TestInfrastructure.CreateIsolationAsync("intake");
         var bus = await BusObserver.StartAsync(isolation);
-        var host = await IntakeHost.StartAsync(isolation, settings);
+        var all = new Dictionary<string, string> { ["Intake__ReportsPermitLimit"] = "1000" };
+        if (settings is not null) foreach (var (k, v) in settings) all[k] = v;
+        var host = await IntakeHost.StartAsync(isolation, all);
         return new IntakeFixture { Isolation = isolation, Bus = bus, Host = host };
     }
 

@@ -1,0 +1,8 @@
+namespace Intake.Cases;
+
+public static class CaseStatuses
+{
+    public const string Open = "open";
+    public const string EmbargoRequested = "embargo-requested";
+    public const string WithdrawalRequested = "withdrawal-requested";
+}
