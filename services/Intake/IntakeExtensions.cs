@@ -1,5 +1,6 @@
 using Coordination.Hosting;
 using Intake.Apis;
+using Intake.Imap;
 using Intake.Members;
 using MassTransit;
 
@@ -20,6 +21,9 @@ public static class IntakeExtensions
         services.AddSingleton<TokenIssuer>();
         services.AddValidatedOptions<IntakeOptions>(IntakeOptions.Section);
         services.AddIntakeRequestLimits();
+        services.AddValidatedOptions<ImapOptions>(ImapOptions.Section);
+        services.AddSingleton<ImapPoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImapPoller>());
         return builder;
     }
 

@@ -79,17 +79,19 @@ public static partial class DraftValidator
         if (ecosystem is null) errors.Add(at + ".ecosystem", "must be one of OSV's ecosystems (e.g. PyPI, npm, crates.io, Go, Maven), optionally with ':suffix'");
 
         var name = p.Name?.Trim() ?? "";
+        var nameOk = false;
         if (name.Length == 0) errors.Add(at + ".name", "is required");
         else if (name.Length > 300) errors.Add(at + ".name", "must be at most 300 characters");
-        else if (ecosystem == "PyPI")
+        else if (ecosystem == "PyPI" && !Pep503.IsValidName(name)) errors.Add(at + ".name", "is not a valid PyPI distribution name");
+        else
         {
-            if (!Pep503.IsValidName(name)) errors.Add(at + ".name", "is not a valid PyPI distribution name");
-            else name = Pep503.Normalize(name);
+            nameOk = true;
+            if (ecosystem == "PyPI") name = Pep503.Normalize(name);
         }
 
         if (!Purl.TryParse(p.Purl, out var purl, out var purlError)) errors.Add(at + ".purl", purlError);
         else if (purl!.Version is not null) errors.Add(at + ".purl", "must not carry a version (@...)");
-        else if (ecosystem is not null && name.Length > 0 && PurlDisagreement(ecosystem, name, purl) is { } rule) errors.Add(at + ".purl", rule);
+        else if (ecosystem is not null && nameOk && PurlDisagreement(ecosystem, name, purl) is { } rule) errors.Add(at + ".purl", rule);
 
         var ranges = new List<VersionRange>();
         if ((p.Ranges is null || p.Ranges.Count == 0) && (p.Versions is null || p.Versions.Count == 0))

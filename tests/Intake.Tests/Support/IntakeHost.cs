@@ -59,8 +59,12 @@ public sealed class IntakeHost : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
+    private bool disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (disposed) return;
+        disposed = true;
         await App.StopAsync();
         await App.DisposeAsync();
     }
