@@ -1,5 +1,6 @@
 using Coordination.Hosting;
 using Intake.Apis;
+using Intake.Consumers;
 using Intake.Imap;
 using Intake.Members;
 using MassTransit;
@@ -13,6 +14,13 @@ public static class IntakeExtensions
 
     public static void ConfigureBus(IBusRegistrationConfigurator bus)
     {
+        // The case timeline records what the other services did with the case.
+        bus.AddConsumer<EmbargoStartedConsumer>();
+        bus.AddConsumer<EmbargoRequestRefusedConsumer>();
+        bus.AddConsumer<EmbargoExtendedConsumer>();
+        bus.AddConsumer<EmbargoBrokenConsumer>();
+        bus.AddConsumer<CaseWithdrawnConsumer>();
+        bus.AddConsumer<AdvisoryPublishedConsumer>();
     }
 
     public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder)

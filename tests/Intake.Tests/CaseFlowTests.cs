@@ -141,6 +141,36 @@ public sealed class CaseFlowTests : IAsyncLifetime
         Assert.Equal(["memberId"], await (await admin.Put($"cases/{caseId}/coordinator", new { memberId = Guid.NewGuid() })).ErrorFields());
     }
 
+    [Fact]
+    public async Task Events_of_the_other_services_enter_the_timeline_once_and_move_the_case_status()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        var started = new EmbargoStarted(caseId, DateTimeOffset.UtcNow.AddDays(5), ["default"], DateTimeOffset.UtcNow);
+        var messageId = Guid.NewGuid();
+        await f.Bus.PublishAsync(started, messageId);
+        await f.Bus.PublishAsync(started, messageId); // redelivery
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        JsonElement c;
+        do
+        {
+            await Task.Delay(100);
+            c = await (await member.GetAsync($"cases/{caseId}")).Json();
+        } while (c.GetProperty("status").GetString() != "embargoed" && DateTime.UtcNow < deadline);
+        Assert.Equal("embargoed", c.GetProperty("status").GetString());
+
+        await f.Bus.PublishAsync(new CaseWithdrawn(caseId, "duplicate", Guid.NewGuid(), DateTimeOffset.UtcNow), Guid.NewGuid());
+        do
+        {
+            await Task.Delay(100);
+            c = await (await member.GetAsync($"cases/{caseId}")).Json();
+        } while (c.GetProperty("status").GetString() != "withdrawn" && DateTime.UtcNow < deadline);
+        var actions = (await (await member.GetAsync($"cases/{caseId}/timeline")).Json()).EnumerateArray()
+            .Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Equal(["case.opened", "embargo.started", "case.withdrawn"], actions);
+    }
+
     private HttpClient ReporterClient(string token)
     {
         var http = f.Host.Client();

@@ -56,6 +56,10 @@ public sealed class BusObserver : IAsyncDisposable
             ep.Handler<T>(ctx => { observer!.received.Enqueue(ctx.Message); return Task.CompletedTask; });
     }
 
+    /// <summary>Publishes as another service would, with a fixed message id so a test can redeliver it.</summary>
+    public Task PublishAsync<T>(T message, Guid messageId) where T : class =>
+        bus.Publish(message, ctx => ctx.MessageId = messageId);
+
     public IReadOnlyList<T> All<T>() => received.OfType<T>().ToList();
 
     /// <summary>Waits until a message of type T matching the predicate has arrived; fails after the timeout.</summary>
