@@ -29,6 +29,8 @@ public static class IntakeExtensions
         services.AddSingleton<TokenIssuer>();
         services.AddValidatedOptions<IntakeOptions>(IntakeOptions.Section);
         services.AddIntakeRequestLimits();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddValidatedOptions<ImapOptions>(ImapOptions.Section);
         services.AddSingleton<ImapPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<ImapPoller>());

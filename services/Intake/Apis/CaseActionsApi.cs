@@ -31,7 +31,6 @@ public static partial class CaseActionsApi
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
         if (request.DisclosureAt is not { } at) errors["disclosureAt"] = ["is required (UTC, e.g. 2026-12-01T14:00:00Z)"];
-        else if (at.Offset != TimeSpan.Zero) errors["disclosureAt"] = ["must be given in UTC (Z)"];
         else if (at <= now) errors["disclosureAt"] = ["must be in the future"];
         var channels = request.Channels ?? [];
         if (channels.Count == 0) errors["channels"] = ["needs at least one channel (e.g. distros, default)"];
@@ -51,11 +50,12 @@ public static partial class CaseActionsApi
             return TypedResults.Problem("The case has no advisory draft yet; write one before starting the embargo.", statusCode: StatusCodes.Status409Conflict);
 
         await CaseStore.SetStatusAsync(conn, tx, id, CaseStatuses.EmbargoRequested);
-        await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "embargo.requested", now, id, new { disclosureAt = request.DisclosureAt, channels });
-        await Outbox.SendAsync(conn, tx, SchedulerQueue, new StartEmbargo(id, request.DisclosureAt!.Value, channels, user.MemberId(), now));
+        await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "embargo.requested", now, id, new { disclosureAt = request.DisclosureAt!.Value.ToUniversalTime(), channels });
+        var disclosureAt = request.DisclosureAt!.Value.ToUniversalTime();
+        await Outbox.SendAsync(conn, tx, SchedulerQueue, new StartEmbargo(id, disclosureAt, channels, user.MemberId(), now));
         await tx.CommitAsync(ct);
         logs.CreateLogger(Logger).EmbargoRequested(id, channels.Count);
-        return TypedResults.Accepted($"/cases/{id}/timeline", new EmbargoAccepted(id, request.DisclosureAt.Value, channels));
+        return TypedResults.Accepted($"/cases/{id}/timeline", new EmbargoAccepted(id, disclosureAt, channels));
     }
 
     public static async Task<Results<Accepted, ValidationProblem, NotFound>> Withdraw(

@@ -9,13 +9,13 @@ public sealed class IntakeFixture : IAsyncDisposable
     public required BusObserver Bus { get; init; }
     public required IntakeHost Host { get; init; }
 
-    public static async Task<IntakeFixture> StartAsync(IDictionary<string, string>? settings = null)
+    public static async Task<IntakeFixture> StartAsync(IDictionary<string, string>? settings = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
     {
         var isolation = await TestInfrastructure.CreateIsolationAsync("intake");
         var bus = await BusObserver.StartAsync(isolation);
         var all = new Dictionary<string, string> { ["Intake__ReportsPermitLimit"] = "1000" };
         if (settings is not null) foreach (var (k, v) in settings) all[k] = v;
-        var host = await IntakeHost.StartAsync(isolation, all);
+        var host = await IntakeHost.StartAsync(isolation, all, configure);
         return new IntakeFixture { Isolation = isolation, Bus = bus, Host = host };
     }
 

@@ -22,7 +22,7 @@ public sealed class IntakeHost : IAsyncDisposable
     public required Isolation Isolation { get; init; }
     public required Uri BaseAddress { get; init; }
 
-    public static async Task<IntakeHost> StartAsync(Isolation isolation, IDictionary<string, string>? extra = null)
+    public static async Task<IntakeHost> StartAsync(Isolation isolation, IDictionary<string, string>? extra = null, Action<WebApplicationBuilder>? configure = null)
     {
         var port = ServiceProcess.FreePort();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -38,6 +38,7 @@ public sealed class IntakeHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults(IntakeExtensions.Service, IntakeExtensions.ConfigureBus);
         builder.AddIntake();
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapIntakeApis();
