@@ -41,6 +41,7 @@ public sealed partial class AuthorizationTests : IAsyncLifetime
         ["POST /cases/{id:guid}/embargo"] = Access.Member,
         ["POST /cases/{id:guid}/withdraw"] = Access.Member,
         ["GET /me"] = Access.Member,
+        ["GET /whoami"] = Access.Member,
         ["POST /members/"] = Access.Admin,
         ["GET /members/"] = Access.Member,
         ["GET /members/{id:guid}"] = Access.Member,

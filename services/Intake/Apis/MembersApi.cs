@@ -128,12 +128,12 @@ public static class MembersApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Ok<WhoAmIResponse>> WhoAmI(ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Ok<MeResponse>> WhoAmI(ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var member = await MemberStore.GetAsync(conn, null, user.MemberId(), ct);
         var tokenId = Guid.Parse(user.FindFirstValue(MemberTokenAuthenticationHandler.TokenIdClaim)!);
-        return TypedResults.Ok(new WhoAmIResponse(user.MemberId(), user.MemberName(), user.FindFirstValue(ClaimTypes.Role)!, tokenId,
+        return TypedResults.Ok(new MeResponse(user.MemberId(), user.MemberName(), user.FindFirstValue(ClaimTypes.Role)!, tokenId,
             member?.Email, member?.PublicHandle));
     }
 }
