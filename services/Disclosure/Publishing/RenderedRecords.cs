@@ -1,0 +1,15 @@
+using Coordination.Contracts.Advisories;
+using Disclosure.Rendering;
+
+namespace Disclosure.Publishing;
+
+/// <summary>The three records of one version, as the public API serves them.</summary>
+public sealed record RenderedRecords(string Osv, string? Cve, string Csaf)
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static RenderedRecords Render(AdvisoryDraft draft, PublicationMetadata meta) => new(
+        OsvRenderer.Render(draft, meta).ToJsonString(Indented),
+        CveRenderer.Render(draft, meta)?.ToJsonString(Indented),
+        CsafRenderer.Render(draft, meta).ToJsonString(Indented));
+}
