@@ -16,6 +16,12 @@ public static class Schemas
     public static JsonSchema Cve => Built.Value.Cve;
     public static JsonSchema Csaf => Built.Value.Csaf;
 
+    /// <summary>cvss-v3.1.json on its own (draft-07), for checking a CSAF cvss_v3 object directly.</summary>
+    public static JsonSchema Cvss31 => Cvss31Schema.Value;
+
+    private static readonly Lazy<JsonSchema> Cvss31Schema = new(() =>
+        Load("cvss-v3.1.json", new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = Dialect.Draft07 }));
+
     public static string Read(string file) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Schemas", file));
 
     /// <summary>The errors (instance location: message), empty when the instance is valid.</summary>
