@@ -9,6 +9,7 @@ using Coordination.Hosting.Auth;
 using Coordination.Testing;
 using Dapper;
 using Disclosure.Tests.Support;
+using MailSink;
 using MassTransit;
 using Npgsql;
 
@@ -21,7 +22,7 @@ public sealed class PublicationTests
     public async Task Two_instances_and_a_redelivered_PublishAdvisory_publish_once_and_nothing_is_public_before()
     {
         var isolation = await TestInfrastructure.CreateIsolationAsync("disclosure");
-        await using var sink = new EmlFolderSink();
+        await using var sink = await StartSinkAsync();
         var settings = DisclosureHost.Settings(isolation, sink.Port);
         await using var a = ServiceProcess.Start("Disclosure", settings);
         await a.WaitUntilReadyAsync();
@@ -56,7 +57,7 @@ public sealed class PublicationTests
             bus.SendToDisclosure(new PublishAdvisory(caseId, 1), messageId),
             bus.SendToDisclosure(new PublishAdvisory(caseId, 1), NewId.NextGuid()));
         var published = await DisclosureHost.EventuallyAsync(() => Task.FromResult(bus.Published.TryPeek(out var p) ? p : null), "AdvisoryPublished");
-        await DisclosureHost.EventuallyAsync(() => Task.FromResult(sink.Messages().Count > 0 ? "" : null), "the announcement");
+        await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30));
         await WaitForHandledAsync(isolation, "PublishAdvisoryConsumer", 2);
         await Task.Delay(TimeSpan.FromSeconds(2)); // let a duplicate event or mail, if any were made, arrive before counting
 
@@ -65,7 +66,8 @@ public sealed class PublicationTests
         Assert.Equal("CVE-2026-32681", published.CveId);
         Assert.Equal(3, published.Urls.Count);
         Assert.Equal(1, await ScalarAsync(isolation, "SELECT count(*) FROM advisory_versions"));
-        var mail = Assert.Single(sink.Messages());
+        var mail = File.ReadAllText(Assert.Single(sink.Messages()));
+        Assert.Contains("X-MailSink-Rcpt: " + DisclosureHost.AnnounceTo, mail);
         Assert.Contains("Subject: [CVE-2026-32681] Header injection in examplelib's redirect handling", mail);
         Assert.Contains("To: " + DisclosureHost.AnnounceTo, mail);
         Assert.Contains("Ada Finder (finder, reporter)", mail);
@@ -133,10 +135,12 @@ public sealed class PublicationTests
     }
 
     [Fact]
-    public async Task A_PublishAdvisory_ahead_of_its_draft_waits_for_it_and_a_draft_without_CVE_id_has_no_CVE_record()
+    public async Task A_PublishAdvisory_ahead_of_its_draft_waits_for_it_and_the_announcement_is_retried_until_the_list_accepts_it()
     {
         var isolation = await TestInfrastructure.CreateIsolationAsync("disclosure");
-        await using var sink = new EmlFolderSink();
+        await using var sink = await StartSinkAsync();
+        var refusals = 0;
+        sink.RecipientPolicy = _ => Interlocked.Increment(ref refusals) <= 2 ? new SmtpReply(451, "try again later") : null;
         await using var service = ServiceProcess.Start("Disclosure", DisclosureHost.Settings(isolation, sink.Port));
         await service.WaitUntilReadyAsync();
         await using var bus = await TestBus.StartAsync(isolation);
@@ -157,8 +161,11 @@ public sealed class PublicationTests
         var osv = JsonNode.Parse(await http.GetStringAsync($"advisories/{published.AdvisoryId}.osv.json"))!;
         Assert.Empty(Schemas.Errors(Schemas.Osv, osv));
         Assert.Equal("CVSS_V4", (string?)osv["severity"]![0]!["type"]);
-        var mail = await DisclosureHost.EventuallyAsync(() => Task.FromResult(sink.Messages().FirstOrDefault()), "the announcement");
+        var mail = File.ReadAllText(Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30))));
         Assert.Contains($"Subject: [{published.AdvisoryId}] Unbounded recursion in exampleparse", mail);
+        Assert.Equal(3, await ScalarAsync(isolation, "SELECT attempts FROM announcements WHERE sent_at IS NOT NULL"));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a second copy, if one were sent, would be here by now
+        Assert.Single(sink.Messages());
 
         var bad = await http.GetAsync("advisories?pageSize=0&page=0");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -176,6 +183,13 @@ public sealed class PublicationTests
         await using var service = ServiceProcess.Start("Disclosure", settings);
         Assert.Equal(2, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("Disclosure:IdPrefix", service.Output);
+    }
+
+    private static async Task<MailSinkServer> StartSinkAsync()
+    {
+        var sink = new MailSinkServer(ServiceProcess.FreePort(), Directory.CreateTempSubdirectory("disclosure-mail-").FullName);
+        await sink.StartAsync();
+        return sink;
     }
 
     private static SyndicationFeed Feed(string atom)
