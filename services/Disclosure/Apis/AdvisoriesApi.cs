@@ -1,6 +1,6 @@
+using System.Text.Json;
 using Disclosure.Data;
 using Disclosure.Options;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -17,6 +17,7 @@ public static class AdvisoriesApi
     public const string CveMediaType = "application/cve+json";
     public const string CsafMediaType = "application/csaf+json";
     private const int MaxPageSize = 100;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static IEndpointRouteBuilder MapAdvisoriesApi(this IEndpointRouteBuilder app)
     {
@@ -26,7 +27,7 @@ public static class AdvisoriesApi
         return app;
     }
 
-    public static async Task<Results<Ok<AdvisoryPage>, ValidationProblem>> List(
+    public static async Task<IResult> List(
         NpgsqlDataSource dataSource, IOptions<DisclosureOptions> options, HttpContext http,
         int? page, int? pageSize, string? ecosystem, string? package, CancellationToken ct)
     {
@@ -38,9 +39,11 @@ public static class AdvisoriesApi
         int p = page ?? 1, size = pageSize ?? 20;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var (items, total) = await AdvisoryStore.GetPageAsync(conn, Blank(ecosystem), Blank(package), p, size);
-        http.Response.Headers.CacheControl = "public, max-age=60";
         var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
-        return TypedResults.Ok(new AdvisoryPage(p, size, total, items.Select(a => Summary(a, baseUrl)).ToList()));
+        var body = JsonSerializer.Serialize(new AdvisoryPage(p, size, total, items.Select(a => Summary(a, baseUrl)).ToList()), Json);
+        // Any publication, update or withdrawal may move entries between pages: the index changed when anything did.
+        var lastModified = await AdvisoryStore.GetLastChangeAsync(conn) ?? DateTimeOffset.UnixEpoch;
+        return HttpCaching.Serve(http, body, "application/json; charset=utf-8", lastModified);
     }
 
     public static async Task<IResult> Get(NpgsqlDataSource dataSource, HttpContext http, string file, CancellationToken ct)

@@ -92,13 +92,14 @@ public static class CveRenderer
                 },
             };
         }
-        // CVSS 4.0 scoring is not implemented (see Cvss40): the vector travels without a score.
+        // CVSS 4.0 scoring is not implemented (see Cvss40), and cvssV4_0 requires a score: the vector travels as an
+        // "other" metric instead. Any other vector (e.g. CVSS 3.0) likewise, never with a score we did not compute.
         return new JsonObject
         {
             ["format"] = "CVSS",
             ["other"] = new JsonObject
             {
-                ["type"] = "CVSS_V4_VECTOR",
+                ["type"] = Cvss40.IsVector(severity.CvssVector) ? "CVSS_V4_VECTOR" : "CVSS_VECTOR",
                 ["content"] = new JsonObject { ["vectorString"] = severity.CvssVector },
             },
         };

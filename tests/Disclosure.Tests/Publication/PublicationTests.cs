@@ -99,7 +99,11 @@ public sealed class PublicationTests
         Assert.Equal(HttpStatusCode.NotModified, (await anonA.SendAsync(conditional)).StatusCode);
 
         // Index and feed.
-        var index = JsonNode.Parse(await anonA.GetStringAsync("advisories?ecosystem=npm&package=examplelib-js"))!;
+        var indexResponse = await anonA.GetAsync("advisories?ecosystem=npm&package=examplelib-js");
+        var index = JsonNode.Parse(await indexResponse.Content.ReadAsStringAsync())!;
+        using var conditionalIndex = new HttpRequestMessage(HttpMethod.Get, "advisories?ecosystem=npm&package=examplelib-js");
+        conditionalIndex.Headers.IfNoneMatch.Add(indexResponse.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await anonB.SendAsync(conditionalIndex)).StatusCode);
         Assert.Equal(guessedId, (string?)index["items"]![0]!["id"]);
         Assert.Equal(0, (int)JsonNode.Parse(await anonA.GetStringAsync("advisories?ecosystem=Go"))!["total"]!);
         var feed = Feed(await anonB.GetStringAsync("advisories.atom"));
