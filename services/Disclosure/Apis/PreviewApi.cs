@@ -36,6 +36,6 @@ public static class PreviewApi
         if (json is null) return TypedResults.NotFound();
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["X-Draft-Revision"] = latest.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Results.Text(json.ToJsonString(), "application/json; charset=utf-8");
+        return Results.Text(json.ToJsonString(RecordJson.Options), "application/json; charset=utf-8");
     }
 }

@@ -6,10 +6,8 @@ namespace Disclosure.Publishing;
 /// <summary>The three records of one version, as the public API serves them.</summary>
 public sealed record RenderedRecords(string Osv, string? Cve, string Csaf)
 {
-    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static RenderedRecords Render(AdvisoryDraft draft, PublicationMetadata meta) => new(
-        OsvRenderer.Render(draft, meta).ToJsonString(Indented),
-        CveRenderer.Render(draft, meta)?.ToJsonString(Indented),
-        CsafRenderer.Render(draft, meta).ToJsonString(Indented));
+        OsvRenderer.Render(draft, meta).ToJsonString(RecordJson.Options),
+        CveRenderer.Render(draft, meta)?.ToJsonString(RecordJson.Options),
+        CsafRenderer.Render(draft, meta).ToJsonString(RecordJson.Options));
 }
