@@ -40,6 +40,10 @@ public sealed class PublicationTests
         Assert.Equal("AMBER", (string?)preview["document"]!["distribution"]!["tlp"]!["label"]);
         Assert.Empty(Schemas.Errors(Schemas.Csaf, preview));
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonA.GetAsync($"cases/{caseId}/advisory/preview")).StatusCode);
+        Assert.Empty(Schemas.Errors(Schemas.Osv, await member.GetStringAsync($"cases/{caseId}/advisory/preview?format=osv")));
+        var badFormat = await member.GetAsync($"cases/{caseId}/advisory/preview?format=pdf");
+        Assert.Equal(HttpStatusCode.BadRequest, badFormat.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await badFormat.Content.ReadAsStringAsync())!["errors"]!["format"]);
 
         // Nothing of the case is public before its publication, whatever the URL: 404, never 403.
         foreach (var http in new[] { anonA, anonB })
@@ -48,6 +52,13 @@ public sealed class PublicationTests
                 Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"advisories/{guessedId}{suffix}")).StatusCode);
             Assert.Equal(0, (int)JsonNode.Parse(await http.GetStringAsync("advisories"))!["total"]!);
             Assert.Empty(Feed(await http.GetStringAsync("advisories.atom")).Items);
+        }
+
+        // Embargoed text never reaches the logs.
+        foreach (var output in new[] { a.Output, b.Output })
+        {
+            Assert.DoesNotContain(GoldenDrafts.MultiPackage.Title, output);
+            Assert.DoesNotContain(GoldenDrafts.MultiPackage.Details, output);
         }
 
         // The same command delivered twice (same message id) and a second command for the same revision, to two instances.
