@@ -67,7 +67,7 @@ public sealed partial class ScheduledMessagePoller(
 
         var results = await Task.WhenAll(due.Select(m => ForwardAsync(m, now, ct)));
         var sent = due.Where((_, i) => results[i]).Select(m => m.TokenId).ToList();
-        await ScheduledMessageStore.MarkSentAsync(conn, tx, sent, now, ct);
+        await ScheduledMessageStore.MarkSentAsync(conn, tx, sent, time.GetUtcNow(), ct); // sent_at: when forwarding finished
         await tx.CommitAsync(ct);
         LogFired(sent.Count, due.Count - sent.Count);
         return new FireResult(due.Count, due.Count - sent.Count);
