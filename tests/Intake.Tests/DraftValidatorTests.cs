@@ -1,3 +1,4 @@
+using Coordination.Advisories;
 using Coordination.Contracts.Advisories;
 using Intake.Validation;
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using Coordination.Advisories;
 using Coordination.Contracts.Advisories;
 
 namespace Disclosure.Rendering;
@@ -129,8 +131,9 @@ public static class CsafRenderer
         var notes = new JsonArray(new JsonObject { ["category"] = "description", ["title"] = "Details", ["text"] = draft.Details });
         if (draft.Cwes.Count > 0)
             notes.Add(new JsonObject { ["category"] = "other", ["title"] = "CWE", ["text"] = string.Join(", ", draft.Cwes) });
+        // CSAF 2.0 has no CVSS v4.0 score object: the vector and its score travel as a note.
         if (draft.Severity is { } v4 && Cvss40.IsVector(v4.CvssVector))
-            notes.Add(new JsonObject { ["category"] = "other", ["title"] = "CVSS v4.0 vector", ["text"] = v4.CvssVector });
+            notes.Add(new JsonObject { ["category"] = "other", ["title"] = "CVSS v4.0 vector", ["text"] = V4NoteText(v4.CvssVector) });
         vulnerability["notes"] = notes;
         var status = new JsonObject();
         if (affected.Count > 0) status["known_affected"] = Ids(affected);
@@ -165,6 +168,13 @@ public static class CsafRenderer
         }
         vulnerability["title"] = draft.Title;
         return vulnerability;
+    }
+
+    private static string V4NoteText(string vector)
+    {
+        if (!Cvss40.TryParse(vector, out _)) return vector;
+        var score = Cvss40.Score(vector);
+        return $"{vector} (CVSS v4.0 score {score.ToString("0.0", CultureInfo.InvariantCulture)}, {Cvss40.Severity(score)})";
     }
 
     private static JsonNode Acknowledgment(Credit credit)

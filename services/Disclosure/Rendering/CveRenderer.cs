@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Coordination.Advisories;
 using Coordination.Contracts.Advisories;
 
 namespace Disclosure.Rendering;
@@ -92,8 +93,22 @@ public static class CveRenderer
                 },
             };
         }
-        // CVSS 4.0 scoring is not implemented (see Cvss40), and cvssV4_0 requires a score: the vector travels as an
-        // "other" metric instead. Any other vector (e.g. CVSS 3.0) likewise, never with a score we did not compute.
+        if (Cvss40.TryParse(severity.CvssVector, out _))
+        {
+            var score = Cvss40.Score(severity.CvssVector);
+            return new JsonObject
+            {
+                ["format"] = "CVSS",
+                ["scenarios"] = new JsonArray(new JsonObject { ["lang"] = "en", ["value"] = "GENERAL" }),
+                ["cvssV4_0"] = new JsonObject
+                {
+                    ["version"] = "4.0", ["vectorString"] = severity.CvssVector,
+                    ["baseScore"] = score, ["baseSeverity"] = Cvss40.Severity(score),
+                },
+            };
+        }
+        // Any other vector (e.g. CVSS 3.0, or a 4.0 vector out of the specified order) travels as an "other" metric,
+        // never with a score we did not compute.
         return new JsonObject
         {
             ["format"] = "CVSS",

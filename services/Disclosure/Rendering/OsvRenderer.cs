@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Coordination.Advisories;
 using Coordination.Contracts.Advisories;
 
 namespace Disclosure.Rendering;
@@ -24,7 +25,7 @@ public static class OsvRenderer
         if (draft.Severity is { } severity)
             osv["severity"] = new JsonArray(new JsonObject
             {
-                ["type"] = Cvss40.IsVector(severity.CvssVector) ? "CVSS_V4" : "CVSS_V3",
+                ["type"] = CvssVector.OsvType(severity.CvssVector),
                 ["score"] = severity.CvssVector,
             });
         osv["affected"] = new JsonArray(draft.Affected.Select(Affected).ToArray<JsonNode?>());

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Coordination.Advisories;
 using Coordination.Contracts.Advisories;
 
 namespace Intake.Validation;

@@ -48,6 +48,35 @@ public sealed class RendererSchemaTests
     }
 
     [Fact]
+    public void A_CVSS_4_0_vector_becomes_a_scored_cvssV4_0_metric_in_the_CVE_record()
+    {
+        // Vector and score (7.7, HIGH) from FIRST's CVSS v4.0 examples page (CVE-2020-3549).
+        const string Vector = "CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";
+        var draft = GoldenDrafts.NoCveCvss4 with { CveId = "CVE-2026-0002", Severity = new("High", Vector) };
+
+        var record = CveRenderer.Render(draft, GoldenDrafts.Public())!;
+
+        Assert.Empty(Schemas.Errors(Schemas.Cve, record));
+        var metric = Assert.Single(record["containers"]!["cna"]!["metrics"]!.AsArray())!;
+        Assert.Null(metric["other"]);
+        var cvss = metric["cvssV4_0"]!;
+        Assert.Equal(("4.0", Vector, 7.7m, "HIGH"),
+            ((string)cvss["version"]!, (string)cvss["vectorString"]!, (decimal)cvss["baseScore"]!, (string)cvss["baseSeverity"]!));
+    }
+
+    [Fact]
+    public void The_CSAF_note_of_a_CVSS_4_0_vector_carries_its_score()
+    {
+        var csaf = CsafRenderer.Render(GoldenDrafts.NoCveCvss4 with
+        {
+            Severity = new("High", "CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
+        }, GoldenDrafts.Public());
+
+        var note = csaf["vulnerabilities"]![0]!["notes"]!.AsArray().Single(n => (string?)n!["title"] == "CVSS v4.0 vector")!;
+        Assert.Equal("CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N (CVSS v4.0 score 7.7, HIGH)", (string?)note["text"]);
+    }
+
+    [Fact]
     public void Public_CSAF_is_TLP_WHITE_and_final()
     {
         var csaf = CsafRenderer.Render(GoldenDrafts.MultiPackage, GoldenDrafts.Public());

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Disclosure.Rendering;
+using Coordination.Advisories;
 
 namespace Disclosure.Tests.Support;
 

@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
 
-namespace Intake.Validation;
+namespace Coordination.Advisories;
 
 /// <summary>
 /// A package URL (https://github.com/package-url/purl-spec): pkg:type/namespace/name@version?qualifiers#subpath.
-/// Components are percent-decoded. Kept free of intake types so the notifier can reuse it.
+/// Components are percent-decoded.
 /// </summary>
 public sealed partial record Purl(string Type, string? Namespace, string Name, string? Version,
     IReadOnlyDictionary<string, string> Qualifiers, string? Subpath)

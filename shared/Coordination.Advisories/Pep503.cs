@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 
-namespace Intake.Validation;
+namespace Coordination.Advisories;
 
 /// <summary>PEP 503 name normalisation: lowercase, runs of '-', '_' and '.' become one '-'.
-/// Kept free of intake types so the notifier can reuse it.</summary>
+///</summary>
 public static partial class Pep503
 {
     public static string Normalize(string name) => Separators().Replace(name, "-").ToLowerInvariant();

@@ -1,6 +1,4 @@
-using Disclosure.Rendering;
-
-namespace Disclosure.Tests.Formats;
+namespace Coordination.Advisories.Tests;
 
 /// <summary>Scores as FIRST's CVSS 3.1 calculator gives them.</summary>
 public sealed class Cvss31Tests
@@ -33,9 +31,4 @@ public sealed class Cvss31Tests
         Assert.False(Cvss31.TryParse(vector, out _));
         Assert.Throws<FormatException>(() => Cvss31.BaseScore(vector));
     }
-
-    [Theory]
-    [InlineData("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", true)]
-    [InlineData("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N", false)]
-    public void Checks_a_CVSS_4_0_vector_is_complete(string vector, bool complete) => Assert.Equal(complete, Cvss40.IsComplete(vector));
 }
