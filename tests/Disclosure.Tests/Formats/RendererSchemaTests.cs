@@ -1,3 +1,4 @@
+using Coordination.Testing;
 using System.Text.Json.Nodes;
 using Disclosure.Rendering;
 using Disclosure.Tests.Support;
@@ -12,8 +13,8 @@ public sealed class RendererSchemaTests
     [Theory, MemberData(nameof(Drafts))]
     public void OSV_record_validates_against_the_OSV_schema(string draft)
     {
-        Assert.Empty(Schemas.Errors(Schemas.Osv, OsvRenderer.Render(GoldenDrafts.Get(draft), GoldenDrafts.Public())));
-        Assert.Empty(Schemas.Errors(Schemas.Osv, OsvRenderer.Render(GoldenDrafts.Get(draft), GoldenDrafts.Public(3, GoldenDrafts.Published.AddDays(5)))));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Osv, OsvRenderer.Render(GoldenDrafts.Get(draft), GoldenDrafts.Public())));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Osv, OsvRenderer.Render(GoldenDrafts.Get(draft), GoldenDrafts.Public(3, GoldenDrafts.Published.AddDays(5)))));
     }
 
     [Theory, MemberData(nameof(Drafts))]
@@ -25,14 +26,14 @@ public sealed class RendererSchemaTests
             Assert.Null(record);
             return;
         }
-        Assert.Empty(Schemas.Errors(Schemas.Cve, record!));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Cve, record!));
     }
 
     [Theory, MemberData(nameof(Drafts))]
     public void CSAF_advisory_validates_and_passes_the_mandatory_tests(string draft)
     {
         var csaf = CsafRenderer.Render(GoldenDrafts.Get(draft), GoldenDrafts.Public(2));
-        Assert.Empty(Schemas.Errors(Schemas.Csaf, csaf));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Csaf, csaf));
         Assert.Empty(CsafMandatoryChecks.Run(csaf));
         Assert.Empty(ScoreErrors(csaf));
     }
@@ -41,7 +42,7 @@ public sealed class RendererSchemaTests
     public void Embargoed_preview_is_an_interim_TLP_AMBER_CSAF_that_validates(string draft)
     {
         var csaf = CsafRenderer.Render(GoldenDrafts.Get(draft), GoldenDrafts.Preview);
-        Assert.Empty(Schemas.Errors(Schemas.Csaf, csaf));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Csaf, csaf));
         Assert.Empty(CsafMandatoryChecks.Run(csaf));
         Assert.Equal("AMBER", (string?)csaf["document"]!["distribution"]!["tlp"]!["label"]);
         Assert.Equal("interim", (string?)csaf["document"]!["tracking"]!["status"]);
@@ -56,7 +57,7 @@ public sealed class RendererSchemaTests
 
         var record = CveRenderer.Render(draft, GoldenDrafts.Public())!;
 
-        Assert.Empty(Schemas.Errors(Schemas.Cve, record));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Cve, record));
         var metric = Assert.Single(record["containers"]!["cna"]!["metrics"]!.AsArray())!;
         Assert.Null(metric["other"]);
         var cvss = metric["cvssV4_0"]!;
@@ -88,6 +89,6 @@ public sealed class RendererSchemaTests
     private static IEnumerable<string> ScoreErrors(JsonNode csaf)
     {
         return (csaf["vulnerabilities"] as JsonArray ?? []).SelectMany(v => v!["scores"] as JsonArray ?? [])
-            .SelectMany(s => Schemas.Errors(Schemas.Cvss31, s!["cvss_v3"]!));
+            .SelectMany(s => AdvisorySchemas.Errors(AdvisorySchemas.Cvss31, s!["cvss_v3"]!));
     }
 }

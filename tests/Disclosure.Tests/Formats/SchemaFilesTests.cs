@@ -1,3 +1,4 @@
+using Coordination.Testing;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -26,36 +27,36 @@ public sealed class SchemaFilesTests
     [InlineData("cve", "cve-example.json")]
     [InlineData("csaf", "csaf-example.json")]
     public void Upstream_example_validates(string format, string file) =>
-        Assert.Empty(Schemas.Errors(Pick(format), Schemas.Read(file)));
+        Assert.Empty(AdvisorySchemas.Errors(Pick(format), AdvisorySchemas.Read(file)));
 
     [Fact]
     public void Validator_rejects_a_CSAF_score_with_an_unknown_severity_through_the_FIRST_ref()
     {
-        var doc = JsonNode.Parse(Schemas.Read("csaf-example.json"))!;
+        var doc = JsonNode.Parse(AdvisorySchemas.Read("csaf-example.json"))!;
         doc["vulnerabilities"]![0]!["scores"]![0]!["cvss_v3"]!["baseSeverity"] = "SEVERE";
-        Assert.NotEmpty(Schemas.Errors(Schemas.Csaf, doc));
+        Assert.NotEmpty(AdvisorySchemas.Errors(AdvisorySchemas.Csaf, doc));
     }
 
     [Fact]
     public void Validator_rejects_an_OSV_GIT_fix_with_a_short_hash()
     {
-        var doc = JsonNode.Parse(Schemas.Read("osv-example.json"))!;
+        var doc = JsonNode.Parse(AdvisorySchemas.Read("osv-example.json"))!;
         var ranges = doc["affected"]![0]!["ranges"]!.AsArray();
         var git = ranges.First(r => (string?)r!["type"] == "GIT")!;
         git["events"]!.AsArray().Add(new JsonObject { ["fixed"] = "f29357c" });
-        Assert.NotEmpty(Schemas.Errors(Schemas.Osv, doc));
+        Assert.NotEmpty(AdvisorySchemas.Errors(AdvisorySchemas.Osv, doc));
     }
 
     [Fact]
     public void Validator_rejects_a_CVE_credit_without_lang()
     {
-        var doc = JsonNode.Parse(Schemas.Read("cve-example.json"))!;
+        var doc = JsonNode.Parse(AdvisorySchemas.Read("cve-example.json"))!;
         doc["containers"]!["cna"]!["credits"] = new JsonArray(new JsonObject { ["value"] = "Someone" });
-        Assert.NotEmpty(Schemas.Errors(Schemas.Cve, doc));
+        Assert.NotEmpty(AdvisorySchemas.Errors(AdvisorySchemas.Cve, doc));
     }
 
     private static Json.Schema.JsonSchema Pick(string format) => format switch
     {
-        "osv" => Schemas.Osv, "cve" => Schemas.Cve, _ => Schemas.Csaf,
+        "osv" => AdvisorySchemas.Osv, "cve" => AdvisorySchemas.Cve, _ => AdvisorySchemas.Csaf,
     };
 }

@@ -38,9 +38,9 @@ public sealed class PublicationTests
         await bus.Publish(new AdvisoryDraftUpdated(caseId, 1, GoldenDrafts.MultiPackage, Guid.NewGuid(), DateTimeOffset.UtcNow));
         var preview = JsonNode.Parse(await DisclosureHost.EventuallyAsync(() => BodyIfOk(member, $"cases/{caseId}/advisory/preview?format=csaf"), "the preview"))!;
         Assert.Equal("AMBER", (string?)preview["document"]!["distribution"]!["tlp"]!["label"]);
-        Assert.Empty(Schemas.Errors(Schemas.Csaf, preview));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Csaf, preview));
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonA.GetAsync($"cases/{caseId}/advisory/preview")).StatusCode);
-        Assert.Empty(Schemas.Errors(Schemas.Osv, await member.GetStringAsync($"cases/{caseId}/advisory/preview?format=osv")));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Osv, await member.GetStringAsync($"cases/{caseId}/advisory/preview?format=osv")));
         var badFormat = await member.GetAsync($"cases/{caseId}/advisory/preview?format=pdf");
         Assert.Equal(HttpStatusCode.BadRequest, badFormat.StatusCode);
         Assert.NotNull(JsonNode.Parse(await badFormat.Content.ReadAsStringAsync())!["errors"]!["format"]);
@@ -88,11 +88,11 @@ public sealed class PublicationTests
         var osvResponse = await anonB.GetAsync($"advisories/{guessedId}.osv.json");
         Assert.Equal(HttpStatusCode.OK, osvResponse.StatusCode);
         var osv = JsonNode.Parse(await osvResponse.Content.ReadAsStringAsync())!;
-        Assert.Empty(Schemas.Errors(Schemas.Osv, osv));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Osv, osv));
         Assert.Equal(["CVE-2026-32681"], osv["aliases"]!.AsArray().Select(n => (string)n!));
-        Assert.Empty(Schemas.Errors(Schemas.Cve, await anonA.GetStringAsync($"advisories/{guessedId}.cve.json")));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Cve, await anonA.GetStringAsync($"advisories/{guessedId}.cve.json")));
         var csaf = JsonNode.Parse(await anonA.GetStringAsync($"advisories/{guessedId}.csaf.json"))!;
-        Assert.Empty(Schemas.Errors(Schemas.Csaf, csaf));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Csaf, csaf));
         Assert.Empty(CsafMandatoryChecks.Run(csaf));
         Assert.Equal("WHITE", (string?)csaf["document"]!["distribution"]!["tlp"]!["label"]);
 
@@ -144,7 +144,7 @@ public sealed class PublicationTests
             var body = await anonB.GetStringAsync($"advisories/{guessedId}.osv.json");
             return JsonNode.Parse(body)!["withdrawn"] is null ? null : body;
         }, "withdrawal"))!;
-        Assert.Empty(Schemas.Errors(Schemas.Osv, withdrawn));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Osv, withdrawn));
         var listed = JsonNode.Parse(await anonA.GetStringAsync("advisories"))!["items"]!.AsArray();
         Assert.NotNull(Assert.Single(listed)!["withdrawn"]);
     }
@@ -174,7 +174,7 @@ public sealed class PublicationTests
         Assert.Equal(2, published.Urls.Count);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"advisories/{published.AdvisoryId}.cve.json")).StatusCode);
         var osv = JsonNode.Parse(await http.GetStringAsync($"advisories/{published.AdvisoryId}.osv.json"))!;
-        Assert.Empty(Schemas.Errors(Schemas.Osv, osv));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Osv, osv));
         Assert.Equal("CVSS_V4", (string?)osv["severity"]![0]!["type"]);
         var mail = File.ReadAllText(Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30))));
         Assert.Contains($"Subject: [{published.AdvisoryId}] Unbounded recursion in exampleparse", mail);

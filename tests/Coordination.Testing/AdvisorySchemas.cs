@@ -2,13 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 
-namespace Disclosure.Tests.Support;
+namespace Coordination.Testing;
 
 /// <summary>
 /// The vendored official schemas (Schemas/README.md), built once with JsonSchema.Net. The FIRST CVSS schemas are
 /// registered under the URLs the CSAF schema's $refs name, so nothing is fetched.
 /// </summary>
-public static class Schemas
+public static class AdvisorySchemas
 {
     private static readonly Lazy<(JsonSchema Osv, JsonSchema Cve, JsonSchema Csaf)> Built = new(Build);
 
