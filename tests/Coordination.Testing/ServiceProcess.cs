@@ -30,9 +30,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts services/{project}/bin/{config}/net10.0/{project}.dll with the given settings.</summary>
-    public static ServiceProcess Start(string project, IReadOnlyDictionary<string, string> settings, params string[] args)
+    public static ServiceProcess Start(string project, IReadOnlyDictionary<string, string> settings, params string[] args) =>
+        Start(project, FreePort(), settings, args);
+
+    /// <summary>As <see cref="Start(string, IReadOnlyDictionary{string, string}, string[])"/>, on a port chosen beforehand
+    /// (for a service whose settings must name its own URL).</summary>
+    public static ServiceProcess Start(string project, int port, IReadOnlyDictionary<string, string> settings, params string[] args)
     {
-        var port = FreePort();
         var dll = Path.Combine(RepositoryRoot(), "services", project, "bin", BuildConfiguration, "net10.0", project + ".dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"{dll} is not built; build the solution first.");
         var psi = new ProcessStartInfo("dotnet")

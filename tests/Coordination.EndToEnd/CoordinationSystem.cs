@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Coordination.Testing;
+using MailSink;
+
+namespace Coordination.EndToEnd;
+
+/// <summary>
+/// The whole system as ./run.sh runs it: the four services as processes of their own on the real broker and
+/// database (a virtual host and database of this fixture's own), and a real SMTP server keeping every mail.
+/// The embargo policy allows short embargoes so a scenario takes seconds, not days.
+/// </summary>
+public sealed class CoordinationSystem : IAsyncLifetime
+{
+    public const string AnnounceTo = "security-announce@lists.example.org";
+
+    private readonly List<ServiceProcess> services = [];
+
+    public MailSinkServer Mail { get; private set; } = null!;
+    public ServiceProcess Intake { get; private set; } = null!;
+    public ServiceProcess Scheduler { get; private set; } = null!;
+    public ServiceProcess Notifier { get; private set; } = null!;
+    public ServiceProcess Disclosure { get; private set; } = null!;
+    public string AdminToken { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("e2e");
+        Mail = new MailSinkServer(ServiceProcess.FreePort(), Directory.CreateTempSubdirectory("e2e-mail-").FullName);
+        await Mail.StartAsync();
+
+        var common = isolation.ServiceSettings();
+        common["Smtp__Host"] = "127.0.0.1";
+        common["Smtp__Port"] = Mail.Port.ToString();
+        common["Smtp__Security"] = "None";
+        common["Smtp__From"] = "security@coordination.example";
+
+        var notifierPort = ServiceProcess.FreePort();
+        var disclosurePort = ServiceProcess.FreePort();
+        Intake = Start("Intake", ServiceProcess.FreePort(), common);
+        Scheduler = Start("EmbargoScheduler", ServiceProcess.FreePort(), With(common, new()
+        {
+            ["Embargo__MinimumLeadTime"] = "00:00:03",
+            ["Embargo__ReminderOffsets__0"] = "00:00:04",
+        }));
+        Notifier = Start("DownstreamNotifier", notifierPort, With(common, new()
+        {
+            ["Notifier__PublicBaseUrl"] = $"http://127.0.0.1:{notifierPort}",
+            ["Notifier__LinkKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Notifier__PollIntervalMs"] = "200",
+            ["Notifier__ProgressIntervalMs"] = "200",
+            ["Notifier__RetryBaseDelaySeconds"] = "1",
+        }));
+        Disclosure = Start("Disclosure", disclosurePort, With(common, new()
+        {
+            ["Disclosure__PublicBaseUrl"] = $"http://127.0.0.1:{disclosurePort}",
+            ["Disclosure__AnnounceTo"] = AnnounceTo,
+            ["Disclosure__IdPrefix"] = "PSF",
+        }));
+        await Task.WhenAll(services.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(120))));
+        AdminToken = await BootstrapAdminAsync(common);
+    }
+
+    public HttpClient Client(ServiceProcess service, bool asMember = true) => service.CreateClient(asMember ? AdminToken : null);
+
+    public async Task DisposeAsync()
+    {
+        foreach (var s in services) await s.DisposeAsync();
+        await Mail.DisposeAsync();
+    }
+
+    /// <summary>What a service printed, to explain a failure.</summary>
+    public string Logs() => string.Join("\n", services.Select(s => $"===== {s.BaseAddress}\n{s.Output}"));
+
+    private ServiceProcess Start(string project, int port, Dictionary<string, string> settings)
+    {
+        var process = ServiceProcess.Start(project, port, settings);
+        services.Add(process);
+        return process;
+    }
+
+    private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> extra) =>
+        common.Concat(extra).ToDictionary(kv => kv.Key, kv => kv.Value);
+
+    // The first admin is made the way an operator makes it: the intake binary's one-time command.
+    private static async Task<string> BootstrapAdminAsync(Dictionary<string, string> settings)
+    {
+        var dll = Path.Combine(ServiceProcess.RepositoryRoot(), "services", "Intake", "bin", "Debug", "net10.0", "Intake.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { dll, "bootstrap-admin", "--name", "Erin Admin", "--email", "erin@psrt.example", "--handle", "erin" })
+            psi.ArgumentList.Add(a);
+        foreach (var (k, v) in settings) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        var errors = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"bootstrap-admin failed ({p.ExitCode}): {errors}");
+        return output.Trim().Split('\n')[^1].Trim();
+    }
+}
+
+[CollectionDefinition(nameof(CoordinationSystem))]
+public sealed class CoordinationSystemCollection : ICollectionFixture<CoordinationSystem>;
