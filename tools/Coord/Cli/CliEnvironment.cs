@@ -14,11 +14,17 @@ public sealed class CliEnvironment
     public bool Interactive { get; init; } = !Console.IsOutputRedirected;
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    public IAnsiConsole CreateConsole() => AnsiConsole.Create(new AnsiConsoleSettings
+    public IAnsiConsole CreateConsole()
     {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
         Out = new AnsiConsoleOutput(Out),
         Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
         ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = Interactive ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+            Interactive = Interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        // Redirected output (scripts, logs, tests) is not wrapped at 80 columns.
+        if (!Interactive) console.Profile.Width = 200;
+        return console;
+    }
 }

@@ -148,7 +148,7 @@ public sealed class DemoScenario(CliContext ctx, DirectoryInfo mailDir, TimeSpan
         cwes = new[] { "CWE-22" },
         references = new[] { new { type = "FIX", url = $"https://github.com/example/{package}/commit/0123456789abcdef" } },
         cveId = cve,
-        credits = new[] { new { name = "Ada Reporter", types = new[] { "FINDER", "REPORTER" }, contact = "mailto:ada@example.org" } },
+        credits = new[] { new { name = "Ada Reporter", types = new[] { "FINDER", "REPORTER" }, contact = "ada@example.org" } },
         remediation = "Upgrade to 1.4.2.",
     };
 
