@@ -104,7 +104,7 @@ public sealed class IntakeCliTests : IAsyncLifetime
     {
         var run = await CliRun.RunAsync(["report", "list"], new Dictionary<string, string?> { ["COORD_INTAKE_URL"] = intake.BaseAddress.ToString() });
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal("intake: 401 no valid token: run `coord login` or set COORD_TOKEN", run.Err.Trim());
+        Assert.Equal("intake: 401 Unauthorized (run `coord login` or set COORD_TOKEN)", run.Err.Trim());
     }
 
     public async Task DisposeAsync()

@@ -36,7 +36,7 @@ public sealed class ProblemRenderingTests
     [Fact]
     public void An_empty_401_tells_how_to_log_in()
     {
-        Assert.Equal(["intake: 401 no valid token: run `coord login` or set COORD_TOKEN"], ProblemFormatter.Lines("intake", HttpStatusCode.Unauthorized, ""));
+        Assert.Equal(["intake: 401 no valid token (run `coord login` or set COORD_TOKEN)"], ProblemFormatter.Lines("intake", HttpStatusCode.Unauthorized, ""));
     }
 
     [Fact]

@@ -36,15 +36,18 @@ public static class ProblemFormatter
             (_, { Length: > 0 }) => detail,
             _ => Default(status),
         };
+        if (status == HttpStatusCode.Unauthorized && !text.Contains("coord login", StringComparison.Ordinal)) text += LoginHint;
         lines.Add($"{service}: {code} {text}");
         return lines;
     }
+
+    private const string LoginHint = " (run `coord login` or set COORD_TOKEN)";
 
     private static string Field(string field) => field.Length == 0 ? "(body)" : field;
 
     private static string Default(HttpStatusCode status) => status switch
     {
-        HttpStatusCode.Unauthorized => "no valid token: run `coord login` or set COORD_TOKEN",
+        HttpStatusCode.Unauthorized => "no valid token",
         HttpStatusCode.Forbidden => "your role may not do this",
         HttpStatusCode.NotFound => "not found",
         _ => status.ToString(),
