@@ -1,4 +1,8 @@
 using Coordination.Hosting;
+using Intake.Apis;
+using Intake.Consumers;
+using Intake.Imap;
+using Intake.Members;
 using MassTransit;
 
 namespace Intake;
@@ -10,15 +14,37 @@ public static class IntakeExtensions
 
     public static void ConfigureBus(IBusRegistrationConfigurator bus)
     {
+        // The case timeline records what the other services did with the case.
+        bus.AddConsumer<EmbargoStartedConsumer>();
+        bus.AddConsumer<EmbargoRequestRefusedConsumer>();
+        bus.AddConsumer<EmbargoExtendedConsumer>();
+        bus.AddConsumer<EmbargoBrokenConsumer>();
+        bus.AddConsumer<CaseWithdrawnConsumer>();
+        bus.AddConsumer<AdvisoryPublishedConsumer>();
     }
 
     public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder)
     {
+        var services = builder.Services;
+        services.AddSingleton<TokenIssuer>();
+        services.AddValidatedOptions<IntakeOptions>(IntakeOptions.Section);
+        services.AddIntakeRequestLimits();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddValidatedOptions<ImapOptions>(ImapOptions.Section);
+        services.AddSingleton<ImapPoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImapPoller>());
         return builder;
     }
 
     public static WebApplication MapIntakeApis(this WebApplication app)
     {
+        app.UseIntakeRequestLimits();
+        app.MapMembersApi();
+        app.MapReportsApi();
+        app.MapCasesApi();
+        app.MapDraftApi();
+        app.MapCaseActionsApi();
         return app;
     }
 }

@@ -1,5 +1,8 @@
 using Intake;
+using Intake.Members;
 using Coordination.Hosting;
+
+if (BootstrapAdminCommand.IsRequested(args)) return await BootstrapAdminCommand.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(IntakeExtensions.Service, IntakeExtensions.ConfigureBus);

@@ -10,7 +10,12 @@ public static class BusRegistration
     /// <summary>The embargo-scheduler's queue that stores ScheduleMessage/CancelScheduledMessage (the durable clock).</summary>
     public const string SchedulerQueue = "scheduler";
 
-    public static readonly Uri SchedulerAddress = new("queue:" + SchedulerQueue);
+    /// <summary>
+    /// Sent to the queue's exchange (every receive endpoint binds an exchange of its own name to its queue): a
+    /// "queue:" address makes the sender declare the queue as a classic queue, which the broker refuses
+    /// (PRECONDITION_FAILED, x-queue-type) once the owner has declared it as a quorum queue, or vice versa.
+    /// </summary>
+    public static readonly Uri SchedulerAddress = new("exchange:" + SchedulerQueue);
 
     /// <summary>
     /// The MassTransit RabbitMQ bus: endpoints named "{service}-{consumer}", quorum queues, publisher

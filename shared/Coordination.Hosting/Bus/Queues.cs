@@ -14,5 +14,6 @@ public static class Queues
     /// <summary>The durable clock's queue (ScheduleMessage / CancelScheduledMessage), served by embargo-scheduler.</summary>
     public const string Scheduler = BusRegistration.SchedulerQueue;
 
-    public static Uri Address(string queue) => new("queue:" + queue);
+    /// <summary>The address to send a command to: the queue's exchange (see BusRegistration.SchedulerAddress for why).</summary>
+    public static Uri Address(string queue) => new("exchange:" + queue);
 }

@@ -1,0 +1,110 @@
+using Coordination.Hosting.Mail;
+using Disclosure.Data;
+using Disclosure.Options;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Npgsql;
+
+namespace Disclosure.Announcements;
+
+/// <summary>
+/// Sends queued announcements. A row stays locked (FOR UPDATE SKIP LOCKED) while it is sent, so two instances never
+/// send the same one; a failure is retried with exponential backoff up to Disclosure:AnnounceMaxAttempts.
+/// The Message-Id is derived from the case and version, so a resend after a crash between the SMTP "250" and the
+/// commit can be recognised by the list.
+/// </summary>
+public sealed partial class AnnouncementSender(
+    NpgsqlDataSource dataSource,
+    IOptions<SmtpOptions> smtp,
+    IOptions<DisclosureOptions> options,
+    ILogger<AnnouncementSender> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var wake = new SemaphoreSlim(0);
+        _ = ListenAsync(wake, stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await SendOneAsync(stoppingToken)) { }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogLoopFailed(e.GetType().Name);
+            }
+            try { await wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <returns>true when a row was due (sent or failed), false when none was.</returns>
+    public async Task<bool> SendOneAsync(CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var row = await AnnouncementStore.ClaimAsync(conn, tx);
+        if (row is null) return false;
+        try
+        {
+            await SendAsync(row, ct);
+            await AnnouncementStore.MarkSentAsync(conn, tx, row.Id);
+            LogSent(row.CaseId, row.Version, row.Attempts + 1);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var attempts = row.Attempts + 1;
+            var giveUp = attempts >= options.Value.AnnounceMaxAttempts;
+            var delay = Math.Min(Math.Pow(2, attempts), 600) * (0.8 + Random.Shared.NextDouble() * 0.4);
+            await AnnouncementStore.MarkFailedAsync(conn, tx, row.Id, e.GetType().Name, delay, giveUp);
+            if (giveUp) LogGaveUp(row.CaseId, row.Version, attempts, e.GetType().Name);
+            else LogFailed(row.CaseId, row.Version, attempts, e.GetType().Name);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private async Task SendAsync(AnnouncementRow row, CancellationToken ct)
+    {
+        var o = smtp.Value;
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(o.FromName, o.From));
+        message.To.Add(MailboxAddress.Parse(row.Recipient));
+        message.Subject = row.Subject;
+        message.MessageId = $"announce-{row.CaseId:N}-{row.Version}@{o.From.Split('@')[^1]}";
+        message.Body = new TextPart("plain") { Text = row.Body };
+        using var client = new SmtpClient();
+        await SmtpConnector.ConnectAsync(client, o, ct);
+        await client.SendAsync(message, ct);
+        await client.DisconnectAsync(true, ct);
+    }
+
+    private async Task ListenAsync(SemaphoreSlim wake, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var conn = await dataSource.OpenConnectionAsync(ct);
+                conn.Notification += (_, _) => wake.Release();
+                await using (var cmd = new NpgsqlCommand("LISTEN disclosure_announcements", conn)) await cmd.ExecuteNonQueryAsync(ct);
+                while (!ct.IsCancellationRequested) await conn.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) { return; }
+            catch (Exception) { await Task.Delay(1000, ct).ContinueWith(_ => { }, TaskScheduler.Default); }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Announcement of case {CaseId} version {Version} sent (attempt {Attempt})")]
+    private partial void LogSent(Guid caseId, int version, int attempt);
+
+    [LoggerMessage(LogLevel.Warning, "Announcement of case {CaseId} version {Version} failed (attempt {Attempt}, {Error}); will retry")]
+    private partial void LogFailed(Guid caseId, int version, int attempt, string error);
+
+    [LoggerMessage(LogLevel.Error, "Announcement of case {CaseId} version {Version} given up after {Attempt} attempts ({Error})")]
+    private partial void LogGaveUp(Guid caseId, int version, int attempt, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Announcement loop failed: {Error}")]
+    private partial void LogLoopFailed(string error);
+}

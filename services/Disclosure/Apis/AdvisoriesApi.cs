@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Disclosure.Data;
+using Disclosure.Options;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Disclosure.Apis;
+
+/// <summary>
+/// The public advisories (no token). Only what is published exists here: anything else, whatever the URL, is 404.
+/// GET /advisories/{id} serves OSV, or CSAF / CVE when Accept asks for application/csaf+json / application/cve+json;
+/// the suffixes .osv.json, .cve.json and .csaf.json name the record directly.
+/// </summary>
+public static class AdvisoriesApi
+{
+    public const string OsvMediaType = "application/osv+json";
+    public const string CveMediaType = "application/cve+json";
+    public const string CsafMediaType = "application/csaf+json";
+    private const int MaxPageSize = 100;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IEndpointRouteBuilder MapAdvisoriesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/advisories").AllowAnonymous().WithTags("Advisories");
+        group.MapGet("", List).WithName("ListAdvisories");
+        group.MapGet("/{file}", Get).WithName("GetAdvisory");
+        return app;
+    }
+
+    public static async Task<IResult> List(
+        NpgsqlDataSource dataSource, IOptions<DisclosureOptions> options, HttpContext http,
+        int? page, int? pageSize, string? ecosystem, string? package, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (page is < 1) errors["page"] = ["must be 1 or more"];
+        if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"must be between 1 and {MaxPageSize}"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        int p = page ?? 1, size = pageSize ?? 20;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var (items, total) = await AdvisoryStore.GetPageAsync(conn, Blank(ecosystem), Blank(package), p, size);
+        var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
+        var body = JsonSerializer.Serialize(new AdvisoryPage(p, size, total, items.Select(a => Summary(a, baseUrl)).ToList()), Json);
+        // Any publication, update or withdrawal may move entries between pages: the index changed when anything did.
+        var lastModified = await AdvisoryStore.GetLastChangeAsync(conn) ?? DateTimeOffset.UnixEpoch;
+        return HttpCaching.Serve(http, body, "application/json; charset=utf-8", lastModified);
+    }
+
+    public static async Task<IResult> Get(NpgsqlDataSource dataSource, HttpContext http, string file, CancellationToken ct)
+    {
+        var (id, format) = Parse(file, http.Request.Headers.Accept.ToString());
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var advisory = await AdvisoryStore.GetByIdAsync(conn, id);
+        var version = advisory is null ? null : await AdvisoryStore.GetCurrentVersionAsync(conn, id);
+        if (advisory is null || version is null) return TypedResults.NotFound();
+        var (body, mediaType) = format switch
+        {
+            "cve" => (version.Cve, CveMediaType),
+            "csaf" => (version.Csaf, CsafMediaType),
+            _ => (version.Osv, OsvMediaType),
+        };
+        if (body is null) return TypedResults.NotFound(); // no CVE id, no CVE record
+        var contentType = file.EndsWith(".json", StringComparison.Ordinal) ? "application/json; charset=utf-8" : mediaType;
+        return HttpCaching.Serve(http, body, contentType, advisory.ModifiedAt);
+    }
+
+    public static AdvisorySummary Summary(AdvisoryRow a, string baseUrl)
+    {
+        var url = $"{baseUrl}/advisories/{Uri.EscapeDataString(a.AdvisoryId)}";
+        return new AdvisorySummary(a.AdvisoryId, a.CveId, a.Title, a.PublishedAt, a.ModifiedAt, a.WithdrawnAt, a.Ecosystems, a.Packages,
+            new AdvisoryLinks(url + ".osv.json", a.CveId is null ? null : url + ".cve.json", url + ".csaf.json"));
+    }
+
+    private static (string Id, string Format) Parse(string file, string accept)
+    {
+        foreach (var format in new[] { "osv", "cve", "csaf" })
+            if (file.EndsWith($".{format}.json", StringComparison.Ordinal))
+                return (file[..^$".{format}.json".Length], format);
+        if (accept.Contains(CsafMediaType, StringComparison.OrdinalIgnoreCase)) return (file, "csaf");
+        if (accept.Contains(CveMediaType, StringComparison.OrdinalIgnoreCase)) return (file, "cve");
+        return (file, "osv");
+    }
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}

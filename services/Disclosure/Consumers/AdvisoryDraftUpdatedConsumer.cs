@@ -1,0 +1,37 @@
+using Coordination.Contracts.Cases;
+using Coordination.Hosting.Data;
+using Disclosure.Data;
+using Disclosure.Publishing;
+using MassTransit;
+using Npgsql;
+
+namespace Disclosure.Consumers;
+
+/// <summary>
+/// Keeps every draft revision. Completes a publication that was waiting for this revision, and after
+/// disclosure publishes a later revision as a new version.
+/// </summary>
+public sealed partial class AdvisoryDraftUpdatedConsumer(NpgsqlDataSource dataSource, AdvisoryPublisher publisher, ILogger<AdvisoryDraftUpdatedConsumer> logger)
+    : IConsumer<AdvisoryDraftUpdated>
+{
+    public async Task Consume(ConsumeContext<AdvisoryDraftUpdated> context)
+    {
+        var m = context.Message;
+        await using var conn = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        await using var tx = await conn.BeginTransactionAsync(context.CancellationToken);
+        if (!await Inbox.TryMarkProcessedAsync(conn, tx, nameof(AdvisoryDraftUpdatedConsumer), context.MessageId ?? NewId.NextGuid()))
+            return;
+        await DraftStore.LockCaseAsync(conn, tx, m.CaseId);
+        await DraftStore.SaveAsync(conn, tx, m.CaseId, m.Revision, m.Draft, m.UpdatedAt);
+        LogStored(m.CaseId, m.Revision);
+
+        if (await DraftStore.TakePendingAsync(conn, tx, m.CaseId, m.Revision))
+            await publisher.PublishAsync(conn, tx, m.CaseId, m.Revision, m.Draft);
+        else if (await AdvisoryStore.GetByCaseAsync(conn, tx, m.CaseId) is { WithdrawnAt: null } published && m.Revision > published.CurrentRevision)
+            await publisher.PublishAsync(conn, tx, m.CaseId, m.Revision, m.Draft);
+        await tx.CommitAsync(context.CancellationToken);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Stored draft revision {Revision} of case {CaseId}")]
+    private partial void LogStored(Guid caseId, int revision);
+}

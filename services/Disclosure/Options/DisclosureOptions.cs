@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Disclosure.Options;
+
+/// <summary>Settings "Disclosure:*".</summary>
+public sealed class DisclosureOptions
+{
+    public const string Section = "Disclosure";
+
+    /// <summary>OSV id prefix: a registered OSV home-database prefix (PSF, PYSEC, ...) or "x_" followed by the team's own.</summary>
+    [Required]
+    public string IdPrefix { get; set; } = "x_COORD";
+
+    /// <summary>Where the public API is reachable; record URLs are built from it.</summary>
+    [Required, Url]
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+
+    [Required]
+    public CnaOptions Cna { get; set; } = new();
+
+    [Required]
+    public PublisherOptions Publisher { get; set; } = new();
+
+    /// <summary>The announcement list address (e.g. security-announce@...).</summary>
+    [Required, EmailAddress]
+    public string AnnounceTo { get; set; } = "security-announce@localhost";
+
+    /// <summary>How often a failed announcement is retried before it is given up (logged, kept in the table).</summary>
+    [Range(1, 100)]
+    public int AnnounceMaxAttempts { get; set; } = 10;
+}

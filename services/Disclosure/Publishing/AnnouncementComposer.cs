@@ -1,0 +1,51 @@
+using System.Text;
+using Coordination.Contracts.Advisories;
+using Disclosure.Rendering;
+
+namespace Disclosure.Publishing;
+
+/// <summary>The announcement mail: subject "[CVE or id] title", the advisory as text with credits and links.</summary>
+public static class AnnouncementComposer
+{
+    public static string Subject(AdvisoryDraft draft, string advisoryId) => $"[{draft.CveId ?? advisoryId}] {draft.Title}";
+
+    public static string Body(AdvisoryDraft draft, PublicationMetadata meta)
+    {
+        var b = new StringBuilder();
+        b.AppendLine(draft.Title).AppendLine(new string('=', Math.Min(draft.Title.Length, 72))).AppendLine();
+        b.AppendLine($"Advisory: {meta.AdvisoryId}");
+        if (draft.CveId is not null) b.AppendLine($"CVE:      {draft.CveId}");
+        b.AppendLine($"Published: {Timestamps.Rfc3339(meta.Published)}");
+        if (draft.Severity is { } s) b.AppendLine($"Severity: {s.Rating} ({s.CvssVector})");
+        if (draft.Cwes.Count > 0) b.AppendLine($"Weakness: {string.Join(", ", draft.Cwes)}");
+        b.AppendLine().AppendLine(draft.Summary).AppendLine().AppendLine(draft.Details).AppendLine();
+        b.AppendLine("Affected packages:");
+        foreach (var p in draft.Affected)
+        {
+            b.AppendLine($"  - {p.Ecosystem} {p.Name}");
+            foreach (var r in p.Ranges)
+                foreach (var e in r.Events)
+                {
+                    if (e.Introduced is not null) b.AppendLine($"      introduced {e.Introduced}");
+                    if (e.Fixed is not null) b.AppendLine($"      fixed in {e.Fixed}");
+                    if (e.LastAffected is not null) b.AppendLine($"      last affected {e.LastAffected}");
+                }
+        }
+        if (!string.IsNullOrWhiteSpace(draft.Remediation)) b.AppendLine().AppendLine("Remediation:").AppendLine(draft.Remediation);
+        if (draft.Credits.Count > 0)
+        {
+            b.AppendLine().AppendLine("Credits:");
+            foreach (var c in draft.Credits) b.AppendLine($"  - {c.Name} ({CreditNames.Summary(c)})");
+        }
+        b.AppendLine().AppendLine("Records:");
+        b.AppendLine($"  OSV:      {meta.Url(".osv.json")}");
+        if (draft.CveId is not null) b.AppendLine($"  CVE JSON: {meta.Url(".cve.json")}");
+        b.AppendLine($"  CSAF:     {meta.Url(".csaf.json")}");
+        if (draft.References.Count > 0)
+        {
+            b.AppendLine().AppendLine("References:");
+            foreach (var r in draft.References) b.AppendLine($"  - {r.Url}");
+        }
+        return b.ToString();
+    }
+}

@@ -1,0 +1,160 @@
+using System.Text.Json.Nodes;
+using Coordination.Contracts.Advisories;
+
+namespace Disclosure.Rendering;
+
+/// <summary>
+/// The CVE JSON 5 record (state PUBLISHED) with the CNA container. There is none without a CVE id.
+/// dataVersion "5.1": the record uses nothing beyond 5.1.0, so it validates against 5.1.0 and 5.1.1.
+/// </summary>
+public static class CveRenderer
+{
+    public const string DataVersion = "5.1";
+
+    private static readonly Dictionary<string, string> Collections = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["PyPI"] = "https://pypi.org", ["npm"] = "https://www.npmjs.com", ["crates.io"] = "https://crates.io",
+        ["Go"] = "https://pkg.go.dev", ["Maven"] = "https://repo.maven.apache.org/maven2", ["NuGet"] = "https://www.nuget.org",
+        ["RubyGems"] = "https://rubygems.org", ["Packagist"] = "https://packagist.org", ["Debian"] = "https://tracker.debian.org",
+        ["Hex"] = "https://hex.pm", ["Pub"] = "https://pub.dev",
+    };
+
+    private static readonly Dictionary<string, string> ReferenceTags = new()
+    {
+        ["ADVISORY"] = "vendor-advisory", ["FIX"] = "patch", ["REPORT"] = "issue-tracking", ["ARTICLE"] = "technical-description",
+        ["PACKAGE"] = "product", ["EVIDENCE"] = "exploit", ["DISCUSSION"] = "mailing-list",
+    };
+
+    public static JsonObject? Render(AdvisoryDraft draft, PublicationMetadata meta)
+    {
+        if (draft.CveId is not { } cveId) return null;
+        var cna = new JsonObject
+        {
+            ["providerMetadata"] = new JsonObject
+            {
+                ["orgId"] = meta.CnaOrgId.ToString(),
+                ["shortName"] = meta.CnaShortName,
+                ["dateUpdated"] = Timestamps.Rfc3339(meta.Modified),
+            },
+            ["datePublic"] = Timestamps.Rfc3339(meta.Published),
+            ["title"] = Truncate(draft.Title, 256),
+            ["descriptions"] = new JsonArray(new JsonObject { ["lang"] = "en", ["value"] = $"{draft.Summary}\n\n{draft.Details}" }),
+            ["affected"] = new JsonArray(draft.Affected.Select(Affected).ToArray<JsonNode?>()),
+        };
+        if (draft.Cwes.Count > 0)
+            cna["problemTypes"] = new JsonArray(new JsonObject
+            {
+                ["descriptions"] = new JsonArray(draft.Cwes.Distinct().Select(cwe => (JsonNode?)new JsonObject
+                {
+                    ["lang"] = "en", ["description"] = cwe, ["cweId"] = cwe, ["type"] = "CWE",
+                }).ToArray()),
+            });
+        cna["references"] = new JsonArray(References(draft, meta).ToArray<JsonNode?>());
+        if (draft.Severity is { } severity) cna["metrics"] = new JsonArray(Metric(severity));
+        if (!string.IsNullOrWhiteSpace(draft.Remediation))
+            cna["solutions"] = new JsonArray(new JsonObject { ["lang"] = "en", ["value"] = draft.Remediation });
+        if (draft.Credits.Count > 0)
+            cna["credits"] = new JsonArray(draft.Credits.SelectMany(c => c.Types.Select(t => (JsonNode?)new JsonObject
+            {
+                ["lang"] = "en", ["value"] = c.Name, ["type"] = CreditNames.Cve(t),
+            })).ToArray());
+
+        return new JsonObject
+        {
+            ["dataType"] = "CVE_RECORD",
+            ["dataVersion"] = DataVersion,
+            ["cveMetadata"] = new JsonObject
+            {
+                ["cveId"] = cveId,
+                ["assignerOrgId"] = meta.CnaOrgId.ToString(),
+                ["assignerShortName"] = meta.CnaShortName,
+                ["state"] = "PUBLISHED",
+                ["datePublished"] = Timestamps.Rfc3339(meta.Published),
+                ["dateUpdated"] = Timestamps.Rfc3339(meta.Modified),
+            },
+            ["containers"] = new JsonObject { ["cna"] = cna },
+        };
+    }
+
+    private static JsonNode Metric(Severity severity)
+    {
+        if (Cvss31.IsVector(severity.CvssVector))
+        {
+            var score = Cvss31.BaseScore(severity.CvssVector);
+            return new JsonObject
+            {
+                ["format"] = "CVSS",
+                ["scenarios"] = new JsonArray(new JsonObject { ["lang"] = "en", ["value"] = "GENERAL" }),
+                ["cvssV3_1"] = new JsonObject
+                {
+                    ["version"] = "3.1", ["vectorString"] = severity.CvssVector,
+                    ["baseScore"] = score, ["baseSeverity"] = Cvss31.Severity(score),
+                },
+            };
+        }
+        // CVSS 4.0 scoring is not implemented (see Cvss40), and cvssV4_0 requires a score: the vector travels as an
+        // "other" metric instead. Any other vector (e.g. CVSS 3.0) likewise, never with a score we did not compute.
+        return new JsonObject
+        {
+            ["format"] = "CVSS",
+            ["other"] = new JsonObject
+            {
+                ["type"] = Cvss40.IsVector(severity.CvssVector) ? "CVSS_V4_VECTOR" : "CVSS_VECTOR",
+                ["content"] = new JsonObject { ["vectorString"] = severity.CvssVector },
+            },
+        };
+    }
+
+    private static JsonNode Affected(AffectedPackage package)
+    {
+        var node = new JsonObject();
+        if (Collections.TryGetValue(package.Ecosystem, out var collection)) node["collectionURL"] = collection;
+        else node["vendor"] = package.Ecosystem;
+        node["packageName"] = package.Name;
+        node["product"] = package.Name;
+        var repo = package.Ranges.FirstOrDefault(r => r.Repo is not null)?.Repo;
+        if (repo is not null) node["repo"] = repo;
+        var versions = Versions(package).ToArray<JsonNode?>();
+        node["defaultStatus"] = versions.Length > 0 ? "unaffected" : "affected";
+        if (versions.Length > 0) node["versions"] = new JsonArray(versions);
+        return node;
+    }
+
+    private static IEnumerable<JsonNode> Versions(AffectedPackage package)
+    {
+        foreach (var range in package.Ranges)
+        {
+            var versionType = range.Type switch { "GIT" => "git", "SEMVER" => "semver", _ => package.Ecosystem.ToLowerInvariant() };
+            string? start = null;
+            foreach (var e in range.Events)
+            {
+                if (e.Introduced is not null) { start = e.Introduced; continue; }
+                if (start is null) continue;
+                var node = new JsonObject { ["version"] = start, ["status"] = "affected" };
+                if (e.Fixed is not null) node["lessThan"] = e.Fixed;
+                else if (e.LastAffected is not null) node["lessThanOrEqual"] = e.LastAffected;
+                else node["lessThan"] = e.Limit;
+                node["versionType"] = versionType;
+                yield return node;
+                start = null;
+            }
+            if (start is not null)
+                yield return new JsonObject { ["version"] = start, ["status"] = "affected", ["lessThan"] = "*", ["versionType"] = versionType };
+        }
+        foreach (var v in package.Versions ?? [])
+            yield return new JsonObject { ["version"] = v, ["status"] = "affected" };
+    }
+
+    private static IEnumerable<JsonNode> References(AdvisoryDraft draft, PublicationMetadata meta)
+    {
+        yield return new JsonObject { ["url"] = meta.Url(""), ["tags"] = new JsonArray("vendor-advisory") };
+        foreach (var r in draft.References.DistinctBy(r => r.Url))
+        {
+            var node = new JsonObject { ["url"] = r.Url };
+            if (ReferenceTags.TryGetValue(r.Type, out var tag)) node["tags"] = new JsonArray(tag);
+            yield return node;
+        }
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+}

@@ -1,0 +1,99 @@
+using System.Security.Claims;
+using Coordination.Contracts.Advisories;
+using Coordination.Contracts.Cases;
+using Coordination.Hosting.Auth;
+using Coordination.Hosting.Data;
+using Intake.Cases;
+using Intake.Data;
+using Intake.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace Intake.Apis;
+
+/// <summary>
+/// /cases/{id}/draft and /credits: every change makes a new revision and publishes AdvisoryDraftUpdated with the whole
+/// draft; an edit based on a stale revision is refused with 409. Every read of the draft goes to the timeline.
+/// </summary>
+public static class DraftApi
+{
+    private const string Logger = "Intake.Drafts";
+
+    public static IEndpointRouteBuilder MapDraftApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/cases/{id:guid}").WithTags("Drafts").RequireAuthorization(Policies.Member);
+        group.MapGet("/draft", GetDraft);
+        group.MapPut("/draft", EditDraft);
+        group.MapPost("/credits", AddCredit);
+        return app;
+    }
+
+    public static async Task<Results<Ok<DraftResponse>, NotFound>> GetDraft(Guid id, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var draft = await CaseStore.GetDraftAsync(conn, tx, id);
+        if (draft is null) return TypedResults.NotFound();
+        await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "draft.read", time.GetUtcNow(), id, new { draft.Revision });
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(draft);
+    }
+
+    public static async Task<Results<Ok<RevisionResponse>, ValidationProblem, NotFound, ProblemHttpResult>> EditDraft(
+        Guid id, DraftEditRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+    {
+        var errors = DraftValidator.Validate(request.Draft, out var draft);
+        if (request.Revision is null) errors.Add("revision", "is required: the revision this edit is based on");
+        else if (request.Revision < 0) errors.Add("revision", "must not be negative");
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var c = await CaseStore.GetForUpdateAsync(conn, tx, id);
+        if (c is null) return TypedResults.NotFound();
+        if (c.DraftRevision != request.Revision) return Stale(request.Revision!.Value, c.DraftRevision);
+        var revision = await SaveAsync(conn, tx, c, draft, user, time.GetUtcNow(), "draft.updated");
+        await tx.CommitAsync(ct);
+        logs.CreateLogger(Logger).DraftUpdated(id, revision);
+        return TypedResults.Ok(new RevisionResponse(revision));
+    }
+
+    /// <summary>Appends one credited person (no account needed) as a new revision.</summary>
+    public static async Task<Results<Ok<RevisionResponse>, ValidationProblem, NotFound, ProblemHttpResult>> AddCredit(
+        Guid id, AddCreditRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var credit = CreditValidator.Validate(new Credit(request.Name!, request.Types!, request.Contact), "", errors);
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var c = await CaseStore.GetForUpdateAsync(conn, tx, id);
+        if (c is null) return TypedResults.NotFound();
+        if (request.Revision is { } expected && expected != c.DraftRevision) return Stale(expected, c.DraftRevision);
+        var current = (await CaseStore.GetDraftAsync(conn, tx, id))!.Draft;
+        if (current.Credits.Count >= DraftValidator.MaxItems)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["credits"] = [$"a draft has at most {DraftValidator.MaxItems} credits"] });
+        var revision = await SaveAsync(conn, tx, c, current with { Credits = [.. current.Credits, credit!] }, user, time.GetUtcNow(), "draft.credit-added");
+        await tx.CommitAsync(ct);
+        logs.CreateLogger(Logger).DraftUpdated(id, revision);
+        return TypedResults.Ok(new RevisionResponse(revision));
+    }
+
+    private static async Task<int> SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Case c, AdvisoryDraft draft, ClaimsPrincipal user,
+        DateTimeOffset now, string action)
+    {
+        // The row is locked FOR UPDATE, so the conditional update cannot miss; it still guards the revision itself.
+        var revision = await CaseStore.TryUpdateDraftAsync(conn, tx, c.Id, c.DraftRevision, draft, user.MemberId(), now)
+                       ?? throw new InvalidOperationException("draft revision moved under a row lock");
+        await AuditLog.AppendAsync(conn, tx, Actor.Of(user), action, now, c.Id, new { revision });
+        await Outbox.PublishAsync(conn, tx, new AdvisoryDraftUpdated(c.Id, revision, draft, user.MemberId(), now));
+        return revision;
+    }
+
+    private static ProblemHttpResult Stale(int given, int current) => TypedResults.Problem(
+        $"The draft is at revision {current}; this edit was based on revision {given}. Reload the draft and apply the change again.",
+        statusCode: StatusCodes.Status409Conflict, title: "Stale revision",
+        extensions: new Dictionary<string, object?> { ["currentRevision"] = current });
+
+}

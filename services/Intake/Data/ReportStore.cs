@@ -1,0 +1,119 @@
+using Dapper;
+using Intake.Reports;
+using Npgsql;
+
+namespace Intake.Data;
+
+public static class ReportStore
+{
+    private const string Columns = """
+        id, source, reporter_name, reporter_email, subject, components, description, encrypted, credit_wanted,
+        credit_name, credit_types, message_id, received_at, case_id
+        """;
+
+    // ON CONFLICT (message_id): the same email fetched twice makes one report.
+    private const string InsertSql = """
+        INSERT INTO reports (id, source, reporter_name, reporter_email, subject, components, description, encrypted,
+            credit_wanted, credit_name, credit_types, reporter_token_hash, message_id, raw_message, received_at)
+        VALUES (@Id, @Source, @ReporterName, @ReporterEmail, @Subject, @Components, @Description, @Encrypted,
+            @CreditWanted, @CreditName, @CreditTypes, @TokenHash, @MessageId, @RawMessage, @ReceivedAt)
+        ON CONFLICT (message_id) DO NOTHING
+        """;
+
+    private const string InsertAttachmentSql = """
+        INSERT INTO report_attachments (id, report_id, file_name, content_type, content)
+        VALUES (@Id, @ReportId, @FileName, @ContentType, @Content)
+        """;
+
+    private const string GetSql = $"SELECT {Columns} FROM reports WHERE id = @Id";
+
+    private const string GetByTokenSql = $"SELECT {Columns} FROM reports WHERE id = @Id AND reporter_token_hash = @TokenHash";
+
+    private const string ListSql = $"SELECT {Columns} FROM reports ORDER BY received_at DESC, id LIMIT @Limit";
+
+    private const string ForCaseSql = $"SELECT {Columns} FROM reports WHERE case_id = @CaseId ORDER BY received_at, id";
+
+    private const string LockManySql = $"SELECT {Columns} FROM reports WHERE id = ANY(@Ids) ORDER BY id FOR UPDATE";
+
+    private const string AssignCaseSql = "UPDATE reports SET case_id = @CaseId WHERE id = ANY(@Ids)";
+
+    private const string AttachmentsSql = """
+        SELECT id, report_id, file_name, content_type, content FROM report_attachments WHERE report_id = @ReportId ORDER BY id
+        """;
+
+    private const string InsertReplySql = """
+        INSERT INTO report_replies (id, report_id, author_id, author_name, body, at)
+        VALUES (@Id, @ReportId, @AuthorId, @AuthorName, @Body, @At)
+        """;
+
+    private const string RepliesSql = """
+        SELECT id, report_id, author_id, author_name, body, at FROM report_replies WHERE report_id = @ReportId ORDER BY at, id
+        """;
+
+    private const string CountByMessageIdSql = "SELECT count(*) FROM reports WHERE message_id = @MessageId";
+
+    /// <returns>false when a report with the same message id exists already.</returns>
+    public static async Task<bool> TryInsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Report r, string tokenHash, byte[]? rawMessage) =>
+        await conn.ExecuteAsync(InsertSql, new
+        {
+            r.Id, r.Source, r.ReporterName, r.ReporterEmail, r.Subject, r.Components, r.Description, r.Encrypted, r.CreditWanted,
+            r.CreditName, r.CreditTypes, TokenHash = tokenHash, r.MessageId, RawMessage = rawMessage, r.ReceivedAt,
+        }, tx) == 1;
+
+    public static Task InsertAttachmentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ReportAttachment a) =>
+        conn.ExecuteAsync(InsertAttachmentSql, a, tx);
+
+    public static Task<Report?> GetAsync(NpgsqlConnection conn, Guid id, CancellationToken ct) =>
+        Single(conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct)));
+
+    public static Task<Report?> GetByReporterTokenAsync(NpgsqlConnection conn, Guid id, string tokenHash, CancellationToken ct) =>
+        Single(conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(GetByTokenSql, new { Id = id, TokenHash = tokenHash }, cancellationToken: ct)));
+
+    public static async Task<IReadOnlyList<Report>> ListAsync(NpgsqlConnection conn, int limit, CancellationToken ct) =>
+        (await conn.QueryAsync<Row>(new CommandDefinition(ListSql, new { Limit = limit }, cancellationToken: ct))).Select(r => r.ToReport()).ToList();
+
+    public static async Task<IReadOnlyList<Report>> ForCaseAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
+        (await conn.QueryAsync<Row>(ForCaseSql, new { CaseId = caseId }, tx)).Select(r => r.ToReport()).ToList();
+
+    public static async Task<IReadOnlyList<Report>> LockManyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Guid> ids) =>
+        (await conn.QueryAsync<Row>(LockManySql, new { Ids = ids.ToArray() }, tx)).Select(r => r.ToReport()).ToList();
+
+    public static Task AssignCaseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, IReadOnlyList<Guid> ids) =>
+        conn.ExecuteAsync(AssignCaseSql, new { CaseId = caseId, Ids = ids.ToArray() }, tx);
+
+    public static async Task<IReadOnlyList<ReportAttachment>> AttachmentsAsync(NpgsqlConnection conn, Guid reportId, CancellationToken ct) =>
+        (await conn.QueryAsync<ReportAttachment>(new CommandDefinition(AttachmentsSql, new { ReportId = reportId }, cancellationToken: ct))).ToList();
+
+    public static Task InsertReplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ReportReply reply) =>
+        conn.ExecuteAsync(InsertReplySql, reply, tx);
+
+    public static async Task<IReadOnlyList<ReportReply>> RepliesAsync(NpgsqlConnection conn, Guid reportId, CancellationToken ct) =>
+        (await conn.QueryAsync<ReportReply>(new CommandDefinition(RepliesSql, new { ReportId = reportId }, cancellationToken: ct))).ToList();
+
+    public static Task<long> CountByMessageIdAsync(NpgsqlConnection conn, string messageId) =>
+        conn.ExecuteScalarAsync<long>(CountByMessageIdSql, new { MessageId = messageId });
+
+    private static async Task<Report?> Single(Task<Row?> row) => (await row)?.ToReport();
+
+    // Dapper cannot hand text[] to a record constructor (it sees System.Array), so rows bind to properties.
+    private sealed class Row
+    {
+        public Guid Id { get; set; }
+        public string Source { get; set; } = "";
+        public string ReporterName { get; set; } = "";
+        public string ReporterEmail { get; set; } = "";
+        public string? Subject { get; set; }
+        public string[] Components { get; set; } = [];
+        public string Description { get; set; } = "";
+        public bool Encrypted { get; set; }
+        public bool CreditWanted { get; set; }
+        public string? CreditName { get; set; }
+        public string[] CreditTypes { get; set; } = [];
+        public string? MessageId { get; set; }
+        public DateTimeOffset ReceivedAt { get; set; }
+        public Guid? CaseId { get; set; }
+
+        public Report ToReport() => new(Id, Source, ReporterName, ReporterEmail, Subject, Components, Description, Encrypted, CreditWanted,
+            CreditName, CreditTypes, MessageId, ReceivedAt, CaseId);
+    }
+}

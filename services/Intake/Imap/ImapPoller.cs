@@ -1,0 +1,76 @@
+using Intake.Data;
+using Intake.Reports;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Npgsql;
+
+namespace Intake.Imap;
+
+/// <summary>
+/// Reads the security@ mailbox: each unseen message becomes a report (committed first), then is flagged \Seen.
+/// A message fetched twice — a crash between commit and flag, an overlapping instance, a resend with the same
+/// Message-Id — makes one report, because reports.message_id is unique.
+/// </summary>
+public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource db, TimeProvider time, ILogger<ImapPoller> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (!o.Enabled) return;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PollOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested && e is not OperationCanceledException)
+            {
+                logger.ImapPollFailed(e.GetType().Name, o.PollSeconds);
+            }
+            try { await Task.Delay(TimeSpan.FromSeconds(o.PollSeconds), time, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <returns>how many new reports the poll made.</returns>
+    public async Task<int> PollOnceAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        using var client = new ImapClient { Timeout = 60_000 };
+        await client.ConnectAsync(o.Host, o.Port, Enum.Parse<SecureSocketOptions>(o.Security), ct);
+        await client.AuthenticateAsync(o.Username ?? "", o.Password ?? "", ct);
+        var folder = await client.GetFolderAsync(o.Mailbox, ct);
+        await folder.OpenAsync(FolderAccess.ReadWrite, ct);
+        var unseen = (await folder.SearchAsync(SearchQuery.NotSeen, ct)).Take(o.BatchSize).ToList();
+        var created = 0;
+        foreach (var uid in unseen)
+        {
+            var message = await folder.GetMessageAsync(uid, ct);
+            using var raw = new MemoryStream();
+            await message.WriteToAsync(FormatOptions.Default, raw, ct);
+            if (await StoreAsync(EmailReport.From(message, raw.ToArray(), time.GetUtcNow()), ct)) created++;
+            await folder.AddFlagsAsync(uid, MessageFlags.Seen, silent: true, ct);
+        }
+        await client.DisconnectAsync(true, ct);
+        logger.ImapPolled(created, unseen.Count);
+        return created;
+    }
+
+    private async Task<bool> StoreAsync(EmailReport.Parsed parsed, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report, ReporterToken.Hash(ReporterToken.New()), parsed.Raw))
+            return false;
+        foreach (var attachment in parsed.Attachments) await ReportStore.InsertAttachmentAsync(conn, tx, attachment);
+        await AuditLog.AppendAsync(conn, tx, new Actor(null, "security mailbox"), "report.received", parsed.Report.ReceivedAt,
+            detail: new { reportId = parsed.Report.Id, parsed.Report.Source, attachments = parsed.Attachments.Count });
+        await tx.CommitAsync(ct);
+        logger.ReportReceived(parsed.Report.Id, parsed.Report.Source);
+        return true;
+    }
+}

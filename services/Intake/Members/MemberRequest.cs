@@ -1,0 +1,4 @@
+namespace Intake.Members;
+
+/// <summary>Body of POST /members.</summary>
+public sealed record MemberRequest(string? Name, string? Email, string? PublicHandle, string? Role);

@@ -1,0 +1,3 @@
+namespace Intake.Reports;
+
+public sealed record ReportAttachment(Guid Id, Guid ReportId, string? FileName, string ContentType, byte[] Content);

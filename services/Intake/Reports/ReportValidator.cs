@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+using Coordination.Contracts.Advisories;
+using Intake.Members;
+using Intake.Validation;
+
+namespace Intake.Reports;
+
+/// <summary>Rules of a submitted report; lengths come from IntakeOptions.</summary>
+public static partial class ReportValidator
+{
+    public const int MaxName = 200, MaxComponents = 20, MaxComponent = 200, MaxSubject = 300;
+
+    public static ValidationErrors Validate(ReportRequest r, int maxDescription)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(r.ReporterName)) errors.Add("reporterName", "is required");
+        else if (r.ReporterName.Length > MaxName) errors.Add("reporterName", $"must be at most {MaxName} characters");
+        if (!MemberValidator.IsEmail(r.ReporterEmail)) errors.Add("reporterEmail", "must be an email address");
+        if (r.Components is null || r.Components.Count == 0) errors.Add("components", "needs at least one affected component");
+        else if (r.Components.Count > MaxComponents) errors.Add("components", $"must have at most {MaxComponents} entries");
+        else
+            for (var i = 0; i < r.Components.Count; i++)
+                if (string.IsNullOrWhiteSpace(r.Components[i]) || r.Components[i].Length > MaxComponent)
+                    errors.Add($"components[{i}]", $"must be 1 to {MaxComponent} characters");
+        if (string.IsNullOrWhiteSpace(r.Description)) errors.Add("description", "is required");
+        else if (r.Description.Length > maxDescription) errors.Add("description", $"must be at most {maxDescription} characters");
+        if (r.Subject is { Length: > MaxSubject }) errors.Add("subject", $"must be at most {MaxSubject} characters");
+        string?[] texts = [r.ReporterName, r.ReporterEmail, r.Description, r.Subject, r.Credit?.Name, .. r.Components ?? []];
+        if (texts.Any(NoNul.Violated)) errors.Add("body", NoNul.Rule);
+        if (r.Credit is { Wanted: true } c)
+        {
+            if (c.Name is { Length: > MaxName }) errors.Add("credit.name", $"must be at most {MaxName} characters");
+            for (var i = 0; i < (c.Types?.Count ?? 0); i++)
+                if (!CreditTypes.All.Contains(c.Types![i]?.Trim() ?? "", StringComparer.OrdinalIgnoreCase))
+                    errors.Add($"credit.types[{i}]", $"must be one of {string.Join(", ", CreditTypes.All)}");
+        }
+        return errors;
+    }
+
+    /// <summary>An ASCII-armored OpenPGP message (kept exactly as received, never decrypted here).</summary>
+    public static bool IsArmoredPgp(string text) => Armored().IsMatch(text);
+
+    [GeneratedRegex(@"-----BEGIN PGP MESSAGE-----[\s\S]*-----END PGP MESSAGE-----")]
+    private static partial Regex Armored();
+}

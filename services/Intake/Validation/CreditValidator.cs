@@ -1,0 +1,45 @@
+using Coordination.Contracts.Advisories;
+using Intake.Members;
+
+namespace Intake.Validation;
+
+/// <summary>A credited person: a name, one or more of the ten credit types (OSV spelling, any case), optional contact.</summary>
+public static class CreditValidator
+{
+    public const int MaxName = 200;
+
+    /// <returns>The credit with types in OSV's canonical spelling, or null when invalid (errors added).</returns>
+    public static Credit? Validate(Credit? credit, string prefix, ValidationErrors errors)
+    {
+        var at = prefix.Length == 0 ? "" : prefix + ".";
+        if (credit is null) { errors.Add(prefix, "is required"); return null; }
+        var ok = true;
+        if (string.IsNullOrWhiteSpace(credit.Name)) { errors.Add(at + "name", "is required"); ok = false; }
+        else if (credit.Name.Length > MaxName) { errors.Add(at + "name", $"must be at most {MaxName} characters"); ok = false; }
+        else if (NoNul.Violated(credit.Name)) { errors.Add(at + "name", NoNul.Rule); ok = false; }
+
+        var types = new List<string>();
+        if (credit.Types is null || credit.Types.Count == 0) { errors.Add(at + "types", "needs at least one credit type"); ok = false; }
+        else
+        {
+            for (var i = 0; i < credit.Types.Count; i++)
+            {
+                var canonical = CreditTypes.All.FirstOrDefault(t => string.Equals(t, credit.Types[i]?.Trim(), StringComparison.OrdinalIgnoreCase));
+                if (canonical is null) { errors.Add($"{at}types[{i}]", $"must be one of {string.Join(", ", CreditTypes.All)}"); ok = false; }
+                else if (types.Contains(canonical)) { errors.Add($"{at}types[{i}]", $"{canonical} is listed twice"); ok = false; }
+                else types.Add(canonical);
+            }
+        }
+
+        var contact = string.IsNullOrWhiteSpace(credit.Contact) ? null : credit.Contact.Trim();
+        if (contact is not null && !MemberValidator.IsEmail(contact) && !IsHttpUrl(contact))
+        {
+            errors.Add(at + "contact", "must be an email address or an http(s) URL");
+            ok = false;
+        }
+        return ok ? new Credit(credit.Name.Trim(), types, contact) : null;
+    }
+
+    public static bool IsHttpUrl(string? text) =>
+        text is { Length: <= 2048 } && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == "https" || uri.Scheme == "http") && uri.Host.Length > 0;
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Coordination.Contracts.Cases;
+using Coordination.Contracts.Embargo;
+using Coordination.Hosting.Auth;
+using Coordination.Testing;
+using EmbargoScheduler.Tests.Support;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EmbargoScheduler.Tests.Apis;
+
+/// <summary>/cases/{id}/embargo on the service as a process; the saga is driven by events published on the broker.</summary>
+public sealed class EmbargoApiTests
+{
+    [Fact]
+    public async Task Members_see_the_embargo_extend_it_within_policy_and_break_it()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("embargo-api");
+        await using var service = await SchedulerService.StartAsync(isolation);
+        using var intake = await TestBus.StartAsync(isolation, "intake-stand-in", _ => { });
+        var bus = intake.Services.GetRequiredService<IBus>();
+        var memberId = Guid.NewGuid();
+        using var http = service.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Member, memberId));
+        var db = new EmbargoDatabase(isolation);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"cases/{Guid.NewGuid()}/embargo")).StatusCode);
+        using (var anonymous = service.CreateClient())
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"cases/{Guid.NewGuid()}/embargo")).StatusCode);
+
+        var caseId = NewId.NextGuid();
+        var disclosureAt = DateTimeOffset.UtcNow.AddDays(5);
+        await bus.Publish(new CaseOpened(caseId, memberId, [], DateTimeOffset.UtcNow));
+        await db.WaitUntilAsync(async () => await db.CountSagasInStateAsync("Triaged") == 1, TimeSpan.FromSeconds(20), "the case is triaged");
+        var conflict = await http.PostAsJsonAsync($"cases/{caseId}/embargo/extend", new { disclosureAt = disclosureAt.AddDays(1), reason = "x" });
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+
+        await bus.Publish(new StartEmbargo(caseId, disclosureAt, ["distros"], memberId, DateTimeOffset.UtcNow));
+        await db.WaitUntilAsync(async () => await db.CountSagasInStateAsync("Embargoed") == 1, TimeSpan.FromSeconds(20), "the case is embargoed");
+
+        var embargo = await http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/embargo");
+        Assert.Equal("Embargoed", embargo.GetProperty("state").GetString());
+        Assert.Equal(disclosureAt, embargo.GetProperty("disclosureAt").GetDateTimeOffset());
+        Assert.Equal(14, embargo.GetProperty("policy").GetProperty("caseMaxDays").GetInt32());
+        Assert.Equal(90, embargo.GetProperty("policy").GetProperty("channelMaxDays").GetProperty("default").GetInt32());
+
+        var missing = await http.PostAsJsonAsync($"cases/{caseId}/embargo/extend", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        var errors = (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("disclosureAt", out _));
+        Assert.True(errors.TryGetProperty("reason", out _));
+
+        var tooLong = await http.PostAsJsonAsync($"cases/{caseId}/embargo/extend", new { disclosureAt = disclosureAt.AddDays(30), reason = "more time" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLong.StatusCode);
+        var problem = await tooLong.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("14 days", problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("disclosureAt", out _));
+
+        var extendedTo = disclosureAt.AddDays(2);
+        var extend = await http.PostAsJsonAsync($"cases/{caseId}/embargo/extend", new { disclosureAt = extendedTo, reason = "the fix needs a backport" });
+        Assert.Equal(HttpStatusCode.Accepted, extend.StatusCode);
+        JsonElement extension = default;
+        await db.WaitUntilAsync(async () =>
+        {
+            var current = await http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/embargo");
+            var extensions = current.GetProperty("extensions");
+            if (extensions.GetArrayLength() == 0) return false;
+            extension = extensions[0];
+            return true;
+        }, TimeSpan.FromSeconds(20), "the extension is recorded");
+        Assert.Equal("the fix needs a backport", extension.GetProperty("reason").GetString());
+        Assert.Equal(memberId, extension.GetProperty("requestedBy").GetGuid());
+        Assert.Equal(extendedTo, extension.GetProperty("disclosureAt").GetDateTimeOffset());
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync($"cases/{caseId}/embargo/break", new { reason = " " })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync($"cases/{caseId}/embargo/break", new { reason = "exploit published" })).StatusCode);
+        await db.WaitUntilAsync(async () => await db.CountSagasInStateAsync("Disclosing") == 1, TimeSpan.FromSeconds(20), "the case is disclosing");
+        var again = await http.PostAsJsonAsync($"cases/{caseId}/embargo/break", new { reason = "again" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("Disclosing", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+}

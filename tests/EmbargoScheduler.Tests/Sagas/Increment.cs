@@ -1,0 +1,3 @@
+namespace EmbargoScheduler.Tests.Sagas;
+
+public sealed record Increment(Guid CounterId, int N);

@@ -1,0 +1,107 @@
+using System.Data;
+using Coordination.Testing;
+using Dapper;
+using EmbargoScheduler.Sagas;
+using EmbargoScheduler.Tests.Support;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace EmbargoScheduler.Tests.Sagas;
+
+public sealed class PostgresSagaRepositoryTests
+{
+    private const string Schema = "saga_test";
+    private const string CreateTable = """
+        CREATE SCHEMA IF NOT EXISTS saga_test;
+        CREATE TABLE IF NOT EXISTS saga_test.counter_sagas (
+            correlation_id uuid PRIMARY KEY, current_state text NULL, version integer NOT NULL DEFAULT 0,
+            body jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
+        """;
+
+    private static async Task<NpgsqlDataSource> PrepareAsync(Isolation isolation)
+    {
+        await using (var conn = new NpgsqlConnection(isolation.ConnectionString))
+            await conn.ExecuteAsync(CreateTable);
+        return new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = Schema }.ConnectionString).Build();
+    }
+
+    private static Task<IHost> StartInstanceAsync(Isolation isolation) =>
+        TestBus.StartAsync(isolation, "saga-test", x => x.AddSagaStateMachine<CounterStateMachine, CounterState>()
+            .PostgresRepository("counter_sagas", s => s.CurrentState)
+            .Endpoint(e => e.Name = "counter"));
+
+    [Fact]
+    public async Task Concurrent_events_for_one_saga_on_two_instances_lose_no_update()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("saga");
+        await using var dataSource = await PrepareAsync(isolation);
+        using var first = await StartInstanceAsync(isolation);
+        using var second = await StartInstanceAsync(isolation);
+
+        var counterId = NewId.NextGuid();
+        var bus = first.Services.GetRequiredService<IBus>();
+        await Task.WhenAll(Enumerable.Range(1, 200).Select(n => bus.Publish(new Increment(counterId, n))));
+
+        var store = new PostgresSagaStore<CounterState>(dataSource, new PostgresSagaOptions<CounterState>("counter_sagas", s => s.CurrentState));
+        CounterState? saga = null;
+        for (var i = 0; i < 300 && saga?.Count != 200; i++)
+        {
+            await Task.Delay(100);
+            saga = await store.LoadAsync(counterId, CancellationToken.None);
+        }
+        Assert.NotNull(saga);
+        Assert.Equal(200, saga.Count);
+        Assert.Equal(Enumerable.Range(1, 200), saga.Seen.Order());
+        Assert.Equal(200, saga.Version);
+        Assert.Equal("Counting", saga.CurrentState);
+        await first.StopAsync();
+        await second.StopAsync();
+    }
+
+    [Fact]
+    public async Task Insert_if_absent_inserts_once_and_a_locked_row_waits_for_its_holder()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("saga");
+        await using var dataSource = await PrepareAsync(isolation);
+        var store = new PostgresSagaStore<CounterState>(dataSource, new PostgresSagaOptions<CounterState>("counter_sagas", s => s.CurrentState));
+        var id = NewId.NextGuid();
+
+        await using var holder = await dataSource.OpenConnectionAsync();
+        await using var holderTx = await holder.BeginTransactionAsync();
+        Assert.True(await store.InsertIfAbsentAsync(holderTx, new CounterState { CorrelationId = id }, CancellationToken.None));
+        var loaded = (await store.LoadForUpdateAsync(holderTx, id, CancellationToken.None))!;
+
+        await using var other = await dataSource.OpenConnectionAsync();
+        await using var otherTx = await other.BeginTransactionAsync();
+        var insertAgain = store.InsertIfAbsentAsync(otherTx, new CounterState { CorrelationId = id }, CancellationToken.None);
+        await Task.Delay(300);
+        Assert.False(insertAgain.IsCompleted, "a second insert must wait for the first writer");
+
+        loaded.Count = 7;
+        await store.UpdateAsync(holderTx, loaded, CancellationToken.None);
+        await holderTx.CommitAsync();
+
+        Assert.False(await insertAgain);
+        var seen = (await store.LoadForUpdateAsync(otherTx, id, CancellationToken.None))!;
+        Assert.Equal((7, 1), (seen.Count, seen.Version));
+    }
+
+    [Fact]
+    public async Task An_update_from_a_stale_version_is_refused()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("saga");
+        await using var dataSource = await PrepareAsync(isolation);
+        var store = new PostgresSagaStore<CounterState>(dataSource, new PostgresSagaOptions<CounterState>("counter_sagas", s => s.CurrentState));
+        var id = NewId.NextGuid();
+        await using var conn = await dataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await store.InsertIfAbsentAsync(tx, new CounterState { CorrelationId = id }, CancellationToken.None);
+        var current = (await store.LoadForUpdateAsync(tx, id, CancellationToken.None))!;
+        await store.UpdateAsync(tx, current, CancellationToken.None);
+
+        var stale = new CounterState { CorrelationId = id, Version = 0 };
+        await Assert.ThrowsAsync<DBConcurrencyException>(() => store.UpdateAsync(tx, stale, CancellationToken.None));
+    }
+}

@@ -1,0 +1,3 @@
+namespace EmbargoScheduler.Tests.Support;
+
+public sealed record Arrival<T>(T Message, DateTimeOffset ReceivedAt, Guid? MessageId, Guid? SchedulingTokenId);

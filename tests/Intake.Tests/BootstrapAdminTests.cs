@@ -1,0 +1,54 @@
+using System.Net;
+using Coordination.Testing;
+using Intake.Tests.Support;
+
+namespace Intake.Tests;
+
+public sealed class BootstrapAdminTests
+{
+    [Fact]
+    public async Task Bootstrap_creates_the_first_admin_once_and_prints_a_working_token()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("intake");
+        try
+        {
+            string[] args = ["bootstrap-admin", "--name", "First Admin", "--email", "first@example.org", "--handle", "first"];
+            await using (var first = ServiceProcess.Start("Intake", isolation.ServiceSettings(), args))
+            {
+                Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+                var token = first.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("ct1.", StringComparison.Ordinal));
+
+                // The service as users run it (Program.cs), accepting the printed token.
+                await using var service = ServiceProcess.Start("Intake", isolation.ServiceSettings());
+                await service.WaitUntilReadyAsync();
+                using var admin = service.CreateClient(token);
+                var me = await (await admin.GetAsync("me")).Json();
+                Assert.Equal("admin", me.GetProperty("role").GetString());
+                Assert.Equal("first", me.GetProperty("publicHandle").GetString());
+                Assert.Equal(HttpStatusCode.Created, (await admin.Post("members", new { name = "Bea", email = "bea@example.org", publicHandle = "bea", role = "member" })).StatusCode);
+                Assert.Equal(HttpStatusCode.Accepted, (await service.CreateClient().Post("reports", Samples.Report())).StatusCode);
+            }
+
+            await using var second = ServiceProcess.Start("Intake", isolation.ServiceSettings(),
+                "bootstrap-admin", "--name", "Second", "--email", "second@example.org", "--handle", "second");
+            Assert.Equal(1, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("an admin already exists", second.Output);
+            Assert.DoesNotContain("ct1.", second.Output);
+        }
+        finally
+        {
+            await TestInfrastructure.DeleteVirtualHostAsync(isolation.VirtualHost);
+        }
+    }
+
+    [Fact]
+    public async Task Bootstrap_with_missing_arguments_explains_and_changes_nothing()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("intake");
+        await using var run = ServiceProcess.Start("Intake", isolation.ServiceSettings(), "bootstrap-admin", "--name", "X");
+        Assert.Equal(2, await run.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("--email", run.Output);
+        Assert.Contains("--handle", run.Output);
+        await TestInfrastructure.DeleteVirtualHostAsync(isolation.VirtualHost);
+    }
+}

@@ -1,0 +1,193 @@
+using System.Net;
+using System.Text.Json;
+using Coordination.Contracts.Cases;
+using Coordination.Contracts.Embargo;
+using Coordination.Hosting.Auth;
+using Intake.Tests.Support;
+
+namespace Intake.Tests;
+
+public sealed class CaseFlowTests : IAsyncLifetime
+{
+    private IntakeFixture f = null!;
+
+    public async Task InitializeAsync() => f = await IntakeFixture.StartAsync();
+
+    public async Task DisposeAsync() => await f.DisposeAsync();
+
+    [Fact]
+    public async Task A_report_becomes_a_case_with_a_credited_draft_and_an_embargo_request_all_seen_on_the_bus()
+    {
+        using var anonymous = f.Host.Client();
+        var (reportId, reporterToken) = await Samples.SubmitReport(anonymous);
+        var (duplicateId, _) = await Samples.SubmitReport(anonymous);
+
+        var memberId = Guid.NewGuid();
+        using var member = f.Host.Client(f.Host.Token(Roles.Member, memberId));
+        var caseId = await Samples.OpenCase(member, reportId);
+        var opened = await f.Bus.WaitForAsync<CaseOpened>(e => e.CaseId == caseId);
+        Assert.Equal(memberId, opened.CoordinatorId);
+        Assert.Equal([reportId], opened.ReportIds);
+
+        var merged = await (await member.Post($"cases/{caseId}/reports", new { reportIds = new[] { duplicateId } })).Json();
+        Assert.Equal(2, merged.GetProperty("reportIds").GetArrayLength());
+
+        var saved = await member.Put($"cases/{caseId}/draft", new { revision = 0, draft = Samples.Draft() });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal(1, (await saved.Json()).GetProperty("revision").GetInt32());
+        var first = await f.Bus.WaitForAsync<AdvisoryDraftUpdated>(e => e.CaseId == caseId && e.Revision == 1);
+        Assert.Equal("example-lib", first.Draft.Affected[0].Name); // PEP 503-normalised
+        Assert.Equal("High", first.Draft.Severity!.Rating);
+        Assert.Equal("2.4.1", first.Draft.Affected[0].Ranges[0].Events[1].Fixed);
+        Assert.Equal(memberId, first.UpdatedBy);
+
+        var credited = await member.Post($"cases/{caseId}/credits",
+            new { revision = 1, name = "Carl Coordinator", types = new[] { "coordinator", "Remediation_Reviewer" } });
+        Assert.Equal(HttpStatusCode.OK, credited.StatusCode);
+        var second = await f.Bus.WaitForAsync<AdvisoryDraftUpdated>(e => e.CaseId == caseId && e.Revision == 2);
+        Assert.Equal(2, second.Draft.Credits.Count);
+        Assert.Equal(["COORDINATOR", "REMEDIATION_REVIEWER"], second.Draft.Credits[1].Types);
+        Assert.Null(second.Draft.Credits[1].Contact);
+        Assert.Equal(first.Draft.Title, second.Draft.Title);
+
+        var draft = await (await member.GetAsync($"cases/{caseId}/draft")).Json();
+        Assert.Equal(2, draft.GetProperty("revision").GetInt32());
+        Assert.Equal("Carl Coordinator", draft.GetProperty("draft").GetProperty("credits")[1].GetProperty("name").GetString());
+
+        var disclosureAt = DateTimeOffset.UtcNow.AddDays(7).AddTicks(-(DateTimeOffset.UtcNow.Ticks % TimeSpan.TicksPerSecond));
+        disclosureAt = new DateTimeOffset(disclosureAt.UtcDateTime, TimeSpan.Zero);
+        var embargo = await member.Post($"cases/{caseId}/embargo", new { disclosureAt, channels = new[] { "distros", "default" } });
+        Assert.Equal(HttpStatusCode.Accepted, embargo.StatusCode);
+        var start = await f.Bus.WaitForAsync<StartEmbargo>(e => e.CaseId == caseId);
+        Assert.Equal(disclosureAt, start.DisclosureAt);
+        Assert.Equal(["distros", "default"], start.Channels);
+        Assert.Equal(memberId, start.RequestedBy);
+
+        var status = await (await ReporterClient(reporterToken).GetAsync($"reports/{reportId}")).Json();
+        Assert.Equal("triaged", status.GetProperty("status").GetString());
+
+        var timeline = await (await member.GetAsync($"cases/{caseId}/timeline")).Json();
+        var actions = timeline.EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Equal(["case.opened", "case.reports-merged", "draft.updated", "draft.credit-added", "draft.read", "embargo.requested"], actions);
+        Assert.All(timeline.EnumerateArray(), e => Assert.Equal(memberId, e.GetProperty("actorId").GetGuid()));
+        Assert.DoesNotContain("Embargoed details", timeline.GetRawText());
+    }
+
+    [Fact]
+    public async Task An_edit_based_on_a_stale_revision_is_refused_with_409_and_changes_nothing()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var (reportId, _) = await Samples.SubmitReport(f.Host.Client());
+        var caseId = await Samples.OpenCase(member, reportId);
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{caseId}/draft", new { revision = 0, draft = Samples.Draft("First") })).StatusCode);
+
+        var stale = await member.Put($"cases/{caseId}/draft", new { revision = 0, draft = Samples.Draft("Second, from an old copy") });
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal(1, (await stale.Json()).GetProperty("currentRevision").GetInt32());
+        var staleCredit = await member.Post($"cases/{caseId}/credits", new { revision = 0, name = "X", types = new[] { "TOOL" } });
+        Assert.Equal(HttpStatusCode.Conflict, staleCredit.StatusCode);
+
+        var draft = await (await member.GetAsync($"cases/{caseId}/draft")).Json();
+        Assert.Equal(1, draft.GetProperty("revision").GetInt32());
+        Assert.Equal("First", draft.GetProperty("draft").GetProperty("title").GetString());
+        await f.Bus.WaitForAsync<AdvisoryDraftUpdated>(e => e.CaseId == caseId && e.Revision == 1);
+        await Task.Delay(500);
+        Assert.Single(f.Bus.All<AdvisoryDraftUpdated>(), e => e.CaseId == caseId);
+    }
+
+    [Fact]
+    public async Task Of_concurrent_edits_based_on_the_same_revision_exactly_one_wins()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        var edits = Enumerable.Range(0, 6).Select(i => member.Put($"cases/{caseId}/draft", new { revision = 0, draft = Samples.Draft($"Edit {i}") }));
+        var statuses = (await Task.WhenAll(edits)).Select(r => r.StatusCode).ToList();
+        Assert.Single(statuses, s => s == HttpStatusCode.OK);
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.Conflict));
+        var draft = await (await member.GetAsync($"cases/{caseId}/draft")).Json();
+        Assert.Equal(1, draft.GetProperty("revision").GetInt32());
+    }
+
+    [Fact]
+    public async Task Withdrawing_a_case_sends_WithdrawCase_and_blocks_a_later_embargo()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        Assert.Equal(HttpStatusCode.Accepted, (await member.Post($"cases/{caseId}/withdraw", new { reason = "not a vulnerability" })).StatusCode);
+        var withdraw = await f.Bus.WaitForAsync<WithdrawCase>(e => e.CaseId == caseId);
+        Assert.Equal("not a vulnerability", withdraw.Reason);
+        var embargo = await member.Post($"cases/{caseId}/embargo", new { disclosureAt = DateTimeOffset.UtcNow.AddDays(3), channels = new[] { "default" } });
+        Assert.Equal(HttpStatusCode.Conflict, embargo.StatusCode);
+    }
+
+    [Fact]
+    public async Task Opening_a_case_refuses_unknown_or_already_assigned_reports_and_an_embargo_without_a_draft()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var (reportId, _) = await Samples.SubmitReport(f.Host.Client());
+        var unknown = await member.Post("cases", new { reportIds = new[] { reportId, Guid.NewGuid() } });
+        Assert.Equal(["reportIds[1]"], await unknown.ErrorFields());
+        Assert.Equal(["reportIds"], await (await member.Post("cases", new { reportIds = Array.Empty<Guid>() })).ErrorFields());
+        Assert.Equal(["coordinatorId"], await (await member.Post("cases", new { reportIds = new[] { reportId }, coordinatorId = Guid.NewGuid() })).ErrorFields());
+
+        var caseId = await Samples.OpenCase(member, reportId);
+        Assert.Equal(HttpStatusCode.Conflict, (await member.Post("cases", new { reportIds = new[] { reportId } })).StatusCode);
+        var noDraft = await member.Post($"cases/{caseId}/embargo", new { disclosureAt = DateTimeOffset.UtcNow.AddDays(3), channels = new[] { "default" } });
+        Assert.Equal(HttpStatusCode.Conflict, noDraft.StatusCode);
+        var badEmbargo = await member.Post($"cases/{caseId}/embargo", new { disclosureAt = DateTimeOffset.UtcNow.AddDays(-1), channels = new[] { "Bad Channel" } });
+        Assert.Equal(["channels[0]", "disclosureAt"], (await badEmbargo.ErrorFields()).Order());
+        Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"cases/{Guid.NewGuid()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_coordinator_can_be_reassigned_to_a_current_member()
+    {
+        using var admin = f.Host.Client(f.Host.Token(Roles.Admin));
+        var created = await (await admin.Post("members", new { name = "Cora", email = "cora@example.org", publicHandle = "cora", role = "member" })).Json();
+        var cora = created.GetProperty("id").GetGuid();
+        var caseId = await Samples.OpenCase(admin, (await Samples.SubmitReport(f.Host.Client())).Id);
+
+        var assigned = await admin.Put($"cases/{caseId}/coordinator", new { memberId = cora });
+        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        Assert.Equal(cora, (await assigned.Json()).GetProperty("coordinatorId").GetGuid());
+        await f.Bus.WaitForAsync<CoordinatorAssigned>(e => e.CaseId == caseId && e.CoordinatorId == cora);
+        Assert.Equal(["memberId"], await (await admin.Put($"cases/{caseId}/coordinator", new { memberId = Guid.NewGuid() })).ErrorFields());
+    }
+
+    [Fact]
+    public async Task Events_of_the_other_services_enter_the_timeline_once_and_move_the_case_status()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        var started = new EmbargoStarted(caseId, DateTimeOffset.UtcNow.AddDays(5), ["default"], DateTimeOffset.UtcNow);
+        var messageId = Guid.NewGuid();
+        await f.Bus.PublishAsync(started, messageId);
+        await f.Bus.PublishAsync(started, messageId); // redelivery
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        JsonElement c;
+        do
+        {
+            await Task.Delay(100);
+            c = await (await member.GetAsync($"cases/{caseId}")).Json();
+        } while (c.GetProperty("status").GetString() != "embargoed" && DateTime.UtcNow < deadline);
+        Assert.Equal("embargoed", c.GetProperty("status").GetString());
+
+        await f.Bus.PublishAsync(new CaseWithdrawn(caseId, "duplicate", Guid.NewGuid(), DateTimeOffset.UtcNow), Guid.NewGuid());
+        do
+        {
+            await Task.Delay(100);
+            c = await (await member.GetAsync($"cases/{caseId}")).Json();
+        } while (c.GetProperty("status").GetString() != "withdrawn" && DateTime.UtcNow < deadline);
+        var actions = (await (await member.GetAsync($"cases/{caseId}/timeline")).Json()).EnumerateArray()
+            .Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Equal(["case.opened", "embargo.started", "case.withdrawn"], actions);
+    }
+
+    private HttpClient ReporterClient(string token)
+    {
+        var http = f.Host.Client();
+        http.DefaultRequestHeaders.Add("X-Reporter-Token", token);
+        return http;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Coordination.Hosting.Auth;
+using Dapper;
+using Intake.Tests.Support;
+using Npgsql;
+
+namespace Intake.Tests;
+
+/// <summary>The security@ mailbox against the real Dovecot ./test.sh runs; each test has its own IMAP user (mailbox).</summary>
+public sealed class ImapIntakeTests
+{
+    private const string Armored = "-----BEGIN PGP MESSAGE-----\r\n\r\nhQEMA1a2b3c4d5e6f7ARAAr1\r\n=AbCd\r\n-----END PGP MESSAGE-----\r\n";
+    private static readonly string DovecotConfig = Path.Combine(Environment.GetEnvironmentVariable("COORD_LOCAL") ?? "/work/main/.local", "dovecot", "dovecot.conf");
+
+    private static Dictionary<string, string> ImapSettings(string user) => new()
+    {
+        ["Imap__Host"] = "127.0.0.1",
+        ["Imap__Port"] = Environment.GetEnvironmentVariable("COORD_IMAP_PORT") ?? throw new InvalidOperationException("COORD_IMAP_PORT not set: run through ./test.sh"),
+        ["Imap__Username"] = user,
+        ["Imap__Password"] = "secret",
+        ["Imap__Security"] = "None",
+        ["Imap__PollSeconds"] = "1",
+    };
+
+    private static string PlainMessage(string messageId) =>
+        $"From: Rita Reporter <rita@example.org>\r\nTo: security@example.org\r\nSubject: Crash in parser\r\nMessage-Id: <{messageId}>\r\n" +
+        "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n" +
+        "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe parser crashes; PoC attached.\r\n" +
+        "--b1\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"poc.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+        Convert.ToBase64String(Encoding.ASCII.GetBytes("POC-BYTES")) + "\r\n--b1--\r\n";
+
+    private static string PgpMimeMessage(string messageId) =>
+        $"From: eve@example.org\r\nTo: security@example.org\r\nSubject: encrypted\r\nMessage-Id: <{messageId}>\r\nMIME-Version: 1.0\r\n" +
+        "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"e1\"\r\n\r\n" +
+        "--e1\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n" +
+        "--e1\r\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\r\n\r\n" + Armored + "--e1--\r\n";
+
+    private static async Task Deliver(string user, string eml)
+    {
+        var psi = new ProcessStartInfo("doveadm", ["-c", DovecotConfig, "save", "-u", user]) { RedirectStandardInput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        await p.StandardInput.WriteAsync(eml);
+        p.StandardInput.Close();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, "doveadm save failed: " + await p.StandardError.ReadToEndAsync());
+    }
+
+    private static async Task<int> Unseen(string user)
+    {
+        var psi = new ProcessStartInfo("doveadm", ["-c", DovecotConfig, "search", "-u", user, "mailbox", "INBOX", "unseen"]) { RedirectStandardOutput = true };
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+    }
+
+    private static async Task MarkAllUnseen(string user)
+    {
+        using var p = Process.Start(new ProcessStartInfo("doveadm", ["-c", DovecotConfig, "flags", "remove", "-u", user, "\\Seen", "mailbox", "INBOX", "all"]))!;
+        await p.WaitForExitAsync();
+        Assert.Equal(0, p.ExitCode);
+    }
+
+    private static async Task WaitUntil(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task Mail_to_the_security_mailbox_becomes_reports_once_even_when_fetched_again_after_a_restart()
+    {
+        var user = "intake-" + Guid.NewGuid().ToString("N");
+        var plainId = Guid.NewGuid() + "@example.org";
+        await Deliver(user, PlainMessage(plainId));
+        await Deliver(user, PgpMimeMessage(Guid.NewGuid() + "@example.org"));
+        await Deliver(user, PlainMessage(plainId)); // the same message delivered twice
+
+        await using var f = await IntakeFixture.StartAsync(ImapSettings(user));
+        await using var conn = new NpgsqlConnection(f.Isolation.ConnectionString);
+        Task<long> Reports() => conn.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.reports");
+        await WaitUntil(async () => await Unseen(user) == 0, "the poller did not take every message");
+        Assert.Equal(2, await Reports());
+
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var list = await (await member.GetAsync("reports")).Json();
+        var plain = list.EnumerateArray().Single(r => !r.GetProperty("encrypted").GetBoolean());
+        var detail = await (await member.GetAsync($"reports/{plain.GetProperty("id").GetGuid()}")).Json();
+        Assert.Equal("email", detail.GetProperty("source").GetString());
+        Assert.Equal("rita@example.org", detail.GetProperty("reporterEmail").GetString());
+        Assert.Equal("Rita Reporter", detail.GetProperty("reporterName").GetString());
+        Assert.Equal("Crash in parser", detail.GetProperty("subject").GetString());
+        Assert.Contains("The parser crashes", detail.GetProperty("description").GetString());
+        var attachment = detail.GetProperty("attachments")[0];
+        Assert.Equal("poc.bin", attachment.GetProperty("fileName").GetString());
+        Assert.Equal("POC-BYTES", Encoding.ASCII.GetString(Convert.FromBase64String(attachment.GetProperty("contentBase64").GetString()!)));
+
+        var encrypted = list.EnumerateArray().Single(r => r.GetProperty("encrypted").GetBoolean());
+        var secret = await (await member.GetAsync($"reports/{encrypted.GetProperty("id").GetGuid()}")).Json();
+        // The CRLF before the closing boundary belongs to the boundary (RFC 2046); the raw message keeps everything.
+        Assert.Equal(Armored[..^2], secret.GetProperty("description").GetString());
+        Assert.Equal(1, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.reports WHERE raw_message IS NOT NULL AND encrypted"));
+
+        // A restart that sees every message again (flags lost, or a crash before flagging) makes no new report.
+        await f.Host.DisposeAsync();
+        await MarkAllUnseen(user);
+        Assert.Equal(3, await Unseen(user));
+        await using var restarted = await IntakeHost.StartAsync(f.Isolation, ImapSettings(user));
+        await WaitUntil(async () => await Unseen(user) == 0, "the restarted poller did not take the messages again");
+        Assert.Equal(2, await Reports());
+    }
+
+    [Fact]
+    public async Task Without_an_imap_host_the_poller_stays_off()
+    {
+        await using var f = await IntakeFixture.StartAsync();
+        var options = f.Host.Service<Microsoft.Extensions.Options.IOptions<Intake.Imap.ImapOptions>>().Value;
+        Assert.False(options.Enabled);
+        Assert.Equal(HttpStatusCode.Accepted, (await f.Host.Client().Post("reports", Samples.Report())).StatusCode);
+    }
+}

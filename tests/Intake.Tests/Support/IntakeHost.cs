@@ -1,0 +1,72 @@
+using Coordination.Hosting;
+using Coordination.Hosting.Auth;
+using Coordination.Hosting.Data;
+using Coordination.Testing;
+using Intake;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Intake.Tests.Support;
+
+/// <summary>
+/// The intake service in the test process, wired exactly as Program.cs wires it, on a real Kestrel port, against
+/// the test's own database and vhost. In-process so a test can reach the app's EndpointDataSource.
+/// </summary>
+public sealed class IntakeHost : IAsyncDisposable
+{
+    public required WebApplication App { get; init; }
+    public required Isolation Isolation { get; init; }
+    public required Uri BaseAddress { get; init; }
+
+    public static async Task<IntakeHost> StartAsync(Isolation isolation, IDictionary<string, string>? extra = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var port = ServiceProcess.FreePort();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Production",
+            ApplicationName = typeof(IntakeExtensions).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var settings = isolation.ServiceSettings();
+        if (extra is not null) foreach (var (k, v) in extra) settings[k] = v;
+        builder.Configuration.AddInMemoryCollection(settings.Select(kv => KeyValuePair.Create(kv.Key.Replace("__", ":"), (string?)kv.Value)));
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddServiceDefaults(IntakeExtensions.Service, IntakeExtensions.ConfigureBus);
+        builder.AddIntake();
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapIntakeApis();
+
+        MigrationRunner.Apply(isolation.ConnectionString, IntakeExtensions.Service.Schema,
+            typeof(ServiceDefaultsExtensions).Assembly, typeof(IntakeExtensions).Assembly);
+        await app.StartAsync();
+        return new IntakeHost { App = app, Isolation = isolation, BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+    }
+
+    public HttpClient Client(string? bearerToken = null)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress };
+        if (bearerToken is not null) http.DefaultRequestHeaders.Authorization = new("Bearer", bearerToken);
+        return http;
+    }
+
+    public string Token(string role, Guid? memberId = null) => TestTokens.Issue(Isolation.SigningKey, role, memberId);
+
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    private bool disposed;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (disposed) return;
+        disposed = true;
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
