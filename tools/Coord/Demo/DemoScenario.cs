@@ -105,6 +105,8 @@ public sealed class DemoScenario(CliContext ctx, DirectoryInfo mailDir, TimeSpan
         }
 
         Step("8. Waiting for the disclosure instant");
+        var before = (await api.Disclosure.GetAsync($"/advisories?package={Uri.EscapeDataString(package)}", ct)).Json;
+        Say($"Public index before the instant: {before.S("total")} advisories for {package} ({Markup.Escape(api.Disclosure.BaseUrl)}/advisories?package={package}) — nothing public yet.");
         var advisoryId = await WaitForPublicationAsync(caseId, disclosureAt, ct);
         if (advisoryId is null) return 1;
         var published = DateTimeOffset.UtcNow;
