@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using Coord.Commands;
+
+namespace Coord.Tests;
+
+public sealed class StatusSnapshotTests
+{
+    [Fact]
+    public void Counts_notices_by_state_and_acknowledgements_by_recipient()
+    {
+        var id = Guid.NewGuid();
+        var embargo = JsonNode.Parse("""{"state":"Embargoed","startedAt":"2026-11-25T20:00:00Z","disclosureAt":"2026-11-25T20:00:30Z"}""");
+        var notices = JsonNode.Parse("""
+            {"notices":[
+              {"contactId":"a","kind":"Embargoed","state":"sent","acknowledgedAt":"2026-11-25T20:00:10Z"},
+              {"contactId":"a","kind":"Reminder","state":"pending","acknowledgedAt":"2026-11-25T20:00:10Z"},
+              {"contactId":"b","kind":"Embargoed","state":"deferred"},
+              {"contactId":"c","kind":"Embargoed","state":"failed"}]}
+            """);
+        var s = StatusSnapshot.From(id, embargo, notices);
+        Assert.Equal((4, 1, 1, 1, 1, 3, 1), (s.Notices, s.Sent, s.Deferred, s.Failed, s.Pending, s.Recipients, s.Acknowledged));
+        var lines = s.Lines(DateTimeOffset.Parse("2026-11-25T20:00:07Z")).ToList();
+        Assert.Equal($"case {id}: Embargoed; disclosure 2026-11-25 20:00:30Z, in 0m 23s", lines[0]);
+        Assert.Equal("acknowledged: 1 of 3 recipients", lines[2]);
+    }
+
+    [Fact]
+    public void Before_the_scheduler_knows_the_case_the_state_says_so()
+    {
+        var s = StatusSnapshot.From(Guid.NewGuid(), null, JsonNode.Parse("""{"notices":[]}"""));
+        Assert.Equal("no embargo yet", s.State);
+        Assert.Equal("no disclosure instant", s.Countdown(DateTimeOffset.UtcNow));
+    }
+}

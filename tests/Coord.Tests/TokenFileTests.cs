@@ -1,0 +1,43 @@
+using Coord.Config;
+
+namespace Coord.Tests;
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class TokenFileTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("coord-token-").FullName;
+
+    [Fact]
+    public void Written_token_file_is_readable_and_writable_by_its_owner_only()
+    {
+        var path = Path.Combine(dir, "sub", "token");
+        TokenFile.Write(path, "secret-token\n");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal("secret-token", TokenFile.TryRead(path));
+    }
+
+    [Fact]
+    public void Rewriting_a_world_readable_token_file_leaves_it_mode_600()
+    {
+        var path = Path.Combine(dir, "token");
+        File.WriteAllText(path, "old");
+        File.SetUnixFileMode(path, (UnixFileMode)0b110_100_100); // 644
+        TokenFile.Write(path, "new");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal("new", TokenFile.TryRead(path));
+    }
+
+    [Fact]
+    public async Task Login_stores_the_token_from_stdin_with_mode_600_even_if_the_service_is_down()
+    {
+        var config = Path.Combine(dir, "cfg", "config.json");
+        var run = await Support.CliRun.RunAsync(["login"], new Dictionary<string, string?> { ["COORD_CONFIG"] = config, ["COORD_INTAKE_URL"] = "http://127.0.0.1:1" }, stdin: "tok-123\n");
+        var token = Path.Combine(dir, "cfg", "token");
+        Assert.Equal("tok-123", TokenFile.TryRead(token));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(token));
+        Assert.Equal(1, run.ExitCode); // stored, but whoami could not confirm it
+        Assert.Contains("cannot reach intake", run.Err);
+    }
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+}

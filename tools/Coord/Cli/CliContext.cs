@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Coord.Config;
+using Coord.Http;
+using Spectre.Console;
+
+namespace Coord.Cli;
+
+/// <summary>One invocation: settings resolved from the parse result, the APIs, and where to write.</summary>
+public sealed class CliContext(CliEnvironment environment, ParseResult parse)
+{
+    private CoordSettings? settings;
+    private CoordApi? api;
+    private IAnsiConsole? console;
+
+    public CliEnvironment Environment { get; } = environment;
+    public ParseResult Parse { get; } = parse;
+    public bool Json => Parse.GetValue(GlobalOptions.Json);
+    public CoordSettings Settings => settings ??= ConfigLoader.Load(Environment.Variables, Parse.GetValue(GlobalOptions.TokenFile)?.FullName);
+    public CoordApi Api => api ??= new CoordApi(Settings, Environment.Handler);
+    public IAnsiConsole Console => console ??= Environment.CreateConsole();
+    public TextWriter Out => Environment.Out;
+    public TextWriter Err => Environment.Err;
+
+    public T Value<T>(Option<T> option) => Parse.GetValue(option)!;
+    public T Value<T>(Argument<T> argument) => Parse.GetValue(argument)!;
+
+    /// <summary>With --json the raw body; otherwise the human rendering.</summary>
+    public void Show(ApiResponse response, Action<System.Text.Json.Nodes.JsonNode?> human)
+    {
+        if (Json) Out.WriteLine(response.Body);
+        else human(response.Json);
+    }
+
+    public void Line(string text) => Console.MarkupLine(text);
+    public void Plain(string text) => Console.WriteLine(text);
+}

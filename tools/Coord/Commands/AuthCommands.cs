@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Coord.Cli;
+using Coord.Config;
+using Coord.Http;
+using Coord.Output;
+using Spectre.Console;
+
+namespace Coord.Commands;
+
+/// <summary>coord login, coord whoami.</summary>
+public static class AuthCommands
+{
+    public static Command Login(CliEnvironment env)
+    {
+        var token = new Option<string?>("--token") { Description = "The member token (otherwise read from stdin)" };
+        var command = new Command("login", "Store your member token (file mode 600, next to the config file)") { token };
+        return command.Does(env, async (ctx, ct) =>
+        {
+            var value = ctx.Value(token);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                if (!env.InputRedirected) env.Err.Write("Paste your member token and press Enter: ");
+                value = await env.In.ReadLineAsync(ct);
+            }
+            if (string.IsNullOrWhiteSpace(value)) throw new UsageException("no token given (use --token or pipe it on stdin)");
+            var settings = ctx.Settings;
+            TokenFile.Write(settings.TokenPath, value);
+            var who = await new ServiceClient("intake", settings.IntakeUrl, value.Trim(), env.Handler).GetAsync("/whoami", ct);
+            ctx.Show(who, j => ctx.Plain($"Logged in as {j.S("name")} ({j.S("role")}); token stored in {settings.TokenPath}"));
+            return 0;
+        });
+    }
+
+    public static Command WhoAmI(CliEnvironment env)
+    {
+        var command = new Command("whoami", "Show who the token belongs to, as each of the four services sees it");
+        return command.Does(env, async (ctx, ct) =>
+        {
+            if (ctx.Json)
+            {
+                ctx.Out.WriteLine((await ctx.Api.Intake.GetAsync("/whoami", ct)).Body);
+                return 0;
+            }
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("service", "url", "member", "role");
+            var failures = 0;
+            foreach (var service in ctx.Api.All)
+            {
+                try
+                {
+                    var j = (await service.GetAsync("/whoami", ct)).Json;
+                    table.AddRow(Markup.Escape(service.Name), Markup.Escape(service.BaseUrl), Markup.Escape($"{j.S("name")} ({j.S("memberId")})"), Markup.Escape(j.S("role")));
+                }
+                catch (Exception e) when (e is ApiProblemException or ServiceUnreachableException)
+                {
+                    failures++;
+                    var why = e is ApiProblemException p ? string.Join("; ", ProblemFormatter.Lines(p.Service, p.Status, p.Body)) : e.Message;
+                    table.AddRow(Markup.Escape(service.Name), Markup.Escape(service.BaseUrl), "[red]" + Markup.Escape(why) + "[/]", "");
+                }
+            }
+            ctx.Console.Write(table);
+            return failures == 0 ? 0 : CommandActions.ServiceError;
+        });
+    }
+}

@@ -1,0 +1,4 @@
+using Coord;
+using Coord.Cli;
+
+return await CoordCli.RunAsync(args, new CliEnvironment());
