@@ -25,6 +25,12 @@ export RabbitMq__Host=127.0.0.1 RabbitMq__Port="$COORD_RABBITMQ_PORT" RabbitMq__
 export Postgres__ConnectionString="Host=127.0.0.1;Port=$COORD_POSTGRES_PORT;Username=postgres;Database=$DB"
 export Auth__SigningKey="$(cat "$LOCAL/auth.key")"
 export Smtp__Host=127.0.0.1 Smtp__Port="$COORD_SMTP_PORT" Smtp__Security=None Smtp__From=security@coordination.localhost
+export Notifier__LinkKey="$(cat "$LOCAL/link.key")" Notifier__PublicBaseUrl=http://127.0.0.1:35103
+export Disclosure__PublicBaseUrl=http://127.0.0.1:35104 Disclosure__AnnounceTo=security-announce@coordination.localhost
+if [ "$MODE" = demo ]; then
+  # The demo's embargo lasts about 30 seconds: allow short lead times and remind 15 s before disclosure.
+  export Embargo__MinimumLeadTime=00:00:05 Embargo__ReminderOffsets__0=00:00:15
+fi
 export ASPNETCORE_ENVIRONMENT=Development
 [ -f deploy/local/services.env ] && . deploy/local/services.env
 
