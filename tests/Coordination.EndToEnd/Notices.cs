@@ -20,9 +20,10 @@ public sealed record SunkMail(string File, MimeMessage Message, IReadOnlyList<st
     /// <summary>The encrypted part as gpg reads it.</summary>
     public byte[] EncryptedPayload()
     {
-        var encrypted = (MimeKit.Cryptography.MultipartEncrypted)Message.Body;
+        var encrypted = (MimeKit.Cryptography.MultipartEncrypted)Message.Body!;
         using var stream = new MemoryStream();
-        ((MimePart)encrypted[1]).Content.DecodeTo(stream);
+        var part = (MimePart)encrypted[1];
+        part.Content!.DecodeTo(stream);
         return stream.ToArray();
     }
 }
