@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Security.Claims;
 using Coordination.Hosting.Auth;
 using Coordination.Hosting.Bus;
 using Coordination.Hosting.Data;
@@ -8,6 +9,8 @@ using MassTransit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -67,6 +70,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>Health, API reference, authentication and error handling for every service.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        ExitOnInvalidSettings(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -80,16 +84,20 @@ public static class ServiceDefaultsExtensions
         });
         app.MapOpenApi();
         app.MapScalarApiReference();
+        app.MapGet("/whoami", WhoAmI).RequireAuthorization(Policies.Member).WithName("WhoAmI");
         return app;
     }
 
+    /// <summary>Any service answers who a token belongs to; a revoked token gets 401 here as everywhere.</summary>
+    private static Ok<WhoAmIResponse> WhoAmI(ClaimsPrincipal user, ServiceInfo service) =>
+        TypedResults.Ok(new WhoAmIResponse(user.MemberId(), user.MemberName(), user.FindFirstValue(ClaimTypes.Role) ?? "", service.Name));
+
     /// <summary>
-    /// Validates every setting, applies the service's migrations, then runs. A wrong setting or an unreachable
-    /// database ends the process with one line naming the setting and exit code 2.
+    /// Checks every setting before anything uses one (mapping health checks already builds the bus). A wrong
+    /// setting ends the process with one line naming it and exit code 2, not a stack trace later.
     /// </summary>
-    public static async Task<int> RunServiceAsync(this WebApplication app)
+    private static void ExitOnInvalidSettings(WebApplication app)
     {
-        var service = app.Services.GetRequiredService<ServiceInfo>();
         try
         {
             app.Services.GetService<IStartupValidator>()?.Validate();
@@ -99,10 +107,18 @@ public static class ServiceDefaultsExtensions
             var failures = (e is AggregateException all ? all.InnerExceptions : [e])
                 .OfType<OptionsValidationException>().SelectMany(v => v.Failures).Distinct().ToList();
             if (failures.Count == 0) throw;
-            await Console.Error.WriteLineAsync($"{service.Name}: configuration error: {string.Join("; ", failures)}");
-            return 2;
+            Console.Error.WriteLine($"{app.Services.GetRequiredService<ServiceInfo>().Name}: configuration error: {string.Join("; ", failures)}");
+            Environment.Exit(2);
         }
+    }
 
+    /// <summary>
+    /// Validates every setting, applies the service's migrations, then runs. A wrong setting or an unreachable
+    /// database ends the process with one line naming the setting and exit code 2.
+    /// </summary>
+    public static async Task<int> RunServiceAsync(this WebApplication app)
+    {
+        var service = app.Services.GetRequiredService<ServiceInfo>();
         var postgres = app.Services.GetRequiredService<IOptions<PostgresOptions>>().Value;
         var migrated = await MigrateWithRetryAsync(service, postgres, Assembly.GetEntryAssembly()!);
         if (!migrated) return 2;

@@ -1,0 +1,3 @@
+namespace Coordination.Hosting.Auth;
+
+public sealed record WhoAmIResponse(Guid MemberId, string Name, string Role, string Service);

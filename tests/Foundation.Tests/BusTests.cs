@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+using Coordination.Contracts.Members;
+using Coordination.Hosting;
+using Coordination.Hosting.Auth;
+using Coordination.Hosting.Bus;
+using Coordination.Hosting.Data;
+using Coordination.Testing;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Foundation.Tests;
+
+public sealed class BusTests
+{
+    [Fact]
+    public async Task An_event_published_on_one_services_bus_is_consumed_by_another_service_through_the_broker()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("bus");
+        await using var disclosure = ServiceProcess.Start("Disclosure", isolation.ServiceSettings());
+        await disclosure.WaitUntilReadyAsync();
+
+        var memberId = Guid.NewGuid();
+        var token = TestTokens.Issue(isolation.SigningKey, Roles.Member, memberId);
+        using var http = disclosure.CreateClient(token);
+        var me = await http.GetFromJsonAsync<WhoAmIResponse>("whoami");
+        Assert.Equal(memberId, me!.MemberId);
+
+        // The publisher is a bus built exactly as every service builds its own (Hosting's AddCoordinationBus).
+        using var publisher = await StartPublisherAsync(isolation);
+        await publisher.Services.GetRequiredService<IBus>().Publish(new MemberAccessRevoked(memberId, null, DateTimeOffset.UtcNow));
+
+        var status = HttpStatusCode.OK;
+        for (var i = 0; i < 100 && status == HttpStatusCode.OK; i++)
+        {
+            await Task.Delay(100);
+            status = (await http.GetAsync("whoami")).StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        await publisher.StopAsync();
+    }
+
+    private static async Task<IHost> StartPublisherAsync(Isolation isolation)
+    {
+        var service = new ServiceInfo("bus-test-publisher", "bus_test_publisher");
+        MigrationRunner.Apply(isolation.ConnectionString, service.Schema, typeof(ServiceInfo).Assembly);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(isolation.ServiceSettings().Select(kv =>
+            KeyValuePair.Create(kv.Key.Replace("__", ":"), (string?)kv.Value)));
+        builder.Services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
+        builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = service.Schema }.ConnectionString).Build());
+        builder.Services.AddCoordinationBus(service, null, null);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}

@@ -1,0 +1,47 @@
+using Coordination.Testing;
+
+namespace Foundation.Tests;
+
+public sealed class ConfigurationErrorTests
+{
+    public static TheoryData<string, string, string?, string> BrokenSettings => new()
+    {
+        { "Intake", "RabbitMq__Host", null, "RabbitMq:Host" },
+        { "EmbargoScheduler", "Postgres__ConnectionString", "Host=127.0.0.1;Bogus=1", "Postgres:ConnectionString" },
+        { "DownstreamNotifier", "Auth__SigningKey", "not-base64!", "Auth:SigningKey" },
+        { "Disclosure", "RabbitMq__Port", "99999", "RabbitMq:Port" },
+        { "Intake", "Auth__SigningKey", null, "Auth:SigningKey" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenSettings))]
+    public async Task A_wrong_setting_stops_the_service_with_a_line_naming_it(string service, string key, string? value, string named)
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("config");
+        var settings = isolation.ServiceSettings();
+        if (value is null) settings.Remove(key); else settings[key] = value;
+
+        await using var process = ServiceProcess.Start(service, settings);
+        var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, exit);
+        var line = Assert.Single(process.Output.Split('\n'), l => l.Contains("configuration error"));
+        Assert.Contains(named, line);
+        Assert.DoesNotContain("   at ", process.Output); // one line, no stack trace
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_stops_the_service_naming_the_connection_string()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("config");
+        var settings = isolation.ServiceSettings();
+        settings["Postgres__ConnectionString"] = $"Host=127.0.0.1;Port={ServiceProcess.FreePort()};Username=postgres;Timeout=2";
+        settings["Postgres__StartupWaitSeconds"] = "1";
+
+        await using var process = ServiceProcess.Start("Disclosure", settings);
+        var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Postgres:ConnectionString: cannot reach the database", process.Output);
+    }
+}
