@@ -12,10 +12,10 @@ public static class NoticeTemplates
     public static (string Subject, string Body) Render(NotificationRecord n, string? contactName, string? timeZone, string link, bool withDetails)
     {
         var tag = SubjectTag.For(n.CaseId);
-        var title = withDetails && n.Draft is { Title.Length: > 0 } d ? d.Title : null;
+        // Subjects travel unencrypted even in PGP/MIME: they never carry embargoed details.
         var subject = n.Kind switch
         {
-            NoticeKinds.Embargoed => $"{tag} Embargoed security notice{(title is null ? "" : ": " + title)}",
+            NoticeKinds.Embargoed => $"{tag} Embargoed security notice",
             NoticeKinds.Reminder => $"{tag} Reminder: embargo ends {Utc(n.DisclosureAt)}",
             NoticeKinds.Extended => $"{tag} Embargo extended to {Utc(n.DisclosureAt)}",
             NoticeKinds.Broken => $"{tag} Embargo broken: disclosure now",
