@@ -32,6 +32,7 @@ var rows = Enumerable.Range(0, 100).Select(p => new
         name = $"C{c}", email = $"c{c}@p{p}.bench.test", publicKey = c % 2 == 0 ? keys[(p * 7 + c) % keys.Count] : null,
     }).ToArray(),
 }).ToArray();
+h.Http.Timeout = TimeSpan.FromMinutes(10);
 var importWatch = Stopwatch.StartNew();
 (await h.Http.PostAsJsonAsync("import", rows)).EnsureSuccessStatusCode();
 Console.WriteLine($"import of {Contacts} contacts ({Contacts / 2} with keys): {importWatch.Elapsed.TotalSeconds:F1} s");

@@ -74,13 +74,18 @@ public static class OpenPgpKeyInspector
         return flags.Any(f => (f & (PgpKeyFlags.CanEncryptCommunications | PgpKeyFlags.CanEncryptStorage)) != 0);
     }
 
+    // One Miller-Rabin round costs tens of ms for a 3072-bit modulus; a key shared by several contacts is checked once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> SoundModuli = new();
+
     private static bool ModulusIsSound(PgpPublicKey key)
     {
         if (key.Algorithm is not (PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt)) return true;
         try
         {
             var rsa = (RsaKeyParameters)key.GetKey();
-            return rsa.Modulus.TestBit(0) && rsa.Modulus.BitLength >= 1024 && !rsa.Modulus.IsProbablePrime(100);
+            if (!rsa.Modulus.TestBit(0) || rsa.Modulus.BitLength < 1024) return false;
+            // A prime always passes; a real modulus fails the first round, so more rounds add nothing but time.
+            return SoundModuli.GetOrAdd(rsa.Modulus.ToString(16), _ => !rsa.Modulus.IsProbablePrime(1));
         }
         catch (ArgumentException) { return false; }
     }
