@@ -1,5 +1,13 @@
 using Coordination.Hosting;
+using Coordination.Hosting.Bus;
+using Coordination.Hosting.Mail;
+using DownstreamNotifier.Apis;
+using DownstreamNotifier.Consumers;
+using DownstreamNotifier.Delivery;
+using DownstreamNotifier.Email;
+using DownstreamNotifier.Links;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace DownstreamNotifier;
 
@@ -8,17 +16,43 @@ public static class DownstreamNotifierExtensions
 {
     public static readonly ServiceInfo Service = new("downstream-notifier", "notifier");
 
+    /// <summary>
+    /// BouncyCastle re-runs Miller-Rabin on an RSA modulus every time a public key becomes key parameters, i.e. on
+    /// every encryption (~58 ms per RSA-3072 notice). Keys are checked once, at upload (OpenPgpKeyInspector), so
+    /// the per-use re-check is switched off unless the environment sets it.
+    /// </summary>
+    private const string BouncyCastleMaxMrTests = "Org.BouncyCastle.Rsa.MaxMRTests";
+
     public static void ConfigureBus(IBusRegistrationConfigurator bus)
     {
+        bus.AddConsumer<NotifyDownstreamConsumer>().Endpoint(e => e.Name = Queues.DownstreamNotifier);
+        bus.AddConsumer<AdvisoryDraftUpdatedConsumer>();
+        bus.AddConsumer<EmbargoStartedConsumer>();
     }
 
     public static WebApplicationBuilder AddDownstreamNotifier(this WebApplicationBuilder builder)
     {
+        if (Environment.GetEnvironmentVariable(BouncyCastleMaxMrTests) is null)
+            Environment.SetEnvironmentVariable(BouncyCastleMaxMrTests, "0");
+        var services = builder.Services;
+        services.AddValidatedOptions<NotifierOptions>(NotifierOptions.Section);
+        services.AddSingleton<IValidateOptions<NotifierOptions>, NotifierOptionsValidator>();
+        services.AddValidatedOptions<SmtpOptions>(SmtpOptions.Section);
+        services.AddSingleton<NoticeLinks>();
+        services.AddSingleton<NoticeComposer>();
+        services.AddSingleton<NoticeSignal>();
+        services.AddHostedService<NoticeSender>();
+        services.AddHostedService<DeliveryReporter>();
         return builder;
     }
 
     public static WebApplication MapDownstreamNotifierApis(this WebApplication app)
     {
+        app.MapProjectsApi();
+        app.MapContactsApi();
+        app.MapImportExportApi();
+        app.MapCasesApi();
+        app.MapNoticeLinksApi();
         return app;
     }
 }

@@ -8,6 +8,9 @@ public sealed record Isolation(string VirtualHost, string ConnectionString, Test
     /// <summary>The signing key every service of this test shares.</summary>
     public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>The downstream-notifier's acknowledgement-link key for this test.</summary>
+    public string LinkKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
     /// <summary>Environment variables (and configuration keys) for a service process or an in-process host.</summary>
     public Dictionary<string, string> ServiceSettings() => new()
     {
@@ -18,5 +21,7 @@ public sealed record Isolation(string VirtualHost, string ConnectionString, Test
         ["RabbitMq__Password"] = Endpoints.RabbitPassword,
         ["Postgres__ConnectionString"] = ConnectionString,
         ["Auth__SigningKey"] = SigningKey,
+        ["Notifier__LinkKey"] = LinkKey,
+        ["Smtp__Host"] = "127.0.0.1",
     };
 }

@@ -17,6 +17,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
     public string Output { get { lock (output) return output.ToString(); } }
     public bool HasExited => process.HasExited;
+    public int ProcessId => process.Id;
     public int ExitCode => process.ExitCode;
 
     private ServiceProcess(Process process, Uri baseAddress)

@@ -1,0 +1,70 @@
+using Coordination.Hosting.Auth;
+using DownstreamNotifier.Data;
+using DownstreamNotifier.Delivery;
+using DownstreamNotifier.Recipients;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DownstreamNotifier.Apis;
+
+/// <summary>/cases/{id}: the recipient preview and overrides, and the notices sent with their state.</summary>
+public static class CasesApi
+{
+    public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/cases/{id:guid}").RequireAuthorization(Policies.Member).WithTags("Cases");
+        group.MapGet("/recipients", GetRecipients);
+        group.MapPut("/recipients/overrides", PutOverrides);
+        group.MapGet("/notices", GetNotices);
+        return app;
+    }
+
+    public static async Task<Ok<RecipientsResponse>> GetRecipients(Guid id, NpgsqlDataSource db, IOptions<NotifierOptions> options, CancellationToken ct)
+    {
+        var o = options.Value;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var draft = await CaseStore.DraftAsync(conn, id);
+        var embargo = await CaseStore.EmbargoAsync(conn, id);
+        var recipients = await RecipientResolver.ResolveAsync(conn, id, draft, o.MaxDepth);
+        var caseChannels = embargo?.Channels ?? [];
+        var views = recipients.Select(r => new RecipientView(r.ContactId, r.Name, r.Email, r.ProjectId, r.ProjectName, r.Path, r.HasKey,
+            r.KeyFingerprint, r.KeyExpiresAt,
+            r.KeyExpiresAt is { } exp && embargo is { } e && exp <= e.DisclosureAt,
+            r.HasKey ? NoticeModes.Encrypted : o.RequiresEncryption(r.ProjectChannels.Concat(caseChannels)) ? NoticeModes.LinkOnly : NoticeModes.Plain)).ToList();
+        var warnings = new List<string>();
+        if (draft is null) warnings.Add("no draft received for this case yet: no affected packages to match");
+        foreach (var v in views.Where(v => v.KeyExpiresBeforeDisclosure))
+            warnings.Add($"key of {v.Email} ({v.KeyFingerprint}) expires {v.KeyExpiresAt:yyyy-MM-dd HH:mm}Z, before the disclosure");
+        return TypedResults.Ok(new RecipientsResponse(id, embargo?.DisclosureAt, o.MaxDepth, RecipientResolver.AffectedKeys(draft).ToList(), views, warnings));
+    }
+
+    public static async Task<Results<Ok<OverridesRequest>, ValidationProblem>> PutOverrides(Guid id, OverridesRequest request, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var include = request.Include ?? [];
+        var exclude = request.Exclude ?? [];
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var known = (await RegistryStore.ProjectsAsync(conn, null, tx)).Select(p => p.Id).ToHashSet();
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < include.Count; i++)
+            if (!known.Contains(include[i])) errors[$"include[{i}]"] = ["no such project"];
+        for (var i = 0; i < exclude.Count; i++)
+            if (!known.Contains(exclude[i])) errors[$"exclude[{i}]"] = ["no such project"];
+            else if (include.Contains(exclude[i])) errors[$"exclude[{i}]"] = ["is also in include"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        await CaseStore.ReplaceOverridesAsync(conn, tx, id, include.Distinct(), exclude.Distinct());
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(new OverridesRequest(include.Distinct().ToList(), exclude.Distinct().ToList()));
+    }
+
+    public static async Task<Ok<CaseNoticesResponse>> GetNotices(Guid id, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var notices = await CaseNoticesStore.NoticesAsync(conn, id);
+        var counts = new Dictionary<string, int> { ["total"] = notices.Count };
+        foreach (var state in new[] { "pending", "deferred", "sent", "failed" }) counts[state] = notices.Count(n => n.State == state);
+        var acknowledged = notices.Where(n => n.AcknowledgedAt is not null).Select(n => n.ContactId).Distinct().Count();
+        return TypedResults.Ok(new CaseNoticesResponse(id, counts, acknowledged, notices));
+    }
+}

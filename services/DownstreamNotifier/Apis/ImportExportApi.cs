@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Coordination.Hosting.Auth;
+using DownstreamNotifier.Data;
+using DownstreamNotifier.Packages;
+using DownstreamNotifier.Registry;
+using Microsoft.AspNetCore.Http.Features;
+using Npgsql;
+
+namespace DownstreamNotifier.Apis;
+
+/// <summary>POST /import (JSON array of projects with contacts, or CSV one contact a line) and GET /export?format=json|csv.</summary>
+public static class ImportExportApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly string[] CsvHeader = ["project", "ecosystem", "homepage", "packages", "channels", "name", "email", "role", "time_zone", "public_key"];
+
+    public static IEndpointRouteBuilder MapImportExportApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/import", Import).RequireAuthorization(Policies.Member).WithTags("Projects").Accepts<List<ImportProject>>("application/json", "text/csv");
+        app.MapGet("/export", Export).RequireAuthorization(Policies.Member).WithTags("Projects");
+        return app;
+    }
+
+    public static async Task<IResult> Import(HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = 512L * 1024 * 1024;
+        var contentType = http.Request.ContentType ?? "";
+        List<ImportProject?> rows;
+        if (contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            rows = [];
+            try
+            {
+                using var reader = new StreamReader(http.Request.Body);
+                string[]? header = null;
+                await foreach (var fields in Rfc4180.ReadAsync(reader))
+                {
+                    if (header is null)
+                    {
+                        header = fields.Select(f => f.Trim().Replace("_", "").ToLowerInvariant()).ToArray();
+                        var missing = new[] { "project", "email" }.Where(h => !header.Contains(h)).ToList();
+                        if (missing.Count > 0)
+                            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"the CSV header lacks {string.Join(", ", missing)}; expected {string.Join(",", CsvHeader)}"] });
+                        continue;
+                    }
+                    string? Get(string name) => Array.IndexOf(header, name) is var i and >= 0 && i < fields.Length ? fields[i] : null;
+                    rows.Add(RegistryImporter.FromCsv(new CsvContactRow
+                    {
+                        Project = Get("project"), Ecosystem = Get("ecosystem"), Homepage = Get("homepage"), Packages = Get("packages"),
+                        Channels = Get("channels"), Name = Get("name"), Email = Get("email"), Role = Get("role"), TimeZone = Get("timezone"),
+                        PublicKey = Get("publickey"),
+                    }));
+                }
+            }
+            catch (FormatException e)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"not valid CSV: {e.Message}"] });
+            }
+        }
+        else if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                rows = await JsonSerializer.DeserializeAsync<List<ImportProject?>>(http.Request.Body, Json, ct) ?? [];
+            }
+            catch (JsonException e)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"not a JSON array of projects ({e.Path}, line {e.LineNumber + 1})"] });
+            }
+        }
+        else
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Content-Type"] = ["must be application/json or text/csv"] });
+        }
+        if (rows.Count > 100_000)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["at most 100000 rows per import"] });
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return TypedResults.Ok(await RegistryImporter.ImportAsync(conn, rows, time.GetUtcNow(), ct));
+    }
+
+    public static async Task<IResult> Export(string? format, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    {
+        format = (format ?? "json").ToLowerInvariant();
+        if (format is not ("json" or "csv"))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["must be json or csv"] });
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var projects = await RegistryStore.ProjectsAsync(conn);
+        var contacts = (await RegistryStore.ExportContactsAsync(conn)).ToLookup(c => c.ProjectId);
+        if (format == "json")
+        {
+            var body = projects.Select(p => new ImportProject(p.Name, p.Ecosystem, p.Homepage, p.Packages.ToList(), p.Channels.ToList(),
+                contacts[p.Id].Select(c => new ContactRequest(c.Name, c.Email, c.Role, c.PublicKey, c.TimeZone)).ToList()));
+            return TypedResults.Json(body, Json);
+        }
+
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = "attachment; filename=\"downstream-contacts.csv\"";
+        await using var writer = new StreamWriter(http.Response.Body);
+        await writer.WriteAsync(Rfc4180.Line(CsvHeader));
+        foreach (var p in projects)
+        {
+            var packages = string.Join(' ', p.Packages.Select(x => x.Relation == PackageRelation.Ships ? "ships:" + x.Purl : x.Purl));
+            var channels = string.Join(' ', p.Channels);
+            var list = contacts[p.Id].ToList();
+            if (list.Count == 0)
+                await writer.WriteAsync(Rfc4180.Line([p.Name, p.Ecosystem, p.Homepage, packages, channels, null, null, null, null, null]));
+            foreach (var c in list)
+                await writer.WriteAsync(Rfc4180.Line([p.Name, p.Ecosystem, p.Homepage, packages, channels, c.Name, c.Email, c.Role, c.TimeZone, c.PublicKey]));
+        }
+        return TypedResults.Empty;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text;
+using Coordination.Contracts.Notices;
+using Coordination.Hosting.Data;
+using DownstreamNotifier.Data;
+using DownstreamNotifier.Email;
+using DownstreamNotifier.Links;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace DownstreamNotifier.Apis;
+
+/// <summary>
+/// /notices/{token} (public): following the link acknowledges the notice and shows it; the recipient may then
+/// post a status. A forged or altered token is 404, an expired one 410, and neither says anything of the case.
+/// </summary>
+public static class NoticeLinksApi
+{
+    private static readonly string[] Statuses = ["affected", "not_affected", "fixed", "investigating"];
+
+    public static IEndpointRouteBuilder MapNoticeLinksApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/notices/{token}").AllowAnonymous().WithTags("Notice links");
+        group.MapGet("/", OpenNotice);
+        group.MapPost("/status", PostStatus);
+        return app;
+    }
+
+    public static async Task<IResult> OpenNotice(string token, HttpRequest request, NoticeLinks links, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var check = links.Check(token, now);
+        if (!check.Valid) return TypedResults.Problem(statusCode: 404, title: "No such notice");
+        if (check.Expired) return TypedResults.Problem(statusCode: 410, title: "This link has expired");
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (await AckStore.AcknowledgeAsync(conn, tx, check.CaseId, check.ContactId, now))
+            await Outbox.PublishAsync(conn, tx, new NoticeAcknowledged(check.CaseId, check.ContactId, null, now));
+        var view = await ViewAsync(conn, tx, check);
+        await tx.CommitAsync(ct);
+
+        var wantsHtml = request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
+        return wantsHtml ? TypedResults.Content(Html(view, token), "text/html; charset=utf-8") : TypedResults.Ok(view);
+    }
+
+    public static async Task<IResult> PostStatus(string token, NoticeStatusRequest body, NoticeLinks links, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var check = links.Check(token, now);
+        if (!check.Valid) return TypedResults.Problem(statusCode: 404, title: "No such notice");
+        if (check.Expired) return TypedResults.Problem(statusCode: 410, title: "This link has expired");
+        var errors = new Dictionary<string, string[]>();
+        var status = body.Status?.Trim().ToLowerInvariant();
+        if (status is null || !Statuses.Contains(status)) errors["status"] = ["must be one of affected, not_affected, fixed, investigating"];
+        var statement = string.IsNullOrWhiteSpace(body.Statement) ? null : body.Statement.Trim();
+        if (statement is { Length: > 4000 }) errors["statement"] = ["at most 4000 characters"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await AckStore.SetStatusAsync(conn, tx, check.CaseId, check.ContactId, status!, statement, now);
+        await Outbox.PublishAsync(conn, tx, new NoticeAcknowledged(check.CaseId, check.ContactId, status, now));
+        var view = await ViewAsync(conn, tx, check);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<NoticeView> ViewAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LinkCheck check)
+    {
+        var draft = await CaseStore.DraftAsync(conn, check.CaseId, tx);
+        var embargo = await CaseStore.EmbargoAsync(conn, check.CaseId, tx);
+        var ack = await AckStore.GetAsync(conn, tx, check.CaseId, check.ContactId);
+        return new NoticeView(SubjectTag.For(check.CaseId), draft?.Title, draft?.Summary, draft?.Affected ?? [], draft?.Remediation,
+            embargo?.DisclosureAt, ack!.AcknowledgedAt, ack.Status, ack.Statement, check.ExpiresAt);
+    }
+
+    private static string Html(NoticeView v, string token)
+    {
+        static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+        var b = new StringBuilder();
+        b.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\"><title>")
+            .Append(E(v.Case)).Append("</title></head><body><h1>").Append(E(v.Case)).Append(' ').Append(E(v.Title)).Append("</h1>");
+        b.Append("<p><strong>Embargoed until ").Append(E(v.DisclosureAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'"))).Append("</strong></p>");
+        b.Append("<p>").Append(E(v.Summary)).Append("</p><h2>Affected</h2><ul>");
+        foreach (var a in v.Affected) b.Append("<li>").Append(E(a.Ecosystem)).Append(' ').Append(E(a.Name)).Append(" <code>").Append(E(a.Purl)).Append("</code></li>");
+        b.Append("</ul>");
+        if (v.Remediation is not null) b.Append("<h2>Fix</h2><p>").Append(E(v.Remediation)).Append("</p>");
+        b.Append("<p>Acknowledged ").Append(E(v.AcknowledgedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'"))).Append(".</p>");
+        if (v.Status is not null) b.Append("<p>Your status: ").Append(E(v.Status)).Append("</p>");
+        b.Append("<p>Tell us your status with <code>POST /notices/").Append(E(token))
+            .Append("/status</code> and a JSON body <code>{\"status\": \"affected|not_affected|fixed|investigating\", \"statement\": \"...\"}</code>.</p>");
+        b.Append("</body></html>");
+        return b.ToString();
+    }
+}

@@ -1,0 +1,3 @@
+namespace DownstreamNotifier.Apis;
+
+public sealed record OverridesRequest(List<Guid>? Include, List<Guid>? Exclude);

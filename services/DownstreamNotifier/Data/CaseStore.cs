@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Coordination.Contracts.Advisories;
+using Dapper;
+using Npgsql;
+
+namespace DownstreamNotifier.Data;
+
+/// <summary>The notifier's private copies of each case's draft and embargo, and the members' recipient overrides.</summary>
+public static class CaseStore
+{
+    private const string UpsertDraftSql = """
+        INSERT INTO case_drafts (case_id, revision, draft, updated_at) VALUES (@CaseId, @Revision, @Draft::jsonb, @UpdatedAt)
+        ON CONFLICT (case_id) DO UPDATE SET revision = excluded.revision, draft = excluded.draft, updated_at = excluded.updated_at
+        WHERE case_drafts.revision < excluded.revision
+        """;
+
+    private const string DraftSql = "SELECT draft::text FROM case_drafts WHERE case_id = @CaseId";
+
+    private const string UpsertEmbargoSql = """
+        INSERT INTO case_embargoes (case_id, disclosure_at, channels) VALUES (@CaseId, @DisclosureAt, @Channels)
+        ON CONFLICT (case_id) DO UPDATE SET disclosure_at = excluded.disclosure_at, channels = excluded.channels
+        """;
+
+    private const string EmbargoSql = "SELECT disclosure_at, channels FROM case_embargoes WHERE case_id = @CaseId";
+
+    private const string OverridesSql = "SELECT project_id, mode FROM recipient_overrides WHERE case_id = @CaseId";
+
+    private const string DeleteOverridesSql = "DELETE FROM recipient_overrides WHERE case_id = @CaseId";
+
+    private const string InsertOverrideSql = """
+        INSERT INTO recipient_overrides (case_id, project_id, mode) VALUES (@CaseId, @ProjectId, @Mode)
+        ON CONFLICT (case_id, project_id) DO UPDATE SET mode = excluded.mode
+        """;
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static Task UpsertDraftAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, int revision, AdvisoryDraft draft, DateTimeOffset updatedAt) =>
+        conn.ExecuteAsync(UpsertDraftSql, new { CaseId = caseId, Revision = revision, Draft = JsonSerializer.Serialize(draft, Json), UpdatedAt = updatedAt }, tx);
+
+    public static async Task<AdvisoryDraft?> DraftAsync(NpgsqlConnection conn, Guid caseId, NpgsqlTransaction? tx = null) =>
+        await conn.QuerySingleOrDefaultAsync<string>(DraftSql, new { CaseId = caseId }, tx) is { } json
+            ? JsonSerializer.Deserialize<AdvisoryDraft>(json, Json)
+            : null;
+
+    public static Task UpsertEmbargoAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, DateTimeOffset disclosureAt, IEnumerable<string> channels) =>
+        conn.ExecuteAsync(UpsertEmbargoSql, new { CaseId = caseId, DisclosureAt = disclosureAt, Channels = channels.ToArray() }, tx);
+
+    public static async Task<(DateTimeOffset DisclosureAt, string[] Channels)?> EmbargoAsync(NpgsqlConnection conn, Guid caseId, NpgsqlTransaction? tx = null)
+    {
+        var row = await conn.QuerySingleOrDefaultAsync<EmbargoRow>(EmbargoSql, new { CaseId = caseId }, tx);
+        return row is null ? null : (row.DisclosureAt, row.Channels);
+    }
+
+    public static async Task<(List<Guid> Include, List<Guid> Exclude)> OverridesAsync(NpgsqlConnection conn, Guid caseId, NpgsqlTransaction? tx = null)
+    {
+        var rows = (await conn.QueryAsync<OverrideRow>(OverridesSql, new { CaseId = caseId }, tx)).ToList();
+        return (rows.Where(r => r.Mode == "include").Select(r => r.ProjectId).ToList(),
+                rows.Where(r => r.Mode == "exclude").Select(r => r.ProjectId).ToList());
+    }
+
+    public static async Task ReplaceOverridesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, IEnumerable<Guid> include, IEnumerable<Guid> exclude)
+    {
+        await conn.ExecuteAsync(DeleteOverridesSql, new { CaseId = caseId }, tx);
+        var rows = include.Select(p => new { CaseId = caseId, ProjectId = p, Mode = "include" })
+            .Concat(exclude.Select(p => new { CaseId = caseId, ProjectId = p, Mode = "exclude" })).ToList();
+        if (rows.Count > 0) await conn.ExecuteAsync(InsertOverrideSql, rows, tx);
+    }
+
+    private sealed class EmbargoRow { public DateTimeOffset DisclosureAt { get; init; } public string[] Channels { get; init; } = []; }
+
+    private sealed class OverrideRow { public Guid ProjectId { get; init; } public string Mode { get; init; } = ""; }
+}

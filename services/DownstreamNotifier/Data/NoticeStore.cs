@@ -1,0 +1,166 @@
+using System.Text.Json;
+using Coordination.Contracts.Advisories;
+using Coordination.Contracts.Notices;
+using Dapper;
+using DownstreamNotifier.Delivery;
+using DownstreamNotifier.Recipients;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DownstreamNotifier.Data;
+
+/// <summary>Rounds of notices (notifications), one row per (case, contact, kind, notification), and their delivery state.</summary>
+public static class NoticeStore
+{
+    private const string InsertNotificationSql = """
+        INSERT INTO notifications (id, case_id, kind, disclosure_at, channels, reason, advisory_id, advisory_urls, draft, total, created_at)
+        VALUES (@Id, @CaseId, @Kind, @DisclosureAt, @Channels, @Reason, @AdvisoryId, @AdvisoryUrls, @Draft::jsonb, 0, @Now)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    private const string SetTotalSql = "UPDATE notifications SET total = @Total WHERE id = @Id";
+
+    private const string NotificationSql = """
+        SELECT id, case_id, kind, disclosure_at, channels, reason, advisory_id, advisory_urls, draft::text AS draft_json
+        FROM notifications WHERE id = @Id
+        """;
+
+    private const string EarlierRecipientsSql = "SELECT DISTINCT contact_id FROM notices WHERE case_id = @CaseId AND state = 'sent'";
+
+    private const string AcknowledgedSql = "SELECT contact_id FROM acknowledgements WHERE case_id = @CaseId";
+
+    private const string CopySql = """
+        COPY notices (notification_id, case_id, contact_id, project_id, email, kind, mode, path, next_attempt_at) FROM STDIN (FORMAT BINARY)
+        """;
+
+    private const string ClaimSql = """
+        SELECT n.id, n.notification_id, n.case_id, n.contact_id, n.email, n.kind, n.mode, n.attempts,
+               c.name AS contact_name, c.public_key, c.key_fingerprint, c.time_zone
+        FROM notices n LEFT JOIN contacts c ON c.id = n.contact_id
+        WHERE n.state IN ('pending', 'deferred') AND n.next_attempt_at <= @Now
+          AND NOT EXISTS (SELECT 1 FROM notice_acceptances a WHERE a.notice_id = n.id)
+        ORDER BY n.next_attempt_at, n.id
+        LIMIT @Batch
+        FOR UPDATE OF n SKIP LOCKED
+        """;
+
+    private const string AcceptedSql = """
+        INSERT INTO notice_acceptances (notice_id, server_reply, accepted_at) VALUES (@Id, @Reply, @At) ON CONFLICT DO NOTHING
+        """;
+
+    private const string OutcomeSql = """
+        UPDATE notices SET state = $2, attempts = $3, next_attempt_at = $4, last_error = $5, server_reply = $6, sent_at = $7 WHERE id = $1
+        """;
+
+    private const string ReconcileSql = """
+        UPDATE notices n SET state = 'sent', attempts = n.attempts + 1, server_reply = a.server_reply, sent_at = a.accepted_at, last_error = NULL
+        FROM notice_acceptances a
+        WHERE a.notice_id = n.id AND n.state IN ('pending', 'deferred')
+        """;
+
+    private const string OpenNotificationsSql = """
+        SELECT n.id, n.case_id, n.kind, n.total,
+               count(*) FILTER (WHERE x.state = 'sent') AS sent,
+               count(*) FILTER (WHERE x.state = 'deferred') AS deferred,
+               count(*) FILTER (WHERE x.state = 'failed') AS failed,
+               count(*) FILTER (WHERE x.state = 'pending') AS pending
+        FROM notifications n LEFT JOIN notices x ON x.notification_id = n.id
+        WHERE n.completed_at IS NULL
+        GROUP BY n.id
+        """;
+
+    private const string CompleteSql = "UPDATE notifications SET completed_at = @Now WHERE id = @Id AND completed_at IS NULL";
+
+    /// <returns>false when this notification was already recorded (a redelivery).</returns>
+    public static async Task<bool> InsertNotificationAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NotifyDownstream m, AdvisoryDraft? draft, DateTimeOffset now) =>
+        await conn.ExecuteAsync(InsertNotificationSql, new
+        {
+            Id = m.NotificationId, m.CaseId, m.Kind, m.DisclosureAt, Channels = (m.Channels ?? []).ToArray(), m.Reason, m.AdvisoryId,
+            AdvisoryUrls = (m.AdvisoryUrls ?? []).ToArray(), Draft = draft is null ? null : JsonSerializer.Serialize(draft, CaseStore.Json), Now = now,
+        }, tx) == 1;
+
+    public static Task SetTotalAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, int total) =>
+        conn.ExecuteAsync(SetTotalSql, new { Id = id, Total = total }, tx);
+
+    public static async Task<NotificationRecord?> NotificationAsync(NpgsqlConnection conn, Guid id)
+    {
+        var row = await conn.QuerySingleOrDefaultAsync<NotificationRow>(NotificationSql, new { Id = id });
+        return row is null ? null : new NotificationRecord(row.Id, row.CaseId, row.Kind, row.DisclosureAt, row.Channels, row.Reason, row.AdvisoryId,
+            row.AdvisoryUrls, row.DraftJson is null ? null : JsonSerializer.Deserialize<AdvisoryDraft>(row.DraftJson, CaseStore.Json));
+    }
+
+    public static async Task<List<Guid>> EarlierRecipientsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId) =>
+        (await conn.QueryAsync<Guid>(EarlierRecipientsSql, new { CaseId = caseId }, tx)).ToList();
+
+    public static async Task<HashSet<Guid>> AcknowledgedAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
+        (await conn.QueryAsync<Guid>(AcknowledgedSql, new { CaseId = caseId }, tx)).ToHashSet();
+
+    public static async Task InsertNoticesAsync(NpgsqlConnection conn, Guid notificationId, Guid caseId, string kind,
+        IEnumerable<(Recipient Recipient, string Mode)> notices, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var copy = await conn.BeginBinaryImportAsync(CopySql, ct);
+        foreach (var (r, mode) in notices)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(notificationId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(caseId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(r.ContactId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(r.ProjectId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(r.Email, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(kind, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(mode, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(r.Path.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(now.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    public static async Task<List<ClaimedNotice>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, CancellationToken ct) =>
+        (await conn.QueryAsync<ClaimedNotice>(new CommandDefinition(ClaimSql, new { Now = now, Batch = batch }, tx, cancellationToken: ct))).ToList();
+
+    /// <summary>Autocommit, on a connection of its own, right after the SMTP server accepted the notice.</summary>
+    public static Task RecordAcceptedAsync(NpgsqlConnection conn, long noticeId, string? reply, DateTimeOffset at, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition(AcceptedSql, new { Id = noticeId, Reply = reply, At = at }, cancellationToken: ct));
+
+    public static async Task RecordOutcomesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken ct)
+    {
+        if (outcomes.Count == 0) return;
+        await using var batch = new NpgsqlBatch(conn, tx);
+        foreach (var o in outcomes)
+        {
+            var cmd = new NpgsqlBatchCommand(OutcomeSql);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = o.NoticeId, NpgsqlDbType = NpgsqlDbType.Bigint });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = o.State, NpgsqlDbType = NpgsqlDbType.Text });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = o.Attempts, NpgsqlDbType = NpgsqlDbType.Integer });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = o.NextAttemptAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)o.Error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)o.ServerReply ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = o.SentAt is { } s ? s.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            batch.BatchCommands.Add(cmd);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Marks sent what the mail server accepted before a crash kept the sender from saying so.</summary>
+    public static Task<int> ReconcileAcceptedAsync(NpgsqlConnection conn, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition(ReconcileSql, cancellationToken: ct));
+
+    public static async Task<List<NotificationProgress>> OpenNotificationsAsync(NpgsqlConnection conn, CancellationToken ct) =>
+        (await conn.QueryAsync<NotificationProgress>(new CommandDefinition(OpenNotificationsSql, cancellationToken: ct))).ToList();
+
+    public static async Task<bool> CompleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset now) =>
+        await conn.ExecuteAsync(CompleteSql, new { Id = id, Now = now }, tx) == 1;
+
+    private sealed class NotificationRow
+    {
+        public Guid Id { get; init; }
+        public Guid CaseId { get; init; }
+        public string Kind { get; init; } = "";
+        public DateTimeOffset DisclosureAt { get; init; }
+        public string[] Channels { get; init; } = [];
+        public string? Reason { get; init; }
+        public string? AdvisoryId { get; init; }
+        public string[] AdvisoryUrls { get; init; } = [];
+        public string? DraftJson { get; init; }
+    }
+}

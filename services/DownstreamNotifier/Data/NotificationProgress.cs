@@ -1,0 +1,13 @@
+namespace DownstreamNotifier.Data;
+
+public sealed class NotificationProgress
+{
+    public Guid Id { get; init; }
+    public Guid CaseId { get; init; }
+    public string Kind { get; init; } = "";
+    public int Total { get; init; }
+    public long Sent { get; init; }
+    public long Deferred { get; init; }
+    public long Failed { get; init; }
+    public long Pending { get; init; }
+}

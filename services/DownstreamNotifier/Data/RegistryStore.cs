@@ -1,0 +1,135 @@
+using Dapper;
+using DownstreamNotifier.Packages;
+using DownstreamNotifier.Registry;
+using Npgsql;
+
+namespace DownstreamNotifier.Data;
+
+/// <summary>Projects, their packages and contacts.</summary>
+public static class RegistryStore
+{
+    private const string InsertProjectSql = """
+        INSERT INTO projects (id, name, ecosystem, homepage, channels, created_at, updated_at)
+        VALUES (@Id, @Name, @Ecosystem, @Homepage, @Channels, @Now, @Now)
+        """;
+
+    private const string UpdateProjectSql = """
+        UPDATE projects SET name = @Name, ecosystem = @Ecosystem, homepage = @Homepage, channels = @Channels, updated_at = @Now
+        WHERE id = @Id
+        """;
+
+    private const string DeletePackagesSql = "DELETE FROM project_packages WHERE project_id = @Id";
+
+    private const string InsertPackageSql = """
+        INSERT INTO project_packages (project_id, purl, package_key, relation) VALUES (@ProjectId, @Purl, @Key, @Relation)
+        ON CONFLICT DO NOTHING
+        """;
+
+    private const string DeleteProjectSql = "DELETE FROM projects WHERE id = @Id";
+
+    private const string ProjectByNameSql = "SELECT id FROM projects WHERE lower(name) = lower(@Name)";
+
+    private const string ProjectsSql = """
+        SELECT id, name, ecosystem, homepage, channels FROM projects
+        WHERE (@Id::uuid IS NULL OR id = @Id) ORDER BY lower(name)
+        """;
+
+    private const string PackagesSql = """
+        SELECT project_id, purl, relation FROM project_packages
+        WHERE (@Id::uuid IS NULL OR project_id = @Id) ORDER BY project_id, purl
+        """;
+
+    private const string InsertContactSql = """
+        INSERT INTO contacts (id, project_id, name, email, role, time_zone, public_key, key_fingerprint, key_expires_at, created_at, updated_at)
+        VALUES (@Id, @ProjectId, @Name, @Email, @Role, @TimeZone, @PublicKey, @KeyFingerprint, @KeyExpiresAt, @Now, @Now)
+        """;
+
+    private const string UpsertContactSql = """
+        INSERT INTO contacts (id, project_id, name, email, role, time_zone, public_key, key_fingerprint, key_expires_at, created_at, updated_at)
+        VALUES (@Id, @ProjectId, @Name, @Email, @Role, @TimeZone, @PublicKey, @KeyFingerprint, @KeyExpiresAt, @Now, @Now)
+        ON CONFLICT (project_id, lower(email)) DO UPDATE SET name = excluded.name, role = excluded.role,
+            time_zone = excluded.time_zone, public_key = excluded.public_key, key_fingerprint = excluded.key_fingerprint,
+            key_expires_at = excluded.key_expires_at, updated_at = excluded.updated_at
+        """;
+
+    private const string UpdateContactSql = """
+        UPDATE contacts SET name = @Name, email = @Email, role = @Role, time_zone = @TimeZone, public_key = @PublicKey,
+            key_fingerprint = @KeyFingerprint, key_expires_at = @KeyExpiresAt, updated_at = @Now
+        WHERE id = @Id
+        """;
+
+    private const string DeleteContactSql = "DELETE FROM contacts WHERE id = @Id";
+
+    private const string ContactsSql = """
+        SELECT id, project_id, name, email, role, time_zone, key_fingerprint, key_expires_at FROM contacts
+        WHERE (@Id::uuid IS NULL OR id = @Id) AND (@ProjectId::uuid IS NULL OR project_id = @ProjectId)
+        ORDER BY project_id, lower(email)
+        """;
+
+    private const string ExportSql = """
+        SELECT c.project_id, c.name, c.email, c.role, c.time_zone, c.public_key FROM contacts c ORDER BY c.project_id, lower(c.email)
+        """;
+
+    public static async Task InsertProjectAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, ValidProject p, DateTimeOffset now)
+    {
+        await conn.ExecuteAsync(InsertProjectSql, new { Id = id, p.Name, p.Ecosystem, p.Homepage, p.Channels, Now = now }, tx);
+        await InsertPackagesAsync(conn, tx, id, p);
+    }
+
+    public static async Task<bool> UpdateProjectAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, ValidProject p, DateTimeOffset now)
+    {
+        if (await conn.ExecuteAsync(UpdateProjectSql, new { Id = id, p.Name, p.Ecosystem, p.Homepage, p.Channels, Now = now }, tx) == 0) return false;
+        await conn.ExecuteAsync(DeletePackagesSql, new { Id = id }, tx);
+        await InsertPackagesAsync(conn, tx, id, p);
+        return true;
+    }
+
+    private static Task InsertPackagesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, ValidProject p) =>
+        p.Packages.Count == 0 ? Task.CompletedTask : conn.ExecuteAsync(InsertPackageSql,
+            p.Packages.Select(x => new { ProjectId = id, x.Package.Purl, x.Key, x.Package.Relation }), tx);
+
+    public static async Task<bool> DeleteProjectAsync(NpgsqlConnection conn, Guid id) =>
+        await conn.ExecuteAsync(DeleteProjectSql, new { Id = id }) > 0;
+
+    public static Task<Guid?> ProjectIdByNameAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string name) =>
+        conn.QuerySingleOrDefaultAsync<Guid?>(ProjectByNameSql, new { Name = name }, tx);
+
+    public static async Task<List<ProjectResponse>> ProjectsAsync(NpgsqlConnection conn, Guid? id = null, NpgsqlTransaction? tx = null)
+    {
+        var projects = (await conn.QueryAsync<ProjectRow>(ProjectsSql, new { Id = id }, tx)).ToList();
+        var packages = (await conn.QueryAsync<PackageRow>(PackagesSql, new { Id = id }, tx))
+            .GroupBy(p => p.ProjectId).ToDictionary(g => g.Key, g => g.Select(p => new ProjectPackage(p.Purl, p.Relation)).ToList());
+        return projects.Select(p => new ProjectResponse(p.Id, p.Name, p.Ecosystem, p.Homepage,
+            packages.GetValueOrDefault(p.Id) ?? [], p.Channels)).ToList();
+    }
+
+    public static async Task InsertContactAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, Guid projectId, ValidContact c, DateTimeOffset now, bool upsert = false) =>
+        await conn.ExecuteAsync(upsert ? UpsertContactSql : InsertContactSql, new
+        {
+            Id = id, ProjectId = projectId, c.Name, c.Email, c.Role, c.TimeZone, c.PublicKey, c.KeyFingerprint, c.KeyExpiresAt, Now = now,
+        }, tx);
+
+    public static async Task<bool> UpdateContactAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, ValidContact c, DateTimeOffset now) =>
+        await conn.ExecuteAsync(UpdateContactSql, new
+        {
+            Id = id, c.Name, c.Email, c.Role, c.TimeZone, c.PublicKey, c.KeyFingerprint, c.KeyExpiresAt, Now = now,
+        }, tx) > 0;
+
+    public static async Task<bool> DeleteContactAsync(NpgsqlConnection conn, Guid id) =>
+        await conn.ExecuteAsync(DeleteContactSql, new { Id = id }) > 0;
+
+    public static async Task<List<ContactResponse>> ContactsAsync(NpgsqlConnection conn, Guid? id = null, Guid? projectId = null, NpgsqlTransaction? tx = null) =>
+        (await conn.QueryAsync<ContactRow>(ContactsSql, new { Id = id, ProjectId = projectId }, tx))
+        .Select(c => new ContactResponse(c.Id, c.ProjectId, c.Name, c.Email, c.Role, c.TimeZone,
+            c.KeyFingerprint is null ? null : new ContactKeyResponse(c.KeyFingerprint, c.KeyExpiresAt)))
+        .ToList();
+
+    public static async Task<List<ExportContactRow>> ExportContactsAsync(NpgsqlConnection conn) =>
+        (await conn.QueryAsync<ExportContactRow>(ExportSql)).ToList();
+
+    private sealed class ProjectRow { public Guid Id { get; init; } public string Name { get; init; } = null!; public string? Ecosystem { get; init; } public string? Homepage { get; init; } public string[] Channels { get; init; } = null!; }
+
+    private sealed class PackageRow { public Guid ProjectId { get; init; } public string Purl { get; init; } = null!; public string Relation { get; init; } = null!; }
+
+    private sealed class ContactRow { public Guid Id { get; init; } public Guid ProjectId { get; init; } public string Name { get; init; } = null!; public string Email { get; init; } = null!; public string? Role { get; init; } public string? TimeZone { get; init; } public string? KeyFingerprint { get; init; } public DateTimeOffset? KeyExpiresAt { get; init; } }
+}

@@ -1,0 +1,18 @@
+namespace DownstreamNotifier.Delivery;
+
+/// <summary>A notice a sender worker holds locked while it sends it.</summary>
+public sealed class ClaimedNotice
+{
+    public long Id { get; init; }
+    public Guid NotificationId { get; init; }
+    public Guid CaseId { get; init; }
+    public Guid ContactId { get; init; }
+    public string Email { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public string Mode { get; init; } = "";
+    public int Attempts { get; init; }
+    public string? ContactName { get; init; }
+    public string? PublicKey { get; init; }
+    public string? KeyFingerprint { get; init; }
+    public string? TimeZone { get; init; }
+}

@@ -1,0 +1,67 @@
+using Coordination.Contracts.Notices;
+using Coordination.Hosting.Data;
+using DownstreamNotifier.Data;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DownstreamNotifier.Delivery;
+
+/// <summary>
+/// Every "Notifier:ProgressIntervalMs": marks sent what the server accepted before a crash, publishes
+/// DownstreamNotificationProgress for rounds whose counts moved, and DownstreamNotified (once) for rounds with
+/// nothing pending or deferred left.
+/// </summary>
+public sealed partial class DeliveryReporter(
+    NpgsqlDataSource dataSource,
+    IOptions<NotifierOptions> options,
+    TimeProvider time,
+    ILogger<DeliveryReporter> logger) : BackgroundService
+{
+    private readonly Dictionary<Guid, (long, long, long)> last = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try { await ReportAsync(stoppingToken); }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            {
+                LogReportFailed(e.GetType().Name);
+            }
+            try { await Task.Delay(options.Value.ProgressIntervalMs, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    public async Task ReportAsync(CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var reconciled = await NoticeStore.ReconcileAcceptedAsync(conn, ct);
+        if (reconciled > 0) LogReconciled(reconciled);
+        foreach (var n in await NoticeStore.OpenNotificationsAsync(conn, ct))
+        {
+            var counts = (n.Sent, n.Deferred, n.Failed);
+            var done = n.Pending == 0 && n.Deferred == 0;
+            if (!done && last.TryGetValue(n.Id, out var before) && before == counts) continue;
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await Outbox.PublishAsync(conn, tx, new DownstreamNotificationProgress(n.CaseId, n.Kind, n.Id, n.Total, (int)n.Sent, (int)n.Deferred, (int)n.Failed));
+            if (done && await NoticeStore.CompleteAsync(conn, tx, n.Id, time.GetUtcNow()))
+            {
+                await Outbox.PublishAsync(conn, tx, new DownstreamNotified(n.CaseId, n.Kind, n.Id, n.Total, (int)n.Sent, (int)n.Failed, time.GetUtcNow()));
+                LogCompleted(n.CaseId, n.Id, n.Total, n.Sent, n.Failed);
+                last.Remove(n.Id);
+            }
+            else last[n.Id] = counts;
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: notification {NotificationId} done: {Total} notices, {Sent} sent, {Failed} failed")]
+    private partial void LogCompleted(Guid caseId, Guid notificationId, int total, long sent, long failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Marked {Count} notices sent that the mail server had accepted before a restart")]
+    private partial void LogReconciled(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery report failed ({Error})")]
+    private partial void LogReportFailed(string error);
+}

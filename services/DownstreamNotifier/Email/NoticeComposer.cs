@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Coordination.Hosting.Mail;
+using DownstreamNotifier.Data;
+using DownstreamNotifier.Delivery;
+using DownstreamNotifier.Keys;
+using DownstreamNotifier.Links;
+using MimeKit;
+using MimeKit.Cryptography;
+using Microsoft.Extensions.Options;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace DownstreamNotifier.Email;
+
+/// <summary>
+/// Builds one notice as a MIME message: PGP/MIME encrypted to the contact's key (signed with the team key when one is
+/// configured), plain, or link-only. Keys were checked at upload; each parsed key is cached by fingerprint.
+/// </summary>
+public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<NotifierOptions> options, NoticeLinks links)
+{
+    private readonly ConcurrentDictionary<string, KeyCheck?> keys = new();
+    private readonly MailboxAddress from = new(smtp.Value.FromName, smtp.Value.From);
+    private readonly PgpSecretKey? signingKey = LoadSigningKey(options.Value);
+    private readonly string? passphrase = options.Value.SigningKeyPassphrase;
+
+    /// <exception cref="NoticeKeyException">the contact's key cannot be used (reported as a failed notice).</exception>
+    public MimeMessage Compose(NotificationRecord n, ClaimedNotice notice, DateTimeOffset now)
+    {
+        var link = links.Url(n.CaseId, notice.ContactId, n.DisclosureAt);
+        var withDetails = notice.Mode != NoticeModes.LinkOnly;
+        var (subject, text) = NoticeTemplates.Render(n, notice.ContactName, notice.TimeZone, link, withDetails);
+        var message = new MimeMessage();
+        message.From.Add(from);
+        message.To.Add(new MailboxAddress(notice.ContactName ?? "", notice.Email));
+        message.Subject = subject;
+        message.Date = now;
+        message.MessageId = $"notice-{notice.Id}.{SubjectTag.ShortId(n.CaseId)}@{from.Domain}";
+        var body = new TextPart("plain") { Text = text };
+        if (notice.Mode != NoticeModes.Encrypted)
+        {
+            message.Body = body;
+            return message;
+        }
+
+        var key = KeyFor(notice, now);
+        using var ctx = new InMemoryOpenPgpContext(passphrase);
+        message.Body = signingKey is null
+            ? MultipartEncrypted.Encrypt(ctx, [key], body)
+            : MultipartEncrypted.SignAndEncrypt(ctx, signingKey, DigestAlgorithm.Sha256, [key], body);
+        return message;
+    }
+
+    private PgpPublicKey KeyFor(ClaimedNotice notice, DateTimeOffset now)
+    {
+        if (notice.PublicKey is null) throw new NoticeKeyException("the contact's key was removed");
+        // Checked against an early instant so the cached result does not depend on when it was first used.
+        var key = keys.GetOrAdd(notice.KeyFingerprint + "|" + notice.PublicKey.GetHashCode(), _ =>
+            OpenPgpKeyInspector.TryCheck(notice.PublicKey, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), out var check, out _) ? check : null);
+        if (key is null) throw new NoticeKeyException("the contact's key is not usable");
+        if (key.ExpiresAt <= now) throw new NoticeKeyException("the contact's key has expired");
+        return key.EncryptionKey;
+    }
+
+    private static PgpSecretKey? LoadSigningKey(NotifierOptions o) =>
+        !string.IsNullOrWhiteSpace(o.SigningKey) && SigningKeyLoader.TryLoad(o.SigningKey, o.SigningKeyPassphrase, out var key, out _) ? key : null;
+}

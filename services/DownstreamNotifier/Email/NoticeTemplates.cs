@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using Coordination.Contracts.Notices;
+using DownstreamNotifier.Data;
+using DownstreamNotifier.Registry;
+
+namespace DownstreamNotifier.Email;
+
+/// <summary>The plain-text notices, one template per kind. withDetails=false leaves out every embargoed detail.</summary>
+public static class NoticeTemplates
+{
+    public static (string Subject, string Body) Render(NotificationRecord n, string? contactName, string? timeZone, string link, bool withDetails)
+    {
+        var tag = SubjectTag.For(n.CaseId);
+        // Subjects travel unencrypted even in PGP/MIME: they never carry embargoed details.
+        var subject = n.Kind switch
+        {
+            NoticeKinds.Embargoed => $"{tag} Embargoed security notice",
+            NoticeKinds.Reminder => $"{tag} Reminder: embargo ends {Utc(n.DisclosureAt)}",
+            NoticeKinds.Extended => $"{tag} Embargo extended to {Utc(n.DisclosureAt)}",
+            NoticeKinds.Broken => $"{tag} Embargo broken: disclosure now",
+            NoticeKinds.NowPublic => $"{tag} Now public{(n.AdvisoryId is null ? "" : ": " + n.AdvisoryId)}",
+            _ => $"{tag} Security notice",
+        };
+
+        var b = new StringBuilder();
+        b.Append("Hello").Append(string.IsNullOrWhiteSpace(contactName) ? "" : " " + contactName).AppendLine(",").AppendLine();
+        switch (n.Kind)
+        {
+            case NoticeKinds.Embargoed:
+                b.AppendLine("You are receiving this notice because a project you maintain depends on software affected by a");
+                b.AppendLine("vulnerability that is under embargo. Do not share it beyond the people who must act on it.").AppendLine();
+                break;
+            case NoticeKinds.Reminder:
+                b.AppendLine("A reminder: the embargo on the issue we told you about ends soon. Please acknowledge the notice").AppendLine("if you have not.").AppendLine();
+                break;
+            case NoticeKinds.Extended:
+                b.AppendLine("The embargo on the issue we told you about has been extended.").AppendLine();
+                break;
+            case NoticeKinds.Broken:
+                b.AppendLine("The embargo on the issue we told you about has been broken; it is being disclosed now.").AppendLine();
+                if (!string.IsNullOrWhiteSpace(n.Reason) && withDetails) b.Append("Reason: ").AppendLine(n.Reason).AppendLine();
+                break;
+            case NoticeKinds.NowPublic:
+                b.AppendLine("The issue we told you about is now public.").AppendLine();
+                if (n.AdvisoryId is not null) b.Append("Advisory: ").AppendLine(n.AdvisoryId);
+                foreach (var url in n.AdvisoryUrls) b.AppendLine(url);
+                b.AppendLine();
+                break;
+        }
+
+        if (withDetails && n.Draft is { } draft && n.Kind != NoticeKinds.NowPublic)
+        {
+            b.Append("What: ").AppendLine(draft.Title).AppendLine();
+            if (!string.IsNullOrWhiteSpace(draft.Summary)) b.AppendLine(draft.Summary).AppendLine();
+            if (draft.Affected.Count > 0)
+            {
+                b.AppendLine("Affected:");
+                foreach (var a in draft.Affected)
+                {
+                    b.Append("  - ").Append(a.Ecosystem).Append(' ').Append(a.Name);
+                    if (!string.IsNullOrEmpty(a.Purl)) b.Append(" (").Append(a.Purl).Append(')');
+                    if (a.Versions is { Count: > 0 }) b.Append(": versions ").Append(string.Join(", ", a.Versions));
+                    b.AppendLine();
+                    foreach (var range in a.Ranges)
+                        b.Append("      ").Append(range.Type).Append(": ").AppendLine(string.Join(", ", range.Events.Select(FormatEvent)));
+                }
+                b.AppendLine();
+            }
+            if (!string.IsNullOrWhiteSpace(draft.Remediation)) b.Append("Fix: ").AppendLine(draft.Remediation).AppendLine();
+            if (draft.CveId is not null) b.Append("CVE: ").AppendLine(draft.CveId).AppendLine();
+        }
+        else if (!withDetails && n.Kind != NoticeKinds.NowPublic)
+        {
+            b.AppendLine("The details are not in this email because your channel requires encryption and we hold no");
+            b.AppendLine("OpenPGP key for you. Read them at the link below.").AppendLine();
+        }
+
+        if (n.Kind != NoticeKinds.NowPublic)
+        {
+            b.Append("Disclosure: ").AppendLine(Utc(n.DisclosureAt));
+            if (ContactTime.Offset(timeZone, n.DisclosureAt) is { } offset && offset != TimeSpan.Zero)
+                b.Append("            ").Append(n.DisclosureAt.ToOffset(offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))
+                    .Append(" your time (").Append(timeZone).AppendLine(")");
+            b.AppendLine();
+        }
+        b.AppendLine("Acknowledge this notice, and tell us whether you are affected, here:").AppendLine(link).AppendLine();
+        b.AppendLine("-- ").AppendLine("Security Response Team");
+        return (subject, b.ToString());
+    }
+
+    private static string FormatEvent(Coordination.Contracts.Advisories.RangeEvent e) =>
+        e.Introduced is not null ? $"introduced {e.Introduced}" : e.Fixed is not null ? $"fixed {e.Fixed}"
+        : e.LastAffected is not null ? $"last affected {e.LastAffected}" : $"limit {e.Limit}";
+
+    private static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+}

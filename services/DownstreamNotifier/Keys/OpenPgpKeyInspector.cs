@@ -1,0 +1,100 @@
+using Org.BouncyCastle.Bcpg;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+using Org.BouncyCastle.Crypto.Parameters;
+
+namespace DownstreamNotifier.Keys;
+
+/// <summary>
+/// Checks an ASCII-armored public key once, where it is accepted: it parses, its primary key is neither
+/// revoked nor expired, and it has a usable encryption (sub)key. RSA moduli are checked here (odd,
+/// composite), because sending skips BouncyCastle's per-use Miller-Rabin re-check (see Program).
+/// </summary>
+public static class OpenPgpKeyInspector
+{
+    public static bool TryCheck(string armored, DateTimeOffset now, out KeyCheck? key, out string error)
+    {
+        key = null;
+        error = "";
+        PgpPublicKeyRing ring;
+        try
+        {
+            using var input = PgpUtilities.GetDecoderStream(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(armored)));
+            var bundle = new PgpPublicKeyRingBundle(input);
+            var rings = bundle.GetKeyRings().ToList();
+            if (rings.Count == 0) { error = "contains no public key"; return false; }
+            if (rings.Count > 1) { error = "contains more than one key; upload one"; return false; }
+            ring = rings[0];
+        }
+        catch (Exception e) when (e is IOException or PgpException or ArgumentException or InvalidCastException or InvalidOperationException)
+        {
+            error = "is not an ASCII-armored OpenPGP public key";
+            return false;
+        }
+
+        var primary = ring.GetPublicKey();
+        if (primary.HasRevocation()) { error = "is revoked"; return false; }
+        var primaryExpiry = Expiry(primary);
+        if (primaryExpiry <= now) { error = $"expired on {primaryExpiry:yyyy-MM-dd}"; return false; }
+
+        var candidates = ring.GetPublicKeys()
+            .Where(k => k.IsEncryptionKey && !k.HasRevocation() && CanEncrypt(k, primary))
+            .Select(k => (Key: k, Expiry: k.IsMasterKey ? primaryExpiry : Expiry(k)))
+            .Where(c => c.Expiry > now && ModulusIsSound(c.Key))
+            .OrderBy(c => c.Key.IsMasterKey) // a subkey before the primary
+            .ThenByDescending(c => c.Key.CreationTime)
+            .ToList();
+        if (candidates.Count == 0) { error = "has no usable encryption subkey (none, or all expired or revoked)"; return false; }
+
+        var chosen = candidates[0];
+        DateTimeOffset? expires = Min(primaryExpiry, chosen.Expiry);
+        key = new KeyCheck(chosen.Key, Convert.ToHexString(primary.GetFingerprint()), expires == DateTimeOffset.MaxValue ? null : expires,
+            AlgorithmName(chosen.Key));
+        return true;
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Expiry(PgpPublicKey key)
+    {
+        var seconds = key.GetValidSeconds();
+        return seconds <= 0 ? DateTimeOffset.MaxValue : new DateTimeOffset(key.CreationTime.ToUniversalTime(), TimeSpan.Zero).AddSeconds(seconds);
+    }
+
+    // Key flags on the binding signature, where present, must allow encryption.
+    private static bool CanEncrypt(PgpPublicKey key, PgpPublicKey primary)
+    {
+        var signatureType = key.IsMasterKey ? -1 : PgpSignature.SubkeyBinding;
+        var flags = key.GetSignatures()
+            .Where(s => signatureType < 0 || s.SignatureType == signatureType)
+            .Select(s => s.GetHashedSubPackets())
+            .Where(p => p is not null && p.HasSubpacket(SignatureSubpacketTag.KeyFlags))
+            .Select(p => p.GetKeyFlags())
+            .ToList();
+        if (flags.Count == 0) return true;
+        return flags.Any(f => (f & (PgpKeyFlags.CanEncryptCommunications | PgpKeyFlags.CanEncryptStorage)) != 0);
+    }
+
+    // One Miller-Rabin round costs tens of ms for a 3072-bit modulus; a key shared by several contacts is checked once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> SoundModuli = new();
+
+    private static bool ModulusIsSound(PgpPublicKey key)
+    {
+        if (key.Algorithm is not (PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt)) return true;
+        try
+        {
+            var rsa = (RsaKeyParameters)key.GetKey();
+            if (!rsa.Modulus.TestBit(0) || rsa.Modulus.BitLength < 1024) return false;
+            // A prime always passes; a real modulus fails the first round, so more rounds add nothing but time.
+            return SoundModuli.GetOrAdd(rsa.Modulus.ToString(16), _ => !rsa.Modulus.IsProbablePrime(1));
+        }
+        catch (ArgumentException) { return false; }
+    }
+
+    private static string AlgorithmName(PgpPublicKey key) => key.Algorithm switch
+    {
+        PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt => $"RSA-{key.BitStrength}",
+        PublicKeyAlgorithmTag.ECDH => "ECDH",
+        PublicKeyAlgorithmTag.ElGamalEncrypt or PublicKeyAlgorithmTag.ElGamalGeneral => $"ElGamal-{key.BitStrength}",
+        _ => key.Algorithm.ToString(),
+    };
+}

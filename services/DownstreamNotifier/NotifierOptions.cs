@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DownstreamNotifier;
+
+/// <summary>Settings "Notifier:*".</summary>
+public sealed class NotifierOptions
+{
+    public const string Section = "Notifier";
+
+    /// <summary>Base of the acknowledgement links in notices: {PublicBaseUrl}/notices/{token}.</summary>
+    [Required, Url]
+    public string PublicBaseUrl { get; set; } = "http://localhost:5003";
+
+    /// <summary>HMAC key of the acknowledgement tokens, base64, at least 32 bytes.</summary>
+    [Required]
+    public string LinkKey { get; set; } = "";
+
+    /// <summary>A link stops working this many days after the disclosure instant.</summary>
+    [Range(1, 3650)]
+    public int LinkValidDays { get; set; } = 30;
+
+    /// <summary>How many "ships X / depends on X" hops recipient resolution follows.</summary>
+    [Range(1, 20)]
+    public int MaxDepth { get; set; } = 3;
+
+    /// <summary>Per channel: "Notifier:Channels:distros:RequireEncryption".</summary>
+    public Dictionary<string, ChannelOptions> Channels { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["distros"] = new ChannelOptions { RequireEncryption = true },
+    };
+
+    /// <summary>Optional team secret key (ASCII armored) to sign encrypted notices with.</summary>
+    public string? SigningKey { get; set; }
+
+    public string? SigningKeyPassphrase { get; set; }
+
+    /// <summary>Notices one sender worker claims (and locks) per transaction.</summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 50;
+
+    [Range(50, 60_000)]
+    public int PollIntervalMs { get; set; } = 1000;
+
+    [Range(50, 60_000)]
+    public int ProgressIntervalMs { get; set; } = 1000;
+
+    [Range(1, 86_400)]
+    public int RetryBaseDelaySeconds { get; set; } = 60;
+
+    [Range(1, 86_400)]
+    public int RetryMaxDelaySeconds { get; set; } = 3600;
+
+    /// <summary>After this many temporary failures a notice is failed (defaults: about a day of retries).</summary>
+    [Range(1, 1000)]
+    public int RetryMaxAttempts { get; set; } = 30;
+
+    public byte[] LinkKeyBytes() => Convert.FromBase64String(LinkKey);
+
+    public bool RequiresEncryption(IEnumerable<string> channels) =>
+        channels.Any(c => Channels.TryGetValue(c, out var o) && o.RequireEncryption);
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
+
+namespace DownstreamNotifier.Packages;
+
+/// <summary>
+/// A package URL (https://github.com/package-url/purl-spec) reduced to what matching needs: type, namespace
+/// and name, normalised as the spec says per type (PEP 503 for PyPI). Version, qualifiers and subpath are
+/// parsed off and ignored: matching is version-agnostic.
+/// </summary>
+public sealed partial record PackageUrl(string Type, string? Namespace, string Name)
+{
+    /// <summary>The identity used for matching: "type/namespace/name".</summary>
+    public string Key => $"{Type}/{Namespace}/{Name}";
+
+    public override string ToString() =>
+        Namespace is null ? $"pkg:{Type}/{Name}" : $"pkg:{Type}/{Namespace}/{Name}";
+
+    public static bool TryParse(string? text, [NotNullWhen(true)] out PackageUrl? purl, out string error)
+    {
+        purl = null;
+        error = "";
+        if (string.IsNullOrWhiteSpace(text)) { error = "is empty"; return false; }
+        var s = text.Trim();
+        if (!s.StartsWith("pkg:", StringComparison.OrdinalIgnoreCase)) { error = "must start with \"pkg:\""; return false; }
+        s = s[4..].TrimStart('/');
+        var hash = s.IndexOf('#');
+        if (hash >= 0) s = s[..hash];
+        var query = s.IndexOf('?');
+        if (query >= 0) s = s[..query];
+        var slash = s.IndexOf('/');
+        if (slash <= 0) { error = "must have a type and a name (pkg:type/name)"; return false; }
+        var type = s[..slash].ToLowerInvariant();
+        if (!TypePattern().IsMatch(type)) { error = $"type \"{type}\" is not valid"; return false; }
+        var rest = s[(slash + 1)..].Trim('/');
+        var at = rest.LastIndexOf('@');
+        if (at >= 0 && at > rest.LastIndexOf('/')) rest = rest[..at];
+        var segments = rest.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToList();
+        if (segments.Count == 0 || string.IsNullOrWhiteSpace(segments[^1])) { error = "must have a name"; return false; }
+        var name = segments[^1];
+        var ns = segments.Count > 1 ? string.Join('/', segments.SkipLast(1)) : null;
+        (ns, name) = Normalise(type, ns, name);
+        purl = new PackageUrl(type, ns, name);
+        return true;
+    }
+
+    public static PackageUrl Parse(string text) =>
+        TryParse(text, out var p, out var error) ? p : throw new FormatException($"not a package URL: {error}");
+
+    /// <summary>The purl of an OSV ecosystem + name (when an affected package comes without a purl).</summary>
+    public static PackageUrl? FromEcosystem(string ecosystem, string name)
+    {
+        var type = ecosystem.Split(':')[0].ToLowerInvariant() switch
+        {
+            "pypi" => "pypi", "npm" => "npm", "crates.io" => "cargo", "go" => "golang", "maven" => "maven",
+            "nuget" => "nuget", "rubygems" => "gem", "packagist" => "composer", "debian" => "deb", "hex" => "hex",
+            "pub" => "pub", "swifturl" => "swift", "alpine" => "apk", "github actions" => "github",
+            _ => null,
+        };
+        if (type is null || string.IsNullOrWhiteSpace(name)) return null;
+        string? ns = null;
+        var n = name;
+        if (type == "deb") ns = "debian";
+        else if (type == "maven" && name.Contains(':')) (ns, n) = (name[..name.IndexOf(':')], name[(name.IndexOf(':') + 1)..]);
+        else if (name.Contains('/')) (ns, n) = (name[..name.LastIndexOf('/')], name[(name.LastIndexOf('/') + 1)..]);
+        (ns, n) = Normalise(type, ns, n);
+        return new PackageUrl(type, ns, n);
+    }
+
+    /// <summary>PEP 503: lowercase, runs of "-", "_" and "." become one "-".</summary>
+    public static string Pep503(string name) => Pep503Separators().Replace(name, "-").ToLowerInvariant();
+
+    private static (string? Namespace, string Name) Normalise(string type, string? ns, string name) => type switch
+    {
+        "pypi" => (ns?.ToLowerInvariant(), Pep503(name)),
+        "deb" or "apk" or "rpm" or "github" or "bitbucket" or "gitlab" or "composer" or "golang" or "hex" or "npm"
+            => (ns?.ToLowerInvariant(), name.ToLowerInvariant()),
+        _ => (ns, name),
+    };
+
+    [GeneratedRegex("^[a-z.+-][a-z0-9.+-]*$")]
+    private static partial Regex TypePattern();
+
+    [GeneratedRegex("[-_.]+")]
+    private static partial Regex Pep503Separators();
+}

@@ -1,0 +1,113 @@
+using Coordination.Contracts.Advisories;
+using Dapper;
+using DownstreamNotifier.Data;
+using DownstreamNotifier.Packages;
+using Npgsql;
+
+namespace DownstreamNotifier.Recipients;
+
+/// <summary>
+/// Who hears about a case: the contacts of every project that depends on (or ships) an affected package, then,
+/// level by level up to the maximum depth, of every project that depends on a package a chosen project ships;
+/// plus projects a member included, minus those excluded; each contact (by address) once, by its shortest path.
+/// A project is visited once, so cycles end.
+/// </summary>
+public static class RecipientResolver
+{
+    private const string ByPackagesSql = """
+        SELECT pp.project_id, p.name AS project_name, pp.purl, pp.relation
+        FROM project_packages pp JOIN projects p ON p.id = pp.project_id
+        WHERE pp.package_key = ANY(@Keys)
+        ORDER BY lower(p.name), pp.purl
+        """;
+
+    private const string ShippedSql = """
+        SELECT project_id, purl, package_key FROM project_packages WHERE relation = 'ships' AND project_id = ANY(@Ids)
+        """;
+
+    private const string ProjectNamesSql = "SELECT id, name FROM projects WHERE id = ANY(@Ids)";
+
+    private const string ContactsSql = """
+        SELECT c.id, c.name, c.email, c.project_id, p.name AS project_name, p.channels, c.public_key IS NOT NULL AS has_key,
+               c.key_fingerprint, c.key_expires_at, c.time_zone
+        FROM contacts c JOIN projects p ON p.id = c.project_id
+        WHERE c.project_id = ANY(@Ids) OR c.id = ANY(@ContactIds)
+        """;
+
+    public static IEnumerable<string> AffectedKeys(AdvisoryDraft? draft) =>
+        (draft?.Affected ?? []).Select(a =>
+                (PackageUrl.TryParse(a.Purl, out var p, out _) ? p : PackageUrl.FromEcosystem(a.Ecosystem, a.Name))?.Key)
+            .OfType<string>().Distinct();
+
+    /// <param name="alsoContacts">Contacts to keep whatever the graph says now (e.g. those told earlier), path "notified earlier".</param>
+    public static async Task<List<Recipient>> ResolveAsync(NpgsqlConnection conn, Guid caseId, AdvisoryDraft? draft, int maxDepth,
+        NpgsqlTransaction? tx = null, IReadOnlyCollection<Guid>? alsoContacts = null)
+    {
+        var (include, exclude) = await CaseStore.OverridesAsync(conn, caseId, tx);
+        var excluded = exclude.ToHashSet();
+        var paths = new Dictionary<Guid, List<string>>();
+        var order = new List<Guid>();
+
+        var frontier = AffectedKeys(draft).ToDictionary(k => k, _ => new List<string>());
+        for (var depth = 1; depth <= maxDepth && frontier.Count > 0; depth++)
+        {
+            var rows = await conn.QueryAsync<ByPackageRow>(ByPackagesSql, new { Keys = frontier.Keys.ToArray() }, tx);
+            var chosenNow = new List<Guid>();
+            foreach (var r in rows)
+            {
+                if (paths.ContainsKey(r.ProjectId) || excluded.Contains(r.ProjectId)) continue;
+                var key = PackageUrl.Parse(r.Purl).Key;
+                var via = frontier.GetValueOrDefault(key) ?? [];
+                paths[r.ProjectId] = [r.ProjectName, $"{(r.Relation == PackageRelation.Ships ? "ships" : "depends on")} {r.Purl}", .. via];
+                order.Add(r.ProjectId);
+                chosenNow.Add(r.ProjectId);
+            }
+            var shipped = await conn.QueryAsync<ShippedRow>(ShippedSql, new { Ids = chosenNow.ToArray() }, tx);
+            frontier = new Dictionary<string, List<string>>();
+            foreach (var s in shipped)
+                if (!frontier.ContainsKey(s.PackageKey))
+                    frontier[s.PackageKey] = paths[s.ProjectId];
+        }
+
+        var added = include.Where(id => !paths.ContainsKey(id) && !excluded.Contains(id)).ToArray();
+        foreach (var p in await conn.QueryAsync<NameRow>(ProjectNamesSql, new { Ids = added }, tx))
+        {
+            paths[p.Id] = [p.Name, "added by a member"];
+            order.Add(p.Id);
+        }
+
+        var rank = order.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        var contacts = (await conn.QueryAsync<ContactRow>(ContactsSql, new { Ids = order.ToArray(), ContactIds = (alsoContacts ?? []).ToArray() }, tx)).ToList();
+        foreach (var c in contacts.Where(c => !paths.ContainsKey(c.ProjectId)))
+        {
+            paths[c.ProjectId] = [c.ProjectName, "notified earlier"];
+            rank[c.ProjectId] = rank.Count;
+        }
+        return contacts
+            .OrderBy(c => paths[c.ProjectId].Count).ThenBy(c => rank[c.ProjectId]).ThenBy(c => c.Email, StringComparer.OrdinalIgnoreCase)
+            .DistinctBy(c => c.Email.ToLowerInvariant())
+            .Select(c => new Recipient(c.Id, c.Name, c.Email, c.ProjectId, c.ProjectName, c.Channels, paths[c.ProjectId],
+                c.HasKey, c.KeyFingerprint, c.KeyExpiresAt, c.TimeZone))
+            .ToList();
+    }
+
+    private sealed class ByPackageRow { public Guid ProjectId { get; init; } public string ProjectName { get; init; } = ""; public string Purl { get; init; } = ""; public string Relation { get; init; } = ""; }
+
+    private sealed class ShippedRow { public Guid ProjectId { get; init; } public string Purl { get; init; } = ""; public string PackageKey { get; init; } = ""; }
+
+    private sealed class NameRow { public Guid Id { get; init; } public string Name { get; init; } = ""; }
+
+    private sealed class ContactRow
+    {
+        public Guid Id { get; init; }
+        public string Name { get; init; } = "";
+        public string Email { get; init; } = "";
+        public Guid ProjectId { get; init; }
+        public string ProjectName { get; init; } = "";
+        public string[] Channels { get; init; } = [];
+        public bool HasKey { get; init; }
+        public string? KeyFingerprint { get; init; }
+        public DateTimeOffset? KeyExpiresAt { get; init; }
+        public string? TimeZone { get; init; }
+    }
+}

@@ -1,0 +1,3 @@
+namespace DownstreamNotifier.Registry;
+
+public sealed record ContactKeyResponse(string Fingerprint, DateTimeOffset? ExpiresAt);

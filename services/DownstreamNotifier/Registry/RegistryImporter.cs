@@ -1,0 +1,84 @@
+using DownstreamNotifier.Data;
+using DownstreamNotifier.Packages;
+using Npgsql;
+
+namespace DownstreamNotifier.Registry;
+
+/// <summary>
+/// Bulk import: every row is validated first (keys checked in parallel), then written in one transaction with a
+/// savepoint per row, so a bad row is reported and skipped while the others land whole. Projects are matched by
+/// name: the first row naming a project in an import sets its fields; contacts are matched by (project, email).
+/// </summary>
+public static class RegistryImporter
+{
+    public static async Task<ImportReport> ImportAsync(NpgsqlConnection conn, IReadOnlyList<ImportProject?> rows, DateTimeOffset now, CancellationToken ct)
+    {
+        var checkedRows = new (ValidProject? Project, List<ValidContact> Contacts, Dictionary<string, string[]> Errors)[rows.Count];
+        Parallel.For(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, i =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            var row = rows[i];
+            if (row is null) { checkedRows[i] = (null, [], new() { ["row"] = ["is empty"] }); return; }
+            var project = RegistryValidation.Project(new ProjectRequest(row.Name, row.Ecosystem, row.Homepage, row.Packages, row.Channels), errors);
+            var contacts = new List<ValidContact>();
+            var list = row.Contacts ?? [];
+            for (var c = 0; c < list.Count; c++)
+            {
+                if (list[c] is null) { errors[$"contacts[{c}]"] = ["is empty"]; continue; }
+                if (RegistryValidation.Contact(list[c], now, errors, $"contacts[{c}].") is { } contact) contacts.Add(contact);
+            }
+            checkedRows[i] = (project, contacts, errors);
+        });
+
+        var results = new List<ImportRowResult>(rows.Count);
+        var seen = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (project, contacts, errors) = checkedRows[i];
+            if (errors.Count > 0 || project is null)
+            {
+                results.Add(new ImportRowResult(i + 1, "rejected", null, 0, errors));
+                continue;
+            }
+            await tx.SaveAsync("import_row", ct);
+            try
+            {
+                if (!seen.TryGetValue(project.Name, out var projectId))
+                {
+                    var existing = await RegistryStore.ProjectIdByNameAsync(conn, tx, project.Name);
+                    projectId = existing ?? Guid.NewGuid();
+                    if (existing is null) await RegistryStore.InsertProjectAsync(conn, tx, projectId, project, now);
+                    else await RegistryStore.UpdateProjectAsync(conn, tx, projectId, project, now);
+                }
+                foreach (var contact in contacts)
+                    await RegistryStore.InsertContactAsync(conn, tx, Guid.NewGuid(), projectId, contact, now, upsert: true);
+                await tx.ReleaseAsync("import_row", ct);
+                seen[project.Name] = projectId;
+                results.Add(new ImportRowResult(i + 1, "imported", projectId, contacts.Count, null));
+            }
+            catch (PostgresException e)
+            {
+                await tx.RollbackAsync("import_row", ct);
+                results.Add(new ImportRowResult(i + 1, "rejected", null, 0, new Dictionary<string, string[]> { ["row"] = [$"database refused it ({e.SqlState})"] }));
+            }
+        }
+        await tx.CommitAsync(ct);
+        var imported = results.Count(r => r.Status == "imported");
+        return new ImportReport(rows.Count, imported, rows.Count - imported, results);
+    }
+
+    /// <summary>A CSV line as an import row: a project with (unless the contact columns are all empty) one contact.</summary>
+    public static ImportProject FromCsv(CsvContactRow r)
+    {
+        var packages = (r.Packages ?? "").Split([' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.StartsWith("ships:", StringComparison.OrdinalIgnoreCase)
+                ? new ProjectPackage(p[6..], PackageRelation.Ships)
+                : new ProjectPackage(p.StartsWith("depends:", StringComparison.OrdinalIgnoreCase) ? p[8..] : p))
+            .ToList();
+        var channels = (r.Channels ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).ToList();
+        var hasContact = !string.IsNullOrWhiteSpace(r.Email) || !string.IsNullOrWhiteSpace(r.Name) || !string.IsNullOrWhiteSpace(r.PublicKey);
+        return new ImportProject(r.Project, r.Ecosystem, r.Homepage, packages, channels,
+            hasContact ? [new ContactRequest(r.Name, r.Email, r.Role, r.PublicKey, r.TimeZone)] : []);
+    }
+}

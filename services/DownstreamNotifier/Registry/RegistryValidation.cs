@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+using DownstreamNotifier.Keys;
+using DownstreamNotifier.Packages;
+using MimeKit;
+
+namespace DownstreamNotifier.Registry;
+
+/// <summary>Checks project and contact input; each failure keyed by the field ("packages[2]", "publicKey").</summary>
+public static partial class RegistryValidation
+{
+    public static ValidProject? Project(ProjectRequest r, Dictionary<string, string[]> errors, string prefix = "")
+    {
+        var before = errors.Count;
+        var name = r.Name?.Trim() ?? "";
+        if (name.Length is 0 or > 200) errors[prefix + "name"] = ["is required, at most 200 characters"];
+        if (r.Ecosystem is { Length: > 100 }) errors[prefix + "ecosystem"] = ["at most 100 characters"];
+        var homepage = string.IsNullOrWhiteSpace(r.Homepage) ? null : r.Homepage.Trim();
+        if (homepage is not null && (!Uri.TryCreate(homepage, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
+            errors[prefix + "homepage"] = ["must be an absolute http(s) URL"];
+        var packages = new List<(ProjectPackage, string)>();
+        var list = r.Packages ?? [];
+        if (list.Count > 10_000) errors[prefix + "packages"] = ["at most 10000 packages"];
+        for (var i = 0; i < list.Count && i < 10_000; i++)
+        {
+            var p = list[i];
+            if (p is null) { errors[$"{prefix}packages[{i}]"] = ["must be a purl or {purl, relation}"]; continue; }
+            var relation = (p.Relation ?? PackageRelation.Depends).ToLowerInvariant();
+            if (relation is not (PackageRelation.Depends or PackageRelation.Ships))
+                errors[$"{prefix}packages[{i}].relation"] = ["must be \"depends\" or \"ships\""];
+            else if (!PackageUrl.TryParse(p.Purl, out var purl, out var why))
+                errors[$"{prefix}packages[{i}]"] = [$"not a package URL: {why}"];
+            else
+                packages.Add((new ProjectPackage(purl.ToString(), relation), purl.Key));
+        }
+        var channels = (r.Channels ?? []).Select(c => c?.Trim().ToLowerInvariant() ?? "").Distinct().ToArray();
+        for (var i = 0; i < channels.Length; i++)
+            if (!ChannelName().IsMatch(channels[i])) errors[$"{prefix}channels[{i}]"] = ["must be 1-50 of a-z, 0-9, '-'"];
+        return errors.Count > before
+            ? null
+            : new ValidProject(name, string.IsNullOrWhiteSpace(r.Ecosystem) ? null : r.Ecosystem.Trim(), homepage,
+                packages.DistinctBy(p => (p.Item2, p.Item1.Relation)).ToList(), channels);
+    }
+
+    public static ValidContact? Contact(ContactRequest r, DateTimeOffset now, Dictionary<string, string[]> errors, string prefix = "")
+    {
+        var before = errors.Count;
+        var name = r.Name?.Trim() ?? "";
+        if (name.Length is 0 or > 200) errors[prefix + "name"] = ["is required, at most 200 characters"];
+        var email = r.Email?.Trim() ?? "";
+        if (email.Length is 0 or > 320 || !MailboxAddress.TryParse(email, out var mailbox) || mailbox.Address != email || !email.Contains('@'))
+            errors[prefix + "email"] = ["must be one plain email address (name@example.org)"];
+        if (r.Role is { Length: > 100 }) errors[prefix + "role"] = ["at most 100 characters"];
+        var timeZone = string.IsNullOrWhiteSpace(r.TimeZone) ? null : r.TimeZone.Trim();
+        if (timeZone is not null && ContactTime.Offset(timeZone, now) is null)
+            errors[prefix + "timeZone"] = ["must be an IANA time zone (Europe/Berlin) or an offset (+02:00)"];
+        KeyCheck? key = null;
+        var armored = string.IsNullOrWhiteSpace(r.PublicKey) ? null : r.PublicKey.Trim();
+        if (armored is not null && !OpenPgpKeyInspector.TryCheck(armored, now, out key, out var why))
+            errors[prefix + "publicKey"] = [$"the key {why}"];
+        if (errors.Count > before) return null;
+        return new ValidContact(name, email, string.IsNullOrWhiteSpace(r.Role) ? null : r.Role.Trim(), timeZone, armored, key?.Fingerprint, key?.ExpiresAt);
+    }
+
+    [GeneratedRegex("^[a-z0-9-]{1,50}$")]
+    private static partial Regex ChannelName();
+}

@@ -1,0 +1,35 @@
+using System.Net;
+using Coordination.Contracts.Notices;
+using DownstreamNotifier.Tests.Support;
+using MimeKit;
+
+namespace DownstreamNotifier.Tests;
+
+public sealed class LinkTests
+{
+    [Fact]
+    public async Task A_forged_or_altered_link_is_404_and_an_expired_one_410_without_details()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Arch python", ["pkg:pypi/pillow"]);
+        await h.CreateContactAsync(project, "sec@arch.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        // Disclosed 40 days ago: the 30-day link validity is over.
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.NowPublic, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(-40), ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        var text = ((TextPart)(await MimeMessage.LoadAsync(h.Sink.Messages().Single())).Body!).Text;
+        var path = new Uri(text.Split('\n').Single(l => l.StartsWith("http://notifier.test/notices/", StringComparison.Ordinal)).Trim()).AbsolutePath;
+
+        using var anonymous = h.Service.CreateClient();
+        var expired = await anonymous.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
+        Assert.DoesNotContain("frobnicator", await expired.Content.ReadAsStringAsync());
+
+        var token = path.Split('/').Last();
+        var altered = token[..10] + (token[10] == 'A' ? 'B' : 'A') + token[11..];
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"notices/{altered}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("notices/forged-token")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync($"notices/{altered}/status", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+    }
+}

@@ -1,0 +1,45 @@
+using DownstreamNotifier.Packages;
+
+namespace DownstreamNotifier.Tests;
+
+public sealed class PackageUrlTests
+{
+    [Theory]
+    [InlineData("pkg:pypi/Django_REST.framework@3.15", "pypi//django-rest-framework")]
+    [InlineData("pkg:PyPI/urllib3", "pypi//urllib3")]
+    [InlineData("pkg:deb/debian/Python3.12@3.12.7-1?arch=amd64", "deb/debian/python3.12")]
+    [InlineData("pkg:generic/cpython", "generic//cpython")]
+    [InlineData("pkg:npm/%40angular/core@17.0.0", "npm/@angular/core")]
+    [InlineData("pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1#sub/path", "maven/org.apache.logging.log4j/log4j-core")]
+    public void Parses_type_namespace_and_name_and_ignores_version_qualifiers_and_subpath(string purl, string key) =>
+        Assert.Equal(key, PackageUrl.Parse(purl).Key);
+
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("pypi/urllib3", "must start with \"pkg:\"")]
+    [InlineData("pkg:urllib3", "must have a type and a name")]
+    [InlineData("pkg:1py/urllib3", "type \"1py\" is not valid")]
+    [InlineData("pkg:pypi/", "must have a name")]
+    public void Refuses_what_is_not_a_package_url_saying_why(string text, string why)
+    {
+        Assert.False(PackageUrl.TryParse(text, out _, out var error));
+        Assert.Contains(why, error);
+    }
+
+    [Theory]
+    [InlineData("Friendly-Bard", "friendly-bard")]
+    [InlineData("FRIENDLY_BARD", "friendly-bard")]
+    [InlineData("friendly.bard", "friendly-bard")]
+    [InlineData("FrIeNdLy-._.-bArD", "friendly-bard")]
+    public void Normalises_PyPI_names_as_PEP_503_says(string name, string normalised) =>
+        Assert.Equal(normalised, PackageUrl.Pep503(name));
+
+    [Fact]
+    public void An_OSV_ecosystem_and_name_match_the_same_package_as_its_purl()
+    {
+        Assert.Equal(PackageUrl.Parse("pkg:pypi/zope-interface").Key, PackageUrl.FromEcosystem("PyPI", "Zope.Interface")!.Key);
+        Assert.Equal(PackageUrl.Parse("pkg:cargo/regex").Key, PackageUrl.FromEcosystem("crates.io", "regex")!.Key);
+        Assert.Equal(PackageUrl.Parse("pkg:deb/debian/openssl").Key, PackageUrl.FromEcosystem("Debian:12", "openssl")!.Key);
+        Assert.Null(PackageUrl.FromEcosystem("NoSuchEcosystem", "x"));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using DownstreamNotifier.Tests.Support;
+
+namespace DownstreamNotifier.Tests;
+
+public sealed class RecipientTests
+{
+    [Fact]
+    public async Task Recipients_follow_shipped_packages_transitively_up_to_the_depth_survive_cycles_and_honour_overrides()
+    {
+        await using var h = await NotifierHarness.StartAsync(extra: new() { ["Notifier__MaxDepth"] = "3" });
+        // cpython <- Debian python3.12 (ships deb python3.12) <- Ubuntu tools (ships deb ubuntu-tools) <- Mint (ships mint-x) <- TooFar
+        var debian = await h.CreateProjectAsync("Debian python3.12", ["pkg:generic/cpython", new { purl = "pkg:deb/debian/python3.12", relation = "ships" }]);
+        var ubuntu = await h.CreateProjectAsync("Ubuntu tools", ["pkg:deb/debian/Python3.12@3.12.1", new { purl = "pkg:deb/ubuntu/ubuntu-tools", relation = "ships" }]);
+        var mint = await h.CreateProjectAsync("Mint", ["pkg:deb/ubuntu/ubuntu-tools", new { purl = "pkg:generic/mint-x", relation = "ships" }]);
+        var tooFar = await h.CreateProjectAsync("Too far", ["pkg:generic/mint-x"]);
+        // A cycle: Debian also depends on what Mint ships.
+        await h.Http.PutAsJsonAsync($"projects/{debian}", new { name = "Debian python3.12", packages = new object[] { "pkg:generic/cpython", "pkg:generic/mint-x", new { purl = "pkg:deb/debian/python3.12", relation = "ships" } } });
+        var pypi = await h.CreateProjectAsync("Requests", ["pkg:pypi/Zope_Interface"]);
+        var unrelated = await h.CreateProjectAsync("Unrelated", ["pkg:npm/left-pad"]);
+        await h.CreateContactAsync(debian, "sec@debian.test");
+        await h.CreateContactAsync(ubuntu, "sec@ubuntu.test");
+        await h.CreateContactAsync(ubuntu, "SEC@debian.test"); // same person twice: once
+        await h.CreateContactAsync(mint, "sec@mint.test");
+        await h.CreateContactAsync(tooFar, "sec@toofar.test");
+        await h.CreateContactAsync(pypi, "sec@requests.test");
+        await h.CreateContactAsync(unrelated, "sec@unrelated.test");
+
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "cpython", "pkg:generic/cpython"), NotifierHarness.Affected("PyPI", "zope.interface", ""));
+        var preview = await h.Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/recipients");
+        var byEmail = preview.GetProperty("recipients").EnumerateArray().ToDictionary(r => r.GetProperty("email").GetString()!.ToLowerInvariant(),
+            r => r.GetProperty("path").EnumerateArray().Select(p => p.GetString()!).ToList());
+        Assert.Equal(["sec@debian.test", "sec@mint.test", "sec@requests.test", "sec@ubuntu.test"], byEmail.Keys.Order());
+        Assert.Equal(["Debian python3.12", "depends on pkg:generic/cpython"], byEmail["sec@debian.test"]);
+        Assert.Equal(["Mint", "depends on pkg:deb/ubuntu/ubuntu-tools", "Ubuntu tools", "depends on pkg:deb/debian/python3.12",
+            "Debian python3.12", "depends on pkg:generic/cpython"], byEmail["sec@mint.test"]);
+
+        var overrides = await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { include = new[] { unrelated }, exclude = new[] { ubuntu } });
+        overrides.EnsureSuccessStatusCode();
+        var after = await h.Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/recipients");
+        var emails = after.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("email").GetString()!).Order().ToList();
+        Assert.Equal(["sec@debian.test", "sec@requests.test", "sec@unrelated.test"], emails);
+
+        var bad = await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { include = new[] { Guid.NewGuid() } });
+        Assert.Contains("include[0]", await bad.Content.ReadAsStringAsync());
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using DownstreamNotifier.Tests.Support;
+
+namespace DownstreamNotifier.Tests;
+
+public sealed class RegistryTests
+{
+    [Fact]
+    public async Task Keys_are_checked_on_upload_and_bulk_import_reports_bad_rows_and_keeps_the_good_ones_whole()
+    {
+        using var gpg = new Gpg();
+        var signOnly = await gpg.NewRsaKeyAsync("signonly@x.test", withEncryptionSubkey: false);
+        var good = await gpg.NewCurve25519KeyAsync("good@x.test");
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Gentoo dev-python/urllib3", ["pkg:pypi/urllib3"]);
+
+        var refused = await h.Http.PostAsJsonAsync($"projects/{project}/contacts", new { name = "S", email = "signonly@x.test", publicKey = signOnly });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("encryption", problem.GetProperty("errors").GetProperty("publicKey")[0].GetString());
+        var garbage = await h.Http.PostAsJsonAsync($"projects/{project}/contacts", new { name = "G", email = "g@x.test", publicKey = "-----BEGIN PGP PUBLIC KEY BLOCK-----\nnope\n" });
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        var accepted = await h.Http.PostAsJsonAsync($"projects/{project}/contacts", new { name = "K", email = "good@x.test", publicKey = good });
+        var contact = await accepted.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((await gpg.FingerprintAsync("good@x.test")).ToUpperInvariant(), contact.GetProperty("key").GetProperty("fingerprint").GetString());
+        var badPurl = await h.Http.PostAsJsonAsync("projects", new { name = "Bad", packages = new[] { "pkg:pypi/ok", "not-a-purl" } });
+        Assert.Equal(HttpStatusCode.BadRequest, badPurl.StatusCode);
+        Assert.Contains("packages[1]", await badPurl.Content.ReadAsStringAsync());
+
+        var csv = new StringBuilder("project,ecosystem,homepage,packages,channels,name,email,role,time_zone,public_key\r\n");
+        for (var i = 0; i < 10_000; i++) csv.Append($"Bulk {i % 500},PyPI,https://bulk.test,pkg:pypi/six ships:pkg:deb/debian/six-{i % 500},distros,Person {i},p{i}@bulk.test,security,,\r\n");
+        csv.Append("Bulk bad 1,PyPI,,pkg:pypi/six,,Nobody,not-an-address,,,\r\n");
+        csv.Append("Bulk bad 2,PyPI,,pkg:pypi/six,,Someone,s@bulk.test,,Mars/Olympus,\r\n");
+        csv.Append($"Bulk bad 3,PyPI,,pkg:pypi/six,,Keyed,k@bulk.test,,,\"{signOnly}\"\r\n");
+        var response = await h.Http.PostAsync("import", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(10_000, report.GetProperty("imported").GetInt32());
+        Assert.Equal(3, report.GetProperty("rejected").GetInt32());
+        var rejected = report.GetProperty("results").EnumerateArray().Where(r => r.GetProperty("status").GetString() == "rejected").ToList();
+        Assert.Equal([10_001, 10_002, 10_003], rejected.Select(r => r.GetProperty("row").GetInt32()));
+        Assert.True(rejected[0].GetProperty("errors").TryGetProperty("contacts[0].email", out _));
+        Assert.True(rejected[1].GetProperty("errors").TryGetProperty("contacts[0].timeZone", out _));
+        Assert.True(rejected[2].GetProperty("errors").TryGetProperty("contacts[0].publicKey", out _));
+
+        var contacts = await h.Http.GetFromJsonAsync<JsonElement>("contacts");
+        Assert.Equal(10_001, contacts.GetArrayLength());
+        var projects = await h.Http.GetFromJsonAsync<JsonElement>("projects");
+        Assert.DoesNotContain(projects.EnumerateArray(), p => p.GetProperty("name").GetString()!.StartsWith("Bulk bad", StringComparison.Ordinal));
+
+        var exported = await h.Http.GetStringAsync("export?format=csv");
+        Assert.Equal(10_002, exported.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        var json = await h.Http.GetFromJsonAsync<JsonElement>("export?format=json");
+        Assert.Equal(501, json.GetArrayLength());
+    }
+}

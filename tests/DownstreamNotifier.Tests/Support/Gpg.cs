@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace DownstreamNotifier.Tests.Support;
+
+/// <summary>The real gpg, in a temporary GNUPGHOME of the test's own.</summary>
+public sealed class Gpg : IDisposable
+{
+    public string Home { get; } = Directory.CreateTempSubdirectory("gnupg-").FullName;
+
+    /// <summary>RSA-3072 primary (sign/certify) plus an RSA-3072 encryption subkey; returns the armored public key.</summary>
+    public async Task<string> NewRsaKeyAsync(string email, bool withEncryptionSubkey = true, string expiry = "never")
+    {
+        await RunAsync(["--quick-gen-key", $"Test <{email}>", "rsa3072", "default", expiry]);
+        if (withEncryptionSubkey)
+            await RunAsync(["--quick-add-key", await FingerprintAsync(email), "rsa3072", "encr", expiry]);
+        return await ExportAsync(email);
+    }
+
+    /// <summary>gpg's future-default: Ed25519 primary, Curve25519 encryption subkey.</summary>
+    public async Task<string> NewCurve25519KeyAsync(string email, string expiry = "never")
+    {
+        await RunAsync(["--quick-gen-key", $"Test <{email}>", "future-default", "default", expiry]);
+        return await ExportAsync(email);
+    }
+
+    public Task<string> ExportAsync(string email) => RunAsync(["--armor", "--export", email]);
+
+    public async Task<string> FingerprintAsync(string email)
+    {
+        var colons = await RunAsync(["--with-colons", "--list-keys", email]);
+        return colons.Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
+    }
+
+    public async Task<string> DecryptAsync(byte[] encrypted)
+    {
+        var file = Path.Combine(Home, $"in-{Guid.NewGuid():N}.asc");
+        await File.WriteAllBytesAsync(file, encrypted);
+        return await RunAsync(["--decrypt", file]);
+    }
+
+    private async Task<string> RunAsync(string[] args)
+    {
+        var psi = new ProcessStartInfo("gpg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "--batch", "--homedir", Home, "--pinentry-mode", "loopback", "--passphrase", "" }.Concat(args)) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"gpg {string.Join(' ', args)} failed: {await stderr}");
+        return await stdout;
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Home, recursive: true); } catch (IOException) { }
+    }
+}
