@@ -36,9 +36,12 @@ CONF
 
 down() {
   if [ -f "$DIR/rabbitmq.pid" ] || port_open "$COORD_RABBITMQ_PORT"; then
-    rabbit_env rabbitmqctl -n "$COORD_RABBITMQ_NODE" stop >/dev/null 2>&1 || true
+    # A node that does not answer within 30 s is stopped by its pid, so down never hangs.
+    rabbit_env timeout 30 rabbitmqctl -n "$COORD_RABBITMQ_NODE" stop >/dev/null 2>&1 || true
     if [ -f "$DIR/rabbitmq.pid" ]; then
-      pid=$(cat "$DIR/rabbitmq.pid"); for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      pid=$(cat "$DIR/rabbitmq.pid")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
       kill -9 "$pid" 2>/dev/null || true; rm -f "$DIR/rabbitmq.pid"
     fi
   fi

@@ -81,8 +81,12 @@ public sealed class CoordinationSystem : IAsyncLifetime
         return process;
     }
 
-    private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> extra) =>
-        common.Concat(extra).ToDictionary(kv => kv.Key, kv => kv.Value);
+    private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> extra)
+    {
+        var settings = new Dictionary<string, string>(common);
+        foreach (var (key, value) in extra) settings[key] = value;
+        return settings;
+    }
 
     // The first admin is made the way an operator makes it: the intake binary's one-time command.
     private static async Task<string> BootstrapAdminAsync(Dictionary<string, string> settings)

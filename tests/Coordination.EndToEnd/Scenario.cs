@@ -43,7 +43,7 @@ public sealed partial class Scenario(CoordinationSystem system, Gpg gpg)
         CaseId = opened["id"]!.GetValue<Guid>();
 
         var credits = new JsonArray(
-            new JsonObject { ["name"] = "Rita Reporter", ["contact"] = "mailto:rita@example.org", ["types"] = new JsonArray("FINDER", "REPORTER") },
+            new JsonObject { ["name"] = "Rita Reporter", ["contact"] = "rita@example.org", ["types"] = new JsonArray("FINDER", "REPORTER") },
             new JsonObject { ["name"] = "Ana Analyst", ["types"] = new JsonArray("ANALYST", "COORDINATOR") },
             new JsonObject { ["name"] = "Dev Fixer", ["types"] = new JsonArray("REMEDIATION_DEVELOPER") },
             new JsonObject { ["name"] = "Rev Reviewer", ["types"] = new JsonArray("REMEDIATION_REVIEWER", "REMEDIATION_VERIFIER") },
