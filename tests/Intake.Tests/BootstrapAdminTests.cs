@@ -18,10 +18,15 @@ public sealed class BootstrapAdminTests
                 Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(60)));
                 var token = first.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("ct1.", StringComparison.Ordinal));
 
-                await using var host = await IntakeHost.StartAsync(isolation);
-                var me = await (await host.Client(token).GetAsync("me")).Json();
+                // The service as users run it (Program.cs), accepting the printed token.
+                await using var service = ServiceProcess.Start("Intake", isolation.ServiceSettings());
+                await service.WaitUntilReadyAsync();
+                using var admin = service.CreateClient(token);
+                var me = await (await admin.GetAsync("me")).Json();
                 Assert.Equal("admin", me.GetProperty("role").GetString());
                 Assert.Equal("first", me.GetProperty("publicHandle").GetString());
+                Assert.Equal(HttpStatusCode.Created, (await admin.Post("members", new { name = "Bea", email = "bea@example.org", publicHandle = "bea", role = "member" })).StatusCode);
+                Assert.Equal(HttpStatusCode.Accepted, (await service.CreateClient().Post("reports", Samples.Report())).StatusCode);
             }
 
             await using var second = ServiceProcess.Start("Intake", isolation.ServiceSettings(),

@@ -96,6 +96,19 @@ public sealed class CaseFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Of_concurrent_edits_based_on_the_same_revision_exactly_one_wins()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        var edits = Enumerable.Range(0, 6).Select(i => member.Put($"cases/{caseId}/draft", new { revision = 0, draft = Samples.Draft($"Edit {i}") }));
+        var statuses = (await Task.WhenAll(edits)).Select(r => r.StatusCode).ToList();
+        Assert.Single(statuses, s => s == HttpStatusCode.OK);
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.Conflict));
+        var draft = await (await member.GetAsync($"cases/{caseId}/draft")).Json();
+        Assert.Equal(1, draft.GetProperty("revision").GetInt32());
+    }
+
+    [Fact]
     public async Task Withdrawing_a_case_sends_WithdrawCase_and_blocks_a_later_embargo()
     {
         using var member = f.Host.Client(f.Host.Token(Roles.Member));

@@ -1,3 +1,4 @@
+using Intake.Validation;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Coordination.Contracts.Embargo;
@@ -61,7 +62,7 @@ public static partial class CaseActionsApi
     public static async Task<Results<Accepted, ValidationProblem, NotFound>> Withdraw(
         Guid id, WithdrawRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 2000)
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 2000 || NoNul.Violated(request.Reason))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["must be 1 to 2000 characters (e.g. not a vulnerability, duplicate of ...)"] });
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);

@@ -90,7 +90,7 @@ public static class ReportsApi
     public static async Task<Results<Created<ReplyView>, ValidationProblem, NotFound>> Reply(
         Guid id, ReplyRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Body) || request.Body.Length > 20_000)
+        if (string.IsNullOrWhiteSpace(request.Body) || request.Body.Length > 20_000 || NoNul.Violated(request.Body))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["must be 1 to 20000 characters"] });
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

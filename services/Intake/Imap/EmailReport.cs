@@ -44,8 +44,8 @@ public static class EmailReport
             }
         }
 
-        var subject = message.Subject is { Length: > ReportValidator.MaxSubject } s ? s[..ReportValidator.MaxSubject] : message.Subject;
-        var report = new Report(id, "email", Truncate(name, ReportValidator.MaxName), email, subject, [], description, encrypted,
+        var subject = message.Subject is null ? null : Truncate(Clean(message.Subject), ReportValidator.MaxSubject);
+        var report = new Report(id, "email", Truncate(Clean(name), ReportValidator.MaxName), Clean(email), subject, [], Clean(description), encrypted,
             false, null, [], key, receivedAt, null);
         return new Parsed(report, attachments, raw);
     }
@@ -56,6 +56,9 @@ public static class EmailReport
         part.Content?.DecodeTo(content);
         return System.Text.Encoding.UTF8.GetString(content.ToArray());
     }
+
+    // PostgreSQL text cannot hold NUL; a message carrying one must not jam the mailbox (the raw bytes keep it).
+    private static string Clean(string text) => text.Replace("\0", "", StringComparison.Ordinal);
 
     private static string Truncate(string text, int max) => text.Length > max ? text[..max] : text;
 }

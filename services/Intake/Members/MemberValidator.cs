@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using System.Text.RegularExpressions;
+using Intake.Validation;
 using Coordination.Hosting.Auth;
 
 namespace Intake.Members;
@@ -12,6 +13,7 @@ public static partial class MemberValidator
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(r.Name)) errors["name"] = ["is required"];
         else if (r.Name.Length > 200) errors["name"] = ["must be at most 200 characters"];
+        else if (NoNul.Violated(r.Name)) errors["name"] = [NoNul.Rule];
         if (!IsEmail(r.Email)) errors["email"] = ["must be an email address (at most 320 characters)"];
         if (string.IsNullOrEmpty(r.PublicHandle) || !Handle().IsMatch(r.PublicHandle))
             errors["publicHandle"] = ["must be 1-39 letters, digits, '.', '_' or '-', starting with a letter or digit"];

@@ -25,6 +25,8 @@ public static partial class ReportValidator
         if (string.IsNullOrWhiteSpace(r.Description)) errors.Add("description", "is required");
         else if (r.Description.Length > maxDescription) errors.Add("description", $"must be at most {maxDescription} characters");
         if (r.Subject is { Length: > MaxSubject }) errors.Add("subject", $"must be at most {MaxSubject} characters");
+        string?[] texts = [r.ReporterName, r.ReporterEmail, r.Description, r.Subject, r.Credit?.Name, .. r.Components ?? []];
+        if (texts.Any(NoNul.Violated)) errors.Add("body", NoNul.Rule);
         if (r.Credit is { Wanted: true } c)
         {
             if (c.Name is { Length: > MaxName }) errors.Add("credit.name", $"must be at most {MaxName} characters");

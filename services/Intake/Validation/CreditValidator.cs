@@ -16,6 +16,7 @@ public static class CreditValidator
         var ok = true;
         if (string.IsNullOrWhiteSpace(credit.Name)) { errors.Add(at + "name", "is required"); ok = false; }
         else if (credit.Name.Length > MaxName) { errors.Add(at + "name", $"must be at most {MaxName} characters"); ok = false; }
+        else if (NoNul.Violated(credit.Name)) { errors.Add(at + "name", NoNul.Rule); ok = false; }
 
         var types = new List<string>();
         if (credit.Types is null || credit.Types.Count == 0) { errors.Add(at + "types", "needs at least one credit type"); ok = false; }

@@ -67,6 +67,8 @@ public static partial class DraftValidator
         var credits = new List<Credit>();
         Each(draft.Credits, "credits", errors, (c, at) => { if (CreditValidator.Validate(c, at, errors) is { } ok) credits.Add(ok); });
 
+        // Any string anywhere in the draft (names, versions, events, URLs): the serialiser writes U+0000 as \u0000.
+        if (System.Text.Json.JsonSerializer.Serialize(draft).Contains("\\u0000", StringComparison.Ordinal)) errors.Add("draft", NoNul.Rule);
         normalized = new AdvisoryDraft(draft.Title?.Trim() ?? "", draft.Summary ?? "", draft.Details ?? "", affected, severity, cwes,
             references, cveId, credits, string.IsNullOrEmpty(draft.Remediation) ? null : draft.Remediation);
         return errors;
