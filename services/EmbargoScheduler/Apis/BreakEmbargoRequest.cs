@@ -1,0 +1,3 @@
+namespace EmbargoScheduler.Apis;
+
+public sealed record BreakEmbargoRequest(string? Reason);

@@ -1,0 +1,3 @@
+namespace EmbargoScheduler.Apis;
+
+public sealed record ExtendEmbargoRequest(DateTimeOffset? DisclosureAt, string? Reason);

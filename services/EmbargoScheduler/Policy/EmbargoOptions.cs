@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EmbargoScheduler.Policy;
+
+/// <summary>Settings "Embargo:*". Channel limits in days; lead time and reminder offsets as TimeSpans ("1.00:00:00").</summary>
+public sealed class EmbargoOptions : IValidatableObject
+{
+    public const string Section = "Embargo";
+
+    public static readonly TimeSpan[] DefaultReminderOffsets = [TimeSpan.FromHours(72), TimeSpan.FromHours(24)];
+
+    /// <summary>Channel name → longest embargo in days (distros 14, default 90; configured entries add or override).</summary>
+    public Dictionary<string, int> Channels { get; set; } = new(StringComparer.OrdinalIgnoreCase) { ["distros"] = 14, ["default"] = 90 };
+
+    /// <summary>The disclosure instant must be at least this far ahead, so recipients have time to act.</summary>
+    public TimeSpan MinimumLeadTime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Reminders this long before disclosure (null: 72 h and 24 h). Bound lists would append to defaults.</summary>
+    public TimeSpan[]? ReminderOffsets { get; set; }
+
+    public IReadOnlyList<TimeSpan> EffectiveReminderOffsets => ReminderOffsets ?? DefaultReminderOffsets;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Channels.Count == 0)
+            yield return new ValidationResult("at least one channel is required", [nameof(Channels)]);
+        foreach (var (name, days) in Channels)
+            if (days <= 0)
+                yield return new ValidationResult($"channel '{name}' must allow at least 1 day", [$"{nameof(Channels)}:{name}"]);
+        if (MinimumLeadTime < TimeSpan.Zero)
+            yield return new ValidationResult("must not be negative", [nameof(MinimumLeadTime)]);
+        if (EffectiveReminderOffsets.Any(o => o <= TimeSpan.Zero))
+            yield return new ValidationResult("every offset must be positive", [nameof(ReminderOffsets)]);
+    }
+}

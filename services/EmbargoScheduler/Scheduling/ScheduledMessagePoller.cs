@@ -1,0 +1,127 @@
+using Dapper;
+using MassTransit;
+using MassTransit.Serialization;
+using Npgsql;
+
+namespace EmbargoScheduler.Scheduling;
+
+/// <summary>
+/// The clock's hand. Claims due messages FOR UPDATE SKIP LOCKED (several instances never claim the same row),
+/// forwards them, marks them sent and commits in the same transaction; then sleeps until the next due time, woken
+/// early by NOTIFY when something is scheduled. Overdue messages (e.g. after downtime) are due at once.
+/// A crash between forwarding and commit forwards the message again with the same message id and token:
+/// delivery is at least once, and receivers tell a repeat by either.
+/// </summary>
+public sealed partial class ScheduledMessagePoller(
+    NpgsqlDataSource dataSource,
+    ScheduledMessageStore store,
+    IBus bus,
+    TimeProvider time,
+    ILogger<ScheduledMessagePoller> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+    private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim wake = new(0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _ = ListenAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var sleep = MaxSleep;
+            try
+            {
+                FireResult round;
+                do round = await FireDueAsync(stoppingToken);
+                while (round.Claimed == BatchSize && round.Failed == 0);
+                var next = await store.NextDueAsync(stoppingToken);
+                if (next is { } due) sleep = Clamp(due - time.GetUtcNow());
+                if (round.Failed > 0) sleep = FailureBackoff;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogFireFailed(e.GetType().Name);
+                sleep = FailureBackoff;
+            }
+            try
+            {
+                if (sleep > TimeSpan.Zero) await wake.WaitAsync(sleep, stoppingToken);
+                while (wake.Wait(0)) { } // one wake-up is enough for any number of notifications
+            }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    public readonly record struct FireResult(int Claimed, int Failed);
+
+    /// <summary>Forwards one batch of due messages; a message that could not be forwarded stays pending.</summary>
+    public async Task<FireResult> FireDueAsync(CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var now = time.GetUtcNow();
+        var due = await ScheduledMessageStore.ClaimDueAsync(conn, tx, now, BatchSize, ct);
+        if (due.Count == 0) return new FireResult(0, 0);
+
+        var results = await Task.WhenAll(due.Select(m => ForwardAsync(m, now, ct)));
+        var sent = due.Where((_, i) => results[i]).Select(m => m.TokenId).ToList();
+        await ScheduledMessageStore.MarkSentAsync(conn, tx, sent, now, ct);
+        await tx.CommitAsync(ct);
+        LogFired(sent.Count, due.Count - sent.Count);
+        return new FireResult(due.Count, due.Count - sent.Count);
+    }
+
+    private async Task<bool> ForwardAsync(ScheduledMessageRecord message, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            var endpoint = await bus.GetSendEndpoint(new Uri(message.Destination));
+            var pipe = new ForwardScheduledMessagePipe(message, new StoredMessageContext(message, now));
+            await endpoint.Send(new SerializedMessageBody(), pipe, ct);
+            return true;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogForwardFailed(message.TokenId, e.GetType().Name);
+            return false;
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var conn = await dataSource.OpenConnectionAsync(ct);
+                conn.Notification += (_, _) => wake.Release();
+                await conn.ExecuteAsync($"LISTEN {ScheduledMessageStore.Channel}");
+                wake.Release(); // something may have been scheduled while not listening
+                while (!ct.IsCancellationRequested) await conn.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) { return; }
+            catch (Exception e)
+            {
+                LogListenFailed(e.GetType().Name);
+                try { await Task.Delay(FailureBackoff, ct); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    private static TimeSpan Clamp(TimeSpan untilDue) =>
+        untilDue <= TimeSpan.Zero ? TimeSpan.Zero : untilDue > MaxSleep ? MaxSleep : untilDue;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Clock fired {Sent} scheduled message(s), {Failed} left for retry")]
+    private partial void LogFired(int sent, int failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding scheduled token {TokenId} failed ({ErrorType}); it stays pending")]
+    private partial void LogForwardFailed(Guid tokenId, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Clock round failed ({ErrorType}); retrying")]
+    private partial void LogFireFailed(string errorType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Clock LISTEN connection failed ({ErrorType}); reconnecting")]
+    private partial void LogListenFailed(string errorType);
+}

@@ -1,0 +1,76 @@
+using Dapper;
+using Npgsql;
+
+namespace EmbargoScheduler.Scheduling;
+
+/// <summary>The scheduled_messages table: arm, cancel, claim what is due, mark it sent.</summary>
+public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
+{
+    public const string Channel = "embargo_scheduler_clock";
+
+    // A redelivered or repeated ScheduleMessage re-arms a pending token; a sent or cancelled one stays as it is.
+    private const string ArmSql = """
+        INSERT INTO scheduled_messages (token_id, destination, due_at, message_types, content_type, body, headers,
+                                        message_id, correlation_id, conversation_id, initiator_id, source_address)
+        VALUES (@TokenId, @Destination, @DueAt, @MessageTypes, @ContentType, @Body, @Headers::jsonb,
+                @MessageId, @CorrelationId, @ConversationId, @InitiatorId, @SourceAddress)
+        ON CONFLICT (token_id) DO UPDATE SET
+            destination = excluded.destination, due_at = excluded.due_at, message_types = excluded.message_types,
+            content_type = excluded.content_type, body = excluded.body, headers = excluded.headers,
+            message_id = excluded.message_id, correlation_id = excluded.correlation_id,
+            conversation_id = excluded.conversation_id, initiator_id = excluded.initiator_id,
+            source_address = excluded.source_address
+        WHERE scheduled_messages.state = 'pending';
+        SELECT pg_notify('embargo_scheduler_clock', '');
+        """;
+
+    // Unknown token: leave a tombstone, so a ScheduleMessage overtaken by its cancel is never armed.
+    private const string CancelSql = """
+        INSERT INTO scheduled_messages (token_id, destination, due_at, message_types, content_type, body, state)
+        VALUES (@TokenId, '', @Now, '', '', '', 'cancelled')
+        ON CONFLICT (token_id) DO UPDATE SET state = 'cancelled'
+        WHERE scheduled_messages.state = 'pending'
+        """;
+
+    private const string ClaimDueSql = """
+        SELECT token_id, destination, due_at, message_types, content_type, body, headers::text AS headers,
+               message_id, correlation_id, conversation_id, initiator_id, source_address
+        FROM scheduled_messages
+        WHERE state = 'pending' AND due_at <= @Now
+        ORDER BY due_at
+        LIMIT @Limit
+        FOR UPDATE SKIP LOCKED
+        """;
+
+    private const string MarkSentSql = """
+        UPDATE scheduled_messages SET state = 'sent', sent_at = @Now WHERE token_id = ANY(@TokenIds)
+        """;
+
+    private const string NextDueSql = "SELECT min(due_at) FROM scheduled_messages WHERE state = 'pending'";
+
+    public async Task ArmAsync(ScheduledMessageRecord message, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(ArmSql, message, cancellationToken: ct));
+    }
+
+    /// <returns>true when a pending message was cancelled (false: already sent, already cancelled, or unknown).</returns>
+    public async Task<bool> CancelAsync(Guid tokenId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(CancelSql, new { TokenId = tokenId, Now = now }, cancellationToken: ct)) == 1;
+    }
+
+    public static async Task<IReadOnlyList<ScheduledMessageRecord>> ClaimDueAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int limit, CancellationToken ct) =>
+        (await conn.QueryAsync<ScheduledMessageRecord>(new CommandDefinition(ClaimDueSql, new { Now = now, Limit = limit }, tx, cancellationToken: ct))).AsList();
+
+    public static Task MarkSentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IEnumerable<Guid> tokenIds, DateTimeOffset now, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition(MarkSentSql, new { TokenIds = tokenIds.ToArray(), Now = now }, tx, cancellationToken: ct));
+
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition(NextDueSql, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using MassTransit;
+using MassTransit.Metadata;
+using MassTransit.Serialization;
+
+namespace EmbargoScheduler.Scheduling;
+
+/// <summary>
+/// The message context of a stored scheduled message (after MassTransit's Quartz JobDataMessageContext): its ids,
+/// addresses and headers, plus the scheduling token header the saga matches a scheduled event against.
+/// </summary>
+public sealed class StoredMessageContext : MessageContext
+{
+    public StoredMessageContext(ScheduledMessageRecord record, DateTimeOffset sentAt)
+    {
+        MessageId = record.MessageId;
+        CorrelationId = record.CorrelationId;
+        ConversationId = record.ConversationId;
+        InitiatorId = record.InitiatorId;
+        SourceAddress = record.SourceAddress is { Length: > 0 } s ? new Uri(s) : null;
+        DestinationAddress = new Uri(record.Destination);
+
+        var headers = new DictionarySendHeaders();
+        if (record.Headers is not null)
+        {
+            var stored = JsonSerializer.Deserialize<List<KeyValuePair<string, object>>>(record.Headers, SystemTextJsonMessageSerializer.Options);
+            foreach (var (key, value) in stored ?? []) headers.Set(key, value);
+        }
+        headers.Set(MessageHeaders.SchedulingTokenId, record.TokenId.ToString("D"));
+        headers.Set(ScheduledHeader, record.DueAt.ToString("O"));
+        headers.Set(SentHeader, sentAt.ToString("O"));
+        Headers = headers;
+    }
+
+    /// <summary>When the message was due (Quartz names its header the same way).</summary>
+    public const string ScheduledHeader = MessageHeaders.Quartz.Scheduled;
+
+    /// <summary>When the clock forwarded it.</summary>
+    public const string SentHeader = MessageHeaders.Quartz.Sent;
+
+    public Guid? MessageId { get; }
+    public Guid? RequestId => null;
+    public Guid? CorrelationId { get; }
+    public Guid? ConversationId { get; }
+    public Guid? InitiatorId { get; }
+    public DateTime? ExpirationTime => null;
+    public Uri? SourceAddress { get; }
+    public Uri? DestinationAddress { get; }
+    public Uri? ResponseAddress => null;
+    public Uri? FaultAddress => null;
+    public DateTime? SentTime => null;
+    public Headers Headers { get; }
+    public HostInfo Host => HostMetadataCache.Host;
+}

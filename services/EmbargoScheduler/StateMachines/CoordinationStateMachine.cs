@@ -1,0 +1,271 @@
+using Coordination.Contracts.Cases;
+using Coordination.Contracts.Disclosure;
+using Coordination.Contracts.Embargo;
+using Coordination.Contracts.Notices;
+using Coordination.Hosting.Bus;
+using EmbargoScheduler.Policy;
+using MassTransit;
+
+namespace EmbargoScheduler.StateMachines;
+
+/// <summary>
+/// One saga per case: Triaged → Embargoed → Disclosing → Disclosed, or Withdrawn before disclosing.
+/// Requests outside policy or in the wrong state are refused with EmbargoRequestRefused (and recorded); anything
+/// else unexpected (a stale reminder, a duplicate AdvisoryPublished) is logged and ignored, never an error loop.
+/// </summary>
+public sealed partial class CoordinationStateMachine : MassTransitStateMachine<CoordinationState>
+{
+    private static readonly Uri Notifier = Queues.Address(Queues.DownstreamNotifier);
+    private static readonly Uri Disclosure = Queues.Address(Queues.Disclosure);
+
+    private readonly EmbargoPolicy policy;
+    private readonly TimeProvider time;
+    private readonly ILogger<CoordinationStateMachine> logger;
+
+    public CoordinationStateMachine(EmbargoPolicy policy, TimeProvider time, ILogger<CoordinationStateMachine> logger)
+    {
+        this.policy = policy;
+        this.time = time;
+        this.logger = logger;
+
+        InstanceState(x => x.CurrentState);
+
+        Event(() => CaseOpened, e => Initiating(e, m => m.CaseId));
+        Event(() => DraftUpdated, e => Initiating(e, m => m.CaseId));
+        Event(() => StartEmbargo, e => Initiating(e, m => m.CaseId));
+        Event(() => WithdrawCase, e => Initiating(e, m => m.CaseId));
+        Event(() => ExtendEmbargo, e =>
+        {
+            e.CorrelateById(c => c.Message.CaseId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => RefuseUnknownCase(c, c.Message.CaseId, nameof(Coordination.Contracts.Embargo.ExtendEmbargo))));
+        });
+        Event(() => BreakEmbargo, e =>
+        {
+            e.CorrelateById(c => c.Message.CaseId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => RefuseUnknownCase(c, c.Message.CaseId, nameof(Coordination.Contracts.Embargo.BreakEmbargo))));
+        });
+        Event(() => AdvisoryPublished, e =>
+        {
+            e.CorrelateById(c => c.Message.CaseId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+
+        Schedule(() => ReminderDue, x => x.ReminderTokenId, s => s.Received = e =>
+        {
+            e.CorrelateById(c => c.Message.CaseId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Schedule(() => DisclosureDue, x => x.DisclosureTokenId, s => s.Received = e =>
+        {
+            e.CorrelateById(c => c.Message.CaseId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+
+        Initially(
+            When(CaseOpened).Then(RecordOpened).TransitionTo(Triaged),
+            When(DraftUpdated).Then(RecordRevision).TransitionTo(Triaged),
+            When(StartEmbargo).IfElse(c => StartDecision(c).Allowed,
+                accepted => BeginEmbargo(accepted),
+                refused => RefuseStart(refused).TransitionTo(Triaged)),
+            When(WithdrawCase).Then(RecordWithdrawal).PublishAsync(CaseWithdrawnFor).TransitionTo(Withdrawn));
+
+        During(Triaged,
+            When(StartEmbargo).IfElse(c => StartDecision(c).Allowed,
+                accepted => BeginEmbargo(accepted),
+                refused => RefuseStart(refused)),
+            When(ExtendEmbargo).ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.ExtendEmbargo), c.Message.RequestedBy, "no embargo is running for this case")),
+            When(BreakEmbargo).ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.BreakEmbargo), c.Message.RequestedBy, "no embargo is running for this case")),
+            When(WithdrawCase).Then(RecordWithdrawal).PublishAsync(CaseWithdrawnFor).TransitionTo(Withdrawn));
+
+        During(Embargoed,
+            When(StartEmbargo).ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.StartEmbargo), c.Message.RequestedBy, "an embargo is already running; extend it instead")),
+            When(ExtendEmbargo).IfElse(c => ExtensionDecision(c).Allowed,
+                accepted => accepted
+                    .Then(RecordExtension)
+                    .Schedule(DisclosureDue, c => new DisclosureDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => c.Saga.DisclosureAt!.Value.UtcDateTime)
+                    .Unschedule(ReminderDue)
+                    .If(c => NextReminder(c.Saga) is not null, reminder => reminder
+                        .Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => NextReminder(c.Saga)!.Value.UtcDateTime))
+                    .Send(Notifier, c => Notice(c, NoticeKinds.Extended, c.Message.Reason))
+                    .Publish(c => new EmbargoExtended(c.Saga.CorrelationId, c.Saga.Extensions[^1].PreviousDisclosureAt, c.Saga.DisclosureAt!.Value,
+                        c.Message.Reason, c.Message.RequestedBy, c.Saga.Extensions[^1].ExtendedAt)),
+                refused => refused.ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.ExtendEmbargo), c.Message.RequestedBy, ExtensionDecision(c).Reason!))),
+            When(BreakEmbargo)
+                .Then(RecordBreak)
+                .Unschedule(ReminderDue)
+                .Unschedule(DisclosureDue)
+                .Send(Notifier, c => Notice(c, NoticeKinds.Broken, c.Message.Reason))
+                .Publish(c => new EmbargoBroken(c.Saga.CorrelationId, c.Message.Reason, c.Message.RequestedBy, c.Saga.BrokenAt!.Value))
+                .Then(RecordDisclosing)
+                .Send(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value))
+                .TransitionTo(Disclosing),
+            When(ReminderDue.Received)
+                .Then(c => c.Saga.RemindersSent++)
+                .Send(Notifier, c => Notice(c, NoticeKinds.Reminder, null))
+                .If(c => NextReminder(c.Saga) is not null, reminder => reminder
+                    .Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => NextReminder(c.Saga)!.Value.UtcDateTime)),
+            When(DisclosureDue.Received)
+                .Unschedule(ReminderDue)
+                .Then(RecordDisclosing)
+                .Send(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value))
+                .TransitionTo(Disclosing),
+            When(WithdrawCase)
+                .Unschedule(ReminderDue)
+                .Unschedule(DisclosureDue)
+                .Then(RecordWithdrawal)
+                .PublishAsync(CaseWithdrawnFor)
+                .TransitionTo(Withdrawn));
+
+        During(Disclosing,
+            When(AdvisoryPublished)
+                .Then(c => { c.Saga.AdvisoryId = c.Message.AdvisoryId; c.Saga.PublishedAt = c.Message.PublishedAt; })
+                .Send(Notifier, c => Notice(c, NoticeKinds.NowPublic, null) with { AdvisoryId = c.Message.AdvisoryId, AdvisoryUrls = c.Message.Urls })
+                .TransitionTo(Disclosed));
+
+        During(Disclosing, Disclosed, Withdrawn,
+            When(StartEmbargo).ThenAsync(c => RefuseInState(c, nameof(Coordination.Contracts.Embargo.StartEmbargo), c.Message.RequestedBy)),
+            When(ExtendEmbargo).ThenAsync(c => RefuseInState(c, nameof(Coordination.Contracts.Embargo.ExtendEmbargo), c.Message.RequestedBy)),
+            When(BreakEmbargo).ThenAsync(c => RefuseInState(c, nameof(Coordination.Contracts.Embargo.BreakEmbargo), c.Message.RequestedBy)),
+            When(WithdrawCase).ThenAsync(c => RefuseInState(c, nameof(Coordination.Contracts.Embargo.WithdrawCase), c.Message.RequestedBy)));
+
+        DuringAny(
+            When(CaseOpened).Then(c => { c.Saga.CoordinatorId ??= c.Message.CoordinatorId; c.Saga.OpenedAt ??= c.Message.OpenedAt; }),
+            When(DraftUpdated).Then(RecordRevision));
+
+        OnUnhandledEvent(c =>
+        {
+            LogIgnored(c.Saga.CorrelationId, c.Event.Name, c.Saga.CurrentState ?? "Initial");
+            return c.Ignore();
+        });
+    }
+
+    public State Triaged { get; private set; } = null!;
+    public State Embargoed { get; private set; } = null!;
+    public State Disclosing { get; private set; } = null!;
+    public State Disclosed { get; private set; } = null!;
+    public State Withdrawn { get; private set; } = null!;
+
+    public Event<CaseOpened> CaseOpened { get; private set; } = null!;
+    public Event<AdvisoryDraftUpdated> DraftUpdated { get; private set; } = null!;
+    public Event<StartEmbargo> StartEmbargo { get; private set; } = null!;
+    public Event<ExtendEmbargo> ExtendEmbargo { get; private set; } = null!;
+    public Event<BreakEmbargo> BreakEmbargo { get; private set; } = null!;
+    public Event<WithdrawCase> WithdrawCase { get; private set; } = null!;
+    public Event<AdvisoryPublished> AdvisoryPublished { get; private set; } = null!;
+
+    public Schedule<CoordinationState, ReminderDue> ReminderDue { get; private set; } = null!;
+    public Schedule<CoordinationState, DisclosureDue> DisclosureDue { get; private set; } = null!;
+
+    private static void Initiating<T>(IEventCorrelationConfigurator<CoordinationState, T> e, Func<T, Guid> caseId) where T : class
+    {
+        e.CorrelateById(c => caseId(c.Message));
+        e.InsertOnInitial = true;
+        e.SetSagaFactory(c => new CoordinationState { CorrelationId = caseId(c.Message) });
+    }
+
+    private EventActivityBinder<CoordinationState, StartEmbargo> BeginEmbargo(EventActivityBinder<CoordinationState, StartEmbargo> binder) => binder
+        .Then(c =>
+        {
+            c.Saga.Channels = c.Message.Channels.ToList();
+            c.Saga.DisclosureAt = c.Message.DisclosureAt;
+            c.Saga.StartedAt = time.GetUtcNow();
+            c.Saga.StartedBy = c.Message.RequestedBy;
+            LogEmbargoStarted(c.Saga.CorrelationId, c.Message.DisclosureAt);
+        })
+        .Schedule(DisclosureDue, c => new DisclosureDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => c.Saga.DisclosureAt!.Value.UtcDateTime)
+        .If(c => NextReminder(c.Saga) is not null, reminder => reminder
+            .Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => NextReminder(c.Saga)!.Value.UtcDateTime))
+        .Send(Notifier, c => Notice(c, NoticeKinds.Embargoed, null))
+        .Publish(c => new EmbargoStarted(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value, c.Saga.Channels, c.Saga.StartedAt!.Value))
+        .TransitionTo(Embargoed);
+
+    private EventActivityBinder<CoordinationState, StartEmbargo> RefuseStart(EventActivityBinder<CoordinationState, StartEmbargo> binder) => binder
+        .ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.StartEmbargo), c.Message.RequestedBy, StartDecision(c).Reason!));
+
+    // Decided once per message (kept as a payload of the consume), so the condition and the refusal agree.
+    private PolicyDecision StartDecision(BehaviorContext<CoordinationState, StartEmbargo> c) =>
+        c.GetOrAddPayload(() => policy.EvaluateStart(c.Message.Channels, c.Message.DisclosureAt, time.GetUtcNow()));
+
+    private PolicyDecision ExtensionDecision(BehaviorContext<CoordinationState, ExtendEmbargo> c) =>
+        c.GetOrAddPayload(() => policy.EvaluateExtension(c.Saga.Channels, c.Saga.StartedAt!.Value, c.Saga.DisclosureAt!.Value, c.Message.NewDisclosureAt, time.GetUtcNow()));
+
+    private DateTimeOffset? NextReminder(CoordinationState saga) => policy.NextReminder(saga.DisclosureAt!.Value, time.GetUtcNow());
+
+    private static NotifyDownstream Notice<T>(BehaviorContext<CoordinationState, T> c, string kind, string? reason) where T : class =>
+        new(c.Saga.CorrelationId, kind, NotificationIds.For(c.MessageId, kind), c.Saga.DisclosureAt ?? c.Saga.BrokenAt ?? default, c.Saga.Channels, reason);
+
+    private static void RecordOpened(BehaviorContext<CoordinationState, CaseOpened> c)
+    {
+        c.Saga.CoordinatorId = c.Message.CoordinatorId;
+        c.Saga.OpenedAt = c.Message.OpenedAt;
+    }
+
+    private static void RecordRevision(BehaviorContext<CoordinationState, AdvisoryDraftUpdated> c) =>
+        c.Saga.LatestRevision = Math.Max(c.Saga.LatestRevision ?? 0, c.Message.Revision);
+
+    private void RecordExtension(BehaviorContext<CoordinationState, ExtendEmbargo> c)
+    {
+        c.Saga.Extensions.Add(new EmbargoExtension(c.Saga.DisclosureAt!.Value, c.Message.NewDisclosureAt, c.Message.Reason, c.Message.RequestedBy, time.GetUtcNow()));
+        c.Saga.DisclosureAt = c.Message.NewDisclosureAt;
+        LogExtended(c.Saga.CorrelationId, c.Message.NewDisclosureAt);
+    }
+
+    private void RecordBreak(BehaviorContext<CoordinationState, BreakEmbargo> c)
+    {
+        c.Saga.BreakReason = c.Message.Reason;
+        c.Saga.BrokenBy = c.Message.RequestedBy;
+        c.Saga.BrokenAt = time.GetUtcNow();
+        LogBroken(c.Saga.CorrelationId);
+    }
+
+    private void RecordDisclosing(BehaviorContext<CoordinationState> c)
+    {
+        c.Saga.DisclosingAt = time.GetUtcNow();
+        c.Saga.RequestedRevision = c.Saga.LatestRevision ?? 0;
+        LogDisclosing(c.Saga.CorrelationId, c.Saga.RequestedRevision.Value);
+    }
+
+    private void RecordWithdrawal(BehaviorContext<CoordinationState, WithdrawCase> c)
+    {
+        c.Saga.WithdrawReason = c.Message.Reason;
+        c.Saga.WithdrawnAt = time.GetUtcNow();
+    }
+
+    private static Task<CaseWithdrawn> CaseWithdrawnFor(BehaviorContext<CoordinationState, WithdrawCase> c) =>
+        Task.FromResult(new CaseWithdrawn(c.Saga.CorrelationId, c.Message.Reason, c.Message.RequestedBy, c.Saga.WithdrawnAt!.Value));
+
+    private Task RefuseInState<T>(BehaviorContext<CoordinationState, T> c, string request, Guid requestedBy) where T : class =>
+        Refuse(c, request, requestedBy, $"not possible while the case is {c.Saga.CurrentState}");
+
+    private async Task Refuse<T>(BehaviorContext<CoordinationState, T> c, string request, Guid? requestedBy, string reason) where T : class
+    {
+        var now = time.GetUtcNow();
+        c.Saga.Refusals.Add(new EmbargoRefusal(request, reason, requestedBy, now));
+        LogRefused(c.Saga.CorrelationId, request);
+        await c.Publish(new EmbargoRequestRefused(c.Saga.CorrelationId, request, reason, now));
+    }
+
+    private Task RefuseUnknownCase<T>(ConsumeContext<T> c, Guid caseId, string request) where T : class
+    {
+        LogRefused(caseId, request);
+        return c.Publish(new EmbargoRequestRefused(caseId, request, "unknown case", time.GetUtcNow()));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: embargo started, disclosure at {DisclosureAt:O}")]
+    private partial void LogEmbargoStarted(Guid caseId, DateTimeOffset disclosureAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: embargo extended to {DisclosureAt:O}")]
+    private partial void LogExtended(Guid caseId, DateTimeOffset disclosureAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: embargo broken")]
+    private partial void LogBroken(Guid caseId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: disclosing revision {Revision}")]
+    private partial void LogDisclosing(Guid caseId, int revision);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: {Request} refused")]
+    private partial void LogRefused(Guid caseId, string request);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: {Event} ignored in state {State}")]
+    private partial void LogIgnored(Guid caseId, string @event, string state);
+}
