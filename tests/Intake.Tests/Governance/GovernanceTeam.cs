@@ -61,7 +61,9 @@ public sealed class GovernanceTeam(IntakeFixture f)
     {
         var wait = closesAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100);
         if (wait > TimeSpan.Zero) await Task.Delay(wait);
-        return await f.Host.Service<VoteCloser>().CloseAsync(nominationId, CancellationToken.None);
+        var outcome = await f.Host.Service<VoteCloser>().CloseAsync(nominationId, CancellationToken.None);
+        Assert.Equal(VoteCloser.Outcome.Closed, outcome);
+        return outcome;
     }
 
     public async Task<JsonElement> GetAsync(HttpClient by, Guid nominationId)

@@ -30,14 +30,14 @@ public sealed class VotingTests : IAsyncLifetime
     {
         var m = await team.AddManyAsync(9, "tt");
         var (sixThree, closes) = await NominateAsync(m[0].Http, "cand-six");
-        var (fiveThree, _) = await NominateAsync(m[0].Http, "cand-five");
+        var (fiveThree, closes2) = await NominateAsync(m[0].Http, "cand-five");
         await VoteAllAsync(m[..6], sixThree, VoteChoices.Yes);
         await VoteAllAsync(m[6..], sixThree, VoteChoices.No);
         await VoteAllAsync(m[..5], fiveThree, VoteChoices.Yes);
         await VoteAllAsync(m[5..8], fiveThree, VoteChoices.No);
 
         await team.CloseAfterDeadlineAsync(sixThree, closes);
-        await team.CloseAfterDeadlineAsync(fiveThree, closes);
+        await team.CloseAfterDeadlineAsync(fiveThree, closes2);
 
         var accepted = await f.Bus.WaitForAsync<VoteClosed>(v => v.NominationId == sixThree);
         Assert.Equal(("accepted", 6, 3, 0), (accepted.Result, accepted.Yes, accepted.No, accepted.Abstain));
@@ -54,13 +54,13 @@ public sealed class VotingTests : IAsyncLifetime
     {
         var m = await team.AddManyAsync(9, "qq");
         var (four, closes) = await NominateAsync(m[0].Http, "cand-four");
-        var (fourAndAbstain, _) = await NominateAsync(m[0].Http, "cand-four-one");
+        var (fourAndAbstain, closes2) = await NominateAsync(m[0].Http, "cand-four-one");
         await VoteAllAsync(m[..4], four, VoteChoices.Yes);
         await VoteAllAsync(m[..4], fourAndAbstain, VoteChoices.Yes);
         await VoteAsync(m[4].Http, fourAndAbstain, VoteChoices.Abstain);
 
         await team.CloseAfterDeadlineAsync(four, closes);
-        await team.CloseAfterDeadlineAsync(fourAndAbstain, closes);
+        await team.CloseAfterDeadlineAsync(fourAndAbstain, closes2);
 
         Assert.Equal("rejected", (await f.Bus.WaitForAsync<VoteClosed>(v => v.NominationId == four)).Result);
         Assert.Equal("accepted", (await f.Bus.WaitForAsync<VoteClosed>(v => v.NominationId == fourAndAbstain)).Result);
@@ -71,14 +71,14 @@ public sealed class VotingTests : IAsyncLifetime
     {
         var m = await team.AddManyAsync(6, "ab");
         var (twoOfThree, closes) = await NominateAsync(m[0].Http, "cand-abs");
-        var (onlyAbstained, _) = await NominateAsync(m[0].Http, "cand-none");
+        var (onlyAbstained, closes2) = await NominateAsync(m[0].Http, "cand-none");
         await VoteAllAsync(m[..2], twoOfThree, VoteChoices.Yes);
         await VoteAsync(m[2].Http, twoOfThree, VoteChoices.No);
         await VoteAllAsync(m[3..], twoOfThree, VoteChoices.Abstain);
         await VoteAllAsync(m, onlyAbstained, VoteChoices.Abstain);
 
         await team.CloseAfterDeadlineAsync(twoOfThree, closes);
-        await team.CloseAfterDeadlineAsync(onlyAbstained, closes);
+        await team.CloseAfterDeadlineAsync(onlyAbstained, closes2);
 
         var closed = await f.Bus.WaitForAsync<VoteClosed>(v => v.NominationId == twoOfThree);
         Assert.Equal(("accepted", 2, 1, 3), (closed.Result, closed.Yes, closed.No, closed.Abstain));
@@ -175,7 +175,7 @@ public sealed class VotingTests : IAsyncLifetime
     {
         var m = await team.AddManyAsync(3, "ve");
         var (afterClose, closes) = await NominateAsync(m[0].Http, "cand-veto");
-        var (whileOpen, _) = await NominateAsync(m[0].Http, "cand-veto-open");
+        var (whileOpen, closes2) = await NominateAsync(m[0].Http, "cand-veto-open");
         await VoteAllAsync(m, afterClose, VoteChoices.Yes);
         await VoteAllAsync(m, whileOpen, VoteChoices.Yes);
 
@@ -184,7 +184,7 @@ public sealed class VotingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await team.Root.Post($"nominations/{whileOpen}/veto", new { reason = "Steering Council: conflict of interest" })).StatusCode);
 
         await team.CloseAfterDeadlineAsync(afterClose, closes);
-        await team.CloseAfterDeadlineAsync(whileOpen, closes);
+        await team.CloseAfterDeadlineAsync(whileOpen, closes2);
         var vetoedEarly = await f.Bus.WaitForAsync<VoteClosed>(v => v.NominationId == whileOpen);
         Assert.Equal(("rejected", 3, "Steering Council: conflict of interest"), (vetoedEarly.Result, vetoedEarly.Yes, vetoedEarly.VetoReason));
         Assert.Equal("accepted", (await f.Bus.WaitForAsync<VoteClosed>(v => v.NominationId == afterClose)).Result);
