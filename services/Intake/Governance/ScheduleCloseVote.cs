@@ -18,5 +18,11 @@ public sealed record ScheduleCloseVote(Guid CorrelationId, DateTime ScheduledTim
 
     public static ScheduleCloseVote For(Guid nominationId, DateTimeOffset closesAt) => new(
         NewId.NextGuid(), closesAt.UtcDateTime, MessageTypeCache<CloseVote>.MessageTypeNames,
-        Queues.Address(Queues.Intake), new CloseVote(nominationId));
+        CloseVoteAddress, new CloseVote(nominationId));
+
+    /// <summary>
+    /// Queue "intake" without declaring it: intake declares it as a quorum queue, and a sender declaring it with
+    /// default (classic) arguments is refused by the broker (PRECONDITION_FAILED), so the clock must only send.
+    /// </summary>
+    public static readonly Uri CloseVoteAddress = new("queue:" + Queues.Intake + "?bind=false");
 }

@@ -127,10 +127,20 @@ public sealed class VotingTests : IAsyncLifetime
         await VoteAllAsync(m, id, VoteChoices.Yes);
         Assert.Equal(VoteCloser.Outcome.NotYetDue, await f.Host.Service<VoteCloser>().CloseAsync(id, CancellationToken.None));
 
-        await Task.Delay(closes - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100));
-        var intake = await f.Host.Service<IBus>().GetSendEndpoint(Queues.Address(Queues.Intake));
-        await intake.Send(new CloseVote(id));
-        await intake.Send(new CloseVote(id));
+        var wait = closes - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        // Sent as the clock sends it: from another bus connection, to queue "intake".
+        var e = f.Isolation.Endpoints;
+        var clock = Bus.Factory.CreateUsingRabbitMq(cfg =>
+            cfg.Host(e.RabbitHost, (ushort)e.RabbitPort, f.Isolation.VirtualHost, h => { h.Username(e.RabbitUser); h.Password(e.RabbitPassword); }));
+        await clock.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        try
+        {
+            var intake = await clock.GetSendEndpoint(ScheduleCloseVote.CloseVoteAddress);
+            await intake.Send(new CloseVote(id)).WaitAsync(TimeSpan.FromSeconds(15));
+            await intake.Send(new CloseVote(id)).WaitAsync(TimeSpan.FromSeconds(15));
+        }
+        finally { await clock.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token); }
 
         Assert.Equal("accepted", (await f.Bus.WaitForAsync<VoteClosed>(v => v.NominationId == id)).Result);
         await Task.Delay(1500);
@@ -162,12 +172,12 @@ public sealed class VotingTests : IAsyncLifetime
 
             var scheduled = await received.Task.WaitAsync(TimeSpan.FromSeconds(15));
             Assert.Equal(closes.UtcDateTime, scheduled.ScheduledTime.ToUniversalTime(), TimeSpan.FromMilliseconds(1));
-            Assert.Equal(Queues.Address(Queues.Intake), scheduled.Destination);
+            Assert.Equal(ScheduleCloseVote.CloseVoteAddress, scheduled.Destination);
             Assert.Equal(["urn:message:Coordination.Contracts.Members:CloseVote"], scheduled.PayloadType);
             Assert.NotEqual(Guid.Empty, scheduled.CorrelationId);
             Assert.Contains(id.ToString(), System.Text.Json.JsonSerializer.Serialize(scheduled.Payload));
         }
-        finally { await clock.StopAsync(); }
+        finally { await clock.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token); }
     }
 
     [Fact]
