@@ -1,0 +1,3 @@
+namespace Intake.Cases;
+
+public sealed record AssignCoordinatorRequest(Guid? MemberId);

@@ -1,0 +1,5 @@
+using Coordination.Contracts.Advisories;
+
+namespace Intake.Cases;
+
+public sealed record DraftResponse(int Revision, AdvisoryDraft Draft);

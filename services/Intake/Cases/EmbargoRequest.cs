@@ -1,0 +1,3 @@
+namespace Intake.Cases;
+
+public sealed record EmbargoRequest(DateTimeOffset? DisclosureAt, IReadOnlyList<string>? Channels);

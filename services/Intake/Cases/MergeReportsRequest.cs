@@ -1,0 +1,3 @@
+namespace Intake.Cases;
+
+public sealed record MergeReportsRequest(IReadOnlyList<Guid>? ReportIds);

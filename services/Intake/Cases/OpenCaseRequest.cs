@@ -1,0 +1,3 @@
+namespace Intake.Cases;
+
+public sealed record OpenCaseRequest(IReadOnlyList<Guid>? ReportIds, Guid? CoordinatorId);

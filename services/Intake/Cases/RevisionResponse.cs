@@ -1,0 +1,3 @@
+namespace Intake.Cases;
+
+public sealed record RevisionResponse(int Revision);

@@ -1,0 +1,3 @@
+namespace Intake.Reports;
+
+public sealed record AttachmentView(Guid Id, string? FileName, string ContentType, int Size, string ContentBase64);

@@ -1,0 +1,3 @@
+namespace Intake.Reports;
+
+public sealed record ReportAccepted(Guid Id, string ReporterToken);
