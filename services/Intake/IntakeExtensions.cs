@@ -1,6 +1,7 @@
 using Coordination.Hosting;
 using Intake.Apis;
 using Intake.Consumers;
+using Intake.Governance;
 using Intake.Imap;
 using Intake.Members;
 using MassTransit;
@@ -21,6 +22,7 @@ public static class IntakeExtensions
         bus.AddConsumer<EmbargoBrokenConsumer>();
         bus.AddConsumer<CaseWithdrawnConsumer>();
         bus.AddConsumer<AdvisoryPublishedConsumer>();
+        bus.ConfigureGovernanceBus();
     }
 
     public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder)
@@ -34,6 +36,7 @@ public static class IntakeExtensions
         services.AddValidatedOptions<ImapOptions>(ImapOptions.Section);
         services.AddSingleton<ImapPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<ImapPoller>());
+        services.AddGovernance();
         return builder;
     }
 
@@ -45,6 +48,7 @@ public static class IntakeExtensions
         app.MapCasesApi();
         app.MapDraftApi();
         app.MapCaseActionsApi();
+        app.MapGovernanceApis();
         return app;
     }
 }

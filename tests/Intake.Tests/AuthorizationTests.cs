@@ -49,6 +49,19 @@ public sealed partial class AuthorizationTests : IAsyncLifetime
         ["GET /members/{id:guid}/tokens"] = Access.Admin,
         ["POST /members/{id:guid}/tokens"] = Access.Admin,
         ["DELETE /members/{id:guid}/tokens/{tokenId:guid}"] = Access.Admin,
+        ["GET /team/"] = Access.Public,
+        ["GET /team.csv"] = Access.Public,
+        ["GET /team/inactivity"] = Access.Member,
+        ["POST /team/leave"] = Access.Member,
+        ["POST /team/{id:guid}/removal"] = Access.Admin,
+        ["PUT /team/{id:guid}/role"] = Access.Admin,
+        ["PUT /team/{id:guid}/exemption"] = Access.Admin,
+        ["POST /nominations/"] = Access.Member,
+        ["GET /nominations/"] = Access.Member,
+        ["GET /nominations/{id:guid}"] = Access.Member,
+        ["PUT /nominations/{id:guid}/vote"] = Access.Member,
+        ["POST /nominations/{id:guid}/veto"] = Access.Admin,
+        ["POST /nominations/{id:guid}/onboarding"] = Access.Admin,
     };
 
     private IntakeFixture f = null!;

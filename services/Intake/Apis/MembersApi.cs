@@ -1,6 +1,7 @@
 using Coordination.Contracts.Members;
 using Coordination.Hosting.Auth;
 using Intake.Data;
+using Intake.Governance;
 using Intake.Members;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -63,25 +64,19 @@ public static class MembersApi
 
     /// <summary>Removes a member: all their tokens stop working here at once and, via MemberAccessRevoked, everywhere.</summary>
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RemoveMember(
-        Guid id, string? reason, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+        Guid id, string? reason, ClaimsPrincipal user, NpgsqlDataSource db, AdminMinimum admins, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await MemberStore.LockMembershipAsync(conn, tx);
         var member = await MemberStore.GetForUpdateAsync(conn, tx, id);
         if (member is null || member.RemovedAt is not null) return TypedResults.NotFound();
-        if (member.Role == Roles.Admin && await MemberStore.CountCurrentAdminsAsync(conn, tx) <= 1)
-            return TypedResults.Problem("The last admin cannot be removed; add another admin first.", statusCode: StatusCodes.Status409Conflict);
+        if (await admins.RefusalAsync(conn, tx, member, null) is { } refusal)
+            return TypedResults.Problem(refusal, statusCode: StatusCodes.Status409Conflict);
 
-        await MemberStore.MarkRemovedAsync(conn, tx, id, user.MemberId(), reason, now);
-        var revoked = await MemberStore.RevokeAllTokensAsync(conn, tx, id, now);
-        await RevocationStore.RevokeAsync(conn, tx, id, null, now);
-        await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "member.removed", now, detail: new { memberId = id, tokensRevoked = revoked });
-        await Outbox.PublishAsync(conn, tx, new MemberAccessRevoked(id, null, now));
-        await Outbox.PublishAsync(conn, tx, new MemberLeft(id, reason, user.MemberId(), now));
+        var result = await Offboarding.OffboardAsync(conn, tx, member, Actor.Of(user), user.MemberId(), reason, "member.removed", now);
         await tx.CommitAsync(ct);
-        logs.CreateLogger(Logger).MemberRemoved(id, revoked);
+        logs.CreateLogger(Logger).MemberRemoved(id, result.TokensRevoked);
         return TypedResults.NoContent();
     }
 

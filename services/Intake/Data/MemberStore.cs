@@ -47,6 +47,8 @@ public static class MemberStore
 
     private const string RevokeAllTokensSql = "UPDATE member_tokens SET revoked_at = @At WHERE member_id = @MemberId AND revoked_at IS NULL";
 
+    private const string UpdateRoleSql = "UPDATE members SET role = @Role WHERE id = @Id AND removed_at IS NULL";
+
     /// <summary>Serialises admin-count checks (bootstrap, removals) across instances.</summary>
     private const string LockMembershipSql = "SELECT pg_advisory_xact_lock(hashtext('intake:membership'))";
 
@@ -87,4 +89,7 @@ public static class MemberStore
 
     public static Task<int> RevokeAllTokensAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid memberId, DateTimeOffset at) =>
         conn.ExecuteAsync(RevokeAllTokensSql, new { MemberId = memberId, At = at }, tx);
+
+    public static async Task<bool> UpdateRoleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, string role) =>
+        await conn.ExecuteAsync(UpdateRoleSql, new { Id = id, Role = role }, tx) == 1;
 }

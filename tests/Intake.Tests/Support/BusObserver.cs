@@ -41,6 +41,8 @@ public sealed class BusObserver : IAsyncDisposable
                 Record<MemberJoined>(ep);
                 Record<MemberLeft>(ep);
                 Record<CoordinatorAssigned>(ep);
+                Record<MemberNominated>(ep);
+                Record<VoteClosed>(ep);
             });
             cfg.ReceiveEndpoint(Queues.EmbargoScheduler, ep =>
             {

@@ -1,0 +1,3 @@
+namespace Intake.Governance;
+
+public sealed record InactivityReport(DateTimeOffset Since, IReadOnlyList<InactiveMember> Members);
