@@ -16,7 +16,13 @@ namespace Coordination.Testing;
 public static class TestInfrastructure
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> CreatedVirtualHosts = [];
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> CreatedDatabases = [];
     private static Endpoints? endpoints;
+
+    // Every vhost and database a test run made goes when the test process ends: a broker left with hundreds of
+    // vhosts full of quorum queues slows down until it stops answering.
+    static TestInfrastructure() => AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveCreated();
 
     public sealed record Endpoints(
         string RabbitHost, int RabbitPort, int RabbitManagementPort, string RabbitUser, string RabbitPassword,
@@ -41,6 +47,7 @@ public static class TestInfrastructure
         using var http = Management(e);
         var enc = Uri.EscapeDataString(vhost);
         (await http.PutAsync($"api/vhosts/{enc}", null)).EnsureSuccessStatusCode();
+        CreatedVirtualHosts.Add(vhost);
         (await http.PutAsJsonAsync($"api/permissions/{enc}/{Uri.EscapeDataString(e.RabbitUser)}",
             new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
         return vhost;
@@ -64,12 +71,37 @@ public static class TestInfrastructure
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
             await cmd.ExecuteNonQueryAsync();
         }
+        CreatedDatabases.Add(name);
         return ConnectionString(e, name);
     }
 
     /// <summary>A virtual host and a database of the test's own.</summary>
     public static async Task<Isolation> CreateIsolationAsync(string prefix = "test") =>
         new(await CreateVirtualHostAsync(prefix), await CreateDatabaseAsync(prefix), await GetAsync());
+
+    private static void RemoveCreated()
+    {
+        if (endpoints is not { } e) return;
+        try
+        {
+            using var http = Management(e);
+            http.Timeout = TimeSpan.FromSeconds(20);
+            foreach (var vhost in CreatedVirtualHosts)
+                http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(vhost)}").GetAwaiter().GetResult();
+            NpgsqlConnection.ClearAllPools();
+            using var conn = new NpgsqlConnection(ConnectionString(e, "postgres"));
+            conn.Open();
+            foreach (var db in CreatedDatabases)
+            {
+                using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)", conn);
+                cmd.ExecuteNonQuery();
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or NpgsqlException)
+        {
+            Console.Error.WriteLine($"test cleanup: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
 
     public static string ConnectionString(Endpoints e, string database)
     {
