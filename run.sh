@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 MODE=${1:-run}
+case "$MODE" in run|demo) ;; *) echo "usage: $0 [demo]" >&2; exit 2 ;; esac
+. deploy/local/env.sh
+# Infrastructure already running (e.g. started by ./test.sh) is left running on exit; what this script starts, it stops.
+port_open "$COORD_POSTGRES_PORT" && port_open "$COORD_RABBITMQ_PORT" && INFRA_WAS_RUNNING=1 || INFRA_WAS_RUNNING=0
 eval "$(deploy/local/up.sh)"
 LOCAL="$ROOT/.local"
 mkdir -p "$LOCAL/logs" "$LOCAL/mail"
@@ -41,7 +45,7 @@ stop_all() {
   echo; echo "Stopping..."
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  deploy/local/down.sh
+  [ "$INFRA_WAS_RUNNING" = 1 ] || deploy/local/down.sh
 }
 trap stop_all INT TERM EXIT
 

@@ -20,9 +20,6 @@ public sealed record ScheduleCloseVote(Guid CorrelationId, DateTime ScheduledTim
         NewId.NextGuid(), closesAt.UtcDateTime, MessageTypeCache<CloseVote>.MessageTypeNames,
         CloseVoteAddress, new CloseVote(nominationId));
 
-    /// <summary>
-    /// Queue "intake" without declaring it: intake declares it as a quorum queue, and a sender declaring it with
-    /// default (classic) arguments is refused by the broker (PRECONDITION_FAILED), so the clock must only send.
-    /// </summary>
-    public static readonly Uri CloseVoteAddress = new("queue:" + Queues.Intake + "?bind=false");
+    /// <summary>Intake's command endpoint, addressed like every command (its exchange; see <see cref="Queues.Address"/>).</summary>
+    public static readonly Uri CloseVoteAddress = Queues.Address(Queues.Intake);
 }
