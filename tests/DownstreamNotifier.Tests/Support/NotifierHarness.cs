@@ -129,6 +129,7 @@ public sealed class NotifierHarness : IAsyncDisposable
         builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(
             new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = service.Schema }.ConnectionString).Build());
         builder.Services.AddCoordinationBus(service, null, null);
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true); // publish only once bound
         var host = builder.Build();
         await host.StartAsync();
         return host;

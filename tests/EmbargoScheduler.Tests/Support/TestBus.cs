@@ -29,6 +29,9 @@ public static class TestBus
             new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = service.Schema }.ConnectionString).Build());
         services?.Invoke(builder.Services);
         builder.Services.AddCoordinationBus(service, configure, null);
+        // Start returns once the bus is connected and its queues and bindings exist: a message published
+        // before that would reach no queue and be lost.
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         var host = builder.Build();
         await host.StartAsync();
         return host;

@@ -46,6 +46,7 @@ public sealed class BusObserver : IAsyncDisposable
             });
             cfg.ReceiveEndpoint(Queues.EmbargoScheduler, ep =>
             {
+                ep.SetQuorumQueue(); // as the embargo-scheduler declares it, so both can run on one vhost
                 Record<StartEmbargo>(ep);
                 Record<WithdrawCase>(ep);
             });
