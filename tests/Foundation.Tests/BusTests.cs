@@ -43,19 +43,5 @@ public sealed class BusTests
         await publisher.StopAsync();
     }
 
-    private static async Task<IHost> StartPublisherAsync(Isolation isolation)
-    {
-        var service = new ServiceInfo("bus-test-publisher", "bus_test_publisher");
-        MigrationRunner.Apply(isolation.ConnectionString, service.Schema, typeof(ServiceInfo).Assembly);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(isolation.ServiceSettings().Select(kv =>
-            KeyValuePair.Create(kv.Key.Replace("__", ":"), (string?)kv.Value)));
-        builder.Services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
-        builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(
-            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = service.Schema }.ConnectionString).Build());
-        builder.Services.AddCoordinationBus(service, null, null);
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private static Task<IHost> StartPublisherAsync(Isolation isolation) => ServiceBusHost.StartAsync(isolation, "bus-test-publisher");
 }

@@ -118,22 +118,7 @@ public sealed class NotifierHarness : IAsyncDisposable
         throw new TimeoutException($"notices never reached the expected state; last counts: {string.Join(", ", last?.Counts ?? [])}\n{Service.Output}");
     }
 
-    private static async Task<IHost> StartBusAsync(Isolation isolation)
-    {
-        var service = new ServiceInfo("notifier-test-client", "notifier_test_client");
-        MigrationRunner.Apply(isolation.ConnectionString, service.Schema, typeof(ServiceInfo).Assembly);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(isolation.ServiceSettings().Select(kv =>
-            KeyValuePair.Create(kv.Key.Replace("__", ":"), (string?)kv.Value)));
-        builder.Services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
-        builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(
-            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = service.Schema }.ConnectionString).Build());
-        builder.Services.AddCoordinationBus(service, null, null);
-        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true); // publish only once bound
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private static Task<IHost> StartBusAsync(Isolation isolation) => ServiceBusHost.StartAsync(isolation, "notifier-test-client");
 
     public async ValueTask DisposeAsync()
     {
