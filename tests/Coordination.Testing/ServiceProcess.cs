@@ -60,7 +60,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public async Task WaitUntilReadyAsync(TimeSpan? timeout = null)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120)); // generous: CI shares two cores
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited) throw new InvalidOperationException($"service exited with {process.ExitCode}:\n{Output}");
