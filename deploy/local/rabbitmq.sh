@@ -46,7 +46,12 @@ down() {
     fi
   fi
   # The node's private epmd (its own port) goes too; nothing else uses it.
-  rabbit_env epmd -port "$COORD_RABBITMQ_EPMD_PORT" -kill >/dev/null 2>&1 || true
+  # (epmd refuses while the node is still deregistering, so try for a few seconds.)
+  for _ in $(seq 20); do
+    rabbit_env epmd -port "$COORD_RABBITMQ_EPMD_PORT" -kill >/dev/null 2>&1 || true
+    port_open "$COORD_RABBITMQ_EPMD_PORT" || break
+    sleep 0.25
+  done
   log "RabbitMQ stopped"
 }
 
