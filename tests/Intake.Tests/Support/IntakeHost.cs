@@ -3,6 +3,7 @@ using Coordination.Hosting.Auth;
 using Coordination.Hosting.Data;
 using Coordination.Testing;
 using Intake;
+using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -38,6 +39,8 @@ public sealed class IntakeHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults(IntakeExtensions.Service, IntakeExtensions.ConfigureBus);
         builder.AddIntake();
+        // StartAsync returns once the bus's queues and bindings exist: an event a test publishes before that is lost.
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapDefaultEndpoints();
