@@ -21,7 +21,8 @@ public static class EmbargoSchedulerExtensions
         bus.AddConsumer<ScheduleMessageConsumer, SchedulerConsumerDefinition<ScheduleMessageConsumer>>();
         bus.AddConsumer<CancelScheduledMessageConsumer, SchedulerConsumerDefinition<CancelScheduledMessageConsumer>>();
         bus.AddSagaStateMachine<CoordinationStateMachine, CoordinationState, CoordinationStateMachineDefinition>()
-            .PostgresRepository(SagaTable, s => s.CurrentState);
+            .PostgresRepository(SagaTable, s => s.CurrentState,
+                o => o.TransactionPayloads.Add(TransactionalScheduleMessageProvider.SchedulerContextFor));
     }
 
     public static WebApplicationBuilder AddEmbargoScheduler(this WebApplicationBuilder builder)

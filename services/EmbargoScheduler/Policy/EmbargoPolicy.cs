@@ -21,6 +21,8 @@ public sealed class EmbargoPolicy(EmbargoOptions options)
     public PolicyDecision EvaluateExtension(IReadOnlyList<string> channels, DateTimeOffset startedAt, DateTimeOffset currentDisclosureAt,
         DateTimeOffset newDisclosureAt, DateTimeOffset now)
     {
+        if (currentDisclosureAt <= now)
+            return PolicyDecision.Refuse(DisclosureAtField, $"the disclosure instant {currentDisclosureAt:O} has passed; the advisory is being published");
         if (newDisclosureAt <= currentDisclosureAt)
             return PolicyDecision.Refuse(DisclosureAtField,
                 $"an extension must move disclosure later than the current instant {currentDisclosureAt:O}; to disclose early, break the embargo");

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using MassTransit;
+using Npgsql;
 
 namespace EmbargoScheduler.Sagas;
 
@@ -15,6 +16,12 @@ public sealed partial class PostgresSagaOptions<TSaga> where TSaga : class, ISag
 
     public string Table { get; }
     public Func<TSaga, string?> CurrentState { get; }
+
+    /// <summary>
+    /// Extra payloads of each consume's repository context, made from the consume and its transaction, so that code
+    /// the state machine calls (e.g. a MessageSchedulerContext) can write in that same transaction.
+    /// </summary>
+    public List<Func<ConsumeContext, NpgsqlTransaction, object>> TransactionPayloads { get; } = [];
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex Identifier();

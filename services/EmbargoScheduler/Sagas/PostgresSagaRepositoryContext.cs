@@ -5,23 +5,24 @@ using Npgsql;
 
 namespace EmbargoScheduler.Sagas;
 
-/// <summary>One consume's view of the saga table, inside that consume's transaction.</summary>
+/// <summary>
+/// One consume's view of the saga table, inside that consume's transaction. The saga's consume context is made on
+/// this scope, so the state machine sees its payloads (the transaction, and whatever PostgresSagaOptions adds).
+/// </summary>
 public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>
     where TSaga : class, ISaga
     where TMessage : class
 {
     private readonly PostgresSagaStore<TSaga> store;
     private readonly NpgsqlTransaction tx;
-    private readonly ConsumeContext<TMessage> consumeContext;
     private readonly ISagaConsumeContextFactory<NpgsqlTransaction, TSaga> factory;
 
     public PostgresSagaRepositoryContext(PostgresSagaStore<TSaga> store, NpgsqlTransaction tx, ConsumeContext<TMessage> consumeContext,
-        ISagaConsumeContextFactory<NpgsqlTransaction, TSaga> factory)
-        : base(consumeContext, tx)
+        ISagaConsumeContextFactory<NpgsqlTransaction, TSaga> factory, object[] payloads)
+        : base(consumeContext, payloads)
     {
         this.store = store;
         this.tx = tx;
-        this.consumeContext = consumeContext;
         this.factory = factory;
     }
 
@@ -30,20 +31,20 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> : ConsumeCont
         factory.CreateSagaConsumeContext(tx, context, instance, mode);
 
     public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
-        factory.CreateSagaConsumeContext(tx, consumeContext, instance, SagaConsumeContextMode.Add);
+        factory.CreateSagaConsumeContext(tx, this, instance, SagaConsumeContextMode.Add);
 
     /// <summary>Insert-if-absent: null when the row exists, so the pipe loads (and locks) it instead.</summary>
     public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
     {
         if (!await store.InsertIfAbsentAsync(tx, instance, CancellationToken)) return null!;
-        return await factory.CreateSagaConsumeContext(tx, consumeContext, instance, SagaConsumeContextMode.Insert);
+        return await factory.CreateSagaConsumeContext(tx, this, instance, SagaConsumeContextMode.Insert);
     }
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
         var instance = await store.LoadForUpdateAsync(tx, correlationId, CancellationToken);
         if (instance is null) return null!;
-        return await factory.CreateSagaConsumeContext(tx, consumeContext, instance, SagaConsumeContextMode.Load);
+        return await factory.CreateSagaConsumeContext(tx, this, instance, SagaConsumeContextMode.Load);
     }
 
     /// <summary>A saga created by a missing-instance policy (no pre-insert): insert it now; a concurrent creator makes

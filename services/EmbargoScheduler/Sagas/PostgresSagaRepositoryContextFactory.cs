@@ -14,6 +14,7 @@ namespace EmbargoScheduler.Sagas;
 /// </summary>
 public sealed class PostgresSagaRepositoryContextFactory<TSaga>(
     PostgresSagaStore<TSaga> store,
+    PostgresSagaOptions<TSaga> options,
     ISagaConsumeContextFactory<NpgsqlTransaction, TSaga> factory) : ISagaRepositoryContextFactory<TSaga>
     where TSaga : class, ISaga
 {
@@ -21,7 +22,8 @@ public sealed class PostgresSagaRepositoryContextFactory<TSaga>(
     {
         await using var conn = await store.DataSource.OpenConnectionAsync(context.CancellationToken);
         await using var tx = await conn.BeginTransactionAsync(context.CancellationToken);
-        var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(store, tx, context, factory);
+        var payloads = options.TransactionPayloads.Select(create => create(context, tx)).Prepend(tx).ToArray();
+        var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(store, tx, context, factory, payloads);
         await next.Send(repositoryContext);
         await tx.CommitAsync(context.CancellationToken);
     }

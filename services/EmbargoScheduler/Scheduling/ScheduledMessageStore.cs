@@ -11,15 +11,15 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
     // A redelivered or repeated ScheduleMessage re-arms a pending token; a sent or cancelled one stays as it is.
     private const string ArmSql = """
         INSERT INTO scheduled_messages (token_id, destination, due_at, message_types, content_type, body, headers,
-                                        message_id, correlation_id, conversation_id, initiator_id, source_address)
+                                        message_id, correlation_id, conversation_id, initiator_id, source_address, priority)
         VALUES (@TokenId, @Destination, @DueAt, @MessageTypes, @ContentType, @Body, @Headers::jsonb,
-                @MessageId, @CorrelationId, @ConversationId, @InitiatorId, @SourceAddress)
+                @MessageId, @CorrelationId, @ConversationId, @InitiatorId, @SourceAddress, @Priority)
         ON CONFLICT (token_id) DO UPDATE SET
             destination = excluded.destination, due_at = excluded.due_at, message_types = excluded.message_types,
             content_type = excluded.content_type, body = excluded.body, headers = excluded.headers,
             message_id = excluded.message_id, correlation_id = excluded.correlation_id,
             conversation_id = excluded.conversation_id, initiator_id = excluded.initiator_id,
-            source_address = excluded.source_address
+            source_address = excluded.source_address, priority = excluded.priority
         WHERE scheduled_messages.state = 'pending';
         SELECT pg_notify('embargo_scheduler_clock', '');
         """;
@@ -34,10 +34,10 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
 
     private const string ClaimDueSql = """
         SELECT token_id, destination, due_at, message_types, content_type, body, headers::text AS headers,
-               message_id, correlation_id, conversation_id, initiator_id, source_address
+               message_id, correlation_id, conversation_id, initiator_id, source_address, priority
         FROM scheduled_messages
         WHERE state = 'pending' AND due_at <= @Now
-        ORDER BY due_at
+        ORDER BY due_at, priority
         LIMIT @Limit
         FOR UPDATE SKIP LOCKED
         """;
@@ -51,15 +51,22 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
     public async Task ArmAsync(ScheduledMessageRecord message, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(ArmSql, message, cancellationToken: ct));
+        await ArmAsync(conn, null, message, ct);
     }
+
+    /// <summary>Arms inside the caller's transaction: the row (and the clock's wake-up) exists once that commits.</summary>
+    public static Task ArmAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, ScheduledMessageRecord message, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition(ArmSql, message, tx, cancellationToken: ct));
 
     /// <returns>true when a pending message was cancelled (false: already sent, already cancelled, or unknown).</returns>
     public async Task<bool> CancelAsync(Guid tokenId, DateTimeOffset now, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition(CancelSql, new { TokenId = tokenId, Now = now }, cancellationToken: ct)) == 1;
+        return await CancelAsync(conn, null, tokenId, now, ct);
     }
+
+    public static async Task<bool> CancelAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tokenId, DateTimeOffset now, CancellationToken ct) =>
+        await conn.ExecuteAsync(new CommandDefinition(CancelSql, new { TokenId = tokenId, Now = now }, tx, cancellationToken: ct)) == 1;
 
     public static async Task<IReadOnlyList<ScheduledMessageRecord>> ClaimDueAsync(
         NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int limit, CancellationToken ct) =>

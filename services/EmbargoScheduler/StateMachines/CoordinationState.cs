@@ -21,6 +21,11 @@ public sealed class CoordinationState : SagaStateMachineInstance, ISagaVersion
     public DateTimeOffset? DisclosureAt { get; set; }
 
     public Guid? DisclosureTokenId { get; set; }
+
+    /// <summary>The PublishAdvisory waiting in the clock for the disclosure instant, and the revision it asks for.</summary>
+    public Guid? PublicationTokenId { get; set; }
+    public int? ScheduledRevision { get; set; }
+
     public Guid? ReminderTokenId { get; set; }
     public int RemindersSent { get; set; }
 

@@ -10,6 +10,9 @@ namespace EmbargoScheduler.StateMachines;
 
 /// <summary>
 /// One saga per case: Triaged → Embargoed → Disclosing → Disclosed, or Withdrawn before disclosing.
+/// The PublishAdvisory itself waits in the clock for the disclosure instant (rescheduled when the instant or the draft
+/// changes, cancelled on a break or withdrawal), so publishing on time never waits for this saga: when many disclosures
+/// fall in the same second, the saga's own DisclosureDue, which only records that the instant came, may trail it.
 /// Requests outside policy or in the wrong state are refused with EmbargoRequestRefused (and recorded); anything
 /// else unexpected (a stale reminder, a duplicate AdvisoryPublished) is logged and ignored, never an error loop.
 /// </summary>
@@ -82,6 +85,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
             When(ExtendEmbargo).IfElse(c => ExtensionDecision(c).Allowed,
                 accepted => accepted
                     .Then(RecordExtension)
+                    .ThenAsync(SchedulePublication)
                     .Schedule(DisclosureDue, c => new DisclosureDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => c.Saga.DisclosureAt!.Value.UtcDateTime)
                     .Unschedule(ReminderDue)
                     .If(c => NextReminder(c.Saga) is not null, reminder => reminder
@@ -90,15 +94,19 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
                     .Publish(c => new EmbargoExtended(c.Saga.CorrelationId, c.Saga.Extensions[^1].PreviousDisclosureAt, c.Saga.DisclosureAt!.Value,
                         c.Message.Reason, c.Message.RequestedBy, c.Saga.Extensions[^1].ExtendedAt)),
                 refused => refused.ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.ExtendEmbargo), c.Message.RequestedBy, ExtensionDecision(c).Reason!))),
-            When(BreakEmbargo)
-                .Then(RecordBreak)
-                .Unschedule(ReminderDue)
-                .Unschedule(DisclosureDue)
-                .Send(Notifier, c => Notice(c, NoticeKinds.Broken, c.Message.Reason))
-                .Publish(c => new EmbargoBroken(c.Saga.CorrelationId, c.Message.Reason, c.Message.RequestedBy, c.Saga.BrokenAt!.Value))
-                .Then(RecordDisclosing)
-                .Send(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value))
-                .TransitionTo(Disclosing),
+            When(BreakEmbargo).IfElse(c => c.Saga.DisclosureAt <= time.GetUtcNow(),
+                passed => passed.ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.BreakEmbargo), c.Message.RequestedBy,
+                    $"the disclosure instant {c.Saga.DisclosureAt:O} has passed; the advisory is being published")),
+                breaking => breaking
+                    .Then(RecordBreak)
+                    .Unschedule(ReminderDue)
+                    .Unschedule(DisclosureDue)
+                    .ThenAsync(CancelPublication)
+                    .Send(Notifier, c => Notice(c, NoticeKinds.Broken, c.Message.Reason))
+                    .Publish(c => new EmbargoBroken(c.Saga.CorrelationId, c.Message.Reason, c.Message.RequestedBy, c.Saga.BrokenAt!.Value))
+                    .Then(RecordDisclosing)
+                    .Send(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value))
+                    .TransitionTo(Disclosing)),
             When(ReminderDue.Received)
                 .Then(c => c.Saga.RemindersSent++)
                 .Send(Notifier, c => Notice(c, NoticeKinds.Reminder, null))
@@ -107,11 +115,13 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
             When(DisclosureDue.Received)
                 .Unschedule(ReminderDue)
                 .Then(RecordDisclosing)
-                .Send(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value))
+                .If(c => c.Saga.PublicationTokenId is null, // embargoed before the clock carried the command
+                    send => send.Send(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value)))
                 .TransitionTo(Disclosing),
             When(WithdrawCase)
                 .Unschedule(ReminderDue)
                 .Unschedule(DisclosureDue)
+                .ThenAsync(CancelPublication)
                 .Then(RecordWithdrawal)
                 .PublishAsync(CaseWithdrawnFor)
                 .TransitionTo(Withdrawn));
@@ -130,7 +140,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
 
         DuringAny(
             When(CaseOpened).Then(c => { c.Saga.CoordinatorId ??= c.Message.CoordinatorId; c.Saga.OpenedAt ??= c.Message.OpenedAt; }),
-            When(DraftUpdated).Then(RecordRevision));
+            When(DraftUpdated).Then(RecordRevision).ThenAsync(ReschedulePublicationForNewRevision));
 
         OnUnhandledEvent(c =>
         {
@@ -172,6 +182,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
             c.Saga.StartedBy = c.Message.RequestedBy;
             LogEmbargoStarted(c.Saga.CorrelationId, c.Message.DisclosureAt);
         })
+        .ThenAsync(SchedulePublication)
         .Schedule(DisclosureDue, c => new DisclosureDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => c.Saga.DisclosureAt!.Value.UtcDateTime)
         .If(c => NextReminder(c.Saga) is not null, reminder => reminder
             .Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => NextReminder(c.Saga)!.Value.UtcDateTime))
@@ -218,10 +229,37 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
         LogBroken(c.Saga.CorrelationId);
     }
 
+    /// <summary>(Re)arms the PublishAdvisory for the disclosure instant with the latest revision; the previous one is cancelled.</summary>
+    private static async Task SchedulePublication(BehaviorContext<CoordinationState> c)
+    {
+        await CancelPublication(c);
+        var revision = c.Saga.LatestRevision ?? 0;
+        var scheduled = await c.ScheduleSend(Disclosure, c.Saga.DisclosureAt!.Value.UtcDateTime, new PublishAdvisory(c.Saga.CorrelationId, revision));
+        c.Saga.PublicationTokenId = scheduled.TokenId;
+        c.Saga.ScheduledRevision = revision;
+    }
+
+    private static async Task CancelPublication(BehaviorContext<CoordinationState> c)
+    {
+        if (c.Saga.PublicationTokenId is not { } token) return;
+        await c.GetPayload<MessageSchedulerContext>().CancelScheduledSend(Disclosure, token, c.CancellationToken);
+        c.Saga.PublicationTokenId = null;
+        c.Saga.ScheduledRevision = null;
+    }
+
+    /// <summary>A newer draft during the embargo replaces the waiting command; once the instant has come, the command
+    /// already sent stands (the newer revision can be published as an update).</summary>
+    private async Task ReschedulePublicationForNewRevision(BehaviorContext<CoordinationState, AdvisoryDraftUpdated> c)
+    {
+        if (c.Saga.CurrentState != Embargoed.Name || c.Saga.PublicationTokenId is null || c.Saga.ScheduledRevision == c.Saga.LatestRevision) return;
+        if (c.Saga.DisclosureAt <= time.GetUtcNow()) return;
+        await SchedulePublication(c);
+    }
+
     private void RecordDisclosing(BehaviorContext<CoordinationState> c)
     {
         c.Saga.DisclosingAt = time.GetUtcNow();
-        c.Saga.RequestedRevision = c.Saga.LatestRevision ?? 0;
+        c.Saga.RequestedRevision = c.Saga.PublicationTokenId is null ? c.Saga.LatestRevision ?? 0 : c.Saga.ScheduledRevision ?? 0;
         LogDisclosing(c.Saga.CorrelationId, c.Saga.RequestedRevision.Value);
     }
 

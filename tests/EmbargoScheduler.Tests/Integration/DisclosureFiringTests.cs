@@ -71,7 +71,7 @@ public sealed class DisclosureFiringTests
         using var scenario = await Scenario.CreateAsync();
         var service = await SchedulerService.StartAsync(scenario.Isolation);
         var (caseIds, disclosureAt) = await scenario.StartEmbargoesAsync(TimeSpan.FromSeconds(20));
-        await scenario.Db.WaitUntilAsync(async () => await scenario.Db.CountScheduledAsync("pending") == Cases, TimeSpan.FromSeconds(20), "every disclosure is scheduled");
+        await scenario.Db.WaitUntilAsync(async () => await scenario.Db.CountScheduledAsync("pending") == 2 * Cases, TimeSpan.FromSeconds(20), "every disclosure is scheduled"); // per case, its DisclosureDue and its PublishAdvisory
         await service.DisposeAsync(); // kills the process tree, as a crash would
 
         var untilDue = disclosureAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);

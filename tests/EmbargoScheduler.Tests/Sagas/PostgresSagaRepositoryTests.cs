@@ -1,7 +1,10 @@
 using System.Data;
 using Coordination.Testing;
 using Dapper;
+using Coordination.Hosting;
+using Coordination.Hosting.Data;
 using EmbargoScheduler.Sagas;
+using EmbargoScheduler.Scheduling;
 using EmbargoScheduler.Tests.Support;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,8 +32,40 @@ public sealed class PostgresSagaRepositoryTests
 
     private static Task<IHost> StartInstanceAsync(Isolation isolation) =>
         TestBus.StartAsync(isolation, "saga-test", x => x.AddSagaStateMachine<CounterStateMachine, CounterState>()
-            .PostgresRepository("counter_sagas", s => s.CurrentState)
+            .PostgresRepository("counter_sagas", s => s.CurrentState,
+                o => o.TransactionPayloads.Add(TransactionalScheduleMessageProvider.SchedulerContextFor))
             .Endpoint(e => e.Name = "counter"));
+
+    [Fact]
+    public async Task A_message_scheduled_by_a_consume_that_fails_is_rolled_back_with_it()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("saga");
+        await using var dataSource = await PrepareAsync(isolation);
+        MigrationRunner.Apply(isolation.ConnectionString, EmbargoSchedulerExtensions.Service.Schema,
+            typeof(ServiceInfo).Assembly, typeof(EmbargoSchedulerExtensions).Assembly);
+        await using (var conn = await dataSource.OpenConnectionAsync())
+            await conn.ExecuteAsync("CREATE TABLE scheduled_messages (LIKE embargo.scheduled_messages INCLUDING ALL)");
+        using var host = await StartInstanceAsync(isolation);
+        var bus = host.Services.GetRequiredService<IBus>();
+        var (committed, failed) = (NewId.NextGuid(), NewId.NextGuid());
+        foreach (var id in new[] { committed, failed }) await bus.Publish(new Increment(id, 1));
+        var store = new PostgresSagaStore<CounterState>(dataSource, new PostgresSagaOptions<CounterState>("counter_sagas", s => s.CurrentState));
+        for (var i = 0; i < 100 && (await store.LoadAsync(failed, CancellationToken.None))?.Count != 1; i++) await Task.Delay(100);
+
+        await bus.Publish(new ScheduleReminder(committed, FailAfterScheduling: false));
+        await bus.Publish(new ScheduleReminder(failed, FailAfterScheduling: true));
+
+        await using var db = await dataSource.OpenConnectionAsync();
+        Task<long> Armed(Guid id) => db.ExecuteScalarAsync<long>("SELECT count(*) FROM scheduled_messages WHERE body LIKE '%' || @Id || '%'", new { Id = id.ToString() });
+        for (var i = 0; i < 100 && await Armed(committed) == 0; i++) await Task.Delay(100);
+        await Task.Delay(2000); // the failing consume has been tried (and retried) meanwhile
+        Assert.Equal(1, await Armed(committed));
+        Assert.Equal(0, await Armed(failed));
+        Assert.Equal(1, (await store.LoadAsync(failed, CancellationToken.None))!.Count); // its state change was rolled back too
+        var row = await db.QuerySingleAsync<(string Destination, short Priority)>("SELECT destination, priority FROM scheduled_messages");
+        Assert.Equal((CounterStateMachine.Elsewhere.ToString(), (short)0), row);
+        await host.StopAsync();
+    }
 
     [Fact]
     public async Task Concurrent_events_for_one_saga_on_two_instances_lose_no_update()

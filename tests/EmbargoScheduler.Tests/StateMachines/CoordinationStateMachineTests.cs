@@ -33,6 +33,7 @@ public sealed class CoordinationStateMachineTests
     {
         DisclosureDue d => d.CaseId,
         ReminderDue r => r.CaseId,
+        PublishAdvisory p => p.CaseId,
         _ => Guid.Empty,
     };
 
@@ -67,6 +68,13 @@ public sealed class CoordinationStateMachineTests
         var saga = h.Instance(caseId)!;
         Assert.Equal(disclosureDue.CorrelationId, saga.DisclosureTokenId);
         Assert.Equal(reminder.CorrelationId, saga.ReminderTokenId);
+
+        // The publication command waits in the clock for the instant, addressed to the disclosure service.
+        var publication = Assert.Single(Scheduled<PublishAdvisory>(h, caseId));
+        Assert.Equal(disclosure.UtcDateTime, publication.ScheduledTime);
+        Assert.EndsWith("/disclosure", publication.Destination.ToString().Replace("exchange:", "/"));
+        Assert.Equal(0, ((PublishAdvisory)publication.Payload).Revision);
+        Assert.Equal(publication.CorrelationId, saga.PublicationTokenId);
     }
 
     [Fact]
@@ -147,6 +155,32 @@ public sealed class CoordinationStateMachineTests
         Assert.Equal((T0.AddDays(10), T0.AddDays(20), "fix needs another week", requester), (extension.PreviousDisclosureAt, extension.DisclosureAt, extension.Reason, extension.RequestedBy));
         Assert.Contains(Scheduled<DisclosureDue>(h, caseId), m => m.ScheduledTime == T0.AddDays(20).UtcDateTime && m.CorrelationId == saga.DisclosureTokenId);
         Assert.Contains(Scheduled<ReminderDue>(h, caseId), m => m.ScheduledTime == T0.AddDays(17).UtcDateTime && m.CorrelationId == saga.ReminderTokenId);
+        var publications = Scheduled<PublishAdvisory>(h, caseId);
+        Assert.Equal(2, publications.Count);
+        Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == publications[0].CorrelationId), "the first instant's publication is cancelled");
+        Assert.Equal((T0.AddDays(20).UtcDateTime, saga.PublicationTokenId), (publications[1].ScheduledTime, publications[1].CorrelationId));
+    }
+
+    [Fact]
+    public async Task Once_the_instant_has_come_extend_and_break_are_refused_and_a_newer_draft_does_not_reschedule()
+    {
+        await using var h = await CoordinationHarness.StartAsync();
+        var disclosure = T0.AddDays(10);
+        var caseId = await Embargoed(h, disclosure);
+        h.Time.SetUtcNow(disclosure.AddMilliseconds(1)); // the clock has sent PublishAdvisory; DisclosureDue not yet handled
+
+        await h.Harness.Bus.Publish(new ExtendEmbargo(caseId, disclosure.AddDays(2), "late", Member, T0));
+        Assert.Contains("has passed", (await h.Refused(caseId, nameof(ExtendEmbargo))).Reason);
+        await h.Harness.Bus.Publish(new BreakEmbargo(caseId, "late leak", Member, T0));
+        await WaitUntil(() => h.Instance(caseId)!.Refusals.Count == 2);
+        Assert.Contains("has passed", (await h.Refused(caseId, nameof(BreakEmbargo))).Reason);
+        await h.Harness.Bus.Publish(new AdvisoryDraftUpdated(caseId, 7, Draft(), Member, T0));
+        await WaitUntil(() => h.Instance(caseId)!.LatestRevision == 7);
+
+        Assert.Single(Scheduled<PublishAdvisory>(h, caseId));
+        Assert.Empty(h.Harness.Sent.Select<PublishAdvisory>(m => m.Context.Message.CaseId == caseId));
+        Assert.Equal((disclosure, 0), (h.Instance(caseId)!.DisclosureAt, h.Instance(caseId)!.ScheduledRevision));
+        await h.InState(caseId, m => m.Embargoed);
     }
 
     [Fact]
@@ -242,12 +276,20 @@ public sealed class CoordinationStateMachineTests
         Assert.True(await h.Harness.Consumed.Any<AdvisoryDraftUpdated>(m => m.Context.Message.Revision == 2));
         await WaitUntil(() => h.Instance(caseId)!.LatestRevision == 3);
 
+        // Each newer revision replaced the waiting command (revision 2, older than 3, did not).
+        var publications = Scheduled<PublishAdvisory>(h, caseId);
+        Assert.Equal([0, 1, 3], publications.Select(p => ((PublishAdvisory)p.Payload).Revision));
+        foreach (var replaced in publications.SkipLast(1))
+            Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == replaced.CorrelationId));
+        Assert.Equal(publications[^1].CorrelationId, h.Instance(caseId)!.PublicationTokenId);
+
+        var reminderToken = h.Instance(caseId)!.ReminderTokenId!.Value;
         h.Time.SetUtcNow(disclosure);
         await h.Fire(new DisclosureDue(caseId, disclosure), h.Instance(caseId)!.DisclosureTokenId);
         await h.InState(caseId, m => m.Disclosing);
-        Assert.True(await h.Harness.Sent.Any<PublishAdvisory>(m => m.Context.Message.CaseId == caseId && m.Context.Message.Revision == 3
-            && m.Context.DestinationAddress!.AbsolutePath.EndsWith("/disclosure")));
-        Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(), "the pending reminder is cancelled");
+        Assert.Equal(3, h.Instance(caseId)!.RequestedRevision);
+        Assert.Empty(h.Harness.Sent.Select<PublishAdvisory>(m => m.Context.Message.CaseId == caseId)); // the clock sends it, not the saga
+        Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == reminderToken), "the pending reminder is cancelled");
 
         await h.Harness.Bus.Publish(new AdvisoryPublished(caseId, "PSF-2026-1", "CVE-2026-0001", 3, disclosure, ["https://example.test/osv"]));
         await h.InState(caseId, m => m.Disclosed);
@@ -276,7 +318,7 @@ public sealed class CoordinationStateMachineTests
         await using var h = await CoordinationHarness.StartAsync();
         var caseId = await Embargoed(h, T0.AddDays(10));
         var saga = h.Instance(caseId)!;
-        var (disclosureToken, reminderToken) = (saga.DisclosureTokenId!.Value, saga.ReminderTokenId!.Value);
+        var (disclosureToken, reminderToken, publicationToken) = (saga.DisclosureTokenId!.Value, saga.ReminderTokenId!.Value, saga.PublicationTokenId!.Value);
 
         await h.Harness.Bus.Publish(new BreakEmbargo(caseId, "exploit public on a mailing list", Member, T0));
         await h.InState(caseId, m => m.Disclosing);
@@ -285,6 +327,7 @@ public sealed class CoordinationStateMachineTests
         Assert.True(await h.Harness.Sent.Any<PublishAdvisory>(m => m.Context.Message.CaseId == caseId));
         Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == disclosureToken));
         Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == reminderToken));
+        Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == publicationToken));
 
         await h.Fire(new DisclosureDue(caseId, T0.AddDays(10)), disclosureToken);
         await Task.Delay(300);
@@ -297,10 +340,12 @@ public sealed class CoordinationStateMachineTests
         await using var h = await CoordinationHarness.StartAsync();
         var caseId = await Embargoed(h, T0.AddDays(10));
         var token = h.Instance(caseId)!.DisclosureTokenId!.Value;
+        var publication = h.Instance(caseId)!.PublicationTokenId!.Value;
         await h.Harness.Bus.Publish(new WithdrawCase(caseId, "duplicate", Member, T0));
         await h.InState(caseId, m => m.Withdrawn);
         Assert.True(await h.Harness.Published.Any<CaseWithdrawn>(m => m.Context.Message.CaseId == caseId));
         Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == token));
+        Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == publication));
     }
 
     [Fact]

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using MassTransit;
+using MassTransit.Context;
+using MassTransit.Scheduling;
+using MassTransit.Serialization;
+using Npgsql;
+
+namespace EmbargoScheduler.Scheduling;
+
+/// <summary>
+/// MassTransit's scheduling contract for the saga, written straight into the clock's table inside the saga's own
+/// transaction (the service is its own scheduler, so the ScheduleMessage round trip through the broker is not needed).
+/// A Schedule or Unschedule then commits or rolls back with the state change that made it: a message retried after a
+/// crash leaves no stray timer behind, and a cancelled token cannot fire for a state that was never saved. The stored
+/// row is what ScheduleMessageConsumer stores for the same message, so the poller forwards both alike.
+/// </summary>
+public sealed class TransactionalScheduleMessageProvider(NpgsqlTransaction tx, ConsumeContext consumeContext, TimeProvider time)
+    : IScheduleMessageProvider
+{
+    public async Task<ScheduledMessage<T>> ScheduleSend<T>(Uri destinationAddress, DateTime scheduledTime, T message, IPipe<SendContext<T>> pipe,
+        CancellationToken cancellationToken) where T : class
+    {
+        var inputAddress = consumeContext.ReceiveContext.InputAddress;
+        var send = new MessageSendContext<T>(message, cancellationToken)
+        {
+            DestinationAddress = destinationAddress,
+            SourceAddress = inputAddress,
+            ConversationId = consumeContext.ConversationId,
+            InitiatorId = consumeContext.MessageId,
+        };
+        await pipe.Send(send);
+
+        var headers = send.Headers.GetAll().ToList();
+        var tokenId = ScheduleTokenIdCache<T>.GetTokenId(message);
+        var dueAt = new DateTimeOffset(DateTime.SpecifyKind(scheduledTime, DateTimeKind.Utc));
+        var record = new ScheduledMessageRecord(
+            TokenId: tokenId,
+            Destination: destinationAddress.ToString(),
+            DueAt: dueAt,
+            MessageTypes: string.Join(";", MessageTypeCache<T>.MessageTypeNames),
+            ContentType: SystemTextJsonMessageSerializer.JsonContentType.ToString(),
+            Body: SystemTextJsonMessageSerializer.Instance.GetMessageBody(send).GetString(),
+            Headers: headers.Count > 0 ? JsonSerializer.Serialize(headers, SystemTextJsonMessageSerializer.Options) : null,
+            MessageId: send.MessageId,
+            CorrelationId: send.CorrelationId,
+            ConversationId: send.ConversationId,
+            InitiatorId: send.InitiatorId,
+            SourceAddress: inputAddress.ToString(),
+            Priority: destinationAddress == inputAddress ? (short)1 : (short)0); // the saga's own timer (Schedule sends to its input queue)
+
+        await ScheduledMessageStore.ArmAsync(tx.Connection!, tx, record, cancellationToken);
+        return new ArmedMessage<T>(tokenId, scheduledTime, destinationAddress, message);
+    }
+
+    public Task CancelScheduledSend(Guid tokenId, CancellationToken cancellationToken) =>
+        ScheduledMessageStore.CancelAsync(tx.Connection!, tx, tokenId, time.GetUtcNow(), cancellationToken);
+
+    public Task CancelScheduledSend(Uri destinationAddress, Guid tokenId, CancellationToken cancellationToken) =>
+        CancelScheduledSend(tokenId, cancellationToken);
+
+    /// <summary>What the Schedule activity keeps: the token it later cancels by.</summary>
+    private sealed record ArmedMessage<T>(Guid TokenId, DateTime ScheduledTime, Uri Destination, T Payload) : ScheduledMessage<T> where T : class;
+
+    /// <summary>The scheduler payload a saga consume gets, bound to its transaction (see PostgresSagaOptions.TransactionPayloads).</summary>
+    public static object SchedulerContextFor(ConsumeContext context, NpgsqlTransaction tx)
+    {
+        var scheduler = new MessageScheduler(new TransactionalScheduleMessageProvider(tx, context, TimeProvider.System), context.GetPayload<IBusTopology>());
+        return new ConsumeMessageSchedulerContext(context, _ => scheduler);
+    }
+}
