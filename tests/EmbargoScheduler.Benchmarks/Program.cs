@@ -1,7 +1,6 @@
-// Disclosure punctuality: N cases (default 1,000) whose disclosure falls in the same second. Prints, each against its
-// goal: the clock alone (a copy of each DisclosureDue the clock forwards, taken from the saga's exchange, minus the
-// instant) and end to end (PublishAdvisory consumed at the disclosure service's queue minus the instant), p50, p99,
-// max, plus duplicates and misses. Needs the broker and database (eval "$(deploy/local/up.sh)"); the service is run
+// Disclosure punctuality: N cases (default 1,000) whose disclosure falls in the same second. Prints the lateness of
+// each PublishAdvisory (consumed at the disclosure service's queue minus the instant: p50, p99, max) against the goal,
+// duplicates and misses, when the clock committed its batches, and the CPU each process used in that second. Needs the broker and database (eval "$(deploy/local/up.sh)"); the service is run
 // from the same build configuration as this program (dotnet build -c Release tests/EmbargoScheduler.Benchmarks).
 using System.Collections.Concurrent;
 using Coordination.Contracts.Embargo;
@@ -101,8 +100,8 @@ var committed = (await ClockCommitted()).Order().ToArray();
 
 Console.WriteLine($"cases {cases}, delivered {firstPerCase.Count}, duplicates {duplicates}, misses {misses}; {(tapClock ? $"DisclosureDue forwarded {clock.Length}" : "clock not tapped")}");
 if (tapClock)
-    Console.WriteLine($"clock alone (DisclosureDue copy consumed - instant): {Summary(clock)}; goal p99 < {goal.TotalMilliseconds:0} ms " +
-                      $"(the whole budget; the saga's share comes on top) -> {(clock.Length == cases && Percentile(clock, 0.99) < goal.TotalMilliseconds ? "MET" : "NOT MET")}");
+    Console.WriteLine($"the saga's own DisclosureDue (copy consumed - instant; it only records the instant and is forwarded after " +
+                      $"the publication commands): {Summary(clock)}");
 Console.WriteLine($"clock batches committed (sent_at - due_at): {Summary(committed)}");
 Console.WriteLine($"end to end (PublishAdvisory consumed - instant): {Summary(lateness)}; goal p99 < {goal.TotalMilliseconds:0} ms");
 var met = misses == 0 && duplicates == 0 && Percentile(lateness, 0.99) < goal.TotalMilliseconds;
