@@ -30,6 +30,9 @@ public sealed class FlowTests(CoordinationSystem system) : IDisposable
 
         var disclosureAt = DateTimeOffset.UtcNow.AddSeconds(25);
         await s.StartEmbargoAsync(disclosureAt);
+        // The draft is revised under embargo: the advisory published at the instant is that revision.
+        var revisedDetails = $"{s.Package} before 2.2.2 lets CR and LF through in header values (revised under embargo).";
+        await s.ReviseDetailsAsync(revisedDetails);
 
         // Every recipient gets exactly one Embargoed notice; those with keys get it encrypted, and gpg opens it.
         var embargoed = await s.WaitForNoticesAsync("Embargoed", selected.Count, TimeSpan.FromSeconds(20));
@@ -73,6 +76,7 @@ public sealed class FlowTests(CoordinationSystem system) : IDisposable
         Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Csaf, csaf));
         Assert.True(DateTimeOffset.Parse(osv["published"]!.GetValue<string>()) >= disclosureAt.AddSeconds(-1));
         Assert.Equal([s.CveId], ((JsonArray)osv["aliases"]!).Select(a => a!.GetValue<string>()));
+        Assert.Contains(revisedDetails, osv["details"]!.GetValue<string>());
         var expectedCredits = CreditsOf(osv);
         Assert.Equal(Scenario.AllCreditTypes.Order(), expectedCredits.SelectMany(c => c.Value).Distinct().Order());
         Assert.Equal(expectedCredits, CveCredits(cve));

@@ -74,6 +74,20 @@ public sealed partial class Scenario(CoordinationSystem system, Gpg gpg)
         };
         var saved = await Json(await member.PutAsJsonAsync($"cases/{CaseId}/draft", new JsonObject { ["revision"] = 0, ["draft"] = draft }), HttpStatusCode.OK);
         Assert.Equal(1, saved["revision"]!.GetValue<int>());
+        Draft = draft;
+    }
+
+    private JsonObject Draft { get; set; } = [];
+
+    /// <summary>A member revises the draft's details (revision 1 → 2), e.g. while the embargo runs.</summary>
+    public async Task ReviseDetailsAsync(string details)
+    {
+        using var member = system.Client(system.Intake);
+        var draft = (JsonObject)Draft.DeepClone();
+        draft["details"] = details;
+        var saved = await Json(await member.PutAsJsonAsync($"cases/{CaseId}/draft", new JsonObject { ["revision"] = 1, ["draft"] = draft }), HttpStatusCode.OK);
+        Assert.Equal(2, saved["revision"]!.GetValue<int>());
+        Draft = draft;
     }
 
     /// <summary>
