@@ -18,6 +18,10 @@ public sealed class EmbargoOptions : IValidatableObject
     /// <summary>Reminders this long before disclosure (null: 72 h and 24 h). Bound lists would append to defaults.</summary>
     public TimeSpan[]? ReminderOffsets { get; set; }
 
+    /// <summary>How long the clock keeps messages it has sent or cancelled (a cancel's tombstone must outlive any late
+    /// ScheduleMessage it overtook; a month is far beyond any broker redelivery).</summary>
+    public TimeSpan ClockRetention { get; set; } = TimeSpan.FromDays(30);
+
     public IReadOnlyList<TimeSpan> EffectiveReminderOffsets => ReminderOffsets ?? DefaultReminderOffsets;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -29,6 +33,8 @@ public sealed class EmbargoOptions : IValidatableObject
                 yield return new ValidationResult($"channel '{name}' must allow at least 1 day", [$"{nameof(Channels)}:{name}"]);
         if (MinimumLeadTime < TimeSpan.Zero)
             yield return new ValidationResult("must not be negative", [nameof(MinimumLeadTime)]);
+        if (ClockRetention < TimeSpan.FromHours(1))
+            yield return new ValidationResult("must be at least one hour", [nameof(ClockRetention)]);
         if (EffectiveReminderOffsets.Any(o => o <= TimeSpan.Zero))
             yield return new ValidationResult("every offset must be positive", [nameof(ReminderOffsets)]);
     }

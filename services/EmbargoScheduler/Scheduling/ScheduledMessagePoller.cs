@@ -1,6 +1,8 @@
 using Dapper;
+using EmbargoScheduler.Policy;
 using MassTransit;
 using MassTransit.Serialization;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace EmbargoScheduler.Scheduling;
@@ -15,6 +17,7 @@ namespace EmbargoScheduler.Scheduling;
 public sealed partial class ScheduledMessagePoller(
     NpgsqlDataSource dataSource,
     ScheduledMessageStore store,
+    IOptions<EmbargoOptions> options,
     IBus bus,
     TimeProvider time,
     ILogger<ScheduledMessagePoller> logger) : BackgroundService
@@ -22,6 +25,9 @@ public sealed partial class ScheduledMessagePoller(
     private const int BatchSize = 500;
     private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
+
+    private DateTimeOffset lastPurge = DateTimeOffset.MinValue;
 
     private readonly SemaphoreSlim wake = new(0);
 
@@ -36,6 +42,7 @@ public sealed partial class ScheduledMessagePoller(
                 FireResult round;
                 do round = await FireDueAsync(stoppingToken);
                 while (round.Claimed == BatchSize && round.Failed == 0);
+                await PurgeIfDueAsync(stoppingToken);
                 var next = await store.NextDueAsync(stoppingToken);
                 if (next is { } due) sleep = Clamp(due - time.GetUtcNow());
                 if (round.Failed > 0) sleep = FailureBackoff;
@@ -71,6 +78,15 @@ public sealed partial class ScheduledMessagePoller(
         await tx.CommitAsync(ct);
         LogFired(sent.Count, due.Count - sent.Count);
         return new FireResult(due.Count, due.Count - sent.Count);
+    }
+
+    private async Task PurgeIfDueAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (now - lastPurge < PurgeEvery) return;
+        lastPurge = now;
+        var purged = await store.PurgeAsync(now - options.Value.ClockRetention, ct);
+        if (purged > 0) LogPurged(purged);
     }
 
     private async Task<bool> ForwardAsync(ScheduledMessageRecord message, DateTimeOffset now, CancellationToken ct)
@@ -115,6 +131,9 @@ public sealed partial class ScheduledMessagePoller(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Clock fired {Sent} scheduled message(s), {Failed} left for retry")]
     private partial void LogFired(int sent, int failed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Clock purged {Count} sent or cancelled message(s) past retention")]
+    private partial void LogPurged(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding scheduled token {TokenId} failed ({ErrorType}); it stays pending")]
     private partial void LogForwardFailed(Guid tokenId, string errorType);

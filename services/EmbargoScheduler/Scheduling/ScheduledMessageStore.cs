@@ -46,6 +46,10 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
         UPDATE scheduled_messages SET state = 'sent', sent_at = @Now WHERE token_id = ANY(@TokenIds)
         """;
 
+    private const string PurgeSql = """
+        DELETE FROM scheduled_messages WHERE state <> 'pending' AND coalesce(sent_at, created_at) < @Before
+        """;
+
     private const string NextDueSql = "SELECT min(due_at) FROM scheduled_messages WHERE state = 'pending'";
 
     public async Task ArmAsync(ScheduledMessageRecord message, CancellationToken ct)
@@ -74,6 +78,13 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
 
     public static Task MarkSentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IEnumerable<Guid> tokenIds, DateTimeOffset now, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition(MarkSentSql, new { TokenIds = tokenIds.ToArray(), Now = now }, tx, cancellationToken: ct));
+
+    /// <returns>How many sent or cancelled messages older than <paramref name="before"/> were deleted.</returns>
+    public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(PurgeSql, new { Before = before }, cancellationToken: ct));
+    }
 
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct)
     {
