@@ -1,3 +1,4 @@
+using Coordination.Contracts.Advisories;
 using System.Net;
 using System.Text.Json;
 using Coordination.Contracts.Cases;
@@ -71,6 +72,38 @@ public sealed class CaseFlowTests : IAsyncLifetime
         Assert.Equal(["case.opened", "case.reports-merged", "draft.updated", "draft.credit-added", "draft.read", "embargo.requested"], actions);
         Assert.All(timeline.EnumerateArray(), e => Assert.Equal(memberId, e.GetProperty("actorId").GetGuid()));
         Assert.DoesNotContain("Embargoed details", timeline.GetRawText());
+    }
+
+    [Fact]
+    public async Task The_credit_a_reporter_asked_for_is_in_the_draft_from_the_start_and_merged_reporters_are_added()
+    {
+        using var anonymous = f.Host.Client();
+        var (reportId, _) = await Samples.SubmitReport(anonymous);
+        var (silentId, _) = await Samples.SubmitReport(anonymous, new
+        {
+            reporterName = "Quiet Person", reporterEmail = "quiet@example.org", components = new[] { "example-lib" },
+            description = "Same crash, no credit wanted please.", credit = new { wanted = false },
+        });
+        var (otherId, _) = await Samples.SubmitReport(anonymous, new
+        {
+            reporterName = "Sam Second", reporterEmail = "sam@example.org", components = new[] { "example-lib" }, description = "Found it too.",
+            credit = new { wanted = true },
+        });
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, reportId);
+
+        var draft = await (await member.GetAsync($"cases/{caseId}/draft")).Json();
+        Assert.Equal(0, draft.GetProperty("revision").GetInt32());
+        var credit = Assert.Single(draft.GetProperty("draft").GetProperty("credits").EnumerateArray());
+        Assert.Equal("Rita R.", credit.GetProperty("name").GetString());
+        Assert.Equal(["FINDER", "REPORTER"], credit.GetProperty("types").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("rita@example.org", credit.GetProperty("contact").GetString());
+
+        var merged = await (await member.Post($"cases/{caseId}/reports", new { reportIds = new[] { silentId, otherId } })).Json();
+        Assert.Equal(1, merged.GetProperty("draftRevision").GetInt32());
+        var updated = await f.Bus.WaitForAsync<AdvisoryDraftUpdated>(e => e.CaseId == caseId && e.Revision == 1);
+        Assert.Equal(["Rita R.", "Sam Second"], updated.Draft.Credits.Select(c => c.Name));
+        Assert.Equal([CreditTypes.Reporter], updated.Draft.Credits[1].Types);
     }
 
     [Fact]

@@ -45,6 +45,8 @@ public static class CasesApi
         var c = new Case(Guid.NewGuid(), CaseStatuses.Open, coordinator, user.MemberId(), now, 0);
         await CaseStore.InsertAsync(conn, tx, c);
         await ReportStore.AssignCaseAsync(conn, tx, c.Id, ids);
+        if (ReporterCredits.AddTo(CaseStore.EmptyDraft, await ReportStore.ForCaseAsync(conn, tx, c.Id)) is { } credited)
+            await CaseStore.SetInitialDraftAsync(conn, tx, c.Id, credited);
         await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "case.opened", now, c.Id, new { reportIds = ids, coordinatorId = coordinator });
         await Outbox.PublishAsync(conn, tx, new CaseOpened(c.Id, coordinator, ids, now));
         await tx.CommitAsync(ct);
@@ -84,8 +86,13 @@ public static class CasesApi
         if (unknown is not null) return unknown;
         if (taken is not null) return taken;
         await ReportStore.AssignCaseAsync(conn, tx, id, ids);
-        await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "case.reports-merged", time.GetUtcNow(), id, new { reportIds = ids });
-        var all = (await ReportStore.ForCaseAsync(conn, tx, id)).Select(r => r.Id).ToList();
+        var now = time.GetUtcNow();
+        await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "case.reports-merged", now, id, new { reportIds = ids });
+        var reports = await ReportStore.ForCaseAsync(conn, tx, id);
+        var draft = (await CaseStore.GetDraftAsync(conn, tx, id))!.Draft;
+        if (ReporterCredits.AddTo(draft, reports.Where(r => ids.Contains(r.Id))) is { } credited)
+            c = c with { DraftRevision = await DraftApi.SaveAsync(conn, tx, c, credited, user, now, "draft.reporter-credits") };
+        var all = reports.Select(r => r.Id).ToList();
         await tx.CommitAsync(ct);
         return TypedResults.Ok(Response(c, all));
     }

@@ -80,7 +80,7 @@ public static class DraftApi
         return TypedResults.Ok(new RevisionResponse(revision));
     }
 
-    private static async Task<int> SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Case c, AdvisoryDraft draft, ClaimsPrincipal user,
+    internal static async Task<int> SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Case c, AdvisoryDraft draft, ClaimsPrincipal user,
         DateTimeOffset now, string action)
     {
         // The row is locked FOR UPDATE, so the conditional update cannot miss; it still guards the revision itself.

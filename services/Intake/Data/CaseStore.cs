@@ -23,6 +23,8 @@ public static class CaseStore
 
     private const string ListSql = $"SELECT {Columns} FROM cases ORDER BY opened_at DESC, id LIMIT @Limit";
 
+    private const string SetInitialDraftSql = "UPDATE cases SET draft = @Draft::jsonb WHERE id = @Id AND draft_revision = 0";
+
     private const string GetDraftSql = "SELECT draft_revision AS revision, draft::text AS draft FROM cases WHERE id = @Id";
 
     // The WHERE on the revision refuses a stale edit without overwriting (optimistic concurrency).
@@ -43,6 +45,10 @@ public static class CaseStore
 
     public static Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Case c) =>
         conn.ExecuteAsync(InsertSql, new { c.Id, c.Status, c.CoordinatorId, c.OpenedBy, c.OpenedAt, Draft = Serialize(EmptyDraft) }, tx);
+
+    /// <summary>Sets revision 0, the draft a case opens with (e.g. with the reporters' credits).</summary>
+    public static Task SetInitialDraftAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, AdvisoryDraft draft) =>
+        conn.ExecuteAsync(SetInitialDraftSql, new { Id = id, Draft = Serialize(draft) }, tx);
 
     public static Task<Case?> GetAsync(NpgsqlConnection conn, Guid id, CancellationToken ct) =>
         conn.QuerySingleOrDefaultAsync<Case>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));

@@ -1,0 +1,35 @@
+using Coordination.Contracts.Advisories;
+using Intake.Reports;
+
+namespace Intake.Cases;
+
+/// <summary>
+/// The credit a reporter asked for in the report, carried into the case's draft so nobody has to copy it by hand:
+/// the name they gave (or their reporter name), the types they chose (REPORTER when none), their e-mail as contact.
+/// </summary>
+public static class ReporterCredits
+{
+    public static IReadOnlyList<Credit> Wished(IEnumerable<Report> reports) =>
+        reports.Where(r => r.CreditWanted)
+            .Select(r => (Name: (r.CreditName ?? r.ReporterName)?.Trim(), r))
+            .Where(x => !string.IsNullOrEmpty(x.Name))
+            .Select(x => new Credit(x.Name!, Canonical(x.r.CreditTypes), x.r.ReporterEmail))
+            .ToList();
+
+    /// <summary>The draft with every wished credit whose name it does not credit yet, or null when nothing is new.</summary>
+    public static AdvisoryDraft? AddTo(AdvisoryDraft draft, IEnumerable<Report> reports)
+    {
+        var added = new List<Credit>();
+        foreach (var credit in Wished(reports))
+            if (!draft.Credits.Concat(added).Any(c => string.Equals(c.Name, credit.Name, StringComparison.OrdinalIgnoreCase)))
+                added.Add(credit);
+        return added.Count == 0 ? null : draft with { Credits = [.. draft.Credits, .. added] };
+    }
+
+    private static IReadOnlyList<string> Canonical(string[] types)
+    {
+        var known = types.Select(t => CreditTypes.All.FirstOrDefault(k => k.Equals(t.Trim(), StringComparison.OrdinalIgnoreCase)))
+            .OfType<string>().Distinct().ToList();
+        return known.Count > 0 ? known : [CreditTypes.Reporter];
+    }
+}
