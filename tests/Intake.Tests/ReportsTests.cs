@@ -144,4 +144,53 @@ public sealed class ReportRateLimitTests : IAsyncLifetime
         Assert.Equal(429, (await third.Json()).GetProperty("status").GetInt32());
         Assert.Equal(2, (await (await f.Host.Client(f.Host.Token(Roles.Member)).GetAsync("reports")).Json()).GetArrayLength());
     }
+
+    private static async Task<HttpStatusCode> SubmitAs(HttpClient http, string forwardedFor)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "reports") { Content = JsonContent.Create(Samples.Report()) };
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return (await http.SendAsync(request)).StatusCode;
+    }
+
+    [Fact]
+    public async Task Without_a_trusted_proxy_a_forged_X_Forwarded_For_does_not_escape_the_limit()
+    {
+        using var http = f.Host.Client();
+        Assert.Equal(HttpStatusCode.Accepted, await SubmitAs(http, "203.0.113.1"));
+        Assert.Equal(HttpStatusCode.Accepted, await SubmitAs(http, "203.0.113.2"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await SubmitAs(http, "203.0.113.3"));
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit()
+    {
+        await using var proxied = await IntakeFixture.StartAsync(new Dictionary<string, string>
+        {
+            ["Intake__ReportsPermitLimit"] = "2",
+            ["Intake__ReportsWindowSeconds"] = "3600",
+            ["Intake__TrustedProxies__0"] = "127.0.0.0/8",
+        });
+        using var http = proxied.Host.Client();
+        Assert.Equal(HttpStatusCode.Accepted, await SubmitAs(http, "203.0.113.1"));
+        Assert.Equal(HttpStatusCode.Accepted, await SubmitAs(http, "203.0.113.1"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await SubmitAs(http, "203.0.113.1"));
+        Assert.Equal(HttpStatusCode.Accepted, await SubmitAs(http, "198.51.100.7"));
+    }
+}
+
+public sealed class TrustedProxiesSettingTests
+{
+    [Theory]
+    [InlineData("10.0.0.7", true)]
+    [InlineData("10.0.0.0/8", true)]
+    [InlineData("2001:db8::/32", true)]
+    [InlineData("proxy.example", false)]
+    [InlineData("10.0.0.0/99", false)]
+    public void A_trusted_proxy_must_be_an_address_or_a_network(string value, bool valid)
+    {
+        var options = new IntakeOptions { TrustedProxies = ["127.0.0.1", value] };
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
+        if (valid) Assert.Empty(errors);
+        else Assert.Equal("TrustedProxies:1", Assert.Single(Assert.Single(errors).MemberNames));
+    }
 }

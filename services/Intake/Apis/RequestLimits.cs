@@ -1,18 +1,29 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Intake.Apis;
 
-/// <summary>The limits that protect the service: a per-client rate limit on POST /reports (429) and body sizes (413).</summary>
+/// <summary>
+/// The limits that protect the service: a per-client rate limit on POST /reports (429) and body sizes (413). The client
+/// is the connection's address, or behind a trusted reverse proxy (Intake:TrustedProxies) the one it forwards.
+/// </summary>
 public static class RequestLimits
 {
     public static IServiceCollection AddIntakeRequestLimits(this IServiceCollection services)
     {
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<IntakeOptions>>((kestrel, o) =>
             kestrel.Limits.MaxRequestBodySize = o.Value.MaxRequestBodyBytes);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<IntakeOptions>>((forwarded, o) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.KnownProxies.Clear(); // the defaults trust loopback; only the configured proxies count
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var network in o.Value.TrustedProxyNetworks()) forwarded.KnownIPNetworks.Add(network);
+        });
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<IntakeOptions>>((limiter, o) =>
         {
@@ -48,6 +59,7 @@ public static class RequestLimits
 
     public static WebApplication UseIntakeRequestLimits(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<IntakeOptions>>().Value.TrustedProxies.Length > 0) app.UseForwardedHeaders();
         app.UseRateLimiter();
         app.Use((context, next) =>
         {
