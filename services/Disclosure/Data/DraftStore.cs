@@ -23,7 +23,9 @@ public static class DraftStore
         INSERT INTO pending_publications (case_id, revision) VALUES (@CaseId, @Revision) ON CONFLICT DO NOTHING
         """;
 
-    private const string TakePendingSql = "DELETE FROM pending_publications WHERE case_id = @CaseId AND revision = @Revision";
+    // A later revision completes a publication too: its instant has passed, and the newest draft is what should go out
+    // (this also covers a PublishAdvisory for revision 0, sent when no draft existed at the instant).
+    private const string TakePendingSql = "DELETE FROM pending_publications WHERE case_id = @CaseId AND revision <= @Revision";
 
     private const string LockCaseSql = "SELECT pg_advisory_xact_lock(hashtext('disclosure-case'), hashtext(@CaseId::text))";
 
@@ -49,9 +51,9 @@ public static class DraftStore
     public static Task AddPendingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, int revision) =>
         conn.ExecuteAsync(AddPendingSql, new { CaseId = caseId, Revision = revision }, tx);
 
-    /// <returns>true when a publication was waiting for this revision (it is removed).</returns>
+    /// <returns>true when a publication was waiting for this revision or an earlier one (it is removed).</returns>
     public static async Task<bool> TakePendingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, int revision) =>
-        await conn.ExecuteAsync(TakePendingSql, new { CaseId = caseId, Revision = revision }, tx) == 1;
+        await conn.ExecuteAsync(TakePendingSql, new { CaseId = caseId, Revision = revision }, tx) > 0;
 
     private sealed record LatestRow(int Revision, string Draft);
 }

@@ -150,7 +150,7 @@ public sealed class PublicationTests
     }
 
     [Fact]
-    public async Task A_PublishAdvisory_ahead_of_its_draft_waits_for_it_and_the_announcement_is_retried_until_the_list_accepts_it()
+    public async Task A_PublishAdvisory_ahead_of_its_draft_waits_for_that_or_a_later_revision_and_the_announcement_is_retried_until_the_list_accepts_it()
     {
         var isolation = await TestInfrastructure.CreateIsolationAsync("disclosure");
         await using var sink = await StartSinkAsync();
@@ -167,10 +167,15 @@ public sealed class PublicationTests
         Assert.Equal(1, await ScalarAsync(isolation, "SELECT count(*) FROM pending_publications"));
         Assert.Equal(0, (int)JsonNode.Parse(await http.GetStringAsync("advisories"))!["total"]!);
 
-        await bus.Publish(new AdvisoryDraftUpdated(caseId, 3, GoldenDrafts.NoCveCvss4, Guid.NewGuid(), DateTimeOffset.UtcNow));
+        // An older revision does not complete it; a later one does (the instant has passed: publish what is newest).
+        await bus.Publish(new AdvisoryDraftUpdated(caseId, 2, GoldenDrafts.NoCveCvss4, Guid.NewGuid(), DateTimeOffset.UtcNow));
+        await WaitForHandledAsync(isolation, "AdvisoryDraftUpdatedConsumer", 1);
+        Assert.Equal(1, await ScalarAsync(isolation, "SELECT count(*) FROM pending_publications"));
+        await bus.Publish(new AdvisoryDraftUpdated(caseId, 4, GoldenDrafts.NoCveCvss4, Guid.NewGuid(), DateTimeOffset.UtcNow));
         var published = await DisclosureHost.EventuallyAsync(() => Task.FromResult(bus.Published.TryPeek(out var p) ? p : null), "AdvisoryPublished");
         Assert.Null(published.CveId);
-        Assert.Equal(3, published.Revision);
+        Assert.Equal(4, published.Revision);
+        Assert.Equal(0, await ScalarAsync(isolation, "SELECT count(*) FROM pending_publications"));
         Assert.Equal(2, published.Urls.Count);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"advisories/{published.AdvisoryId}.cve.json")).StatusCode);
         var osv = JsonNode.Parse(await http.GetStringAsync($"advisories/{published.AdvisoryId}.osv.json"))!;
