@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Coordination.Hosting.Mail;
 using Coordination.Hosting;
 using Intake.Apis;
 using Intake.Consumers;
@@ -34,6 +36,11 @@ public static class IntakeExtensions
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddValidatedOptions<ImapOptions>(ImapOptions.Section);
+        // Mail out is optional here (only acknowledgements of emailed reports): its settings apply once Smtp:Host is set.
+        var sendsMail = !string.IsNullOrWhiteSpace(builder.Configuration[$"{SmtpOptions.Section}:Host"]);
+        if (sendsMail) services.AddValidatedOptions<SmtpOptions>(SmtpOptions.Section);
+        services.AddSingleton(sp => new ReportAcknowledger(
+            sendsMail ? sp.GetRequiredService<IOptions<SmtpOptions>>().Value : null, sp.GetRequiredService<IOptions<IntakeOptions>>().Value));
         services.AddSingleton<ImapPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<ImapPoller>());
         services.AddGovernance();

@@ -32,6 +32,12 @@ public static partial class IntakeLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Withdrawal requested for case {CaseId}")]
     public static partial void WithdrawRequested(this ILogger logger, Guid caseId);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId}: reporter sent its id and token")]
+    public static partial void ReportAcknowledged(this ILogger logger, Guid reportId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Report {ReportId}: the reply with its id and token was not sent ({ErrorType})")]
+    public static partial void ReportAcknowledgementFailed(this ILogger logger, Guid reportId, string errorType);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "IMAP poll of mailbox took {NewReports} new report(s) from {Messages} message(s)")]
     public static partial void ImapPolled(this ILogger logger, int newReports, int messages);
 

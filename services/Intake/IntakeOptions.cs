@@ -25,6 +25,10 @@ public sealed class IntakeOptions : IValidatableObject
     [Range(100, 10_000_000)]
     public int MaxDescriptionChars { get; set; } = 100_000;
 
+    /// <summary>Where reporters reach this service (for the status link in the reply to an emailed report).</summary>
+    [Url]
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>
     /// Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client, so the rate limit counts
     /// each client behind them separately. Empty: the header is ignored (a client could otherwise pick its own address).

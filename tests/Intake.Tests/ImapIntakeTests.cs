@@ -2,7 +2,10 @@ using System.Net;
 using System.Text;
 using Coordination.Hosting.Auth;
 using Dapper;
+using Intake.Reports;
 using Intake.Tests.Support;
+using MailSink;
+using Coordination.Testing;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
@@ -125,6 +128,43 @@ public sealed class ImapIntakeTests
         await using var restarted = await IntakeHost.StartAsync(f.Isolation, ImapSettings(user));
         await WaitUntil(async () => await Unseen(user) == 0, "the restarted poller did not take the messages again");
         Assert.Equal(2, await Reports());
+    }
+
+    [Fact]
+    public async Task An_emailed_report_is_answered_once_with_its_id_and_a_token_that_reads_its_status_and_automatic_mail_is_not()
+    {
+        var user = "intake-" + Guid.NewGuid().ToString("N");
+        await Deliver(user, PlainMessage(Guid.NewGuid() + "@example.org"));
+        await Deliver(user, "From: MAILER-DAEMON@example.net\r\nTo: security@example.org\r\nSubject: Undelivered Mail\r\n" +
+                            $"Message-Id: <{Guid.NewGuid()}@example.net>\r\nAuto-Submitted: auto-replied\r\n\r\nA bounce.\r\n");
+        await using var sink = new MailSinkServer(ServiceProcess.FreePort(), Directory.CreateTempSubdirectory("intake-mail-").FullName);
+        await sink.StartAsync();
+        var settings = ImapSettings(user);
+        settings["Smtp__Host"] = "127.0.0.1";
+        settings["Smtp__Port"] = sink.Port.ToString();
+        settings["Smtp__Security"] = "None";
+        settings["Smtp__From"] = "security@example.org";
+        settings["Intake__PublicBaseUrl"] = "https://intake.example.org";
+
+        await using var f = await IntakeFixture.StartAsync(settings);
+        await WaitUntil(async () => await Unseen(user) == 0, "the poller did not take every message");
+        var reply = MimeMessage.Load(Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30))));
+        await using var conn = new NpgsqlConnection(f.Isolation.ConnectionString);
+        var reportId = await conn.ExecuteScalarAsync<Guid>("SELECT id FROM intake.reports WHERE reporter_email = 'rita@example.org'");
+
+        Assert.Equal("rita@example.org", Assert.Single(reply.To.Mailboxes).Address);
+        Assert.Equal("auto-replied", reply.Headers[HeaderId.AutoSubmitted]);
+        Assert.Contains(reportId.ToString(), reply.Subject);
+        Assert.Contains($"https://intake.example.org/reports/{reportId}", reply.TextBody);
+        Assert.DoesNotContain("parser", reply.TextBody + reply.Subject, StringComparison.OrdinalIgnoreCase); // nothing of the report itself
+        var token = System.Text.RegularExpressions.Regex.Match(reply.TextBody ?? "", @"rt1\.[A-Za-z0-9_-]+").Value;
+        using var reporter = f.Host.Client();
+        reporter.DefaultRequestHeaders.Add(ReporterToken.Header, token);
+        Assert.Equal(HttpStatusCode.OK, (await reporter.GetAsync($"reports/{reportId}")).StatusCode);
+
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a reply to the bounce, or a second reply, would be here by now
+        Assert.Single(sink.Messages());
+        Assert.Equal(2, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.reports"));
     }
 
     [Fact]

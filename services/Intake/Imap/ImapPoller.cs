@@ -15,7 +15,8 @@ namespace Intake.Imap;
 /// A message fetched twice — a crash between commit and flag, an overlapping instance, a resend with the same
 /// Message-Id — makes one report, because reports.message_id is unique.
 /// </summary>
-public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource db, TimeProvider time, ILogger<ImapPoller> logger) : BackgroundService
+public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource db, ReportAcknowledger acknowledger, TimeProvider time,
+    ILogger<ImapPoller> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,7 +53,13 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
             var message = await folder.GetMessageAsync(uid, ct);
             using var raw = new MemoryStream();
             await message.WriteToAsync(FormatOptions.Default, raw, ct);
-            if (await StoreAsync(EmailReport.From(message, raw.ToArray(), time.GetUtcNow()), ct)) created++;
+            var parsed = EmailReport.From(message, raw.ToArray(), time.GetUtcNow());
+            var token = ReporterToken.New();
+            if (await StoreAsync(parsed, token, ct))
+            {
+                created++;
+                await AcknowledgeAsync(message, parsed.Report, token, ct);
+            }
             await folder.AddFlagsAsync(uid, MessageFlags.Seen, silent: true, ct);
         }
         await client.DisconnectAsync(true, ct);
@@ -60,11 +67,26 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
         return created;
     }
 
-    private async Task<bool> StoreAsync(EmailReport.Parsed parsed, CancellationToken ct)
+    /// <summary>Best effort, after the report is committed: a failed reply is logged, and the report stands.</summary>
+    private async Task AcknowledgeAsync(MimeMessage received, Report report, string token, CancellationToken ct)
+    {
+        if (!acknowledger.Enabled || !ReportAcknowledger.Wanted(received, report.ReporterEmail)) return;
+        try
+        {
+            await acknowledger.SendAsync(acknowledger.Compose(received, report, token), ct);
+            logger.ReportAcknowledged(report.Id);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.ReportAcknowledgementFailed(report.Id, e.GetType().Name);
+        }
+    }
+
+    private async Task<bool> StoreAsync(EmailReport.Parsed parsed, string token, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report, ReporterToken.Hash(ReporterToken.New()), parsed.Raw))
+        if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report, ReporterToken.Hash(token), parsed.Raw))
             return false;
         foreach (var attachment in parsed.Attachments) await ReportStore.InsertAttachmentAsync(conn, tx, attachment);
         await AuditLog.AppendAsync(conn, tx, new Actor(null, "security mailbox"), "report.received", parsed.Report.ReceivedAt,

@@ -1,0 +1,64 @@
+using Coordination.Hosting.Mail;
+using Intake.Reports;
+using MailKit.Net.Smtp;
+using MimeKit;
+
+namespace Intake.Imap;
+
+/// <summary>
+/// Answers a report that came by mail with its id and reporter token, so the reporter can follow it as one who used
+/// the form can (GET /reports/{id} with X-Reporter-Token). The reply carries nothing of the report (not even its
+/// subject): it crosses the same unencrypted hops the report did. Automatic mail (Auto-Submitted, bounces) gets no
+/// reply, and nothing is sent while no Smtp:Host is configured.
+/// </summary>
+public sealed class ReportAcknowledger(SmtpOptions? smtp, IntakeOptions intake)
+{
+    public bool Enabled => smtp is not null;
+
+    public static bool Wanted(MimeMessage received, string reporterEmail)
+    {
+        if (!MailboxAddress.TryParse(reporterEmail, out _)) return false;
+        var auto = received.Headers[HeaderId.AutoSubmitted]; // RFC 3834: never answer automatic mail
+        if (auto is not null && !auto.Trim().Equals("no", StringComparison.OrdinalIgnoreCase)) return false;
+        return received.From.Mailboxes.All(m => !m.LocalPart.Equals("mailer-daemon", StringComparison.OrdinalIgnoreCase));
+    }
+
+    public MimeMessage Compose(MimeMessage received, Report report, string reporterToken)
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(smtp!.FromName, smtp.From));
+        message.To.Add(MailboxAddress.Parse(report.ReporterEmail));
+        message.Subject = $"Your report {report.Id} was received";
+        if (!string.IsNullOrEmpty(received.MessageId))
+        {
+            message.InReplyTo = received.MessageId;
+            message.References.Add(received.MessageId);
+        }
+        message.Headers.Add(HeaderId.AutoSubmitted, "auto-replied");
+        var status = intake.PublicBaseUrl is { Length: > 0 } url ? $"{url.TrimEnd('/')}/reports/{report.Id}" : $"/reports/{report.Id} on our intake service";
+        message.Body = new TextPart("plain")
+        {
+            Text = $"""
+                Thank you for your report. It was received and will be triaged by the security response team.
+
+                Report: {report.Id}
+                Reporter token: {reporterToken}
+
+                To see its status, request {status}
+                with the header "{ReporterToken.Header}: <the token above>". Keep the token private; it is the only
+                way to read the report's status, and we cannot show it to you again.
+
+                Please reply to this message, keeping the report id, if you have more to add.
+                """,
+        };
+        return message;
+    }
+
+    public async Task SendAsync(MimeMessage acknowledgement, CancellationToken ct)
+    {
+        using var client = new SmtpClient();
+        await SmtpConnector.ConnectAsync(client, smtp!, ct);
+        await client.SendAsync(acknowledgement, ct);
+        await client.DisconnectAsync(true, ct);
+    }
+}
