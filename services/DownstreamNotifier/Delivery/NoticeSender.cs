@@ -65,6 +65,7 @@ public sealed partial class NoticeSender(
         if (batch.Count == 0) return 0;
 
         await using var acceptConn = await dataSource.OpenConnectionAsync(ct);
+        await using var accepted = await NoticeStore.PrepareAcceptedAsync(acceptConn, ct);
         var outcomes = new List<DeliveryOutcome>(batch.Count);
         var serverDown = false;
         foreach (var notice in batch)
@@ -82,7 +83,7 @@ public sealed partial class NoticeSender(
                 var message = composer.Compose(notification, notice, now);
                 if (!smtp.IsConnected) await SmtpConnector.ConnectAsync(smtp, smtpOptions.Value, ct);
                 var reply = await smtp.SendAsync(message, ct);
-                await NoticeStore.RecordAcceptedAsync(acceptConn, notice.Id, reply, time.GetUtcNow(), CancellationToken.None);
+                await NoticeStore.RecordAcceptedAsync(accepted, notice.Id, reply, time.GetUtcNow(), CancellationToken.None);
                 outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, time.GetUtcNow()));
             }
             catch (NoticeKeyException e)
