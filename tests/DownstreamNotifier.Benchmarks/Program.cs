@@ -10,7 +10,7 @@ using MimeKit;
 // Fan-out of one Embargoed notice to 10,000 contacts (half with keys: RSA-3072 and Curve25519) into the in-process
 // mail sink, end to end from NotifyDownstream to the last message in the sink; then the raw limit: MailKit sending
 // 10,000 prebuilt plain messages to the same sink with the same number of connections. Goal: >= 1,000 notices/s
-// and >= half the raw limit.
+// and >= half the raw limit. Printed for a first (cold) and a second (warm) fan-out.
 // Knobs (environment): BENCH_CONNECTIONS (default 8), BENCH_SINK_ROOT (folder the sinks write into; default the temp
 // folder), BENCH_MAXMR (BouncyCastle's RSA re-check, default 0), BENCH_SVC_<NAME>=<value> (extra environment for
 // the notifier process only, e.g. BENCH_SVC_DOTNET_gcServer=0).
@@ -48,24 +48,15 @@ var importWatch = Stopwatch.StartNew();
 (await h.Http.PostAsJsonAsync("import", rows)).EnsureSuccessStatusCode();
 Console.WriteLine($"import of {Contacts} contacts ({Contacts / 2} with keys): {importWatch.Elapsed.TotalSeconds:F1} s");
 
-var caseId = Guid.NewGuid();
-await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
-var serviceCpuBefore = CpuSeconds(h.Service.ProcessId);
-var benchCpuBefore = CpuSeconds(Environment.ProcessId);
-var watch = Stopwatch.StartNew();
-await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+// Two fan-outs, each to all 10,000 contacts for a case of its own: the first right after the service started
+// (its send path still being compiled by the JIT), the second on the warmed-up service.
+var peakSinceStartKb = PeakKb(h.Service.ProcessId);
+ResetPeak(h.Service.ProcessId);
 var peakKb = 0L;
-while (Directory.EnumerateFiles(h.Sink.Directory, "*.eml").Count() < Contacts)
-{
-    peakKb = Math.Max(peakKb, PeakKb(h.Service.ProcessId));
-    if (watch.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("not all notices arrived");
-    await Task.Delay(250); // listing 10,000 files costs CPU the notifier shares: poll gently
-}
-var endToEnd = watch.Elapsed;
-var serviceCpu = CpuSeconds(h.Service.ProcessId) - serviceCpuBefore;
-var benchCpu = CpuSeconds(Environment.ProcessId) - benchCpuBefore;
+var cold = await FanOutAsync(1);
+var warm = await FanOutAsync(2);
 peakKb = Math.Max(peakKb, PeakKb(h.Service.ProcessId));
-var rate = Contacts / endToEnd.TotalSeconds;
+peakSinceStartKb = Math.Max(peakSinceStartKb, peakKb);
 
 // The raw limit: same sink, same parallelism, prebuilt plain messages, nothing else.
 var rawDir = sinkRoot is null ? Directory.CreateTempSubdirectory("bench-raw-").FullName
@@ -93,13 +84,40 @@ await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
 var raw = Contacts / rawWatch.Elapsed.TotalSeconds;
 
 Console.WriteLine($"connections: {connections}");
-Console.WriteLine($"end to end (NotifyDownstream -> last message in sink): {Contacts} notices in {endToEnd.TotalSeconds:F2} s = {rate:F0} notices/s");
-Console.WriteLine($"  CPU meanwhile: notifier {serviceCpu:F1} s ({serviceCpu * 1000 / Contacts:F2} ms/notice), this process (sink, polling) {benchCpu:F1} s ({benchCpu * 1000 / Contacts:F2} ms/notice)");
-Console.WriteLine($"raw MailKit, same sink and parallelism: {raw:F0} messages/s; end to end is {rate / raw:P0} of raw");
-Console.WriteLine($"notifier peak memory (VmHWM, since it started, import included): {peakKb / 1024.0:F0} MiB");
-Console.WriteLine($"goal >= 1000 notices/s: {(rate >= 1000 ? "MET" : "MISSED")} ({rate:F0}/s)");
-Console.WriteLine($"goal >= 50 % of raw: {(rate >= raw / 2 ? "MET" : "MISSED")} ({rate / raw:P0} of {raw:F0}/s)");
+foreach (var (name, r) in new[] { ("first fan-out (cold service)", cold), ("second fan-out (warm service)", warm) })
+{
+    var rate = Contacts / r.Elapsed.TotalSeconds;
+    Console.WriteLine($"{name}, end to end (NotifyDownstream -> last message in sink): {Contacts} notices in {r.Elapsed.TotalSeconds:F2} s = {rate:F0} notices/s");
+    Console.WriteLine($"  CPU meanwhile: notifier {r.ServiceCpu:F1} s ({r.ServiceCpu * 1000 / Contacts:F2} ms/notice), this process (sink, polling) {r.BenchCpu:F1} s ({r.BenchCpu * 1000 / Contacts:F2} ms/notice)");
+    Console.WriteLine($"  goal >= 1000 notices/s: {(rate >= 1000 ? "MET" : "MISSED")} ({rate:F0}/s); goal >= 50 % of raw: {(rate >= raw / 2 ? "MET" : "MISSED")} ({rate / raw:P0} of {raw:F0}/s)");
+}
+Console.WriteLine($"raw MailKit, same sink and parallelism: {raw:F0} messages/s");
+Console.WriteLine($"notifier peak memory (VmHWM): {peakKb / 1024.0:F0} MiB during the fan-outs, {peakSinceStartKb / 1024.0:F0} MiB since it started (import of the contacts included)");
 return 0;
+
+async Task<(TimeSpan Elapsed, double ServiceCpu, double BenchCpu)> FanOutAsync(int round)
+{
+    var caseId = Guid.NewGuid();
+    await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
+    var serviceCpuBefore = CpuSeconds(h.Service.ProcessId);
+    var benchCpuBefore = CpuSeconds(Environment.ProcessId);
+    var watch = Stopwatch.StartNew();
+    await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+    while (Directory.EnumerateFiles(h.Sink.Directory, "*.eml").Count() < round * Contacts)
+    {
+        peakKb = Math.Max(peakKb, PeakKb(h.Service.ProcessId));
+        if (watch.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("not all notices arrived");
+        await Task.Delay(250); // listing 10,000 files costs CPU the notifier shares: poll gently
+    }
+    return (watch.Elapsed, CpuSeconds(h.Service.ProcessId) - serviceCpuBefore, CpuSeconds(Environment.ProcessId) - benchCpuBefore);
+}
+
+// Writing 5 to clear_refs resets VmHWM to the current resident size (Linux >= 4.0).
+static void ResetPeak(int pid)
+{
+    try { File.WriteAllText($"/proc/{pid}/clear_refs", "5"); }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Console.WriteLine("(could not reset the peak memory counter)"); }
+}
 
 // utime + stime of a process, from /proc (clock ticks of 1/100 s on Linux).
 static double CpuSeconds(int pid)

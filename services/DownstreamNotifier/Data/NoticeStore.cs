@@ -89,9 +89,9 @@ public static class NoticeStore
     public static Task SetTotalAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, int total) =>
         conn.ExecuteAsync(SetTotalSql, new { Id = id, Total = total }, tx);
 
-    public static async Task<NotificationRecord?> NotificationAsync(NpgsqlConnection conn, Guid id)
+    public static NotificationRecord? Notification(NpgsqlConnection conn, Guid id)
     {
-        var row = await conn.QuerySingleOrDefaultAsync<NotificationRow>(NotificationSql, new { Id = id });
+        var row = conn.QuerySingleOrDefault<NotificationRow>(NotificationSql, new { Id = id });
         return row is null ? null : new NotificationRecord(row.Id, row.CaseId, row.Kind, row.DisclosureAt, row.Channels, row.Reason, row.AdvisoryId,
             row.AdvisoryUrls, row.DraftJson is null ? null : JsonSerializer.Deserialize<AdvisoryDraft>(row.DraftJson, CaseStore.Json));
     }
@@ -122,15 +122,15 @@ public static class NoticeStore
         await copy.CompleteAsync(ct);
     }
 
-    public static async Task<List<ClaimedNotice>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, CancellationToken ct) =>
-        (await conn.QueryAsync<ClaimedNotice>(new CommandDefinition(ClaimSql, new { Now = now, Batch = batch }, tx, cancellationToken: ct))).ToList();
+    public static List<ClaimedNotice> Claim(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch) =>
+        conn.Query<ClaimedNotice>(ClaimSql, new { Now = now, Batch = batch }, tx).ToList();
 
     /// <summary>
     /// The statement that records one acceptance, autocommit, on a connection of its own, right after the SMTP server
     /// accepted the notice. Prepared once per physical connection (Npgsql keeps it across pool rentals): a sender runs
     /// it once per notice, so parsing and planning it each time was a good part of the database's work.
     /// </summary>
-    public static async Task<NpgsqlCommand> PrepareAcceptedAsync(NpgsqlConnection conn, CancellationToken ct)
+    public static NpgsqlCommand PrepareAccepted(NpgsqlConnection conn)
     {
         var cmd = new NpgsqlCommand(AcceptedSql, conn)
         {
@@ -141,24 +141,24 @@ public static class NoticeStore
                 new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz },
             },
         };
-        await cmd.PrepareAsync(ct);
+        cmd.Prepare();
         return cmd;
     }
 
-    /// <summary>Runs the statement from <see cref="PrepareAcceptedAsync"/> for one notice.</summary>
-    public static Task RecordAcceptedAsync(NpgsqlCommand accepted, long noticeId, string? reply, DateTimeOffset at, CancellationToken ct)
+    /// <summary>Runs the statement from <see cref="PrepareAccepted"/> for one notice.</summary>
+    public static void RecordAccepted(NpgsqlCommand accepted, long noticeId, string? reply, DateTimeOffset at)
     {
         ((NpgsqlParameter<long>)accepted.Parameters[0]).TypedValue = noticeId;
         ((NpgsqlParameter<string?>)accepted.Parameters[1]).TypedValue = reply;
         ((NpgsqlParameter<DateTime>)accepted.Parameters[2]).TypedValue = at.UtcDateTime;
-        return accepted.ExecuteNonQueryAsync(ct);
+        accepted.ExecuteNonQuery();
     }
 
     /// <summary>One statement for a whole batch (arrays unnested), not one per notice.</summary>
-    public static async Task RecordOutcomesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken ct)
+    public static void RecordOutcomes(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<DeliveryOutcome> outcomes)
     {
         if (outcomes.Count == 0) return;
-        await using var cmd = new NpgsqlCommand(OutcomesSql, conn, tx)
+        using var cmd = new NpgsqlCommand(OutcomesSql, conn, tx)
         {
             Parameters =
             {
@@ -171,7 +171,7 @@ public static class NoticeStore
                 new() { Value = outcomes.Select(o => o.SentAt?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
             },
         };
-        await cmd.ExecuteNonQueryAsync(ct);
+        cmd.ExecuteNonQuery();
     }
 
     /// <summary>Marks sent what the mail server accepted before a crash kept the sender from saying so.</summary>
