@@ -45,17 +45,24 @@ public static class NoticeStore
         """;
 
     private const string AcceptedSql = """
-        INSERT INTO notice_acceptances (notice_id, server_reply, accepted_at) VALUES (@Id, @Reply, @At) ON CONFLICT DO NOTHING
+        INSERT INTO notice_acceptances (notice_id, server_reply, accepted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING
         """;
 
-    private const string OutcomeSql = """
-        UPDATE notices SET state = $2, attempts = $3, next_attempt_at = $4, last_error = $5, server_reply = $6, sent_at = $7 WHERE id = $1
+    private const string OutcomesSql = """
+        UPDATE notices n SET state = o.state, attempts = o.attempts, next_attempt_at = o.next_attempt_at, last_error = o.last_error,
+                             server_reply = o.server_reply, sent_at = o.sent_at
+        FROM unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[])
+             AS o (id, state, attempts, next_attempt_at, last_error, server_reply, sent_at)
+        WHERE n.id = o.id
         """;
 
+    // Rows a sender still holds locked are its own to settle (its batch commits them as sent): skipped, not waited for.
     private const string ReconcileSql = """
         UPDATE notices n SET state = 'sent', attempts = n.attempts + 1, server_reply = a.server_reply, sent_at = a.accepted_at, last_error = NULL
         FROM notice_acceptances a
-        WHERE a.notice_id = n.id AND n.state IN ('pending', 'deferred')
+        WHERE a.notice_id = n.id
+          AND n.id IN (SELECT x.id FROM notices x JOIN notice_acceptances y ON y.notice_id = x.id
+                       WHERE x.state IN ('pending', 'deferred') FOR UPDATE OF x SKIP LOCKED)
         """;
 
     private const string OpenNotificationsSql = """
@@ -82,9 +89,9 @@ public static class NoticeStore
     public static Task SetTotalAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, int total) =>
         conn.ExecuteAsync(SetTotalSql, new { Id = id, Total = total }, tx);
 
-    public static async Task<NotificationRecord?> NotificationAsync(NpgsqlConnection conn, Guid id)
+    public static NotificationRecord? Notification(NpgsqlConnection conn, Guid id)
     {
-        var row = await conn.QuerySingleOrDefaultAsync<NotificationRow>(NotificationSql, new { Id = id });
+        var row = conn.QuerySingleOrDefault<NotificationRow>(NotificationSql, new { Id = id });
         return row is null ? null : new NotificationRecord(row.Id, row.CaseId, row.Kind, row.DisclosureAt, row.Channels, row.Reason, row.AdvisoryId,
             row.AdvisoryUrls, row.DraftJson is null ? null : JsonSerializer.Deserialize<AdvisoryDraft>(row.DraftJson, CaseStore.Json));
     }
@@ -115,30 +122,56 @@ public static class NoticeStore
         await copy.CompleteAsync(ct);
     }
 
-    public static async Task<List<ClaimedNotice>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, CancellationToken ct) =>
-        (await conn.QueryAsync<ClaimedNotice>(new CommandDefinition(ClaimSql, new { Now = now, Batch = batch }, tx, cancellationToken: ct))).ToList();
+    public static List<ClaimedNotice> Claim(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch) =>
+        conn.Query<ClaimedNotice>(ClaimSql, new { Now = now, Batch = batch }, tx).ToList();
 
-    /// <summary>Autocommit, on a connection of its own, right after the SMTP server accepted the notice.</summary>
-    public static Task RecordAcceptedAsync(NpgsqlConnection conn, long noticeId, string? reply, DateTimeOffset at, CancellationToken ct) =>
-        conn.ExecuteAsync(new CommandDefinition(AcceptedSql, new { Id = noticeId, Reply = reply, At = at }, cancellationToken: ct));
+    /// <summary>
+    /// The statement that records one acceptance, autocommit, on a connection of its own, right after the SMTP server
+    /// accepted the notice. Prepared once per physical connection (Npgsql keeps it across pool rentals): a sender runs
+    /// it once per notice, so parsing and planning it each time was a good part of the database's work.
+    /// </summary>
+    public static NpgsqlCommand PrepareAccepted(NpgsqlConnection conn)
+    {
+        var cmd = new NpgsqlCommand(AcceptedSql, conn)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint },
+                new NpgsqlParameter<string?> { NpgsqlDbType = NpgsqlDbType.Text },
+                new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz },
+            },
+        };
+        cmd.Prepare();
+        return cmd;
+    }
 
-    public static async Task RecordOutcomesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken ct)
+    /// <summary>Runs the statement from <see cref="PrepareAccepted"/> for one notice.</summary>
+    public static void RecordAccepted(NpgsqlCommand accepted, long noticeId, string? reply, DateTimeOffset at)
+    {
+        ((NpgsqlParameter<long>)accepted.Parameters[0]).TypedValue = noticeId;
+        ((NpgsqlParameter<string?>)accepted.Parameters[1]).TypedValue = reply;
+        ((NpgsqlParameter<DateTime>)accepted.Parameters[2]).TypedValue = at.UtcDateTime;
+        accepted.ExecuteNonQuery();
+    }
+
+    /// <summary>One statement for a whole batch (arrays unnested), not one per notice.</summary>
+    public static void RecordOutcomes(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<DeliveryOutcome> outcomes)
     {
         if (outcomes.Count == 0) return;
-        await using var batch = new NpgsqlBatch(conn, tx);
-        foreach (var o in outcomes)
+        using var cmd = new NpgsqlCommand(OutcomesSql, conn, tx)
         {
-            var cmd = new NpgsqlBatchCommand(OutcomeSql);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = o.NoticeId, NpgsqlDbType = NpgsqlDbType.Bigint });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = o.State, NpgsqlDbType = NpgsqlDbType.Text });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = o.Attempts, NpgsqlDbType = NpgsqlDbType.Integer });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = o.NextAttemptAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)o.Error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)o.ServerReply ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = o.SentAt is { } s ? s.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            batch.BatchCommands.Add(cmd);
-        }
-        await batch.ExecuteNonQueryAsync(ct);
+            Parameters =
+            {
+                new() { Value = outcomes.Select(o => o.NoticeId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+                new() { Value = outcomes.Select(o => o.State).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = outcomes.Select(o => o.Attempts).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer },
+                new() { Value = outcomes.Select(o => o.NextAttemptAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+                new() { Value = outcomes.Select(o => o.Error).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = outcomes.Select(o => o.ServerReply).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = outcomes.Select(o => o.SentAt?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+            },
+        };
+        cmd.ExecuteNonQuery();
     }
 
     /// <summary>Marks sent what the mail server accepted before a crash kept the sender from saying so.</summary>

@@ -17,6 +17,14 @@ namespace DownstreamNotifier.Delivery;
 /// autocommit statement (notice_acceptances), so a crash before the batch commits does not send it again.
 /// The one window left: a crash between the server's acceptance and that single insert (one loopback round trip).
 /// </summary>
+/// <remarks>
+/// Each worker is a thread of its own doing blocking I/O. A notice is several SMTP round trips and one database round
+/// trip; with async continuations every reply woke the socket-engine thread and then a thread-pool thread (which
+/// spins before sleeping), a blocked thread is woken once, by the reply. In the fan-out benchmark on two busy cores
+/// this was a few per cent faster than the async version that composed ahead on the thread pool (within the noise,
+/// but in the same direction each time); the crash window is unchanged: each acceptance is recorded before the next
+/// notice is sent.
+/// </remarks>
 public sealed partial class NoticeSender(
     NpgsqlDataSource dataSource,
     NoticeComposer composer,
@@ -29,9 +37,20 @@ public sealed partial class NoticeSender(
     private readonly ConcurrentDictionary<Guid, NotificationRecord> notifications = new();
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, smtpOptions.Value.MaxConnections).Select(i => Task.Run(() => WorkerAsync(i, stoppingToken), stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, smtpOptions.Value.MaxConnections).Select(i => OnThreadOfItsOwn(i, stoppingToken)));
 
-    private async Task WorkerAsync(int worker, CancellationToken ct)
+    private Task OnThreadOfItsOwn(int worker, CancellationToken ct)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try { Worker(worker, ct); done.TrySetResult(); }
+            catch (Exception e) { done.TrySetException(e); }
+        }) { IsBackground = true, Name = $"notice-sender-{worker}" }.Start();
+        return done.Task;
+    }
+
+    private void Worker(int worker, CancellationToken ct)
     {
         using var smtp = new SmtpClient();
         var idleSince = DateTime.UtcNow;
@@ -39,32 +58,34 @@ public sealed partial class NoticeSender(
         {
             try
             {
-                var count = await SendBatchAsync(smtp, ct);
+                var count = SendBatch(smtp, ct);
                 if (count > 0) { idleSince = DateTime.UtcNow; continue; }
                 if (smtp.IsConnected && DateTime.UtcNow - idleSince > TimeSpan.FromSeconds(20))
-                    await smtp.DisconnectAsync(true, ct);
+                    smtp.Disconnect(true, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
             {
                 LogWorkerFailed(worker, e.GetType().Name);
-                await Task.Delay(1000, ct).ContinueWith(_ => { });
+                ct.WaitHandle.WaitOne(1000);
             }
-            await signal.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollIntervalMs), ct).ContinueWith(_ => { });
+            try { signal.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollIntervalMs), ct).GetAwaiter().GetResult(); }
+            catch (OperationCanceledException) { }
         }
-        if (smtp.IsConnected) await smtp.DisconnectAsync(true, CancellationToken.None).ContinueWith(_ => { });
+        QuietlyDisconnect(smtp, true);
     }
 
     /// <returns>how many notices this batch handled.</returns>
-    public async Task<int> SendBatchAsync(SmtpClient smtp, CancellationToken ct)
+    public int SendBatch(SmtpClient smtp, CancellationToken ct)
     {
         var o = options.Value;
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var batch = await NoticeStore.ClaimAsync(conn, tx, time.GetUtcNow(), o.BatchSize, ct);
+        using var conn = dataSource.OpenConnection();
+        using var tx = conn.BeginTransaction();
+        var batch = NoticeStore.Claim(conn, tx, time.GetUtcNow(), o.BatchSize);
         if (batch.Count == 0) return 0;
 
-        await using var acceptConn = await dataSource.OpenConnectionAsync(ct);
+        using var acceptConn = dataSource.OpenConnection();
+        using var accepted = NoticeStore.PrepareAccepted(acceptConn);
         var outcomes = new List<DeliveryOutcome>(batch.Count);
         var serverDown = false;
         foreach (var notice in batch)
@@ -78,11 +99,10 @@ public sealed partial class NoticeSender(
             if (serverDown) { outcomes.Add(Deferred("mail server unreachable")); continue; }
             try
             {
-                var notification = await NotificationAsync(conn, notice.NotificationId);
-                var message = composer.Compose(notification, notice, now);
-                if (!smtp.IsConnected) await SmtpConnector.ConnectAsync(smtp, smtpOptions.Value, ct);
-                var reply = await smtp.SendAsync(message, ct);
-                await NoticeStore.RecordAcceptedAsync(acceptConn, notice.Id, reply, time.GetUtcNow(), CancellationToken.None);
+                var message = composer.Compose(Notification(conn, notice.NotificationId), notice, now);
+                if (!smtp.IsConnected) SmtpConnector.ConnectAsync(smtp, smtpOptions.Value, ct).GetAwaiter().GetResult();
+                var reply = smtp.Send(message, ct);
+                NoticeStore.RecordAccepted(accepted, notice.Id, reply, time.GetUtcNow());
                 outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, time.GetUtcNow()));
             }
             catch (NoticeKeyException e)
@@ -102,22 +122,26 @@ public sealed partial class NoticeSender(
                                           or OperationCanceledException && !ct.IsCancellationRequested)
             {
                 outcomes.Add(Deferred($"connection: {e.GetType().Name}: {Trim(e.Message)}"));
-                if (smtp.IsConnected) await smtp.DisconnectAsync(false, CancellationToken.None).ContinueWith(_ => { });
+                QuietlyDisconnect(smtp, false);
                 serverDown = e is SocketException || e.InnerException is SocketException;
             }
         }
-        await NoticeStore.RecordOutcomesAsync(conn, tx, outcomes, CancellationToken.None);
-        await tx.CommitAsync(CancellationToken.None);
+        NoticeStore.RecordOutcomes(conn, tx, outcomes);
+        tx.Commit();
         var failed = outcomes.Count(x => x.State != "sent");
         if (failed > 0) LogBatchProblems(batch.Count, failed);
         return batch.Count;
     }
 
-    private async Task<NotificationRecord> NotificationAsync(NpgsqlConnection conn, Guid id)
+    private NotificationRecord Notification(NpgsqlConnection conn, Guid id) =>
+        notifications.TryGetValue(id, out var n) ? n
+        : notifications.GetOrAdd(id, NoticeStore.Notification(conn, id) ?? throw new InvalidOperationException("notification row missing"));
+
+    private static void QuietlyDisconnect(SmtpClient smtp, bool quit)
     {
-        if (notifications.TryGetValue(id, out var n)) return n;
-        n = await NoticeStore.NotificationAsync(conn, id) ?? throw new InvalidOperationException("notification row missing");
-        return notifications.GetOrAdd(id, n);
+        if (!smtp.IsConnected) return;
+        try { smtp.Disconnect(quit, CancellationToken.None); }
+        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SmtpCommandException or OperationCanceledException) { }
     }
 
     // Server replies name the recipient at most; never the content.

@@ -20,7 +20,9 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
     private readonly ConcurrentDictionary<string, KeyCheck?> keys = new();
     private readonly MailboxAddress from = new(smtp.Value.FromName, smtp.Value.From);
     private readonly PgpSecretKey? signingKey = LoadSigningKey(options.Value);
-    private readonly string? passphrase = options.Value.SigningKeyPassphrase;
+    // One context per thread, not one per message (building one is not free); Compose never awaits, so a thread's
+    // context never serves two messages at once. AES-256 is named explicitly: MimeKit's default cipher is CAST5.
+    private readonly ThreadLocal<InMemoryOpenPgpContext> contexts = new(() => new InMemoryOpenPgpContext(options.Value.SigningKeyPassphrase));
 
     /// <exception cref="NoticeKeyException">the contact's key cannot be used (reported as a failed notice).</exception>
     public MimeMessage Compose(NotificationRecord n, ClaimedNotice notice, DateTimeOffset now)
@@ -42,12 +44,13 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
         }
 
         var key = KeyFor(notice, now);
-        using var ctx = new InMemoryOpenPgpContext(passphrase);
+        var ctx = contexts.Value!;
         message.Body = signingKey is null
-            ? MultipartEncrypted.Encrypt(ctx, [key], body)
-            : MultipartEncrypted.SignAndEncrypt(ctx, signingKey, DigestAlgorithm.Sha256, [key], body);
+            ? MultipartEncrypted.Encrypt(ctx, EncryptionAlgorithm.Aes256, [key], body)
+            : MultipartEncrypted.SignAndEncrypt(ctx, signingKey, DigestAlgorithm.Sha256, EncryptionAlgorithm.Aes256, [key], body);
         return message;
     }
+
 
     private PgpPublicKey KeyFor(ClaimedNotice notice, DateTimeOffset now)
     {

@@ -30,10 +30,13 @@ public sealed class NotifierHarness : IAsyncDisposable
     public ServiceProcess Service { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
 
-    public static async Task<NotifierHarness> StartAsync(Func<string, SmtpReply?>? policy = null, Dictionary<string, string>? extra = null)
+    /// <param name="sinkRoot">where the sink's folder is made (default: the temp folder).</param>
+    public static async Task<NotifierHarness> StartAsync(Func<string, SmtpReply?>? policy = null, Dictionary<string, string>? extra = null, string? sinkRoot = null)
     {
         var isolation = await TestInfrastructure.CreateIsolationAsync("notifier");
-        var sink = new MailSinkServer(ServiceProcess.FreePort(), Directory.CreateTempSubdirectory("notifier-sink-").FullName) { RecipientPolicy = policy };
+        var sinkDirectory = sinkRoot is null ? Directory.CreateTempSubdirectory("notifier-sink-").FullName
+            : Directory.CreateDirectory(Path.Combine(sinkRoot, "notifier-sink-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        var sink = new MailSinkServer(ServiceProcess.FreePort(), sinkDirectory) { RecipientPolicy = policy };
         await sink.StartAsync();
         var settings = isolation.ServiceSettings();
         settings["Smtp__Port"] = sink.Port.ToString();
