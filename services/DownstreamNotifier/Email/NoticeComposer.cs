@@ -51,7 +51,6 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
         return message;
     }
 
-
     private PgpPublicKey KeyFor(ClaimedNotice notice, DateTimeOffset now)
     {
         if (notice.PublicKey is null) throw new NoticeKeyException("the contact's key was removed");
