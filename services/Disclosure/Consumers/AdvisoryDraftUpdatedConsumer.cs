@@ -14,23 +14,19 @@ namespace Disclosure.Consumers;
 public sealed partial class AdvisoryDraftUpdatedConsumer(NpgsqlDataSource dataSource, AdvisoryPublisher publisher, ILogger<AdvisoryDraftUpdatedConsumer> logger)
     : IConsumer<AdvisoryDraftUpdated>
 {
-    public async Task Consume(ConsumeContext<AdvisoryDraftUpdated> context)
-    {
-        var m = context.Message;
-        await using var conn = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var tx = await conn.BeginTransactionAsync(context.CancellationToken);
-        if (!await Inbox.TryMarkProcessedAsync(conn, tx, nameof(AdvisoryDraftUpdatedConsumer), context.MessageId ?? NewId.NextGuid()))
-            return;
-        await DraftStore.LockCaseAsync(conn, tx, m.CaseId);
-        await DraftStore.SaveAsync(conn, tx, m.CaseId, m.Revision, m.Draft, m.UpdatedAt);
-        LogStored(m.CaseId, m.Revision);
+    public Task Consume(ConsumeContext<AdvisoryDraftUpdated> context) =>
+        Inbox.ProcessOnceAsync(dataSource, context, nameof(AdvisoryDraftUpdatedConsumer), async (conn, tx) =>
+        {
+            var m = context.Message;
+            await DraftStore.LockCaseAsync(conn, tx, m.CaseId);
+            await DraftStore.SaveAsync(conn, tx, m.CaseId, m.Revision, m.Draft, m.UpdatedAt);
+            LogStored(m.CaseId, m.Revision);
 
-        if (await DraftStore.TakePendingAsync(conn, tx, m.CaseId, m.Revision))
-            await publisher.PublishAsync(conn, tx, m.CaseId, m.Revision, m.Draft);
-        else if (await AdvisoryStore.GetByCaseAsync(conn, tx, m.CaseId) is { WithdrawnAt: null } published && m.Revision > published.CurrentRevision)
-            await publisher.PublishAsync(conn, tx, m.CaseId, m.Revision, m.Draft);
-        await tx.CommitAsync(context.CancellationToken);
-    }
+            if (await DraftStore.TakePendingAsync(conn, tx, m.CaseId, m.Revision))
+                await publisher.PublishAsync(conn, tx, m.CaseId, m.Revision, m.Draft);
+            else if (await AdvisoryStore.GetByCaseAsync(conn, tx, m.CaseId) is { WithdrawnAt: null } published && m.Revision > published.CurrentRevision)
+                await publisher.PublishAsync(conn, tx, m.CaseId, m.Revision, m.Draft);
+        });
 
     [LoggerMessage(LogLevel.Information, "Stored draft revision {Revision} of case {CaseId}")]
     private partial void LogStored(Guid caseId, int revision);

@@ -18,22 +18,18 @@ public sealed partial class PublishAdvisoryConsumer(NpgsqlDataSource dataSource,
     public async Task Consume(ConsumeContext<PublishAdvisory> context)
     {
         var m = context.Message;
-        await using var conn = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var tx = await conn.BeginTransactionAsync(context.CancellationToken);
-        if (!await Inbox.TryMarkProcessedAsync(conn, tx, nameof(PublishAdvisoryConsumer), context.MessageId ?? NewId.NextGuid()))
+        var handled = await Inbox.ProcessOnceAsync(dataSource, context, nameof(PublishAdvisoryConsumer), async (conn, tx) =>
         {
-            LogDuplicate(m.CaseId, m.Revision);
-            return;
-        }
-        await DraftStore.LockCaseAsync(conn, tx, m.CaseId);
-        if (await DraftStore.GetAsync(conn, tx, m.CaseId, m.Revision) is { } draft)
-            await publisher.PublishAsync(conn, tx, m.CaseId, m.Revision, draft);
-        else
-        {
-            await DraftStore.AddPendingAsync(conn, tx, m.CaseId, m.Revision);
-            LogPending(m.CaseId, m.Revision);
-        }
-        await tx.CommitAsync(context.CancellationToken);
+            await DraftStore.LockCaseAsync(conn, tx, m.CaseId);
+            if (await DraftStore.GetAsync(conn, tx, m.CaseId, m.Revision) is { } draft)
+                await publisher.PublishAsync(conn, tx, m.CaseId, m.Revision, draft);
+            else
+            {
+                await DraftStore.AddPendingAsync(conn, tx, m.CaseId, m.Revision);
+                LogPending(m.CaseId, m.Revision);
+            }
+        });
+        if (!handled) LogDuplicate(m.CaseId, m.Revision);
     }
 
     [LoggerMessage(LogLevel.Information, "PublishAdvisory for case {CaseId} revision {Revision} already handled")]

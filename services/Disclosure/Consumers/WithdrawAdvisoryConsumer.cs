@@ -10,15 +10,10 @@ namespace Disclosure.Consumers;
 /// <summary>Marks a public advisory withdrawn (a new version; it stays listed).</summary>
 public sealed class WithdrawAdvisoryConsumer(NpgsqlDataSource dataSource, AdvisoryPublisher publisher) : IConsumer<WithdrawAdvisory>
 {
-    public async Task Consume(ConsumeContext<WithdrawAdvisory> context)
-    {
-        var m = context.Message;
-        await using var conn = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var tx = await conn.BeginTransactionAsync(context.CancellationToken);
-        if (!await Inbox.TryMarkProcessedAsync(conn, tx, nameof(WithdrawAdvisoryConsumer), context.MessageId ?? NewId.NextGuid()))
-            return;
-        await DraftStore.LockCaseAsync(conn, tx, m.CaseId);
-        await publisher.WithdrawAsync(conn, tx, m.CaseId, m.Reason);
-        await tx.CommitAsync(context.CancellationToken);
-    }
+    public Task Consume(ConsumeContext<WithdrawAdvisory> context) =>
+        Inbox.ProcessOnceAsync(dataSource, context, nameof(WithdrawAdvisoryConsumer), async (conn, tx) =>
+        {
+            await DraftStore.LockCaseAsync(conn, tx, context.Message.CaseId);
+            await publisher.WithdrawAsync(conn, tx, context.Message.CaseId, context.Message.Reason);
+        });
 }

@@ -16,16 +16,12 @@ public static class CaseEventRecorder
         UPDATE cases SET status = @Status WHERE id = @CaseId AND (@OnlyFrom::text IS NULL OR status = @OnlyFrom)
         """;
 
-    public static async Task RecordAsync<T>(NpgsqlDataSource db, ConsumeContext<T> context, Guid caseId, Actor actor, string action,
-        DateTimeOffset at, object detail, string? status = null, string? onlyFromStatus = null) where T : class
-    {
-        var ct = context.CancellationToken;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        if (!await Inbox.TryMarkProcessedAsync(conn, tx, "intake-" + typeof(T).Name, context.MessageId ?? Guid.NewGuid())) return;
-        await AuditLog.AppendAsync(conn, tx, actor, action, at, caseId, detail);
-        if (status is not null)
-            await conn.ExecuteAsync(SetStatusSql, new { CaseId = caseId, Status = status, OnlyFrom = onlyFromStatus }, tx);
-        await tx.CommitAsync(ct);
-    }
+    public static Task RecordAsync<T>(NpgsqlDataSource db, ConsumeContext<T> context, Guid caseId, Actor actor, string action,
+        DateTimeOffset at, object detail, string? status = null, string? onlyFromStatus = null) where T : class =>
+        Inbox.ProcessOnceAsync(db, context, "intake-" + typeof(T).Name, async (conn, tx) =>
+        {
+            await AuditLog.AppendAsync(conn, tx, actor, action, at, caseId, detail);
+            if (status is not null)
+                await conn.ExecuteAsync(SetStatusSql, new { CaseId = caseId, Status = status, OnlyFrom = onlyFromStatus }, tx);
+        });
 }
