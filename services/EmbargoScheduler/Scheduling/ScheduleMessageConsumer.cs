@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MassTransit;
 using MassTransit.Context;
 using MassTransit.Scheduling;
@@ -19,7 +18,6 @@ public sealed partial class ScheduleMessageConsumer(ScheduledMessageStore store,
         var body = context.SerializerContext.GetMessageSerializer(message.Payload, message.PayloadType)
             .GetMessageBody(new MessageSendContext<ScheduleMessage>(message));
 
-        var headers = context.Headers.GetAll().ToList();
         var record = new ScheduledMessageRecord(
             TokenId: message.CorrelationId,
             Destination: message.Destination.ToString(),
@@ -27,7 +25,7 @@ public sealed partial class ScheduleMessageConsumer(ScheduledMessageStore store,
             MessageTypes: string.Join(";", message.PayloadType),
             ContentType: context.ReceiveContext.ContentType.ToString(),
             Body: body.GetString(),
-            Headers: headers.Count > 0 ? JsonSerializer.Serialize(headers, SystemTextJsonMessageSerializer.Options) : null,
+            Headers: ScheduledMessageRecord.SerializeHeaders(context.Headers),
             MessageId: context.MessageId,
             CorrelationId: context.CorrelationId,
             ConversationId: context.ConversationId,

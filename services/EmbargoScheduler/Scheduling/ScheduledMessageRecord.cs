@@ -1,3 +1,7 @@
+using System.Text.Json;
+using MassTransit;
+using MassTransit.Serialization;
+
 namespace EmbargoScheduler.Scheduling;
 
 /// <summary>
@@ -17,4 +21,15 @@ public sealed record ScheduledMessageRecord(
     Guid? ConversationId,
     Guid? InitiatorId,
     string? SourceAddress,
-    short Priority = 0);
+    short Priority = 0)
+{
+    /// <summary>The headers column: a JSON list of key/value pairs, null when there are none.</summary>
+    public static string? SerializeHeaders(Headers headers)
+    {
+        var all = headers.GetAll().ToList();
+        return all.Count > 0 ? JsonSerializer.Serialize(all, SystemTextJsonMessageSerializer.Options) : null;
+    }
+
+    public IEnumerable<KeyValuePair<string, object>> StoredHeaders() =>
+        Headers is null ? [] : JsonSerializer.Deserialize<List<KeyValuePair<string, object>>>(Headers, SystemTextJsonMessageSerializer.Options) ?? [];
+}

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MassTransit;
 using MassTransit.Metadata;
 using MassTransit.Serialization;
@@ -21,11 +20,7 @@ public sealed class StoredMessageContext : MessageContext
         DestinationAddress = new Uri(record.Destination);
 
         var headers = new DictionarySendHeaders();
-        if (record.Headers is not null)
-        {
-            var stored = JsonSerializer.Deserialize<List<KeyValuePair<string, object>>>(record.Headers, SystemTextJsonMessageSerializer.Options);
-            foreach (var (key, value) in stored ?? []) headers.Set(key, value);
-        }
+        foreach (var (key, value) in record.StoredHeaders()) headers.Set(key, value);
         headers.Set(MessageHeaders.SchedulingTokenId, record.TokenId.ToString("D"));
         headers.Set(ScheduledHeader, record.DueAt.ToString("O"));
         headers.Set(SentHeader, sentAt.ToString("O"));

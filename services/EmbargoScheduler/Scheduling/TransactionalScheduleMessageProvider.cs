@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MassTransit;
 using MassTransit.Context;
 using MassTransit.Scheduling;
@@ -30,7 +29,6 @@ public sealed class TransactionalScheduleMessageProvider(NpgsqlTransaction tx, C
         };
         await pipe.Send(send);
 
-        var headers = send.Headers.GetAll().ToList();
         var tokenId = ScheduleTokenIdCache<T>.GetTokenId(message);
         var dueAt = new DateTimeOffset(DateTime.SpecifyKind(scheduledTime, DateTimeKind.Utc));
         var record = new ScheduledMessageRecord(
@@ -40,7 +38,7 @@ public sealed class TransactionalScheduleMessageProvider(NpgsqlTransaction tx, C
             MessageTypes: string.Join(";", MessageTypeCache<T>.MessageTypeNames),
             ContentType: SystemTextJsonMessageSerializer.JsonContentType.ToString(),
             Body: SystemTextJsonMessageSerializer.Instance.GetMessageBody(send).GetString(),
-            Headers: headers.Count > 0 ? JsonSerializer.Serialize(headers, SystemTextJsonMessageSerializer.Options) : null,
+            Headers: ScheduledMessageRecord.SerializeHeaders(send.Headers),
             MessageId: send.MessageId,
             CorrelationId: send.CorrelationId,
             ConversationId: send.ConversationId,
@@ -62,9 +60,7 @@ public sealed class TransactionalScheduleMessageProvider(NpgsqlTransaction tx, C
     private sealed record ArmedMessage<T>(Guid TokenId, DateTime ScheduledTime, Uri Destination, T Payload) : ScheduledMessage<T> where T : class;
 
     /// <summary>The scheduler payload a saga consume gets, bound to its transaction (see PostgresSagaOptions.TransactionPayloads).</summary>
-    public static object SchedulerContextFor(ConsumeContext context, NpgsqlTransaction tx)
-    {
-        var scheduler = new MessageScheduler(new TransactionalScheduleMessageProvider(tx, context, TimeProvider.System), context.GetPayload<IBusTopology>());
-        return new ConsumeMessageSchedulerContext(context, _ => scheduler);
-    }
+    public static object SchedulerContextFor(ConsumeContext context, NpgsqlTransaction tx) =>
+        new ConsumeMessageSchedulerContext(context, c => // made on first use only
+            new MessageScheduler(new TransactionalScheduleMessageProvider(tx, c, TimeProvider.System), c.GetPayload<IBusTopology>()));
 }
