@@ -19,11 +19,21 @@ echo "Building..."
 dotnet build Coordination.sln -c Debug -nologo -clp:ErrorsOnly -v q >/dev/null
 
 # Settings shared by every service. The signing key is made once and kept, so tokens survive restarts.
+psql_local() { psql -h 127.0.0.1 -p "$COORD_POSTGRES_PORT" -U postgres -d postgres -tAc "$1"; }
+db_exists() { [ "$(psql_local "SELECT 1 FROM pg_database WHERE datname='$1'")" = 1 ]; }
+# Each checkout has a database of its own on the (possibly shared) local server: its admin and signing key live in
+# this checkout's .local/, so another checkout's database would refuse a new admin and reject our tokens.
+if [ ! -s "$LOCAL/database" ]; then
+  DB=coordination; n=1
+  if [ ! -s "$LOCAL/auth.key" ]; then # a new .local: take a name no other checkout uses
+    while db_exists "$DB"; do n=$((n + 1)); DB="coordination_$n"; done
+  fi
+  echo "$DB" > "$LOCAL/database"
+fi
+DB=$(cat "$LOCAL/database")
+db_exists "$DB" || psql_local "CREATE DATABASE $DB" >/dev/null
 [ -s "$LOCAL/auth.key" ] || head -c 32 /dev/urandom | base64 > "$LOCAL/auth.key"
 [ -s "$LOCAL/link.key" ] || head -c 32 /dev/urandom | base64 > "$LOCAL/link.key"
-DB=coordination
-psql_local() { psql -h 127.0.0.1 -p "$COORD_POSTGRES_PORT" -U postgres -d postgres -tAc "$1"; }
-[ "$(psql_local "SELECT 1 FROM pg_database WHERE datname='$DB'")" = 1 ] || psql_local "CREATE DATABASE $DB" >/dev/null
 
 export RabbitMq__Host=127.0.0.1 RabbitMq__Port="$COORD_RABBITMQ_PORT" RabbitMq__Username="$COORD_RABBITMQ_USER" RabbitMq__Password="$COORD_RABBITMQ_PASSWORD"
 export Postgres__ConnectionString="Host=127.0.0.1;Port=$COORD_POSTGRES_PORT;Username=postgres;Database=$DB"
@@ -68,9 +78,15 @@ echo "  API reference pages: <service URL>/scalar/v1    logs: .local/logs/"
 # The first run makes an admin and keeps the token (mode 600) for coord and curl.
 if [ ! -s "$LOCAL/admin.token" ]; then
   (umask 077; dotnet services/Intake/bin/Debug/net10.0/Intake.dll bootstrap-admin --name "Local Admin" \
-     --email admin@coordination.localhost --handle local-admin 2>/dev/null | tail -n 1 > "$LOCAL/admin.token") || true
+     --email admin@coordination.localhost --handle local-admin 2> "$LOCAL/logs/bootstrap-admin.log" | tail -n 1 > "$LOCAL/admin.token") || true
 fi
-[ -s "$LOCAL/admin.token" ] && echo "  admin token: .local/admin.token"
+if [ -s "$LOCAL/admin.token" ]; then
+  echo "  admin token: .local/admin.token (database $DB)"
+else
+  rm -f "$LOCAL/admin.token"
+  echo "  no admin token: $(tail -n 1 "$LOCAL/logs/bootstrap-admin.log")" >&2
+  [ "$MODE" = demo ] && exit 1
+fi
 
 if [ "$MODE" = demo ]; then
   dotnet tools/Coord/bin/Debug/net10.0/coord.dll demo --token-file "$LOCAL/admin.token" --mail-dir "$LOCAL/mail"
