@@ -19,6 +19,7 @@ public sealed class MailSinkServer : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private Task? running;
     private long counter;
+    private long stored;
 
     public MailSinkServer(int port, string directory)
     {
@@ -60,6 +61,9 @@ public sealed class MailSinkServer : IAsyncDisposable
         throw new TimeoutException($"mail sink did not start listening on port {Port}");
     }
 
+    /// <summary>How many messages this sink has stored since it started (cheaper to ask than listing the folder).</summary>
+    public long StoredCount => Interlocked.Read(ref stored);
+
     /// <summary>The .eml files received so far, oldest first.</summary>
     public IReadOnlyList<string> Messages() =>
         System.IO.Directory.GetFiles(Directory, "*.eml").Order(StringComparer.Ordinal).ToList();
@@ -99,6 +103,7 @@ public sealed class MailSinkServer : IAsyncDisposable
             foreach (var segment in buffer) await file.WriteAsync(segment, ct);
         }
         File.Move(temp, Path.Combine(Directory, name + ".eml"));
+        Interlocked.Increment(ref stored);
         return SmtpResponse.Ok;
     }
 

@@ -100,7 +100,12 @@ public sealed partial class NoticeSender(
             try
             {
                 var message = composer.Compose(Notification(conn, notice.NotificationId), notice, now);
-                if (!smtp.IsConnected) SmtpConnector.ConnectAsync(smtp, smtpOptions.Value, ct).GetAwaiter().GetResult();
+                if (!smtp.IsConnected)
+                {
+                    SmtpConnector.Connect(smtp, smtpOptions.Value, ct);
+                    // Declaring each notice's size (a few kB) would serialize it twice, once only to measure it.
+                    smtp.Capabilities &= ~SmtpCapabilities.Size;
+                }
                 var reply = smtp.Send(message, ct);
                 NoticeStore.RecordAccepted(accepted, notice.Id, reply, time.GetUtcNow());
                 outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, time.GetUtcNow()));

@@ -17,7 +17,8 @@ namespace DownstreamNotifier.Email;
 /// </summary>
 public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<NotifierOptions> options, NoticeLinks links)
 {
-    private readonly ConcurrentDictionary<string, KeyCheck?> keys = new();
+    private static readonly FormatOptions Crlf = CrlfFormat();
+    private readonly ConcurrentDictionary<string, RecipientKey?> keys = new();
     private readonly MailboxAddress from = new(smtp.Value.FromName, smtp.Value.From);
     private readonly PgpSecretKey? signingKey = LoadSigningKey(options.Value);
     // One context per thread, not one per message (building one is not free); Compose never awaits, so a thread's
@@ -44,22 +45,52 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
         }
 
         var key = KeyFor(notice, now);
+        if (key.HasOwnEnvelope && signingKey is null)
+        {
+            message.Body = Encrypt(key, body, now);
+            return message;
+        }
         var ctx = contexts.Value!;
         message.Body = signingKey is null
-            ? MultipartEncrypted.Encrypt(ctx, EncryptionAlgorithm.Aes256, [key], body)
-            : MultipartEncrypted.SignAndEncrypt(ctx, signingKey, DigestAlgorithm.Sha256, EncryptionAlgorithm.Aes256, [key], body);
+            ? MultipartEncrypted.Encrypt(ctx, EncryptionAlgorithm.Aes256, [key.Check.EncryptionKey], body)
+            : MultipartEncrypted.SignAndEncrypt(ctx, signingKey, DigestAlgorithm.Sha256, EncryptionAlgorithm.Aes256, [key.Check.EncryptionKey], body);
         return message;
     }
 
-    private PgpPublicKey KeyFor(ClaimedNotice notice, DateTimeOffset now)
+    // The PGP/MIME structure MultipartEncrypted.Encrypt builds (RFC 3156), around PgpMessage's encryption.
+    private static MultipartEncrypted Encrypt(RecipientKey key, TextPart body, DateTimeOffset now)
+    {
+        using var cleartext = new MemoryStream();
+        body.WriteTo(Crlf, cleartext);
+        var armored = PgpMessage.EncryptArmored(key, cleartext.GetBuffer().AsSpan(0, (int)cleartext.Length), now);
+        var encrypted = new MultipartEncrypted();
+        encrypted.ContentType.Parameters["protocol"] = "application/pgp-encrypted";
+        encrypted.Add(new ApplicationPgpEncrypted());
+        encrypted.Add(new MimePart("application", "octet-stream")
+        {
+            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+            Content = new MimeContent(new MemoryStream(armored, writable: false)),
+        });
+        return encrypted;
+    }
+
+    private RecipientKey KeyFor(ClaimedNotice notice, DateTimeOffset now)
     {
         if (notice.PublicKey is null) throw new NoticeKeyException("the contact's key was removed");
         // Checked against an early instant so the cached result does not depend on when it was first used.
         var key = keys.GetOrAdd(notice.KeyFingerprint + "|" + notice.PublicKey.GetHashCode(), _ =>
-            OpenPgpKeyInspector.TryCheck(notice.PublicKey, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), out var check, out _) ? check : null);
+            OpenPgpKeyInspector.TryCheck(notice.PublicKey, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), out var check, out _)
+                ? RecipientKey.From(check) : null);
         if (key is null) throw new NoticeKeyException("the contact's key is not usable");
-        if (key.ExpiresAt <= now) throw new NoticeKeyException("the contact's key has expired");
-        return key.EncryptionKey;
+        if (key.Check.ExpiresAt <= now) throw new NoticeKeyException("the contact's key has expired");
+        return key;
+    }
+
+    private static FormatOptions CrlfFormat()
+    {
+        var o = FormatOptions.Default.Clone();
+        o.NewLineFormat = NewLineFormat.Dos;
+        return o;
     }
 
     private static PgpSecretKey? LoadSigningKey(NotifierOptions o) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto.Parameters;
@@ -11,7 +12,7 @@ namespace DownstreamNotifier.Keys;
 /// </summary>
 public static class OpenPgpKeyInspector
 {
-    public static bool TryCheck(string armored, DateTimeOffset now, out KeyCheck? key, out string error)
+    public static bool TryCheck(string armored, DateTimeOffset now, [NotNullWhen(true)] out KeyCheck? key, out string error)
     {
         key = null;
         error = "";

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 
@@ -9,9 +10,33 @@ public static class SmtpConnector
     public static async Task ConnectAsync(SmtpClient client, SmtpOptions options, CancellationToken ct)
     {
         client.Timeout = options.TimeoutSeconds * 1000;
-        var security = Enum.Parse<SecureSocketOptions>(options.Security == "StartTlsWhenAvailable" ? "StartTlsWhenAvailable" : options.Security);
-        await client.ConnectAsync(options.Host, options.Port, security, ct);
+        await client.ConnectAsync(options.Host, options.Port, Security(options), ct);
         if (!string.IsNullOrEmpty(options.Username))
             await client.AuthenticateAsync(options.Username, options.Password ?? "", ct);
     }
+
+    /// <summary>
+    /// For a client used only synchronously, on a thread of its own: the socket is connected with a blocking call, so
+    /// the kernel keeps it in blocking mode and a read wakes the waiting thread directly. (Once .NET has used a socket
+    /// asynchronously, as MailKit's own connect does, every later synchronous read on it is emulated: the runtime's
+    /// epoll thread hands the wake-up to a thread-pool thread, which wakes the reader.) The connect itself is bounded
+    /// by the send timeout, which Linux applies to connect.
+    /// </summary>
+    public static void Connect(SmtpClient client, SmtpOptions options, CancellationToken ct)
+    {
+        client.Timeout = options.TimeoutSeconds * 1000;
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendTimeout = client.Timeout };
+        try { socket.Connect(options.Host, options.Port); }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        client.Connect(socket, options.Host, options.Port, Security(options), ct);
+        if (!string.IsNullOrEmpty(options.Username))
+            client.Authenticate(options.Username, options.Password ?? "", ct);
+    }
+
+    private static SecureSocketOptions Security(SmtpOptions options) =>
+        Enum.Parse<SecureSocketOptions>(options.Security == "StartTlsWhenAvailable" ? "StartTlsWhenAvailable" : options.Security);
 }
