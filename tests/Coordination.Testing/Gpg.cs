@@ -38,6 +38,19 @@ public sealed class Gpg : IDisposable
         return await RunAsync(["--decrypt", file]);
     }
 
+    /// <summary>The armored secret key (generated without a passphrase).</summary>
+    public Task<string> ExportSecretAsync(string email) => RunAsync(["--armor", "--export-secret-keys", email]);
+
+    /// <summary>Decrypts; returns the plaintext and gpg's machine-readable status lines (GOODSIG, VALIDSIG, ...).</summary>
+    public async Task<(string Plain, string[] Status)> DecryptWithStatusAsync(byte[] encrypted)
+    {
+        var file = Path.Combine(Home, $"in-{Guid.NewGuid():N}.asc");
+        var status = file + ".status";
+        await File.WriteAllBytesAsync(file, encrypted);
+        var plain = await RunAsync(["--status-file", status, "--decrypt", file]);
+        return (plain, await File.ReadAllLinesAsync(status));
+    }
+
     private async Task<string> RunAsync(string[] args)
     {
         var psi = new ProcessStartInfo("gpg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -86,4 +86,28 @@ public sealed class EncryptedNoticeTests
         var reminded = await h.WaitForNoticesAsync(caseId, n => n.Notices.Count(x => x.Kind == NoticeKinds.Reminder && x.State == "sent") == 2);
         Assert.DoesNotContain(reminded.Notices, n => n.Kind == NoticeKinds.Reminder && n.ContactId == keyless);
     }
+    [Fact]
+    public async Task With_a_team_signing_key_configured_encrypted_notices_carry_the_team_signature()
+    {
+        using var gpg = new Gpg();
+        await gpg.NewCurve25519KeyAsync("psrt@python.test");
+        var teamSecret = await gpg.ExportSecretAsync("psrt@python.test");
+        var rsaKey = await gpg.NewRsaKeyAsync("rsa@debian.test");
+        await using var h = await NotifierHarness.StartAsync(extra: new() { ["Notifier__SigningKey"] = teamSecret, ["Notifier__SigningKeyPassphrase"] = "" });
+
+        var debian = await h.CreateProjectAsync("Debian python3.12", ["pkg:generic/cpython"], ["distros"]);
+        await h.CreateContactAsync(debian, "rsa@debian.test", rsaKey);
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "cpython", "pkg:generic/cpython"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+
+        var file = Assert.Single(await h.Sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30)));
+        var encrypted = Assert.IsType<MultipartEncrypted>((await MimeMessage.LoadAsync(file)).Body);
+        using var stream = new MemoryStream();
+        ((MimePart)encrypted[1]).Content!.DecodeTo(stream);
+        var (plain, status) = await gpg.DecryptWithStatusAsync(stream.ToArray());
+        Assert.Contains("Heap overflow in the frobnicator", plain);
+        var fingerprint = await gpg.FingerprintAsync("psrt@python.test");
+        Assert.Contains(status, l => l.Contains($"VALIDSIG {fingerprint}"));
+    }
 }

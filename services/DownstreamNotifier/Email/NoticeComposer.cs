@@ -20,7 +20,7 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
     private static readonly FormatOptions Crlf = CrlfFormat();
     private readonly ConcurrentDictionary<string, RecipientKey?> keys = new();
     private readonly MailboxAddress from = new(smtp.Value.FromName, smtp.Value.From);
-    private readonly PgpSecretKey? signingKey = LoadSigningKey(options.Value);
+    private readonly TeamSigner? signer = LoadSigner(options.Value);
     // One context per thread, not one per message (building one is not free); Compose never awaits, so a thread's
     // context never serves two messages at once. AES-256 is named explicitly: MimeKit's default cipher is CAST5.
     private readonly ThreadLocal<InMemoryOpenPgpContext> contexts = new(() => new InMemoryOpenPgpContext(options.Value.SigningKeyPassphrase));
@@ -45,24 +45,24 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
         }
 
         var key = KeyFor(notice, now);
-        if (key.HasOwnEnvelope && signingKey is null)
+        if (key.HasOwnEnvelope)
         {
             message.Body = Encrypt(key, body, now);
             return message;
         }
         var ctx = contexts.Value!;
-        message.Body = signingKey is null
+        message.Body = signer is null
             ? MultipartEncrypted.Encrypt(ctx, EncryptionAlgorithm.Aes256, [key.Check.EncryptionKey], body)
-            : MultipartEncrypted.SignAndEncrypt(ctx, signingKey, DigestAlgorithm.Sha256, EncryptionAlgorithm.Aes256, [key.Check.EncryptionKey], body);
+            : MultipartEncrypted.SignAndEncrypt(ctx, signer.SecretKey, DigestAlgorithm.Sha256, EncryptionAlgorithm.Aes256, [key.Check.EncryptionKey], body);
         return message;
     }
 
     // The PGP/MIME structure MultipartEncrypted.Encrypt builds (RFC 3156), around PgpMessage's encryption.
-    private static MultipartEncrypted Encrypt(RecipientKey key, TextPart body, DateTimeOffset now)
+    private MultipartEncrypted Encrypt(RecipientKey key, TextPart body, DateTimeOffset now)
     {
         using var cleartext = new MemoryStream();
         body.WriteTo(Crlf, cleartext);
-        var armored = PgpMessage.EncryptArmored(key, cleartext.GetBuffer().AsSpan(0, (int)cleartext.Length), now);
+        var armored = PgpMessage.EncryptArmored(key, cleartext.GetBuffer().AsSpan(0, (int)cleartext.Length), now, signer);
         var encrypted = new MultipartEncrypted();
         encrypted.ContentType.Parameters["protocol"] = "application/pgp-encrypted";
         encrypted.Add(new ApplicationPgpEncrypted());
@@ -93,6 +93,7 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
         return o;
     }
 
-    private static PgpSecretKey? LoadSigningKey(NotifierOptions o) =>
-        !string.IsNullOrWhiteSpace(o.SigningKey) && SigningKeyLoader.TryLoad(o.SigningKey, o.SigningKeyPassphrase, out var key, out _) ? key : null;
+    private static TeamSigner? LoadSigner(NotifierOptions o) =>
+        !string.IsNullOrWhiteSpace(o.SigningKey) && SigningKeyLoader.TryLoad(o.SigningKey, o.SigningKeyPassphrase, out var key, out _)
+            ? TeamSigner.Open(key!, o.SigningKeyPassphrase) : null;
 }

@@ -3,6 +3,8 @@ using System.IO.Compression;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
+using Org.BouncyCastle.Bcpg;
+using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math.EC.Rfc7748;
@@ -17,7 +19,7 @@ namespace DownstreamNotifier.Email;
 /// cost the notifier more than half its CPU in a fan-out: BouncyCastle's managed RSA spent about a millisecond per
 /// message (most of it converting the padded session key into Montgomery form by a bit-by-bit division), and its
 /// byte-at-a-time streams (armor, CRC, cipher) much of the rest. RSA, AES, SHA and zlib come from .NET (OpenSSL and
-/// native zlib); only the Curve25519 arithmetic and the AES key wrap stay with BouncyCastle.
+/// native zlib); the Curve25519 arithmetic, the AES key wrap and the team's signature stay with BouncyCastle.
 /// </summary>
 public static class PgpMessage
 {
@@ -25,13 +27,15 @@ public static class PgpMessage
     private static readonly SecureRandom Random = new();
 
     /// <param name="key">a key with <see cref="RecipientKey.HasOwnEnvelope"/>.</param>
-    public static byte[] EncryptArmored(RecipientKey key, ReadOnlySpan<byte> content, DateTimeOffset now)
+    /// <param name="signer">the team's key, to sign the content with inside the encryption (one-pass signature).</param>
+    public static byte[] EncryptArmored(RecipientKey key, ReadOnlySpan<byte> content, DateTimeOffset now, TeamSigner? signer = null)
     {
         var sessionKey = RandomNumberGenerator.GetBytes(32);
         var sessionInfo = SessionInfo(sessionKey);
+        var literal = LiteralPacket(content, now);
         using var packets = new MemoryStream(content.Length + 1024);
         WritePacket(packets, 1, SessionKeyPacket(key, sessionInfo));
-        WritePacket(packets, 18, EncryptedDataPacket(sessionKey, CompressedPacket(LiteralPacket(content, now))));
+        WritePacket(packets, 18, EncryptedDataPacket(sessionKey, CompressedPacket(signer is null ? literal : Signed(signer, literal, content, now))));
         CryptographicOperations.ZeroMemory(sessionKey);
         CryptographicOperations.ZeroMemory(sessionInfo);
         return Armor(packets.GetBuffer().AsSpan(0, (int)packets.Length));
@@ -122,11 +126,32 @@ public static class PgpMessage
         return body;
     }
 
-    private static byte[] CompressedPacket(byte[] literal)
+    // A one-pass signature packet, the literal data packet, then the signature (SHA-256, over the content as binary).
+    private static byte[] Signed(TeamSigner signer, byte[] literal, ReadOnlySpan<byte> content, DateTimeOffset now)
     {
-        using var body = new MemoryStream(literal.Length / 2 + 64);
+        var generator = new PgpSignatureGenerator(signer.Algorithm, HashAlgorithmTag.Sha256);
+        generator.InitSign(PgpSignature.BinaryDocument, signer.Key, Random);
+        var hashed = new PgpSignatureSubpacketGenerator();
+        hashed.SetSignatureCreationTime(false, now.UtcDateTime);
+        hashed.SetIssuerFingerprint(false, signer.PublicKey);
+        generator.SetHashedSubpackets(hashed.Generate());
+        var unhashed = new PgpSignatureSubpacketGenerator();
+        unhashed.SetIssuerKeyID(false, signer.PublicKey.KeyId);
+        generator.SetUnhashedSubpackets(unhashed.Generate());
+
+        using var packets = new MemoryStream(literal.Length + 512);
+        generator.GenerateOnePassVersion(false).Encode(packets);
+        packets.Write(literal);
+        generator.Update(content);
+        generator.Generate().Encode(packets);
+        return packets.ToArray();
+    }
+
+    private static byte[] CompressedPacket(byte[] packets)
+    {
+        using var body = new MemoryStream(packets.Length / 2 + 64);
         body.WriteByte(Zlib);
-        using (var zlib = new ZLibStream(body, CompressionLevel.Fastest, leaveOpen: true)) zlib.Write(literal);
+        using (var zlib = new ZLibStream(body, CompressionLevel.Fastest, leaveOpen: true)) zlib.Write(packets);
         var packet = new MemoryStream((int)body.Length + 6);
         WritePacket(packet, 8, body.GetBuffer().AsSpan(0, (int)body.Length));
         return packet.ToArray();
