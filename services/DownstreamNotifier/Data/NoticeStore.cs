@@ -33,16 +33,28 @@ public static class NoticeStore
         COPY notices (notification_id, case_id, contact_id, project_id, email, kind, mode, path, next_attempt_at) FROM STDIN (FORMAT BINARY)
         """;
 
+    // The due rows are locked in the order of the partial index notices_due, and only then joined: the sort of every
+    // due row, and an anti-join of every acceptance, that the planner chose for the one-statement form cost up to
+    // 150 ms per claim in a 10,000-notice fan-out. Rows the server accepted before a crash come back with that reply.
     private const string ClaimSql = """
+        WITH claimed AS (
+            SELECT id FROM notices
+            WHERE state IN ('pending', 'deferred') AND next_attempt_at <= @Now
+            ORDER BY next_attempt_at, id
+            LIMIT @Batch
+            FOR UPDATE SKIP LOCKED)
         SELECT n.id, n.notification_id, n.case_id, n.contact_id, n.email, n.kind, n.mode, n.attempts,
-               c.name AS contact_name, c.public_key, c.key_fingerprint, c.time_zone
-        FROM notices n LEFT JOIN contacts c ON c.id = n.contact_id
-        WHERE n.state IN ('pending', 'deferred') AND n.next_attempt_at <= @Now
-          AND NOT EXISTS (SELECT 1 FROM notice_acceptances a WHERE a.notice_id = n.id)
-        ORDER BY n.next_attempt_at, n.id
-        LIMIT @Batch
-        FOR UPDATE OF n SKIP LOCKED
+               c.name AS contact_name, c.public_key, c.key_fingerprint, c.time_zone,
+               a.notice_id IS NOT NULL AS accepted, a.server_reply AS accepted_reply, a.accepted_at
+        FROM claimed JOIN notices n ON n.id = claimed.id
+             LEFT JOIN contacts c ON c.id = n.contact_id
+             LEFT JOIN notice_acceptances a ON a.notice_id = n.id
         """;
+
+    // Without statistics (a table just filled by COPY) or with old ones, the planner prefers reading every due row
+    // and sorting them to walking the index in order; with sorting priced out it walks the index. (Hence also no
+    // ORDER BY on the outer query: without sorting, that one would be produced by reading all of notices in order.)
+    private const string ClaimPlanSql = "SET LOCAL enable_sort = off";
 
     private const string AcceptedSql = """
         INSERT INTO notice_acceptances (notice_id, server_reply, accepted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING
@@ -54,15 +66,6 @@ public static class NoticeStore
         FROM unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[])
              AS o (id, state, attempts, next_attempt_at, last_error, server_reply, sent_at)
         WHERE n.id = o.id
-        """;
-
-    // Rows a sender still holds locked are its own to settle (its batch commits them as sent): skipped, not waited for.
-    private const string ReconcileSql = """
-        UPDATE notices n SET state = 'sent', attempts = n.attempts + 1, server_reply = a.server_reply, sent_at = a.accepted_at, last_error = NULL
-        FROM notice_acceptances a
-        WHERE a.notice_id = n.id
-          AND n.id IN (SELECT x.id FROM notices x JOIN notice_acceptances y ON y.notice_id = x.id
-                       WHERE x.state IN ('pending', 'deferred') FOR UPDATE OF x SKIP LOCKED)
         """;
 
     private const string OpenNotificationsSql = """
@@ -122,8 +125,11 @@ public static class NoticeStore
         await copy.CompleteAsync(ct);
     }
 
-    public static List<ClaimedNotice> Claim(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch) =>
-        conn.Query<ClaimedNotice>(ClaimSql, new { Now = now, Batch = batch }, tx).ToList();
+    public static List<ClaimedNotice> Claim(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch)
+    {
+        conn.Execute(ClaimPlanSql, transaction: tx);
+        return conn.Query<ClaimedNotice>(ClaimSql, new { Now = now, Batch = batch }, tx).ToList();
+    }
 
     /// <summary>
     /// The statement that records one acceptance, autocommit, on a connection of its own, right after the SMTP server
@@ -173,10 +179,6 @@ public static class NoticeStore
         };
         cmd.ExecuteNonQuery();
     }
-
-    /// <summary>Marks sent what the mail server accepted before a crash kept the sender from saying so.</summary>
-    public static Task<int> ReconcileAcceptedAsync(NpgsqlConnection conn, CancellationToken ct) =>
-        conn.ExecuteAsync(new CommandDefinition(ReconcileSql, cancellationToken: ct));
 
     public static async Task<List<NotificationProgress>> OpenNotificationsAsync(NpgsqlConnection conn, CancellationToken ct) =>
         (await conn.QueryAsync<NotificationProgress>(new CommandDefinition(OpenNotificationsSql, cancellationToken: ct))).ToList();

@@ -15,4 +15,9 @@ public sealed class ClaimedNotice
     public string? PublicKey { get; init; }
     public string? KeyFingerprint { get; init; }
     public string? TimeZone { get; init; }
+
+    /// <summary>The mail server accepted this notice before a crash kept its sender from recording the outcome.</summary>
+    public bool Accepted { get; init; }
+    public string? AcceptedReply { get; init; }
+    public DateTimeOffset? AcceptedAt { get; init; }
 }

@@ -7,7 +7,7 @@ using Npgsql;
 namespace DownstreamNotifier.Delivery;
 
 /// <summary>
-/// Every "Notifier:ProgressIntervalMs": marks sent what the server accepted before a crash, publishes
+/// Every "Notifier:ProgressIntervalMs": publishes
 /// DownstreamNotificationProgress for rounds whose counts moved, and DownstreamNotified (once) for rounds with
 /// nothing pending or deferred left.
 /// </summary>
@@ -36,8 +36,6 @@ public sealed partial class DeliveryReporter(
     public async Task ReportAsync(CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var reconciled = await NoticeStore.ReconcileAcceptedAsync(conn, ct);
-        if (reconciled > 0) LogReconciled(reconciled);
         foreach (var n in await NoticeStore.OpenNotificationsAsync(conn, ct))
         {
             var counts = (n.Sent, n.Deferred, n.Failed);
@@ -58,9 +56,6 @@ public sealed partial class DeliveryReporter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: notification {NotificationId} done: {Total} notices, {Sent} sent, {Failed} failed")]
     private partial void LogCompleted(Guid caseId, Guid notificationId, int total, long sent, long failed);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Marked {Count} notices sent that the mail server had accepted before a restart")]
-    private partial void LogReconciled(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery report failed ({Error})")]
     private partial void LogReportFailed(string error);

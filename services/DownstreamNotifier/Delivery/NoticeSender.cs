@@ -14,7 +14,8 @@ namespace DownstreamNotifier.Delivery;
 /// Delivers pending and due deferred notices with "Smtp:MaxConnections" workers, each reusing one SMTP connection.
 /// A worker locks a batch FOR UPDATE SKIP LOCKED in a transaction it keeps open while sending (a crash releases
 /// the lock and the rows stay pending); the moment the server accepts a notice, that is written in its own
-/// autocommit statement (notice_acceptances), so a crash before the batch commits does not send it again.
+/// autocommit statement (notice_acceptances): after a crash before the batch commits, the next claim of that notice
+/// finds the record and marks it sent without sending it again.
 /// The one window left: a crash between the server's acceptance and that single insert (one loopback round trip).
 /// </summary>
 /// <remarks>
@@ -88,6 +89,7 @@ public sealed partial class NoticeSender(
         using var accepted = NoticeStore.PrepareAccepted(acceptConn);
         var outcomes = new List<DeliveryOutcome>(batch.Count);
         var serverDown = false;
+        var reconciled = 0;
         foreach (var notice in batch)
         {
             var attempts = notice.Attempts + 1;
@@ -96,6 +98,12 @@ public sealed partial class NoticeSender(
                 ? new(notice.Id, "failed", attempts, now, $"gave up after {attempts} attempts: {error}", null, null)
                 : new(notice.Id, "deferred", attempts, now + RetrySchedule.Delay(attempts, o), error, null, null);
 
+            if (notice.Accepted)
+            {
+                outcomes.Add(new(notice.Id, "sent", attempts, now, null, notice.AcceptedReply, notice.AcceptedAt));
+                reconciled++;
+                continue;
+            }
             if (serverDown) { outcomes.Add(Deferred("mail server unreachable")); continue; }
             try
             {
@@ -135,6 +143,7 @@ public sealed partial class NoticeSender(
         tx.Commit();
         var failed = outcomes.Count(x => x.State != "sent");
         if (failed > 0) LogBatchProblems(batch.Count, failed);
+        if (reconciled > 0) LogReconciled(reconciled);
         return batch.Count;
     }
 
@@ -154,6 +163,9 @@ public sealed partial class NoticeSender(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sender worker {Worker} failed ({Error}); retrying")]
     private partial void LogWorkerFailed(int worker, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Marked {Count} notices sent that the mail server had accepted before a restart")]
+    private partial void LogReconciled(int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch of {Count} notices: {NotSent} deferred or failed")]
     private partial void LogBatchProblems(int count, int notSent);
