@@ -57,7 +57,8 @@ public static class NoticeStore
     private const string ClaimPlanSql = "SET LOCAL enable_sort = off";
 
     private const string AcceptedSql = """
-        INSERT INTO notice_acceptances (notice_id, server_reply, accepted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING
+        INSERT INTO notice_acceptances (notice_id, server_reply, accepted_at)
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) ON CONFLICT DO NOTHING
         """;
 
     private const string OutcomesSql = """
@@ -132,9 +133,8 @@ public static class NoticeStore
     }
 
     /// <summary>
-    /// The statement that records one acceptance, autocommit, on a connection of its own, right after the SMTP server
-    /// accepted the notice. Prepared once per physical connection (Npgsql keeps it across pool rentals): a sender runs
-    /// it once per notice, so parsing and planning it each time was a good part of the database's work.
+    /// The statement that records a group of acceptances, autocommit, right after the SMTP server accepted them.
+    /// Prepared once per physical connection: parsing and planning it each time was a good part of the database's work.
     /// </summary>
     public static NpgsqlCommand PrepareAccepted(NpgsqlConnection conn)
     {
@@ -142,21 +142,21 @@ public static class NoticeStore
         {
             Parameters =
             {
-                new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint },
-                new NpgsqlParameter<string?> { NpgsqlDbType = NpgsqlDbType.Text },
-                new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+                new NpgsqlParameter<string?[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter<DateTime[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
             },
         };
         cmd.Prepare();
         return cmd;
     }
 
-    /// <summary>Runs the statement from <see cref="PrepareAccepted"/> for one notice.</summary>
-    public static void RecordAccepted(NpgsqlCommand accepted, long noticeId, string? reply, DateTimeOffset at)
+    /// <summary>Runs the statement from <see cref="PrepareAccepted"/> for a group of notices.</summary>
+    public static void RecordAccepted(NpgsqlCommand accepted, IReadOnlyList<AcceptanceRecorder.Pending> group)
     {
-        ((NpgsqlParameter<long>)accepted.Parameters[0]).TypedValue = noticeId;
-        ((NpgsqlParameter<string?>)accepted.Parameters[1]).TypedValue = reply;
-        ((NpgsqlParameter<DateTime>)accepted.Parameters[2]).TypedValue = at.UtcDateTime;
+        ((NpgsqlParameter<long[]>)accepted.Parameters[0]).TypedValue = group.Select(p => p.NoticeId).ToArray();
+        ((NpgsqlParameter<string?[]>)accepted.Parameters[1]).TypedValue = group.Select(p => p.Reply).ToArray();
+        ((NpgsqlParameter<DateTime[]>)accepted.Parameters[2]).TypedValue = group.Select(p => p.At).ToArray();
         accepted.ExecuteNonQuery();
     }
 

@@ -13,10 +13,10 @@ namespace DownstreamNotifier.Delivery;
 /// <summary>
 /// Delivers pending and due deferred notices with "Smtp:MaxConnections" workers, each reusing one SMTP connection.
 /// A worker locks a batch FOR UPDATE SKIP LOCKED in a transaction it keeps open while sending (a crash releases
-/// the lock and the rows stay pending); the moment the server accepts a notice, that is written in its own
-/// autocommit statement (notice_acceptances): after a crash before the batch commits, the next claim of that notice
-/// finds the record and marks it sent without sending it again.
-/// The one window left: a crash between the server's acceptance and that single insert (one loopback round trip).
+/// the lock and the rows stay pending); the moment the server accepts a notice, that is committed on its own
+/// (notice_acceptances, by the <see cref="AcceptanceRecorder"/>) before the next notice is sent: after a crash
+/// before the batch commits, the next claim of that notice finds the record and marks it sent without sending it
+/// again. The one window left: a crash between the server's acceptance and that commit (one loopback round trip).
 /// </summary>
 /// <remarks>
 /// Each worker is a thread of its own doing blocking I/O. A notice is several SMTP round trips and one database round
@@ -30,6 +30,7 @@ public sealed partial class NoticeSender(
     NpgsqlDataSource dataSource,
     NoticeComposer composer,
     NoticeSignal signal,
+    AcceptanceRecorder acceptances,
     IOptions<SmtpOptions> smtpOptions,
     IOptions<NotifierOptions> options,
     TimeProvider time,
@@ -85,8 +86,6 @@ public sealed partial class NoticeSender(
         var batch = NoticeStore.Claim(conn, tx, time.GetUtcNow(), o.BatchSize);
         if (batch.Count == 0) return 0;
 
-        using var acceptConn = dataSource.OpenConnection();
-        using var accepted = NoticeStore.PrepareAccepted(acceptConn);
         var outcomes = new List<DeliveryOutcome>(batch.Count);
         var serverDown = false;
         var reconciled = 0;
@@ -115,7 +114,7 @@ public sealed partial class NoticeSender(
                     smtp.Capabilities &= ~SmtpCapabilities.Size;
                 }
                 var reply = smtp.Send(message, ct);
-                NoticeStore.RecordAccepted(accepted, notice.Id, reply, time.GetUtcNow());
+                acceptances.Record(notice.Id, reply, time.GetUtcNow());
                 outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, time.GetUtcNow()));
             }
             catch (NoticeKeyException e)

@@ -65,12 +65,8 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
         var armored = PgpMessage.EncryptArmored(key, cleartext.GetBuffer().AsSpan(0, (int)cleartext.Length), now, signer);
         var encrypted = new MultipartEncrypted();
         encrypted.ContentType.Parameters["protocol"] = "application/pgp-encrypted";
-        encrypted.Add(new ApplicationPgpEncrypted());
-        encrypted.Add(new MimePart("application", "octet-stream")
-        {
-            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
-            Content = new MimeContent(new MemoryStream(armored, writable: false)),
-        });
+        encrypted.Add(new SevenBitPart("application", "pgp-encrypted", "Version: 1\r\n"u8.ToArray()));
+        encrypted.Add(new SevenBitPart("application", "octet-stream", armored) { ContentDisposition = new ContentDisposition(ContentDisposition.Inline) });
         return encrypted;
     }
 

@@ -213,19 +213,18 @@ public static class PgpMessage
         return Encoding.ASCII.GetBytes(text.ToString());
     }
 
-    // RFC 4880 section 6.1.
+    // RFC 4880 section 6.1, a byte at a time through a table.
+    private static readonly int[] Crc24Table = Enumerable.Range(0, 256).Select(i =>
+    {
+        var crc = i << 16;
+        for (var bit = 0; bit < 8; bit++) crc = (crc << 1) ^ ((crc & 0x800000) != 0 ? 0x1864CFB : 0);
+        return crc & 0xFFFFFF;
+    }).ToArray();
+
     private static int Crc24(ReadOnlySpan<byte> data)
     {
         var crc = 0xB704CE;
-        foreach (var b in data)
-        {
-            crc ^= b << 16;
-            for (var i = 0; i < 8; i++)
-            {
-                crc <<= 1;
-                if ((crc & 0x1000000) != 0) crc ^= 0x1864CFB;
-            }
-        }
-        return crc & 0xFFFFFF;
+        foreach (var b in data) crc = ((crc << 8) ^ Crc24Table[((crc >> 16) ^ b) & 0xFF]) & 0xFFFFFF;
+        return crc;
     }
 }

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using DownstreamNotifier.Data;
+using Npgsql;
+
+namespace DownstreamNotifier.Delivery;
+
+/// <summary>
+/// Records the mail server's acceptance of notices for all sender workers with one statement per group (group
+/// commit). A worker hands over its acceptance and waits until it is committed before it sends its next notice, so
+/// the crash window stays one loopback round trip per notice; what the group saves is a statement, a commit and a
+/// database wake-up per notice (in the fan-out benchmark about a tenth of the service's CPU and of the database's).
+/// </summary>
+public sealed partial class AcceptanceRecorder : IDisposable
+{
+    private const int MaxGroup = 64;
+    private readonly NpgsqlDataSource dataSource;
+    private readonly ILogger<AcceptanceRecorder> logger;
+    private readonly BlockingCollection<Pending> queue = new();
+    private readonly Thread thread;
+
+    public AcceptanceRecorder(NpgsqlDataSource dataSource, ILogger<AcceptanceRecorder> logger)
+    {
+        this.dataSource = dataSource;
+        this.logger = logger;
+        thread = new Thread(Run) { IsBackground = true, Name = "acceptance-recorder" };
+        thread.Start();
+    }
+
+    /// <summary>Returns once the acceptance is committed.</summary>
+    /// <exception cref="NpgsqlException">it could not be recorded.</exception>
+    public void Record(long noticeId, string? reply, DateTimeOffset at)
+    {
+        var pending = new Pending(noticeId, reply, at.UtcDateTime);
+        queue.Add(pending);
+        pending.Done.Wait();
+        pending.Done.Dispose();
+        if (pending.Error is { } e) throw e;
+    }
+
+    private void Run()
+    {
+        NpgsqlConnection? conn = null;
+        NpgsqlCommand? insert = null;
+        var group = new List<Pending>(MaxGroup);
+        foreach (var first in queue.GetConsumingEnumerable())
+        {
+            group.Add(first);
+            while (group.Count < MaxGroup && queue.TryTake(out var more)) group.Add(more);
+            try
+            {
+                if (conn is null)
+                {
+                    conn = dataSource.OpenConnection();
+                    insert = NoticeStore.PrepareAccepted(conn);
+                }
+                NoticeStore.RecordAccepted(insert!, group);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                LogFailed(group.Count, e.GetType().Name);
+                foreach (var p in group) p.Error = e as NpgsqlException ?? new NpgsqlException("acceptance not recorded", e);
+                insert?.Dispose();
+                conn?.Dispose();
+                (conn, insert) = (null, null);
+            }
+            foreach (var p in group) p.Done.Set();
+            group.Clear();
+        }
+        insert?.Dispose();
+        conn?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        queue.CompleteAdding();
+        thread.Join(TimeSpan.FromSeconds(5));
+    }
+
+    public sealed class Pending(long noticeId, string? reply, DateTime at)
+    {
+        public long NoticeId { get; } = noticeId;
+        public string? Reply { get; } = reply;
+        public DateTime At { get; } = at;
+        // No spinning before blocking: on two cores a spinning waiter takes the CPU the recorder needs.
+        public ManualResetEventSlim Done { get; } = new(false, spinCount: 0);
+        public Exception? Error { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {Count} acceptances failed ({Error}); their senders retry")]
+    private partial void LogFailed(int count, string error);
+}
