@@ -26,13 +26,16 @@ public static class SmtpConnector
     {
         client.Timeout = options.TimeoutSeconds * 1000;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendTimeout = client.Timeout };
-        try { socket.Connect(options.Host, options.Port); }
+        try
+        {
+            socket.Connect(options.Host, options.Port);
+            client.Connect(socket, options.Host, options.Port, Security(options), ct);
+        }
         catch
         {
             socket.Dispose();
             throw;
         }
-        client.Connect(socket, options.Host, options.Port, Security(options), ct);
         if (!string.IsNullOrEmpty(options.Username))
             client.Authenticate(options.Username, options.Password ?? "", ct);
     }
