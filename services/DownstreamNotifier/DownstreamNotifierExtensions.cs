@@ -17,9 +17,9 @@ public static class DownstreamNotifierExtensions
     public static readonly ServiceInfo Service = new("downstream-notifier", "notifier");
 
     /// <summary>
-    /// BouncyCastle re-runs Miller-Rabin on an RSA modulus every time a public key becomes key parameters, i.e. on
-    /// every encryption (~58 ms per RSA-3072 notice). Keys are checked once, at upload (OpenPgpKeyInspector), so
-    /// the per-use re-check is switched off unless the environment sets it.
+    /// BouncyCastle re-runs Miller-Rabin on an RSA modulus every time a public key becomes key parameters (~58 ms for
+    /// RSA-3072): once per distinct contact key when the composer first uses it, minutes for thousands of keys. Keys
+    /// are checked once, at upload (OpenPgpKeyInspector), so the re-check is switched off unless the environment sets it.
     /// </summary>
     private const string BouncyCastleMaxMrTests = "Org.BouncyCastle.Rsa.MaxMRTests";
 

@@ -143,15 +143,9 @@ static void ResetPeak(int pid)
     catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Console.WriteLine("(could not reset the peak memory counter)"); }
 }
 
-// utime + stime of a process, from /proc (clock ticks of 1/100 s on Linux).
 static double CpuSeconds(int pid)
 {
-    try
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
-    }
+    try { return ProcessCpu.Seconds(pid); }
     catch (IOException) { return 0; }
 }
 

@@ -1,3 +1,5 @@
+using Coordination.Testing;
+
 namespace EmbargoScheduler.Benchmarks;
 
 /// <summary>
@@ -6,8 +8,6 @@ namespace EmbargoScheduler.Benchmarks;
 /// </summary>
 public sealed record CpuSeconds(double Service, double Postgres, double RabbitMq, double Other)
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
-
     public static CpuSeconds Snapshot(int servicePid)
     {
         double service = 0, postgres = 0, rabbit = 0, other = 0;
@@ -18,8 +18,7 @@ public sealed record CpuSeconds(double Service, double Postgres, double RabbitMq
             try { stat = File.ReadAllText($"{dir}/stat"); cmdline = File.ReadAllText($"{dir}/cmdline"); }
             catch (IOException) { continue; } // the process ended meanwhile
             catch (UnauthorizedAccessException) { continue; }
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var seconds = (long.Parse(fields[11]) + long.Parse(fields[12])) / TicksPerSecond;
+            var seconds = ProcessCpu.FromStat(stat);
             if (pid == servicePid) service += seconds;
             else if (cmdline.Contains("postgres")) postgres += seconds;
             else if (cmdline.Contains("beam")) rabbit += seconds;

@@ -19,12 +19,9 @@ namespace DownstreamNotifier.Delivery;
 /// again. The one window left: a crash between the server's acceptance and that commit (one loopback round trip).
 /// </summary>
 /// <remarks>
-/// Each worker is a thread of its own doing blocking I/O. A notice is several SMTP round trips and one database round
-/// trip; with async continuations every reply woke the socket-engine thread and then a thread-pool thread (which
-/// spins before sleeping), a blocked thread is woken once, by the reply. In the fan-out benchmark on two busy cores
-/// this was a few per cent faster than the async version that composed ahead on the thread pool (within the noise,
-/// but in the same direction each time); the crash window is unchanged: each acceptance is recorded before the next
-/// notice is sent.
+/// Each worker is a thread of its own doing blocking I/O on a socket it connected itself (SmtpConnector.Connect), so
+/// each SMTP reply wakes it directly; with async continuations every reply woke the socket-engine thread and then a
+/// thread-pool thread first.
 /// </remarks>
 public sealed partial class NoticeSender(
     NpgsqlDataSource dataSource,

@@ -7,7 +7,6 @@ using DownstreamNotifier.Links;
 using MimeKit;
 using MimeKit.Cryptography;
 using Microsoft.Extensions.Options;
-using Org.BouncyCastle.Bcpg.OpenPgp;
 
 namespace DownstreamNotifier.Email;
 

@@ -8,7 +8,7 @@ namespace DownstreamNotifier.Keys;
 /// <summary>
 /// Checks an ASCII-armored public key once, where it is accepted: it parses, its primary key is neither
 /// revoked nor expired, and it has a usable encryption (sub)key. RSA moduli are checked here (odd,
-/// composite), because sending skips BouncyCastle's per-use Miller-Rabin re-check (see Program).
+/// composite), because sending skips BouncyCastle's per-use Miller-Rabin re-check (see DownstreamNotifierExtensions).
 /// </summary>
 public static class OpenPgpKeyInspector
 {
