@@ -1,6 +1,6 @@
 namespace Coordination.Testing;
 
-/// <summary>CPU time of a process, for benchmarks: user + system time from /proc (Linux).</summary>
+/// <summary>CPU time of a process, and of the whole machine, for benchmarks: from /proc (Linux).</summary>
 public static class ProcessCpu
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
@@ -13,5 +13,17 @@ public static class ProcessCpu
     {
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11]) + long.Parse(fields[12])) / TicksPerSecond;
+    }
+
+    /// <summary>
+    /// CPU seconds the machine spent busy (all but idle and iowait) and stolen by the hypervisor, summed over its cores
+    /// (the first line of /proc/stat).
+    /// </summary>
+    public static (double Busy, double Stolen) Machine()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(long.Parse).ToArray();
+        // user nice system idle iowait irq softirq steal (guest time is already counted in user)
+        var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6];
+        return (busy / TicksPerSecond, fields[7] / TicksPerSecond);
     }
 }

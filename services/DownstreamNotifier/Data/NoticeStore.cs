@@ -36,14 +36,16 @@ public static class NoticeStore
     // The due rows are locked in the order of the partial index notices_due, and only then joined: the sort of every
     // due row, and an anti-join of every acceptance, that the planner chose for the one-statement form cost up to
     // 150 ms per claim in a 10,000-notice fan-out. Rows the server accepted before a crash come back with that reply.
+    // The walk starts after @AfterAt/@AfterId (see ClaimCursor): from the start of the index, every claim stepped over
+    // the rows the other workers hold locked, a lock check each (~6 ms per claim of 100 with 8 workers).
     private const string ClaimSql = """
         WITH claimed AS (
             SELECT id FROM notices
-            WHERE state IN ('pending', 'deferred') AND next_attempt_at <= @Now
+            WHERE state IN ('pending', 'deferred') AND next_attempt_at <= @Now AND (next_attempt_at, id) > (@AfterAt, @AfterId)
             ORDER BY next_attempt_at, id
             LIMIT @Batch
             FOR UPDATE SKIP LOCKED)
-        SELECT n.id, n.notification_id, n.case_id, n.contact_id, n.email, n.kind, n.mode, n.attempts,
+        SELECT n.id, n.notification_id, n.case_id, n.contact_id, n.email, n.kind, n.mode, n.attempts, n.next_attempt_at,
                c.name AS contact_name, c.public_key, c.key_fingerprint, c.time_zone,
                a.notice_id IS NOT NULL AS accepted, a.server_reply AS accepted_reply, a.accepted_at
         FROM claimed JOIN notices n ON n.id = claimed.id
@@ -61,12 +63,14 @@ public static class NoticeStore
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) ON CONFLICT DO NOTHING
         """;
 
+    // "n.id = ANY($1)" gives the planner an index condition: joined on the unnest alone, it read all of notices and
+    // hashed it (9 ms per 100 rows in a 20,000-notice table, against 3.5 ms now).
     private const string OutcomesSql = """
         UPDATE notices n SET state = o.state, attempts = o.attempts, next_attempt_at = o.next_attempt_at, last_error = o.last_error,
                              server_reply = o.server_reply, sent_at = o.sent_at
         FROM unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[])
              AS o (id, state, attempts, next_attempt_at, last_error, server_reply, sent_at)
-        WHERE n.id = o.id
+        WHERE n.id = o.id AND n.id = ANY($1)
         """;
 
     private const string OpenNotificationsSql = """
@@ -126,10 +130,11 @@ public static class NoticeStore
         await copy.CompleteAsync(ct);
     }
 
-    public static List<ClaimedNotice> Claim(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch)
+    /// <summary>Locks up to <paramref name="batch"/> due notices that come after <paramref name="after"/> in due order.</summary>
+    public static List<ClaimedNotice> Claim(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, ClaimCursor.Position after)
     {
         conn.Execute(ClaimPlanSql, transaction: tx);
-        return conn.Query<ClaimedNotice>(ClaimSql, new { Now = now, Batch = batch }, tx).ToList();
+        return conn.Query<ClaimedNotice>(ClaimSql, new { Now = now, Batch = batch, AfterAt = after.At, AfterId = after.Id }, tx).ToList();
     }
 
     /// <summary>

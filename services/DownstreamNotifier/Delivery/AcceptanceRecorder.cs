@@ -6,7 +6,8 @@ namespace DownstreamNotifier.Delivery;
 
 /// <summary>
 /// Records the mail server's acceptance of notices for all sender workers with one statement per group (group
-/// commit). A worker hands over its acceptance and waits until it is committed before it sends its next notice, so
+/// commit). A worker hands over its acceptance and waits until it is committed before it sends its next notice (it
+/// composes that notice meanwhile), so
 /// the crash window stays one loopback round trip per notice; what the group saves is a statement, a commit and a
 /// database wake-up per notice (in the fan-out benchmark about a tenth of the service's CPU and of the database's).
 /// </summary>
@@ -26,15 +27,12 @@ public sealed partial class AcceptanceRecorder : IDisposable
         thread.Start();
     }
 
-    /// <summary>Returns once the acceptance is committed.</summary>
-    /// <exception cref="NpgsqlException">it could not be recorded.</exception>
-    public void Record(long noticeId, string? reply, DateTimeOffset at)
+    /// <summary>Queues the acceptance for the next group; <see cref="Pending.WaitCommitted"/> returns once it is committed.</summary>
+    public Pending Record(long noticeId, string? reply, DateTimeOffset at)
     {
         var pending = new Pending(noticeId, reply, at.UtcDateTime);
         queue.Add(pending);
-        pending.Done.Wait();
-        pending.Done.Dispose();
-        if (pending.Error is { } e) throw e;
+        return pending;
     }
 
     private void Run()
@@ -84,6 +82,14 @@ public sealed partial class AcceptanceRecorder : IDisposable
         // No spinning before blocking: on two cores a spinning waiter takes the CPU the recorder needs.
         public ManualResetEventSlim Done { get; } = new(false, spinCount: 0);
         public Exception? Error { get; set; }
+
+        /// <exception cref="NpgsqlException">it could not be recorded.</exception>
+        public void WaitCommitted()
+        {
+            Done.Wait();
+            Done.Dispose();
+            if (Error is { } e) throw e;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {Count} acceptances failed ({Error}); their senders retry")]

@@ -11,6 +11,7 @@ public sealed class ClaimedNotice
     public string Kind { get; init; } = "";
     public string Mode { get; init; } = "";
     public int Attempts { get; init; }
+    public DateTimeOffset NextAttemptAt { get; init; }
     public string? ContactName { get; init; }
     public string? PublicKey { get; init; }
     public string? KeyFingerprint { get; init; }

@@ -14,7 +14,8 @@ namespace DownstreamNotifier.Delivery;
 /// Delivers pending and due deferred notices with "Smtp:MaxConnections" workers, each reusing one SMTP connection.
 /// A worker locks a batch FOR UPDATE SKIP LOCKED in a transaction it keeps open while sending (a crash releases
 /// the lock and the rows stay pending); the moment the server accepts a notice, that is committed on its own
-/// (notice_acceptances, by the <see cref="AcceptanceRecorder"/>) before the next notice is sent: after a crash
+/// (notice_acceptances, by the <see cref="AcceptanceRecorder"/>) before the next notice is sent (the next one is
+/// composed meanwhile): after a crash
 /// before the batch commits, the next claim of that notice finds the record and marks it sent without sending it
 /// again. The one window left: a crash between the server's acceptance and that commit (one loopback round trip).
 /// </summary>
@@ -34,9 +35,19 @@ public sealed partial class NoticeSender(
     ILogger<NoticeSender> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, NotificationRecord> notifications = new();
+    private readonly ClaimCursor cursor = new();
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, smtpOptions.Value.MaxConnections).Select(i => OnThreadOfItsOwn(i, stoppingToken)));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Run(WarmUp, stoppingToken);
+        await Task.WhenAll(Enumerable.Range(0, smtpOptions.Value.MaxConnections).Select(i => OnThreadOfItsOwn(i, stoppingToken)));
+    }
+
+    private void WarmUp()
+    {
+        try { LogWarmedUp((long)NoticeWarmUp.Run(composer).TotalMilliseconds); }
+        catch (Exception e) when (e is not OutOfMemoryException) { LogWarmUpFailed(e.GetType().Name); }
+    }
 
     private Task OnThreadOfItsOwn(int worker, CancellationToken ct)
     {
@@ -80,12 +91,17 @@ public sealed partial class NoticeSender(
         var o = options.Value;
         using var conn = dataSource.OpenConnection();
         using var tx = conn.BeginTransaction();
-        var batch = NoticeStore.Claim(conn, tx, time.GetUtcNow(), o.BatchSize);
+        var from = cursor.ClaimFrom(time.GetUtcNow());
+        var batch = NoticeStore.Claim(conn, tx, time.GetUtcNow(), o.BatchSize, from);
+        if (batch.Count == 0 && from != ClaimCursor.Position.Start)
+            batch = NoticeStore.Claim(conn, tx, time.GetUtcNow(), o.BatchSize, ClaimCursor.Position.Start);
         if (batch.Count == 0) return 0;
+        cursor.Advance(batch.Select(n => new ClaimCursor.Position(n.NextAttemptAt, n.Id)).Max());
 
         var outcomes = new List<DeliveryOutcome>(batch.Count);
         var serverDown = false;
         var reconciled = 0;
+        AcceptanceRecorder.Pending? uncommitted = null;
         foreach (var notice in batch)
         {
             var attempts = notice.Attempts + 1;
@@ -103,7 +119,10 @@ public sealed partial class NoticeSender(
             if (serverDown) { outcomes.Add(Deferred("mail server unreachable")); continue; }
             try
             {
+                // Composed while the previous notice's acceptance is being committed; not sent before it is.
                 var message = composer.Compose(Notification(conn, notice.NotificationId), notice, now);
+                uncommitted?.WaitCommitted();
+                uncommitted = null;
                 if (!smtp.IsConnected)
                 {
                     SmtpConnector.Connect(smtp, smtpOptions.Value, ct);
@@ -111,8 +130,9 @@ public sealed partial class NoticeSender(
                     smtp.Capabilities &= ~SmtpCapabilities.Size;
                 }
                 var reply = smtp.Send(message, ct);
-                acceptances.Record(notice.Id, reply, time.GetUtcNow());
-                outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, time.GetUtcNow()));
+                var acceptedAt = time.GetUtcNow();
+                uncommitted = acceptances.Record(notice.Id, reply, acceptedAt);
+                outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, acceptedAt));
             }
             catch (NoticeKeyException e)
             {
@@ -135,6 +155,7 @@ public sealed partial class NoticeSender(
                 serverDown = e is SocketException || e.InnerException is SocketException;
             }
         }
+        uncommitted?.WaitCommitted();
         NoticeStore.RecordOutcomes(conn, tx, outcomes);
         tx.Commit();
         var failed = outcomes.Count(x => x.State != "sent");
@@ -156,6 +177,12 @@ public sealed partial class NoticeSender(
 
     // Server replies name the recipient at most; never the content.
     private static string Trim(string s) => s.Length > 300 ? s[..300] : s;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notice composer warmed up in {Milliseconds} ms")]
+    private partial void LogWarmedUp(long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Warming up the notice composer failed ({Error}); the first notices compile it instead")]
+    private partial void LogWarmUpFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sender worker {Worker} failed ({Error}); retrying")]
     private partial void LogWorkerFailed(int worker, string error);
