@@ -51,6 +51,16 @@ public sealed class PgpMessageTests : IDisposable
         Assert.Contains(status, l => l.Contains($"VALIDSIG {fingerprint}"));
     }
 
+    [Fact]
+    public async Task A_Curve25519_point_of_low_order_is_a_key_problem_not_a_crash()
+    {
+        var key = await RecipientAsync("curve", "weak@pgp.test");
+        key.Curve25519!.Point.AsSpan().Clear(); // u = 0: every shared secret with it is zero
+
+        var e = Assert.Throws<NoticeKeyException>(() => PgpMessage.EncryptArmored(key, Content(100), Now));
+        Assert.Contains("Curve25519", e.Message);
+    }
+
     private async Task<RecipientKey> RecipientAsync(string kind, string email)
     {
         var armored = kind == "rsa" ? await gpg.NewRsaKeyAsync(email) : await gpg.NewCurve25519KeyAsync(email);

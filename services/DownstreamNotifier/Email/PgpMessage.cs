@@ -7,8 +7,8 @@ using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math.EC.Rfc7748;
 using Org.BouncyCastle.Security;
+using X25519 = Geralt.X25519;
 
 namespace DownstreamNotifier.Email;
 
@@ -19,7 +19,8 @@ namespace DownstreamNotifier.Email;
 /// cost the notifier more than half its CPU in a fan-out: BouncyCastle's managed RSA spent about a millisecond per
 /// message (most of it converting the padded session key into Montgomery form by a bit-by-bit division), and its
 /// byte-at-a-time streams (armor, CRC, cipher) much of the rest. RSA, AES, SHA and zlib come from .NET (OpenSSL and
-/// native zlib); the Curve25519 arithmetic, the AES key wrap and the team's signature stay with BouncyCastle.
+/// native zlib), X25519 from libsodium (Geralt: ~55 µs a message against BouncyCastle's ~165); the AES key wrap and the
+/// team's signature stay with BouncyCastle.
 /// </summary>
 public static class PgpMessage
 {
@@ -71,14 +72,23 @@ public static class PgpMessage
     // that secret, and the session info padded to whole 8-octet blocks (at least 40 octets) and AES-key-wrapped in it.
     private static void WriteCurve25519(Stream body, Curve25519Ecdh recipient, byte[] sessionInfo)
     {
-        Span<byte> secret = stackalloc byte[X25519.ScalarSize];
-        Span<byte> shared = stackalloc byte[X25519.PointSize];
-        var ephemeral = new byte[1 + X25519.PointSize];
-        X25519.GeneratePrivateKey(Random, secret);
-        X25519.GeneratePublicKey(secret, ephemeral.AsSpan(1));
+        Span<byte> secret = stackalloc byte[X25519.PrivateKeySize];
+        Span<byte> shared = stackalloc byte[X25519.SharedSecretSize];
+        var ephemeral = new byte[1 + X25519.PublicKeySize];
         ephemeral[0] = 0x40;
-        if (!X25519.CalculateAgreement(secret, recipient.Point, shared)) throw new CryptographicException("the contact's Curve25519 point is not usable");
-        secret.Clear();
+        try
+        {
+            X25519.GenerateKeyPair(ephemeral.AsSpan(1), secret);
+            X25519.ComputeSharedSecret(shared, secret, recipient.Point);
+        }
+        catch (CryptographicException)
+        {
+            throw new NoticeKeyException("the contact's Curve25519 key is not usable"); // a point of low order
+        }
+        finally
+        {
+            secret.Clear();
+        }
 
         var kdfInput = new byte[4 + shared.Length + recipient.KdfParam.Length];
         kdfInput[3] = 1;
