@@ -1,0 +1,37 @@
+using Coordination.Contracts.Notices;
+using Coordination.Hosting.Mail;
+using DownstreamNotifier.Data;
+using DownstreamNotifier.Delivery;
+using DownstreamNotifier.Email;
+using DownstreamNotifier.Links;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace DownstreamNotifier.Tests;
+
+public sealed class NoticeComposerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 4, 20, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_notice_carries_one_date_and_one_stable_message_id_of_its_own()
+    {
+        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]) });
+        var composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test", FromName = "PSRT" }), options, new NoticeLinks(options));
+        var round = new NotificationRecord(Guid.NewGuid(), Guid.NewGuid(), NoticeKinds.Embargoed, Now.AddDays(7), [], null, null, [], null);
+        var notice = new ClaimedNotice { Id = 4711, Email = "ada@distro.test", ContactName = "Ada", Kind = NoticeKinds.Embargoed, Mode = NoticeModes.Plain };
+
+        var message = composer.Compose(round, notice, Now);
+
+        Assert.Equal($"notice-4711.{SubjectTag.ShortId(round.CaseId)}@coordination.test", message.MessageId);
+        Assert.Equal(Now, message.Date);
+        Assert.Equal("security@coordination.test", message.From.Mailboxes.Single().Address);
+        Assert.Equal("ada@distro.test", message.To.Mailboxes.Single().Address);
+        Assert.StartsWith(SubjectTag.For(round.CaseId), message.Subject);
+        using var written = new MemoryStream();
+        message.WriteTo(written);
+        var headers = MimeMessage.Load(new MemoryStream(written.ToArray())).Headers;
+        Assert.Single(headers, h => h.Id == HeaderId.Date);
+        Assert.Single(headers, h => h.Id == HeaderId.MessageId);
+    }
+}
