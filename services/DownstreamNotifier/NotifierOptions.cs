@@ -36,7 +36,7 @@ public sealed class NotifierOptions
 
     /// <summary>Notices one sender worker claims (and locks) per transaction.</summary>
     [Range(1, 1000)]
-    public int BatchSize { get; set; } = 50;
+    public int BatchSize { get; set; } = 100;
 
     [Range(50, 60_000)]
     public int PollIntervalMs { get; set; } = 1000;
