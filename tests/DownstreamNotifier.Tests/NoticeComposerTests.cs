@@ -13,11 +13,17 @@ public sealed class NoticeComposerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 4, 20, 0, TimeSpan.Zero);
 
+    private readonly NoticeComposer composer;
+
+    public NoticeComposerTests()
+    {
+        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]) });
+        composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test", FromName = "PSRT" }), options, new NoticeLinks(options));
+    }
+
     [Fact]
     public void A_notice_carries_one_date_and_one_stable_message_id_of_its_own()
     {
-        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]) });
-        var composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test", FromName = "PSRT" }), options, new NoticeLinks(options));
         var round = new NotificationRecord(Guid.NewGuid(), Guid.NewGuid(), NoticeKinds.Embargoed, Now.AddDays(7), [], null, null, [], null);
         var notice = new ClaimedNotice { Id = 4711, Email = "ada@distro.test", ContactName = "Ada", Kind = NoticeKinds.Embargoed, Mode = NoticeModes.Plain };
 
@@ -33,5 +39,12 @@ public sealed class NoticeComposerTests
         var headers = MimeMessage.Load(new MemoryStream(written.ToArray())).Headers;
         Assert.Single(headers, h => h.Id == HeaderId.Date);
         Assert.Single(headers, h => h.Id == HeaderId.MessageId);
+    }
+
+    [Fact]
+    public void The_warm_up_at_start_composes_every_mode_with_its_embedded_keys()
+    {
+        // Throws if a key is not embedded or not usable (Compose would refuse it), which the service would only log.
+        Assert.True(NoticeWarmUp.Run(composer) > TimeSpan.Zero);
     }
 }
