@@ -8,9 +8,10 @@ using MailSink;
 using MimeKit;
 
 // Fan-out of one Embargoed notice to 10,000 contacts (half with keys: RSA-3072 and Curve25519) into the in-process
-// mail sink, end to end from NotifyDownstream to the last message in the sink; then the raw limit: MailKit sending
-// 10,000 prebuilt plain messages to the same sink with the same number of connections. Goal: >= 1,000 notices/s
-// and >= half the raw limit. Printed for a first (cold) and a second (warm) fan-out.
+// mail sink, end to end from NotifyDownstream to the last message in the sink; and the raw limit, before and after
+// the fan-outs: MailKit sending 10,000 prebuilt plain messages to the same sink with the same number of connections.
+// Goal: >= 1,000 notices/s and >= half the raw limit (the faster raw run). Printed for a first (cold) and a second
+// (warm) fan-out.
 // Knobs (environment): BENCH_CONNECTIONS (default 8), BENCH_SINK_ROOT (folder the sinks write into; default the temp
 // folder), BENCH_MAXMR (BouncyCastle's RSA re-check, default 0), BENCH_SVC_<NAME>=<value> (extra environment for
 // the notifier process only, e.g. BENCH_SVC_DOTNET_gcServer=0).
@@ -56,6 +57,10 @@ Console.WriteLine($"import of {Contacts} contacts ({Contacts / 2} with keys): {i
 // process) by 2,000 untimed plain messages to a sink of its own.
 await using (var warmupSink = await StartRawSinkAsync("bench-warmup-")) await SendRawAsync(warmupSink, Prebuilt(2_000));
 
+// The raw limit: same sink, same parallelism, prebuilt plain messages, nothing else.
+var prebuilt = Prebuilt(Contacts);
+var rawBefore = await RawAsync();
+
 // Two fan-outs, each to all 10,000 contacts for a case of its own: the first right after the service started
 // (its send path still being compiled by the JIT), the second on the warmed-up service.
 var peakSinceStartKb = PeakKb(h.Service.ProcessId);
@@ -66,15 +71,10 @@ var warm = await FanOutAsync(2);
 peakKb = Math.Max(peakKb, PeakKb(h.Service.ProcessId));
 peakSinceStartKb = Math.Max(peakSinceStartKb, peakKb);
 
-// The raw limit: same sink, same parallelism, prebuilt plain messages, nothing else.
-await using var rawSink = await StartRawSinkAsync("bench-raw-");
-var prebuilt = Prebuilt(Contacts);
-var rawCpuBefore = (Bench: CpuSeconds(Environment.ProcessId), Machine: ProcessCpu.Machine());
-var rawWatch = Stopwatch.StartNew();
-await SendRawAsync(rawSink, prebuilt);
-var rawElapsed = rawWatch.Elapsed.TotalSeconds;
-var raw = Contacts / rawElapsed;
-var rawCpu = (Bench: CpuSeconds(Environment.ProcessId) - rawCpuBefore.Bench, Machine: ProcessCpu.Machine().Busy - rawCpuBefore.Machine.Busy);
+// The raw limit once more, after the fan-outs: the machine's speed drifts (other tenants), so the limit the fan-outs are
+// compared with is the faster of the two runs.
+var rawAfter = await RawAsync();
+var raw = Math.Max(rawBefore.Rate, rawAfter.Rate);
 
 Console.WriteLine($"connections: {connections}");
 foreach (var (name, r) in new[] { ("first fan-out (cold service)", cold), ("second fan-out (warm service)", warm) })
@@ -85,10 +85,11 @@ foreach (var (name, r) in new[] { ("first fan-out (cold service)", cold), ("seco
     Console.WriteLine($"  CPU meanwhile: notifier {r.ServiceCpu:F1} s ({r.ServiceCpu * 1000 / Contacts:F2} ms/notice), this process (sink, polling) {r.BenchCpu:F1} s ({r.BenchCpu * 1000 / Contacts:F2} ms/notice), " +
                       $"all else (PostgreSQL, RabbitMQ, the rest) {r.OtherCpu:F1} s ({r.OtherCpu * 1000 / Contacts:F2} ms/notice); " +
                       $"{(r.ServiceCpu + r.BenchCpu + r.OtherCpu) / r.Elapsed.TotalSeconds:F2} of {Environment.ProcessorCount} cores busy, {r.Stolen / r.Elapsed.TotalSeconds:F2} stolen by the hypervisor");
-    Console.WriteLine($"  goal >= 1000 notices/s: {(rate >= 1000 ? "MET" : "MISSED")} ({rate:F0}/s); goal >= 50 % of raw: {(rate >= raw / 2 ? "MET" : "MISSED")} ({rate / raw:P0} of {raw:F0}/s)");
+    Console.WriteLine($"  goal >= 1000 notices/s: {(rate >= 1000 ? "MET" : "MISSED")} ({rate:F0}/s); goal >= 50 % of raw: {(rate >= raw / 2 ? "MET" : "MISSED")} ({rate / raw:P0} of {raw:F0}/s, the faster raw run)");
 }
-Console.WriteLine($"raw MailKit, same sink and parallelism: {raw:F0} messages/s; this process (sink and client) {rawCpu.Bench * 1000 / Contacts:F2} ms/message; " +
-                  $"{rawCpu.Machine / rawElapsed:F2} of {Environment.ProcessorCount} cores busy");
+foreach (var (name, r) in new[] { ("before", rawBefore), ("after", rawAfter) })
+    Console.WriteLine($"raw MailKit, same sink and parallelism, {name} the fan-outs: {r.Rate:F0} messages/s; this process (sink and client) {r.BenchCpu * 1000 / Contacts:F2} ms/message; " +
+                      $"{r.MachineBusy / r.Elapsed:F2} of {Environment.ProcessorCount} cores busy");
 Console.WriteLine($"notifier peak memory (VmHWM): {peakKb / 1024.0:F0} MiB during the fan-outs, {peakSinceStartKb / 1024.0:F0} MiB since it started (import of the contacts included)");
 return 0;
 
@@ -99,6 +100,16 @@ async Task<MailSinkServer> StartRawSinkAsync(string prefix)
     var sink = new MailSinkServer(ServiceProcess.FreePort(), dir);
     await sink.StartAsync();
     return sink;
+}
+
+async Task<(double Rate, double Elapsed, double BenchCpu, double MachineBusy)> RawAsync()
+{
+    await using var sink = await StartRawSinkAsync("bench-raw-");
+    var (benchBefore, machineBefore) = (CpuSeconds(Environment.ProcessId), ProcessCpu.Machine().Busy);
+    var watch = Stopwatch.StartNew();
+    await SendRawAsync(sink, prebuilt);
+    var elapsed = watch.Elapsed.TotalSeconds;
+    return (Contacts / elapsed, elapsed, CpuSeconds(Environment.ProcessId) - benchBefore, ProcessCpu.Machine().Busy - machineBefore);
 }
 
 static MimeMessage[] Prebuilt(int count)
