@@ -1,14 +1,18 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using DownstreamNotifier.Email;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto.Parameters;
+using X25519 = Geralt.X25519;
 
 namespace DownstreamNotifier.Keys;
 
 /// <summary>
 /// Checks an ASCII-armored public key once, where it is accepted: it parses, its primary key is neither
 /// revoked nor expired, and it has a usable encryption (sub)key. RSA moduli are checked here (odd,
-/// composite), because sending skips BouncyCastle's per-use Miller-Rabin re-check (see DownstreamNotifierExtensions).
+/// composite), because sending skips BouncyCastle's per-use Miller-Rabin re-check (see DownstreamNotifierExtensions);
+/// so are Curve25519 points (not of low order).
 /// </summary>
 public static class OpenPgpKeyInspector
 {
@@ -40,11 +44,11 @@ public static class OpenPgpKeyInspector
         var candidates = ring.GetPublicKeys()
             .Where(k => k.IsEncryptionKey && !k.HasRevocation() && CanEncrypt(k, primary))
             .Select(k => (Key: k, Expiry: k.IsMasterKey ? primaryExpiry : Expiry(k)))
-            .Where(c => c.Expiry > now && ModulusIsSound(c.Key))
+            .Where(c => c.Expiry > now && ModulusIsSound(c.Key) && Curve25519PointIsSound(c.Key))
             .OrderBy(c => c.Key.IsMasterKey) // a subkey before the primary
             .ThenByDescending(c => c.Key.CreationTime)
             .ToList();
-        if (candidates.Count == 0) { error = "has no usable encryption subkey (none, or all expired or revoked)"; return false; }
+        if (candidates.Count == 0) { error = "has no usable encryption subkey (none, or all expired, revoked or malformed)"; return false; }
 
         var chosen = candidates[0];
         DateTimeOffset? expires = Min(primaryExpiry, chosen.Expiry);
@@ -89,6 +93,29 @@ public static class OpenPgpKeyInspector
             return SoundModuli.GetOrAdd(rsa.Modulus.ToString(16), _ => !rsa.Modulus.IsProbablePrime(1));
         }
         catch (ArgumentException) { return false; }
+    }
+
+    // A point of low order makes every shared secret zero; libsodium refuses an agreement with one.
+    private static bool Curve25519PointIsSound(PgpPublicKey key)
+    {
+        if (key.PublicKeyPacket.Key is not ECDHPublicBcpgKey ecdh || !ecdh.CurveOid.Equals(Curve25519Ecdh.CurveOid)) return true;
+        var encoded = ecdh.EncodedPoint.ToByteArrayUnsigned();
+        if (encoded.Length != 33 || encoded[0] != 0x40) return true; // not the native form: MimeKit's path, which checks it
+        Span<byte> secret = stackalloc byte[X25519.PrivateKeySize];
+        Span<byte> ephemeral = stackalloc byte[X25519.PublicKeySize];
+        Span<byte> shared = stackalloc byte[X25519.SharedSecretSize];
+        try
+        {
+            X25519.GenerateKeyPair(ephemeral, secret);
+            X25519.ComputeSharedSecret(shared, secret, encoded.AsSpan(1));
+            return true;
+        }
+        catch (CryptographicException) { return false; }
+        finally
+        {
+            secret.Clear();
+            shared.Clear();
+        }
     }
 
     private static string AlgorithmName(PgpPublicKey key) => key.Algorithm switch
