@@ -41,6 +41,7 @@ public static class DownstreamNotifierExtensions
         services.AddSingleton<NoticeLinks>();
         services.AddSingleton<NoticeComposer>();
         services.AddSingleton<NoticeSignal>();
+        services.AddSingleton<DeliveryDataSource>();
         services.AddSingleton<AcceptanceRecorder>();
         services.AddHostedService<NoticeSender>();
         services.AddHostedService<DeliveryReporter>();

@@ -42,15 +42,7 @@ public static class ServiceDefaultsExtensions
         services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
 
-        services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<PostgresOptions>>().Value;
-            var cs = new NpgsqlConnectionStringBuilder(o.ConnectionString) { SearchPath = service.Schema };
-            // Every statement is a constant, so preparing the repeated ones spares PostgreSQL the parse and plan on each
-            // use (Npgsql prepares a statement after its fifth use). A connection string that sets a value keeps it.
-            if (cs.MaxAutoPrepare == 0) cs.MaxAutoPrepare = 64;
-            return new NpgsqlDataSourceBuilder(cs.ConnectionString).Build();
-        });
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<PostgresOptions>>().Value.CreateDataSource(service.Schema));
 
         builder.AddCoordinationTelemetry(service.Name);
         services.AddCoordinationBus(service, configureBus, configureRabbit);

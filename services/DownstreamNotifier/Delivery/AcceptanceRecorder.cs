@@ -19,9 +19,9 @@ public sealed partial class AcceptanceRecorder : IDisposable
     private readonly BlockingCollection<Pending> queue = new();
     private readonly Thread thread;
 
-    public AcceptanceRecorder(NpgsqlDataSource dataSource, ILogger<AcceptanceRecorder> logger)
+    public AcceptanceRecorder(DeliveryDataSource dataSource, ILogger<AcceptanceRecorder> logger)
     {
-        this.dataSource = dataSource;
+        this.dataSource = dataSource.Value;
         this.logger = logger;
         thread = new Thread(Run) { IsBackground = true, Name = "acceptance-recorder" };
         thread.Start();

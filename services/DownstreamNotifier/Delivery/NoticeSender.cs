@@ -25,7 +25,7 @@ namespace DownstreamNotifier.Delivery;
 /// thread-pool thread first.
 /// </remarks>
 public sealed partial class NoticeSender(
-    NpgsqlDataSource dataSource,
+    DeliveryDataSource deliveryDataSource,
     NoticeComposer composer,
     NoticeSignal signal,
     AcceptanceRecorder acceptances,
@@ -89,7 +89,7 @@ public sealed partial class NoticeSender(
     public int SendBatch(SmtpClient smtp, CancellationToken ct)
     {
         var o = options.Value;
-        using var conn = dataSource.OpenConnection();
+        using var conn = deliveryDataSource.Value.OpenConnection();
         using var tx = conn.BeginTransaction();
         var from = cursor.ClaimFrom(time.GetUtcNow());
         var batch = NoticeStore.Claim(conn, tx, time.GetUtcNow(), o.BatchSize, from);
