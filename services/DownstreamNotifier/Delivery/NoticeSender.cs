@@ -14,10 +14,10 @@ namespace DownstreamNotifier.Delivery;
 /// Delivers pending and due deferred notices with "Smtp:MaxConnections" workers, each reusing one SMTP connection.
 /// A worker locks a batch FOR UPDATE SKIP LOCKED in a transaction it keeps open while sending (a crash releases
 /// the lock and the rows stay pending); the moment the server accepts a notice, that is committed on its own
-/// (notice_acceptances, by the <see cref="AcceptanceRecorder"/>) before the next notice is sent (the next one is
-/// composed meanwhile): after a crash
-/// before the batch commits, the next claim of that notice finds the record and marks it sent without sending it
-/// again. The one window left: a crash between the server's acceptance and that commit (one loopback round trip).
+/// (notice_acceptances, by the <see cref="AcceptanceRecorder"/>) before the worker sends its next notice, which it
+/// composes meanwhile. After a crash before the batch commits, the next claim of that notice finds the record and
+/// marks it sent without sending it again. The one window left: a crash between the server's acceptance and that
+/// commit (one loopback round trip), after which that notice goes again, with the same Message-Id.
 /// </summary>
 /// <remarks>
 /// Each worker is a thread of its own doing blocking I/O on a socket it connected itself (SmtpConnector.Connect), so
