@@ -4,6 +4,7 @@ using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto.Parameters;
+using X25519 = Geralt.X25519;
 
 namespace DownstreamNotifier.Email;
 
@@ -49,8 +50,7 @@ public sealed record Curve25519Ecdh(byte[] Point, byte[] KdfParam, HashAlgorithm
 
     public static Curve25519Ecdh? From(PgpPublicKey key, ECDHPublicBcpgKey ecdh)
     {
-        var encoded = ecdh.EncodedPoint.ToByteArrayUnsigned();
-        if (encoded.Length != 33 || encoded[0] != 0x40) return null;
+        if (NativePoint(ecdh) is not { } point) return null;
         HashAlgorithmName? hash = ecdh.HashAlgorithm switch
         {
             HashAlgorithmTag.Sha256 => HashAlgorithmName.SHA256,
@@ -73,6 +73,33 @@ public sealed record Curve25519Ecdh(byte[] Point, byte[] KdfParam, HashAlgorithm
         param.Write([3, 1, (byte)ecdh.HashAlgorithm, (byte)ecdh.SymmetricKeyAlgorithm]);
         param.Write("Anonymous Sender    "u8);
         param.Write(key.GetFingerprint());
-        return new Curve25519Ecdh(encoded[1..], param.ToArray(), hash.Value, kek.Value);
+        return new Curve25519Ecdh(point, param.ToArray(), hash.Value, kek.Value);
+    }
+
+    /// <summary>The point's 32 octets when it is in the native form (0x40, then the octets), else null.</summary>
+    public static byte[]? NativePoint(ECDHPublicBcpgKey ecdh)
+    {
+        var encoded = ecdh.EncodedPoint.ToByteArrayUnsigned();
+        return encoded.Length == 33 && encoded[0] == 0x40 ? encoded[1..] : null;
+    }
+
+    /// <summary>False for a point of low order, with which every shared secret is zero (libsodium refuses it).</summary>
+    public static bool IsSound(ReadOnlySpan<byte> point)
+    {
+        Span<byte> secret = stackalloc byte[X25519.PrivateKeySize];
+        Span<byte> ephemeral = stackalloc byte[X25519.PublicKeySize];
+        Span<byte> shared = stackalloc byte[X25519.SharedSecretSize];
+        try
+        {
+            X25519.GenerateKeyPair(ephemeral, secret);
+            X25519.ComputeSharedSecret(shared, secret, point);
+            return true;
+        }
+        catch (CryptographicException) { return false; }
+        finally
+        {
+            secret.Clear();
+            shared.Clear();
+        }
     }
 }

@@ -1,10 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
 using DownstreamNotifier.Email;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto.Parameters;
-using X25519 = Geralt.X25519;
 
 namespace DownstreamNotifier.Keys;
 
@@ -95,28 +93,10 @@ public static class OpenPgpKeyInspector
         catch (ArgumentException) { return false; }
     }
 
-    // A point of low order makes every shared secret zero; libsodium refuses an agreement with one.
-    private static bool Curve25519PointIsSound(PgpPublicKey key)
-    {
-        if (key.PublicKeyPacket.Key is not ECDHPublicBcpgKey ecdh || !ecdh.CurveOid.Equals(Curve25519Ecdh.CurveOid)) return true;
-        var encoded = ecdh.EncodedPoint.ToByteArrayUnsigned();
-        if (encoded.Length != 33 || encoded[0] != 0x40) return true; // not the native form: MimeKit's path, which checks it
-        Span<byte> secret = stackalloc byte[X25519.PrivateKeySize];
-        Span<byte> ephemeral = stackalloc byte[X25519.PublicKeySize];
-        Span<byte> shared = stackalloc byte[X25519.SharedSecretSize];
-        try
-        {
-            X25519.GenerateKeyPair(ephemeral, secret);
-            X25519.ComputeSharedSecret(shared, secret, encoded.AsSpan(1));
-            return true;
-        }
-        catch (CryptographicException) { return false; }
-        finally
-        {
-            secret.Clear();
-            shared.Clear();
-        }
-    }
+    // Points in any other form go through MimeKit, which checks them.
+    private static bool Curve25519PointIsSound(PgpPublicKey key) =>
+        key.PublicKeyPacket.Key is not ECDHPublicBcpgKey ecdh || !ecdh.CurveOid.Equals(Curve25519Ecdh.CurveOid)
+        || Curve25519Ecdh.NativePoint(ecdh) is not { } point || Curve25519Ecdh.IsSound(point);
 
     private static string AlgorithmName(PgpPublicKey key) => key.Algorithm switch
     {
