@@ -7,9 +7,9 @@ namespace DownstreamNotifier.Delivery;
 /// <summary>
 /// Records the mail server's acceptance of notices for all sender workers with one statement per group (group
 /// commit). A worker hands over its acceptance and waits until it is committed before it sends its next notice (it
-/// composes that notice meanwhile), so
-/// the crash window stays one loopback round trip per notice; what the group saves is a statement, a commit and a
-/// database wake-up per notice (in the fan-out benchmark about a tenth of the service's CPU and of the database's).
+/// composes that notice meanwhile), so the crash window stays one loopback round trip per notice; what the group
+/// saves is a statement, a commit and a database wake-up per notice (in the fan-out benchmark about a tenth of the
+/// service's CPU and of the database's).
 /// </summary>
 public sealed partial class AcceptanceRecorder : IDisposable
 {

@@ -40,6 +40,5 @@ public static class SmtpConnector
             client.Authenticate(options.Username, options.Password ?? "", ct);
     }
 
-    private static SecureSocketOptions Security(SmtpOptions options) =>
-        Enum.Parse<SecureSocketOptions>(options.Security == "StartTlsWhenAvailable" ? "StartTlsWhenAvailable" : options.Security);
+    private static SecureSocketOptions Security(SmtpOptions options) => Enum.Parse<SecureSocketOptions>(options.Security);
 }
