@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using DownstreamNotifier.Data;
 using Npgsql;
 
@@ -13,10 +12,13 @@ namespace DownstreamNotifier.Delivery;
 /// </summary>
 public sealed partial class AcceptanceRecorder : IDisposable
 {
-    private const int MaxGroup = 64;
     private readonly NpgsqlDataSource dataSource;
     private readonly ILogger<AcceptanceRecorder> logger;
-    private readonly BlockingCollection<Pending> queue = new();
+    // A list swapped under a lock rather than a BlockingCollection: its semaphore spins (yielding the CPU in a loop)
+    // before it blocks, and on two cores that spinning cost as much as the handing over itself.
+    private readonly object gate = new(); // Monitor.Wait/Pulse, which System.Threading.Lock has not
+    private List<Pending> queue = new();
+    private bool completed;
     private readonly Thread thread;
 
     public AcceptanceRecorder(DeliveryDataSource dataSource, ILogger<AcceptanceRecorder> logger)
@@ -31,7 +33,12 @@ public sealed partial class AcceptanceRecorder : IDisposable
     public Pending Record(long noticeId, string? reply, DateTimeOffset at)
     {
         var pending = new Pending(noticeId, reply, at.UtcDateTime);
-        queue.Add(pending);
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(completed, this);
+            queue.Add(pending);
+            if (queue.Count == 1) Monitor.Pulse(gate);
+        }
         return pending;
     }
 
@@ -39,11 +46,9 @@ public sealed partial class AcceptanceRecorder : IDisposable
     {
         NpgsqlConnection? conn = null;
         NpgsqlCommand? insert = null;
-        var group = new List<Pending>(MaxGroup);
-        foreach (var first in queue.GetConsumingEnumerable())
+        var group = new List<Pending>(); // at most one acceptance per sender worker
+        while (Next(ref group))
         {
-            group.Add(first);
-            while (group.Count < MaxGroup && queue.TryTake(out var more)) group.Add(more);
             try
             {
                 if (conn is null)
@@ -68,9 +73,28 @@ public sealed partial class AcceptanceRecorder : IDisposable
         conn?.Dispose();
     }
 
+    // Waits for acceptances and takes all of them (the group handed in is empty and becomes the next queue).
+    private bool Next(ref List<Pending> group)
+    {
+        lock (gate)
+        {
+            while (queue.Count == 0)
+            {
+                if (completed) return false;
+                Monitor.Wait(gate);
+            }
+            (group, queue) = (queue, group);
+            return true;
+        }
+    }
+
     public void Dispose()
     {
-        queue.CompleteAdding();
+        lock (gate)
+        {
+            completed = true;
+            Monitor.Pulse(gate);
+        }
         thread.Join(TimeSpan.FromSeconds(5));
     }
 

@@ -20,8 +20,8 @@ namespace DownstreamNotifier.Delivery;
 /// commit (one loopback round trip), after which that notice goes again, with the same Message-Id.
 /// </summary>
 /// <remarks>
-/// Each worker is a thread of its own doing blocking I/O on a socket it connected itself (SmtpConnector.Connect), so
-/// each SMTP reply wakes it directly; with async continuations every reply woke the socket-engine thread and then a
+/// Each worker is a thread of its own doing blocking I/O on a socket it connected itself (<see cref="SenderConnection"/>),
+/// so each SMTP reply wakes it directly; with async continuations every reply woke the socket-engine thread and then a
 /// thread-pool thread first.
 /// </remarks>
 public sealed partial class NoticeSender(
@@ -62,7 +62,8 @@ public sealed partial class NoticeSender(
 
     private void Worker(int worker, CancellationToken ct)
     {
-        using var smtp = new SmtpClient();
+        using var smtp = new SenderConnection(smtpOptions.Value);
+        using var abort = ct.Register(smtp.Abort);
         var idleSince = DateTime.UtcNow;
         while (!ct.IsCancellationRequested)
         {
@@ -71,7 +72,7 @@ public sealed partial class NoticeSender(
                 var count = SendBatch(smtp, ct);
                 if (count > 0) { idleSince = DateTime.UtcNow; continue; }
                 if (smtp.IsConnected && DateTime.UtcNow - idleSince > TimeSpan.FromSeconds(20))
-                    smtp.Disconnect(true, ct);
+                    smtp.Disconnect(true);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
@@ -82,11 +83,10 @@ public sealed partial class NoticeSender(
             try { signal.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollIntervalMs), ct).GetAwaiter().GetResult(); }
             catch (OperationCanceledException) { }
         }
-        QuietlyDisconnect(smtp, true);
     }
 
     /// <returns>how many notices this batch handled.</returns>
-    public int SendBatch(SmtpClient smtp, CancellationToken ct)
+    public int SendBatch(SenderConnection smtp, CancellationToken ct)
     {
         var o = options.Value;
         using var conn = deliveryDataSource.Value.OpenConnection();
@@ -117,22 +117,21 @@ public sealed partial class NoticeSender(
                 continue;
             }
             if (serverDown) { outcomes.Add(Deferred("mail server unreachable")); continue; }
+            ct.ThrowIfCancellationRequested(); // the batch rolls back; what was accepted so far is on record
             try
             {
                 // Composed while the previous notice's acceptance is being committed; not sent before it is.
                 var message = composer.Compose(Notification(conn, notice.NotificationId), notice, now);
                 uncommitted?.WaitCommitted();
                 uncommitted = null;
-                if (!smtp.IsConnected)
-                {
-                    SmtpConnector.Connect(smtp, smtpOptions.Value, ct);
-                    // Declaring each notice's size (a few kB) would serialize it twice, once only to measure it.
-                    smtp.Capabilities &= ~SmtpCapabilities.Size;
-                }
                 var reply = smtp.Send(message, ct);
                 var acceptedAt = time.GetUtcNow();
                 uncommitted = acceptances.Record(notice.Id, reply, acceptedAt);
                 outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, acceptedAt));
+            }
+            catch (Exception e) when (ct.IsCancellationRequested && e is not NoticeKeyException)
+            {
+                throw new OperationCanceledException("stopping", e, ct); // Abort closed the connection under it
             }
             catch (NoticeKeyException e)
             {
@@ -148,10 +147,10 @@ public sealed partial class NoticeSender(
             }
             catch (Exception e) when (e is SmtpProtocolException or IOException or SocketException or ServiceNotConnectedException
                                           or ServiceNotAuthenticatedException or MailKit.Security.AuthenticationException or TimeoutException
-                                          or OperationCanceledException && !ct.IsCancellationRequested)
+                                          or OperationCanceledException)
             {
                 outcomes.Add(Deferred($"connection: {e.GetType().Name}: {Trim(e.Message)}"));
-                QuietlyDisconnect(smtp, false);
+                smtp.Disconnect(false);
                 serverDown = e is SocketException || e.InnerException is SocketException;
             }
         }
@@ -167,13 +166,6 @@ public sealed partial class NoticeSender(
     private NotificationRecord Notification(NpgsqlConnection conn, Guid id) =>
         notifications.TryGetValue(id, out var n) ? n
         : notifications.GetOrAdd(id, NoticeStore.Notification(conn, id) ?? throw new InvalidOperationException("notification row missing"));
-
-    private static void QuietlyDisconnect(SmtpClient smtp, bool quit)
-    {
-        if (!smtp.IsConnected) return;
-        try { smtp.Disconnect(quit, CancellationToken.None); }
-        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SmtpCommandException or OperationCanceledException) { }
-    }
 
     // Server replies name the recipient at most; never the content.
     private static string Trim(string s) => s.Length > 300 ? s[..300] : s;

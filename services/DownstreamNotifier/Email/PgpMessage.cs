@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,16 +14,17 @@ namespace DownstreamNotifier.Email;
 /// <summary>
 /// An ASCII-armored OpenPGP message (RFC 4880) encrypted to one RSA or Curve25519 ECDH key: a public-key encrypted
 /// session key packet, then a symmetrically encrypted and integrity protected data packet (AES-256, MDC) holding the
-/// compressed literal data: what MimeKit's OpenPgpContext writes through BouncyCastle. Built here because that path
-/// cost the notifier more than half its CPU in a fan-out: BouncyCastle's managed RSA spent about a millisecond per
-/// message (most of it converting the padded session key into Montgomery form by a bit-by-bit division), and its
-/// byte-at-a-time streams (armor, CRC, cipher) much of the rest. RSA, AES, SHA and zlib come from .NET (OpenSSL and
-/// native zlib), X25519 from libsodium (Geralt: ~55 µs a message against BouncyCastle's ~165); the AES key wrap and the
-/// team's signature stay with BouncyCastle.
+/// literal data: what MimeKit's OpenPgpContext writes through BouncyCastle, less the compression (optional, RFC 9580;
+/// setting up zlib for a notice of a couple of kB cost more than encrypting it). Built here because that path cost
+/// the notifier more than half its CPU in a fan-out: BouncyCastle's managed RSA spent about a millisecond per message
+/// (most of it converting the padded session key into Montgomery form by a bit-by-bit division), and its
+/// byte-at-a-time streams (armor, CRC, cipher) much of the rest. RSA, AES and SHA come from .NET (OpenSSL), X25519
+/// from libsodium (Geralt: ~55 µs a message against BouncyCastle's ~165); the AES key wrap and the team's signature
+/// stay with BouncyCastle.
 /// </summary>
 public static class PgpMessage
 {
-    private const byte Aes256 = 9, Zlib = 2;
+    private const byte Aes256 = 9;
     private static readonly SecureRandom Random = new();
 
     /// <param name="key">a key with <see cref="RecipientKey.HasOwnEnvelope"/>.</param>
@@ -36,7 +36,7 @@ public static class PgpMessage
         var literal = LiteralPacket(content, now);
         using var packets = new MemoryStream(content.Length + 1024);
         WritePacket(packets, 1, SessionKeyPacket(key, sessionInfo));
-        WritePacket(packets, 18, EncryptedDataPacket(sessionKey, CompressedPacket(signer is null ? literal : Signed(signer, literal, content, now))));
+        WritePacket(packets, 18, EncryptedDataPacket(sessionKey, signer is null ? literal : Signed(signer, literal, content, now)));
         CryptographicOperations.ZeroMemory(sessionKey);
         CryptographicOperations.ZeroMemory(sessionInfo);
         return Armor(packets.GetBuffer().AsSpan(0, (int)packets.Length));
@@ -155,16 +155,6 @@ public static class PgpMessage
         generator.Update(content);
         generator.Generate().Encode(packets);
         return packets.ToArray();
-    }
-
-    private static byte[] CompressedPacket(byte[] packets)
-    {
-        using var body = new MemoryStream(packets.Length / 2 + 64);
-        body.WriteByte(Zlib);
-        using (var zlib = new ZLibStream(body, CompressionLevel.Fastest, leaveOpen: true)) zlib.Write(packets);
-        var packet = new MemoryStream((int)body.Length + 6);
-        WritePacket(packet, 8, body.GetBuffer().AsSpan(0, (int)body.Length));
-        return packet.ToArray();
     }
 
     // Binary, no file name, the time it was written.

@@ -22,7 +22,8 @@ public static class SmtpConnector
     /// epoll thread hands the wake-up to a thread-pool thread, which wakes the reader.) The connect itself is bounded
     /// by the send timeout, which Linux applies to connect.
     /// </summary>
-    public static void Connect(SmtpClient client, SmtpOptions options, CancellationToken ct)
+    /// <returns>the connected socket (the client owns it; closing it ends a blocked read).</returns>
+    public static Socket Connect(SmtpClient client, SmtpOptions options, CancellationToken ct)
     {
         client.Timeout = options.TimeoutSeconds * 1000;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendTimeout = client.Timeout };
@@ -38,6 +39,7 @@ public static class SmtpConnector
         }
         if (!string.IsNullOrEmpty(options.Username))
             client.Authenticate(options.Username, options.Password ?? "", ct);
+        return socket;
     }
 
     private static SecureSocketOptions Security(SmtpOptions options) => Enum.Parse<SecureSocketOptions>(options.Security);
