@@ -26,4 +26,24 @@ public static class ProcessCpu
         var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6];
         return (busy / TicksPerSecond, fields[7] / TicksPerSecond);
     }
+
+    /// <summary>
+    /// Thread switches of a process so far (voluntary and involuntary, summed over its threads; those of threads that
+    /// have ended are not counted). Unlike CPU time, a count the speed of a shared machine does not change.
+    /// </summary>
+    public static long ContextSwitches(int pid)
+    {
+        long total = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                        total += long.Parse(line[(line.IndexOf(':') + 1)..].Trim());
+            }
+            catch (IOException) { } // the thread ended meanwhile
+        }
+        return total;
+    }
 }
