@@ -15,7 +15,8 @@ public static class TelemetryRegistration
 {
     /// <summary>
     /// Traces, metrics and logs through OpenTelemetry; exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT
-    /// is set. Only ids and counts go into attributes: SQL parameters are never recorded.
+    /// is set (traces are not even collected otherwise). Only ids and counts go into attributes: SQL parameters are
+    /// never recorded.
     /// </summary>
     public static WebApplicationBuilder AddCoordinationTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
@@ -24,20 +25,25 @@ public static class TelemetryRegistration
             o.IncludeScopes = true;
             o.IncludeFormattedMessage = true;
         });
+        var export = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
-            .WithTracing(t => t
-                .AddAspNetCoreInstrumentation(o => o.RecordException = false)
-                .AddHttpClientInstrumentation()
-                .AddSource(DiagnosticHeaders.DefaultListenerName)
-                .AddNpgsql())
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddMeter(InstrumentationOptions.MeterName)
                 .AddMeter("Npgsql"));
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        // Traces only when they go somewhere: a tracer provider samples every span even without an exporter, and
+        // building an Activity for each database command was about 1 % of the notifier's CPU in a fan-out.
+        if (export)
+        {
+            otel.WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.RecordException = false)
+                .AddHttpClientInstrumentation()
+                .AddSource(DiagnosticHeaders.DefaultListenerName)
+                .AddNpgsql());
             otel.UseOtlpExporter();
+        }
         return builder;
     }
 }
