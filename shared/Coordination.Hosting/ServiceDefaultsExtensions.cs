@@ -57,6 +57,7 @@ public static class ServiceDefaultsExtensions
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<Http.DatabaseUnavailableExceptionHandler>();
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
         return builder;

@@ -50,7 +50,9 @@ var rows = Enumerable.Range(0, 100).Select(p => new
 }).ToArray();
 h.Http.Timeout = TimeSpan.FromMinutes(10);
 var importWatch = Stopwatch.StartNew();
-(await h.Http.PostAsJsonAsync("import", rows)).EnsureSuccessStatusCode();
+var imported = await h.Http.PostAsJsonAsync("import", rows);
+if (!imported.IsSuccessStatusCode)
+    throw new InvalidOperationException($"import: {(int)imported.StatusCode} {await imported.Content.ReadAsStringAsync()}\nnotifier output:\n{h.Service.Output}");
 Console.WriteLine($"import of {Contacts} contacts ({Contacts / 2} with keys): {importWatch.Elapsed.TotalSeconds:F1} s");
 
 // The sink is a fixture, not the system measured: its code is compiled before the first fan-out (it runs in this
