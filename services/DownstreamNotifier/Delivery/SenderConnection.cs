@@ -15,6 +15,7 @@ public sealed class SenderConnection(SmtpOptions options) : IDisposable
 {
     private readonly SmtpClient client = new();
     private Socket? socket;
+    private volatile bool sending;
 
     public bool IsConnected => client.IsConnected;
 
@@ -27,11 +28,19 @@ public sealed class SenderConnection(SmtpOptions options) : IDisposable
             // Declaring each notice's size (a few kB) would serialize it twice, once only to measure it.
             client.Capabilities &= ~SmtpCapabilities.Size;
         }
-        return client.Send(message, CancellationToken.None);
+        sending = true;
+        try { return client.Send(message, CancellationToken.None); }
+        finally { sending = false; }
     }
 
-    /// <summary>Ends a read or write in progress on another thread; safe to call from any thread.</summary>
-    public void Abort() => Volatile.Read(ref socket)?.Dispose();
+    /// <summary>
+    /// Ends a send in progress on another thread by closing the socket under it; safe to call from any thread. An idle
+    /// connection is left alone, so that disposing it still says QUIT.
+    /// </summary>
+    public void Abort()
+    {
+        if (sending) Volatile.Read(ref socket)?.Dispose();
+    }
 
     /// <param name="quit">say QUIT first (a clean end), or just drop the connection (it is broken).</param>
     public void Disconnect(bool quit)
