@@ -15,11 +15,26 @@ remove_test_vhosts() {
   done
 }
 
+# Likewise the databases tests make (<prefix>_<32 hex>) that a test host did not drop (killed, or a benchmark run):
+# by the thousand they keep autovacuum busy and slow every later test and benchmark down.
+remove_test_databases() {
+  local psql db
+  psql=$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)
+  for db in $("$psql" -h "$COORD_POSTGRES_HOST" -p "$COORD_POSTGRES_PORT" -U "$COORD_POSTGRES_USER" -d postgres -Atc \
+      "SELECT datname FROM pg_database WHERE datname ~ '^[a-z]+_[0-9a-f]{32}$'"); do
+    "$psql" -h "$COORD_POSTGRES_HOST" -p "$COORD_POSTGRES_PORT" -U "$COORD_POSTGRES_USER" -d postgres -qc \
+      "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null || true
+  done
+}
+remove_test_databases
+
 dotnet build Coordination.sln -c Debug -nologo -clp:ErrorsOnly
 status=0
 for project in $(dotnet sln Coordination.sln list | grep -E '^tests/[^/]+/[^/]+\.(Tests|EndToEnd)\.csproj$'); do
   remove_test_vhosts
+  remove_test_databases
   dotnet test "$project" -c Debug --no-build -nologo "$@" || status=1
 done
 remove_test_vhosts
+remove_test_databases
 exit $status
