@@ -91,8 +91,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         return http;
     }
 
+    private bool disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (disposed) return; // a test that killed the service and did not start it again disposes it twice
+        disposed = true;
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

@@ -12,12 +12,15 @@ using MimeKit;
 // after the fan-outs: MailKit sending 10,000 prebuilt plain messages to the same sink with the same number of
 // connections. Goal: >= 1,000 notices/s and >= half the raw limit (the faster raw run either side of the fan-out).
 // Printed for a first (cold) and a second (warm) fan-out.
-// Knobs (environment): BENCH_CONNECTIONS (default 8), BENCH_SINK_ROOT (folder the sinks write into; default the temp
-// folder), BENCH_MAXMR (BouncyCastle's RSA re-check, default 0), BENCH_SVC_<NAME>=<value> (extra environment for
+// The sinks write into /dev/shm (memory) where there is one: on this machine's disk their file writes made the raw
+// runs depend on the disk's moment (1,000 to 5,000 messages/s from one run to the next), which measured the disk,
+// not MailKit. Each sink's folder is deleted after its run.
+// Knobs (environment): BENCH_CONNECTIONS (default 8), BENCH_SINK_ROOT (folder the sinks write into; default /dev/shm,
+// else the temp folder), BENCH_MAXMR (BouncyCastle's RSA re-check, default 0), BENCH_SVC_<NAME>=<value> (extra environment for
 // the notifier process only, e.g. BENCH_SVC_DOTNET_gcServer=0).
 const int Contacts = 10_000;
 var connections = int.Parse(Environment.GetEnvironmentVariable("BENCH_CONNECTIONS") ?? "8");
-var sinkRoot = Environment.GetEnvironmentVariable("BENCH_SINK_ROOT");
+var sinkRoot = Environment.GetEnvironmentVariable("BENCH_SINK_ROOT") ?? (Directory.Exists("/dev/shm") ? "/dev/shm" : null);
 var serviceEnvironment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
     .Where(k => k.StartsWith("BENCH_SVC_", StringComparison.Ordinal))
     .ToDictionary(k => k["BENCH_SVC_".Length..], k => Environment.GetEnvironmentVariable(k)!);
@@ -57,7 +60,11 @@ Console.WriteLine($"import of {Contacts} contacts ({Contacts / 2} with keys): {i
 
 // The sink is a fixture, not the system measured: its code is compiled before the first fan-out (it runs in this
 // process) by 2,000 untimed plain messages to a sink of its own.
-await using (var warmupSink = await StartRawSinkAsync("bench-warmup-")) await SendRawAsync(warmupSink, Prebuilt(2_000));
+await using (var warmupSink = await StartRawSinkAsync("bench-warmup-"))
+{
+    await SendRawAsync(warmupSink, Prebuilt(2_000));
+    Directory.Delete(warmupSink.Directory, recursive: true);
+}
 
 // The raw limit: same sink, same parallelism, prebuilt plain messages, nothing else. Measured before, between and
 // after the two fan-outs, each fan-out being compared with the faster of the raw runs either side of it: the machine's
@@ -96,6 +103,7 @@ foreach (var (name, r) in new[] { "before the fan-outs", "between them", "after 
     Console.WriteLine($"raw MailKit, same sink and parallelism, {name}: {r.Rate:F0} messages/s; this process (sink and client) {r.BenchCpu * 1000 / Contacts:F2} ms/message; " +
                       $"{r.MachineBusy / r.Elapsed:F2} of {Environment.ProcessorCount} cores busy");
 Console.WriteLine($"notifier peak memory (VmHWM): {peakKb / 1024.0:F0} MiB during the fan-outs, {peakSinceStartKb / 1024.0:F0} MiB since it started (import of the contacts included)");
+Directory.Delete(h.Sink.Directory, recursive: true);
 return 0;
 
 async Task<MailSinkServer> StartRawSinkAsync(string prefix)
@@ -114,7 +122,9 @@ async Task<(double Rate, double Elapsed, double BenchCpu, double MachineBusy)> R
     var watch = Stopwatch.StartNew();
     await SendRawAsync(sink, prebuilt);
     var elapsed = watch.Elapsed.TotalSeconds;
-    return (Contacts / elapsed, elapsed, CpuSeconds(Environment.ProcessId) - benchBefore, ProcessCpu.Machine().Busy - machineBefore);
+    var result = (Contacts / elapsed, elapsed, CpuSeconds(Environment.ProcessId) - benchBefore, ProcessCpu.Machine().Busy - machineBefore);
+    Directory.Delete(sink.Directory, recursive: true);
+    return result;
 }
 
 static MimeMessage[] Prebuilt(int count)

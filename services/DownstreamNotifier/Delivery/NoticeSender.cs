@@ -14,10 +14,11 @@ namespace DownstreamNotifier.Delivery;
 /// Delivers pending and due deferred notices with "Smtp:MaxConnections" workers, each reusing one SMTP connection.
 /// A worker locks a batch FOR UPDATE SKIP LOCKED in a transaction it keeps open while sending (a crash releases
 /// the lock and the rows stay pending); the moment the server accepts a notice, that is committed on its own
-/// (notice_acceptances, by the <see cref="AcceptanceRecorder"/>) before the worker sends its next notice, which it
-/// composes meanwhile. After a crash before the batch commits, the next claim of that notice finds the record and
-/// marks it sent without sending it again. The one window left: a crash between the server's acceptance and that
-/// commit (one loopback round trip), after which that notice goes again, with the same Message-Id.
+/// (notice_acceptances, by the <see cref="AcceptanceRecorder"/>, in groups), and a worker sends a notice only once all
+/// but the last of its acceptances before it are committed. After a crash before the batch commits, the next claim of
+/// a notice on record finds it and marks it sent without sending it again. The one window left: a crash between the
+/// server's acceptance and that commit (a few milliseconds), after which that notice goes again, with the same
+/// Message-Id: at most two per connection.
 /// </summary>
 /// <remarks>
 /// Each worker is a thread of its own doing blocking I/O on a socket it connected itself (<see cref="SenderConnection"/>),
@@ -101,7 +102,7 @@ public sealed partial class NoticeSender(
         var outcomes = new List<DeliveryOutcome>(batch.Count);
         var serverDown = false;
         var reconciled = 0;
-        AcceptanceRecorder.Pending? uncommitted = null;
+        var uncommitted = new Queue<AcceptanceRecorder.Pending>();
         foreach (var notice in batch)
         {
             var attempts = notice.Attempts + 1;
@@ -120,13 +121,11 @@ public sealed partial class NoticeSender(
             ct.ThrowIfCancellationRequested(); // the batch rolls back; what was accepted so far is on record
             try
             {
-                // Composed while the previous notice's acceptance is being committed; not sent before it is.
                 var message = composer.Compose(Notification(conn, notice.NotificationId), notice, now);
-                uncommitted?.WaitCommitted();
-                uncommitted = null;
+                while (uncommitted.Count > AcceptanceRecorder.UncommittedPerWorker) uncommitted.Dequeue().WaitCommitted();
                 var reply = smtp.Send(message, ct);
                 var acceptedAt = time.GetUtcNow();
-                uncommitted = acceptances.Record(notice.Id, reply, acceptedAt);
+                uncommitted.Enqueue(acceptances.Record(notice.Id, reply, acceptedAt));
                 outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, acceptedAt));
             }
             catch (Exception e) when (ct.IsCancellationRequested && e is not NoticeKeyException)
@@ -154,7 +153,7 @@ public sealed partial class NoticeSender(
                 serverDown = e is SocketException || e.InnerException is SocketException;
             }
         }
-        uncommitted?.WaitCommitted();
+        while (uncommitted.Count > 0) uncommitted.Dequeue().WaitCommitted();
         NoticeStore.RecordOutcomes(conn, tx, outcomes);
         tx.Commit();
         var failed = outcomes.Count(x => x.State != "sent");
