@@ -14,7 +14,7 @@ using MimeKit;
 // Printed for a first (cold) and a second (warm) fan-out.
 // The sinks write into /dev/shm (memory) where there is one: on this machine's disk their file writes made the raw
 // runs depend on the disk's moment (1,000 to 5,000 messages/s from one run to the next), which measured the disk,
-// not MailKit. Each sink's folder is deleted after its run.
+// not MailKit. Each sink's folder is deleted after its run (the notifier's by the harness).
 // Knobs (environment): BENCH_CONNECTIONS (default 8), BENCH_SINK_ROOT (folder the sinks write into; default /dev/shm,
 // else the temp folder), BENCH_MAXMR (BouncyCastle's RSA re-check, default 0), BENCH_SVC_<NAME>=<value> (extra environment for
 // the notifier process only, e.g. BENCH_SVC_DOTNET_gcServer=0).
@@ -103,7 +103,6 @@ foreach (var (name, r) in new[] { "before the fan-outs", "between them", "after 
     Console.WriteLine($"raw MailKit, same sink and parallelism, {name}: {r.Rate:F0} messages/s; this process (sink and client) {r.BenchCpu * 1000 / Contacts:F2} ms/message; " +
                       $"{r.MachineBusy / r.Elapsed:F2} of {Environment.ProcessorCount} cores busy");
 Console.WriteLine($"notifier peak memory (VmHWM): {peakKb / 1024.0:F0} MiB during the fan-outs, {peakSinceStartKb / 1024.0:F0} MiB since it started (import of the contacts included)");
-Directory.Delete(h.Sink.Directory, recursive: true);
 return 0;
 
 async Task<MailSinkServer> StartRawSinkAsync(string prefix)

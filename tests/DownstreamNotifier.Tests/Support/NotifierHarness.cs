@@ -128,6 +128,7 @@ public sealed class NotifierHarness : IAsyncDisposable
         if (bus is not null) { await bus.StopAsync(); bus.Dispose(); }
         if (Service is not null) await Service.DisposeAsync();
         await Sink.DisposeAsync();
+        Directory.Delete(Sink.Directory, recursive: true); // the kill test alone leaves 2,000 messages
         Http?.Dispose();
     }
 
