@@ -45,6 +45,16 @@ public sealed class EncryptedNoticeTests
             var m = messages[address];
             Assert.StartsWith(tag, m.Subject);
             var encrypted = Assert.IsType<MultipartEncrypted>(m.Body);
+            // RFC 3156: the protocol parameter, a version part, then the encrypted data.
+            Assert.Equal("application/pgp-encrypted", encrypted.ContentType.Parameters["protocol"]);
+            Assert.Equal(2, encrypted.Count);
+            Assert.Equal("application/pgp-encrypted", encrypted[0].ContentType.MimeType);
+            using (var version = new MemoryStream())
+            {
+                ((MimePart)encrypted[0]).Content!.DecodeTo(version);
+                Assert.Equal("Version: 1", System.Text.Encoding.ASCII.GetString(version.ToArray()).Trim());
+            }
+            Assert.Equal("application/octet-stream", encrypted[1].ContentType.MimeType);
             Assert.DoesNotContain("frobnicator", m.ToString());
             using var stream = new MemoryStream();
             ((MimePart)encrypted[1]).Content!.DecodeTo(stream);

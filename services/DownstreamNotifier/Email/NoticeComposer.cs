@@ -17,7 +17,6 @@ namespace DownstreamNotifier.Email;
 /// </summary>
 public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<NotifierOptions> options, NoticeLinks links)
 {
-    private static readonly FormatOptions Crlf = CrlfFormat();
     private readonly ConcurrentDictionary<string, RecipientKey?> keys = new();
     private readonly MailboxAddress from = new(smtp.Value.FromName, smtp.Value.From);
     private readonly TeamSigner? signer = LoadSigner(options.Value);
@@ -39,37 +38,24 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
         message.From.Add(from);
         message.To.Add(new MailboxAddress(notice.ContactName ?? "", notice.Email));
         message.Subject = subject;
-        var body = new TextPart("plain") { Text = text };
         if (notice.Mode != NoticeModes.Encrypted)
         {
-            message.Body = body;
+            message.Body = new TextPart("plain") { Text = text };
             return message;
         }
 
         var key = KeyFor(notice, now);
         if (key.HasOwnEnvelope)
         {
-            message.Body = Encrypt(key, body, now);
+            message.Body = PgpMimeBody.Encrypted(PgpMessage.EncryptArmored(key, PgpMimeBody.Cleartext(text), now, signer));
             return message;
         }
         var ctx = contexts.Value!;
+        var body = new TextPart("plain") { Text = text };
         message.Body = signer is null
             ? MultipartEncrypted.Encrypt(ctx, EncryptionAlgorithm.Aes256, [key.Check.EncryptionKey], body)
             : MultipartEncrypted.SignAndEncrypt(ctx, signer.SecretKey, DigestAlgorithm.Sha256, EncryptionAlgorithm.Aes256, [key.Check.EncryptionKey], body);
         return message;
-    }
-
-    // The PGP/MIME structure MultipartEncrypted.Encrypt builds (RFC 3156), around PgpMessage's encryption.
-    private MultipartEncrypted Encrypt(RecipientKey key, TextPart body, DateTimeOffset now)
-    {
-        using var cleartext = new MemoryStream();
-        body.WriteTo(Crlf, cleartext);
-        var armored = PgpMessage.EncryptArmored(key, cleartext.GetBuffer().AsSpan(0, (int)cleartext.Length), now, signer);
-        var encrypted = new MultipartEncrypted();
-        encrypted.ContentType.Parameters["protocol"] = "application/pgp-encrypted";
-        encrypted.Add(new SevenBitPart("application", "pgp-encrypted", "Version: 1\r\n"u8.ToArray()));
-        encrypted.Add(new SevenBitPart("application", "octet-stream", armored) { ContentDisposition = new ContentDisposition(ContentDisposition.Inline) });
-        return encrypted;
     }
 
     private RecipientKey KeyFor(ClaimedNotice notice, DateTimeOffset now)
@@ -82,13 +68,6 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
         if (key is null) throw new NoticeKeyException("the contact's key is not usable");
         if (key.Check.ExpiresAt <= now) throw new NoticeKeyException("the contact's key has expired");
         return key;
-    }
-
-    private static FormatOptions CrlfFormat()
-    {
-        var o = FormatOptions.Default.Clone();
-        o.NewLineFormat = NewLineFormat.Dos;
-        return o;
     }
 
     private static TeamSigner? LoadSigner(NotifierOptions o) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Coordination.Contracts.Notices;
 using DownstreamNotifier.Data;
@@ -9,7 +10,30 @@ namespace DownstreamNotifier.Email;
 /// <summary>The plain-text notices, one template per kind. withDetails=false leaves out every embargoed detail.</summary>
 public static class NoticeTemplates
 {
+    // What is the same for every recipient of a round, made once per round (the record is the sender's cached one).
+    private sealed record Prepared(string Subject, string WithDetails, string WithoutDetails);
+
+    private static readonly ConditionalWeakTable<NotificationRecord, Prepared> PreparedRounds = new();
+
     public static (string Subject, string Body) Render(NotificationRecord n, string? contactName, string? timeZone, string link, bool withDetails)
+    {
+        var prepared = PreparedRounds.GetValue(n, Prepare);
+        var b = new StringBuilder(2048);
+        b.Append("Hello").Append(string.IsNullOrWhiteSpace(contactName) ? "" : " " + contactName).AppendLine(",").AppendLine();
+        b.Append(withDetails ? prepared.WithDetails : prepared.WithoutDetails);
+        if (n.Kind != NoticeKinds.NowPublic)
+        {
+            if (ContactTime.Offset(timeZone, n.DisclosureAt) is { } offset && offset != TimeSpan.Zero)
+                b.Append("            ").Append(n.DisclosureAt.ToOffset(offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))
+                    .Append(" your time (").Append(timeZone).AppendLine(")");
+            b.AppendLine();
+        }
+        b.AppendLine("Acknowledge this notice, and tell us whether you are affected, here:").AppendLine(link).AppendLine();
+        b.AppendLine("-- ").AppendLine("Security Response Team");
+        return (prepared.Subject, b.ToString());
+    }
+
+    private static Prepared Prepare(NotificationRecord n)
     {
         var tag = SubjectTag.For(n.CaseId);
         // Subjects travel unencrypted even in PGP/MIME: they never carry embargoed details.
@@ -22,9 +46,13 @@ public static class NoticeTemplates
             NoticeKinds.NowPublic => $"{tag} Now public{(n.AdvisoryId is null ? "" : ": " + n.AdvisoryId)}",
             _ => $"{tag} Security notice",
         };
+        return new Prepared(subject, Middle(n, withDetails: true), Middle(n, withDetails: false));
+    }
 
+    // From the kind's opening to the disclosure instant in UTC.
+    private static string Middle(NotificationRecord n, bool withDetails)
+    {
         var b = new StringBuilder();
-        b.Append("Hello").Append(string.IsNullOrWhiteSpace(contactName) ? "" : " " + contactName).AppendLine(",").AppendLine();
         switch (n.Kind)
         {
             case NoticeKinds.Embargoed:
@@ -76,17 +104,8 @@ public static class NoticeTemplates
             b.AppendLine("OpenPGP key for you. Read them at the link below.").AppendLine();
         }
 
-        if (n.Kind != NoticeKinds.NowPublic)
-        {
-            b.Append("Disclosure: ").AppendLine(Utc(n.DisclosureAt));
-            if (ContactTime.Offset(timeZone, n.DisclosureAt) is { } offset && offset != TimeSpan.Zero)
-                b.Append("            ").Append(n.DisclosureAt.ToOffset(offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))
-                    .Append(" your time (").Append(timeZone).AppendLine(")");
-            b.AppendLine();
-        }
-        b.AppendLine("Acknowledge this notice, and tell us whether you are affected, here:").AppendLine(link).AppendLine();
-        b.AppendLine("-- ").AppendLine("Security Response Team");
-        return (subject, b.ToString());
+        if (n.Kind != NoticeKinds.NowPublic) b.Append("Disclosure: ").AppendLine(Utc(n.DisclosureAt));
+        return b.ToString();
     }
 
     private static string FormatEvent(Coordination.Contracts.Advisories.RangeEvent e) =>
