@@ -19,11 +19,10 @@ remove_test_vhosts() {
 # by the thousand they keep autovacuum busy and slow every later test and benchmark down.
 remove_test_databases() {
   local psql db
-  psql=$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)
-  for db in $("$psql" -h "$COORD_POSTGRES_HOST" -p "$COORD_POSTGRES_PORT" -U "$COORD_POSTGRES_USER" -d postgres -Atc \
-      "SELECT datname FROM pg_database WHERE datname ~ '^[a-z]+_[0-9a-f]{32}$'"); do
-    "$psql" -h "$COORD_POSTGRES_HOST" -p "$COORD_POSTGRES_PORT" -U "$COORD_POSTGRES_USER" -d postgres -qc \
-      "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null || true
+  psql=(psql -h "$COORD_POSTGRES_HOST" -p "$COORD_POSTGRES_PORT" -U "$COORD_POSTGRES_USER" -d postgres)
+  command -v psql >/dev/null || psql[0]=/usr/lib/postgresql/15/bin/psql
+  for db in $("${psql[@]}" -Atc "SELECT datname FROM pg_database WHERE datname ~ '^[a-z]+_[0-9a-f]{32}$'"); do
+    "${psql[@]}" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null || true
   done
 }
 remove_test_databases
