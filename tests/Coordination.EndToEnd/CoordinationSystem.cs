@@ -28,7 +28,10 @@ public sealed class CoordinationSystem : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var isolation = await TestInfrastructure.CreateIsolationAsync("e2e");
-        Mail = new MailSinkServer(ServiceProcess.FreePort(), Directory.CreateTempSubdirectory("e2e-mail-").FullName);
+        Mail = new MailSinkServer(ServiceProcess.FreePort(), Directory.CreateTempSubdirectory("e2e-mail-").FullName)
+        {
+            DeleteDirectoryOnDispose = true,
+        };
         await Mail.StartAsync();
 
         var common = isolation.ServiceSettings();

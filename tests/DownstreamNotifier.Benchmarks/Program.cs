@@ -14,7 +14,7 @@ using MimeKit;
 // Printed for a first (cold) and a second (warm) fan-out.
 // The sinks write into /dev/shm (memory) where there is one: on this machine's disk their file writes made the raw
 // runs depend on the disk's moment (1,000 to 5,000 messages/s from one run to the next), which measured the disk,
-// not MailKit. Each sink's folder is deleted after its run (the notifier's by the harness).
+// not MailKit. Each sink deletes its folder when it is disposed.
 // Knobs (environment): BENCH_CONNECTIONS (default 8), BENCH_SINK_ROOT (folder the sinks write into; default /dev/shm,
 // else the temp folder), BENCH_MAXMR (BouncyCastle's RSA re-check, default 0), BENCH_SVC_<NAME>=<value> (extra environment for
 // the notifier process only, e.g. BENCH_SVC_DOTNET_gcServer=0).
@@ -63,7 +63,6 @@ Console.WriteLine($"import of {Contacts} contacts ({Contacts / 2} with keys): {i
 await using (var warmupSink = await StartRawSinkAsync("bench-warmup-"))
 {
     await SendRawAsync(warmupSink, Prebuilt(2_000));
-    Directory.Delete(warmupSink.Directory, recursive: true);
 }
 
 // The raw limit: same sink, same parallelism, prebuilt plain messages, nothing else. Measured before, between and
@@ -109,7 +108,7 @@ async Task<MailSinkServer> StartRawSinkAsync(string prefix)
 {
     var dir = sinkRoot is null ? Directory.CreateTempSubdirectory(prefix).FullName
         : Directory.CreateDirectory(Path.Combine(sinkRoot, prefix + Guid.NewGuid().ToString("N")[..8])).FullName;
-    var sink = new MailSinkServer(ServiceProcess.FreePort(), dir);
+    var sink = new MailSinkServer(ServiceProcess.FreePort(), dir) { DeleteDirectoryOnDispose = true };
     await sink.StartAsync();
     return sink;
 }
@@ -122,7 +121,6 @@ async Task<(double Rate, double Elapsed, double BenchCpu, double MachineBusy)> R
     await SendRawAsync(sink, prebuilt);
     var elapsed = watch.Elapsed.TotalSeconds;
     var result = (Contacts / elapsed, elapsed, CpuSeconds(Environment.ProcessId) - benchBefore, ProcessCpu.Machine().Busy - machineBefore);
-    Directory.Delete(sink.Directory, recursive: true);
     return result;
 }
 

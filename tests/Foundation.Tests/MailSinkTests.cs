@@ -11,7 +11,7 @@ public sealed class MailSinkTests
     public async Task Keeps_every_accepted_message_as_an_eml_file_with_its_envelope_recipients()
     {
         var dir = Directory.CreateTempSubdirectory("mailsink-").FullName;
-        await using var sink = new MailSinkServer(ServiceProcess.FreePort(), dir);
+        await using var sink = new MailSinkServer(ServiceProcess.FreePort(), dir) { DeleteDirectoryOnDispose = true };
         await sink.StartAsync();
 
         using var client = new SmtpClient();
@@ -33,6 +33,7 @@ public sealed class MailSinkTests
         var dir = Directory.CreateTempSubdirectory("mailsink-").FullName;
         await using var sink = new MailSinkServer(ServiceProcess.FreePort(), dir)
         {
+            DeleteDirectoryOnDispose = true,
             RecipientPolicy = to => to.StartsWith("busy", StringComparison.Ordinal) ? new SmtpReply(451, "try again later")
                 : to.StartsWith("gone", StringComparison.Ordinal) ? new SmtpReply(550, "no such user") : null,
         };
@@ -47,6 +48,26 @@ public sealed class MailSinkTests
         Assert.Equal(451, (int)busy.StatusCode);
         Assert.Equal(550, (int)gone.StatusCode);
         Assert.Single(sink.Messages());
+    }
+
+    [Fact]
+    public async Task Deletes_its_folder_when_disposed_only_if_told_to()
+    {
+        var kept = Directory.CreateTempSubdirectory("mailsink-").FullName;
+        var deleted = Directory.CreateTempSubdirectory("mailsink-").FullName;
+        foreach (var (dir, delete) in new[] { (kept, false), (deleted, true) })
+        {
+            await using var sink = new MailSinkServer(ServiceProcess.FreePort(), dir) { DeleteDirectoryOnDispose = delete };
+            await sink.StartAsync();
+            using var client = new SmtpClient();
+            await client.ConnectAsync("127.0.0.1", sink.Port, MailKit.Security.SecureSocketOptions.None);
+            await client.SendAsync(Message("hello", "a@example.org"));
+            await client.DisconnectAsync(true);
+        }
+
+        Assert.Single(Directory.GetFiles(kept, "*.eml"));
+        Assert.False(Directory.Exists(deleted));
+        Directory.Delete(kept, recursive: true);
     }
 
     private static MimeMessage Message(string subject, params string[] to)

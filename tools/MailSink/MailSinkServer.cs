@@ -40,6 +40,9 @@ public sealed class MailSinkServer : IAsyncDisposable
     public int Port { get; }
     public string Directory { get; }
 
+    /// <summary>Delete <see cref="Directory"/> and the messages in it when disposed (a test's sink; the program keeps its folder).</summary>
+    public bool DeleteDirectoryOnDispose { get; init; }
+
     /// <summary>Returns a reply (e.g. <c>new SmtpReply(451, "try later")</c>) to refuse a recipient, or null to accept.</summary>
     public Func<string, SmtpReply?>? RecipientPolicy { get; set; }
 
@@ -89,6 +92,7 @@ public sealed class MailSinkServer : IAsyncDisposable
             try { await running; } catch (OperationCanceledException) { }
         }
         stop.Dispose();
+        if (DeleteDirectoryOnDispose && System.IO.Directory.Exists(Directory)) System.IO.Directory.Delete(Directory, recursive: true);
     }
 
     private async Task<SmtpResponse> SaveAsync(IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken ct)

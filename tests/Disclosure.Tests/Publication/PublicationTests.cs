@@ -210,7 +210,10 @@ public sealed class PublicationTests
 
     private static async Task<MailSinkServer> StartSinkAsync()
     {
-        var sink = new MailSinkServer(ServiceProcess.FreePort(), Directory.CreateTempSubdirectory("disclosure-mail-").FullName);
+        var sink = new MailSinkServer(ServiceProcess.FreePort(), Directory.CreateTempSubdirectory("disclosure-mail-").FullName)
+        {
+            DeleteDirectoryOnDispose = true,
+        };
         await sink.StartAsync();
         return sink;
     }

@@ -36,7 +36,7 @@ public sealed class NotifierHarness : IAsyncDisposable
         var isolation = await TestInfrastructure.CreateIsolationAsync("notifier");
         var sinkDirectory = sinkRoot is null ? Directory.CreateTempSubdirectory("notifier-sink-").FullName
             : Directory.CreateDirectory(Path.Combine(sinkRoot, "notifier-sink-" + Guid.NewGuid().ToString("N")[..8])).FullName;
-        var sink = new MailSinkServer(ServiceProcess.FreePort(), sinkDirectory) { RecipientPolicy = policy };
+        var sink = new MailSinkServer(ServiceProcess.FreePort(), sinkDirectory) { RecipientPolicy = policy, DeleteDirectoryOnDispose = true }; // the kill test alone leaves 2,000 messages
         await sink.StartAsync();
         var settings = isolation.ServiceSettings();
         settings["Smtp__Port"] = sink.Port.ToString();
@@ -128,7 +128,6 @@ public sealed class NotifierHarness : IAsyncDisposable
         if (bus is not null) { await bus.StopAsync(); bus.Dispose(); }
         if (Service is not null) await Service.DisposeAsync();
         await Sink.DisposeAsync();
-        Directory.Delete(Sink.Directory, recursive: true); // the kill test alone leaves 2,000 messages
         Http?.Dispose();
     }
 
