@@ -7,9 +7,10 @@ namespace DownstreamNotifier.Email;
 /// <summary>
 /// The two ends of a PGP/MIME encrypted notice (RFC 3156) written as the bytes the RFC gives: the cleartext entity
 /// that is encrypted, and the multipart/encrypted body around the armored result. Built from MimeKit's objects
-/// (a TextPart serialized, a MultipartEncrypted with its boundary and two parts) they cost a third of composing an
-/// encrypted notice; the bytes are the same. To MimeKit the body is one part whose content is already the multipart's
-/// content; whatever parses the mail (a mail client, gpg, MimeKit) sees the multipart.
+/// (a TextPart serialized, a MultipartEncrypted with its boundary and two parts) they cost a fifth of composing an
+/// encrypted notice (53 of 263 µs in a microbenchmark; 23 µs now), formatting and parsing back every header; the
+/// bytes are the same. To MimeKit the body is one part whose content is already the multipart's content; whatever
+/// parses the mail (a mail client, gpg, MimeKit) sees the multipart.
 /// </summary>
 public static class PgpMimeBody
 {

@@ -3,9 +3,9 @@ using MimeKit;
 namespace DownstreamNotifier.Email;
 
 /// <summary>
-/// A part whose content is already 7-bit text in short CRLF lines (an ASCII-armored OpenPGP message), sent as it is.
-/// A plain MimePart of an application type would be base64-encoded again when the message is prepared for sending,
-/// a third larger; multipart/signed keeps its parts from being re-encoded the same way.
+/// A part whose content is already 7-bit text in short CRLF lines (what <see cref="PgpMimeBody"/> writes around an
+/// ASCII-armored OpenPGP message), sent as it is. A plain MimePart would be encoded again when the message is prepared
+/// for sending (base64 for an application type, a third larger).
 /// </summary>
 public sealed class SevenBitPart : MimePart
 {
