@@ -28,10 +28,7 @@ public sealed class CoordinationSystem : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var isolation = await TestInfrastructure.CreateIsolationAsync("e2e");
-        Mail = new MailSinkServer(ServiceProcess.FreePort(), Directory.CreateTempSubdirectory("e2e-mail-").FullName)
-        {
-            DeleteDirectoryOnDispose = true,
-        };
+        Mail = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "e2e-mail-");
         await Mail.StartAsync();
 
         var common = isolation.ServiceSettings();

@@ -106,9 +106,7 @@ return 0;
 
 async Task<MailSinkServer> StartRawSinkAsync(string prefix)
 {
-    var dir = sinkRoot is null ? Directory.CreateTempSubdirectory(prefix).FullName
-        : Directory.CreateDirectory(Path.Combine(sinkRoot, prefix + Guid.NewGuid().ToString("N")[..8])).FullName;
-    var sink = new MailSinkServer(ServiceProcess.FreePort(), dir) { DeleteDirectoryOnDispose = true };
+    var sink = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), prefix, sinkRoot);
     await sink.StartAsync();
     return sink;
 }

@@ -10,8 +10,7 @@ public sealed class MailSinkTests
     [Fact]
     public async Task Keeps_every_accepted_message_as_an_eml_file_with_its_envelope_recipients()
     {
-        var dir = Directory.CreateTempSubdirectory("mailsink-").FullName;
-        await using var sink = new MailSinkServer(ServiceProcess.FreePort(), dir) { DeleteDirectoryOnDispose = true };
+        await using var sink = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "mailsink-");
         await sink.StartAsync();
 
         using var client = new SmtpClient();
@@ -30,13 +29,9 @@ public sealed class MailSinkTests
     [Fact]
     public async Task Answers_a_recipient_with_the_reply_its_policy_gives()
     {
-        var dir = Directory.CreateTempSubdirectory("mailsink-").FullName;
-        await using var sink = new MailSinkServer(ServiceProcess.FreePort(), dir)
-        {
-            DeleteDirectoryOnDispose = true,
-            RecipientPolicy = to => to.StartsWith("busy", StringComparison.Ordinal) ? new SmtpReply(451, "try again later")
-                : to.StartsWith("gone", StringComparison.Ordinal) ? new SmtpReply(550, "no such user") : null,
-        };
+        await using var sink = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "mailsink-");
+        sink.RecipientPolicy = to => to.StartsWith("busy", StringComparison.Ordinal) ? new SmtpReply(451, "try again later")
+            : to.StartsWith("gone", StringComparison.Ordinal) ? new SmtpReply(550, "no such user") : null;
         await sink.StartAsync();
 
         using var client = new SmtpClient();
@@ -51,23 +46,31 @@ public sealed class MailSinkTests
     }
 
     [Fact]
-    public async Task Deletes_its_folder_when_disposed_only_if_told_to()
+    public async Task A_test_sink_deletes_its_folder_when_disposed_and_the_program_sink_keeps_its()
     {
         var kept = Directory.CreateTempSubdirectory("mailsink-").FullName;
-        var deleted = Directory.CreateTempSubdirectory("mailsink-").FullName;
-        foreach (var (dir, delete) in new[] { (kept, false), (deleted, true) })
+        string deleted;
+        await using (var programSink = new MailSinkServer(ServiceProcess.FreePort(), kept))
+            await SendOneAsync(programSink);
+        await using (var testSink = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "mailsink-"))
         {
-            await using var sink = new MailSinkServer(ServiceProcess.FreePort(), dir) { DeleteDirectoryOnDispose = delete };
-            await sink.StartAsync();
-            using var client = new SmtpClient();
-            await client.ConnectAsync("127.0.0.1", sink.Port, MailKit.Security.SecureSocketOptions.None);
-            await client.SendAsync(Message("hello", "a@example.org"));
-            await client.DisconnectAsync(true);
+            deleted = testSink.Directory;
+            await SendOneAsync(testSink);
+            Assert.Single(testSink.Messages());
         }
 
         Assert.Single(Directory.GetFiles(kept, "*.eml"));
         Assert.False(Directory.Exists(deleted));
         Directory.Delete(kept, recursive: true);
+    }
+
+    private static async Task SendOneAsync(MailSinkServer sink)
+    {
+        await sink.StartAsync();
+        using var client = new SmtpClient();
+        await client.ConnectAsync("127.0.0.1", sink.Port, MailKit.Security.SecureSocketOptions.None);
+        await client.SendAsync(Message("hello", "a@example.org"));
+        await client.DisconnectAsync(true);
     }
 
     private static MimeMessage Message(string subject, params string[] to)

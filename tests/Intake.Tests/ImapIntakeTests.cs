@@ -137,10 +137,7 @@ public sealed class ImapIntakeTests
         await Deliver(user, PlainMessage(Guid.NewGuid() + "@example.org"));
         await Deliver(user, "From: MAILER-DAEMON@example.net\r\nTo: security@example.org\r\nSubject: Undelivered Mail\r\n" +
                             $"Message-Id: <{Guid.NewGuid()}@example.net>\r\nAuto-Submitted: auto-replied\r\n\r\nA bounce.\r\n");
-        await using var sink = new MailSinkServer(ServiceProcess.FreePort(), Directory.CreateTempSubdirectory("intake-mail-").FullName)
-        {
-            DeleteDirectoryOnDispose = true,
-        };
+        await using var sink = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "intake-mail-");
         await sink.StartAsync();
         var settings = ImapSettings(user);
         settings["Smtp__Host"] = "127.0.0.1";

@@ -20,6 +20,7 @@ public sealed class MailSinkServer : IAsyncDisposable
     private Task? running;
     private long counter;
     private long stored;
+    private bool deleteDirectoryOnDispose;
 
     public MailSinkServer(int port, string directory)
     {
@@ -40,8 +41,16 @@ public sealed class MailSinkServer : IAsyncDisposable
     public int Port { get; }
     public string Directory { get; }
 
-    /// <summary>Delete <see cref="Directory"/> and the messages in it when disposed (a test's sink; the program keeps its folder).</summary>
-    public bool DeleteDirectoryOnDispose { get; init; }
+    /// <summary>
+    /// A test's sink: in a new folder of its own (under <paramref name="root"/>, else the temp folder) that is deleted
+    /// with its messages when the sink is disposed. The MailSink program keeps its folder.
+    /// </summary>
+    public static MailSinkServer InNewFolder(int port, string prefix, string? root = null)
+    {
+        var directory = root is null ? System.IO.Directory.CreateTempSubdirectory(prefix).FullName
+            : System.IO.Directory.CreateDirectory(Path.Combine(root, prefix + Guid.NewGuid().ToString("N")[..8])).FullName;
+        return new MailSinkServer(port, directory) { deleteDirectoryOnDispose = true };
+    }
 
     /// <summary>Returns a reply (e.g. <c>new SmtpReply(451, "try later")</c>) to refuse a recipient, or null to accept.</summary>
     public Func<string, SmtpReply?>? RecipientPolicy { get; set; }
@@ -92,7 +101,7 @@ public sealed class MailSinkServer : IAsyncDisposable
             try { await running; } catch (OperationCanceledException) { }
         }
         stop.Dispose();
-        if (DeleteDirectoryOnDispose && System.IO.Directory.Exists(Directory)) System.IO.Directory.Delete(Directory, recursive: true);
+        if (deleteDirectoryOnDispose && System.IO.Directory.Exists(Directory)) System.IO.Directory.Delete(Directory, recursive: true);
     }
 
     private async Task<SmtpResponse> SaveAsync(IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken ct)

@@ -210,10 +210,7 @@ public sealed class PublicationTests
 
     private static async Task<MailSinkServer> StartSinkAsync()
     {
-        var sink = new MailSinkServer(ServiceProcess.FreePort(), Directory.CreateTempSubdirectory("disclosure-mail-").FullName)
-        {
-            DeleteDirectoryOnDispose = true,
-        };
+        var sink = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "disclosure-mail-");
         await sink.StartAsync();
         return sink;
     }

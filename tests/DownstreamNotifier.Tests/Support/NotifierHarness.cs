@@ -34,9 +34,9 @@ public sealed class NotifierHarness : IAsyncDisposable
     public static async Task<NotifierHarness> StartAsync(Func<string, SmtpReply?>? policy = null, Dictionary<string, string>? extra = null, string? sinkRoot = null)
     {
         var isolation = await TestInfrastructure.CreateIsolationAsync("notifier");
-        var sinkDirectory = sinkRoot is null ? Directory.CreateTempSubdirectory("notifier-sink-").FullName
-            : Directory.CreateDirectory(Path.Combine(sinkRoot, "notifier-sink-" + Guid.NewGuid().ToString("N")[..8])).FullName;
-        var sink = new MailSinkServer(ServiceProcess.FreePort(), sinkDirectory) { RecipientPolicy = policy, DeleteDirectoryOnDispose = true }; // the kill test alone leaves 2,000 messages
+        // Deleted when disposed: the kill test alone leaves 2,000 messages.
+        var sink = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "notifier-sink-", sinkRoot);
+        sink.RecipientPolicy = policy;
         await sink.StartAsync();
         var settings = isolation.ServiceSettings();
         settings["Smtp__Port"] = sink.Port.ToString();
