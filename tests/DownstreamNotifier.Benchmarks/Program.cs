@@ -16,8 +16,8 @@ using MimeKit;
 // runs depend on the disk's moment (1,000 to 5,000 messages/s from one run to the next), which measured the disk,
 // not MailKit. Each sink deletes its folder when it is disposed.
 // Knobs (environment): BENCH_CONNECTIONS (default 8), BENCH_SINK_ROOT (folder the sinks write into; default /dev/shm,
-// else the temp folder), BENCH_MAXMR (BouncyCastle's RSA re-check, default 0), BENCH_SVC_<NAME>=<value> (extra environment for
-// the notifier process only, e.g. BENCH_SVC_DOTNET_gcServer=0).
+// else the temp folder), BENCH_MAXMR (BouncyCastle's RSA re-check, default 0), BENCH_SVC_<NAME>=<value> (extra
+// environment for the notifier process only, e.g. BENCH_SVC_DOTNET_gcServer=0).
 const int Contacts = 10_000;
 var connections = int.Parse(Environment.GetEnvironmentVariable("BENCH_CONNECTIONS") ?? "8");
 var sinkRoot = Environment.GetEnvironmentVariable("BENCH_SINK_ROOT") ?? (Directory.Exists("/dev/shm") ? "/dev/shm" : null);
@@ -60,10 +60,7 @@ Console.WriteLine($"import of {Contacts} contacts ({Contacts / 2} with keys): {i
 
 // The sink is a fixture, not the system measured: its code is compiled before the first fan-out (it runs in this
 // process) by 2,000 untimed plain messages to a sink of its own.
-await using (var warmupSink = await StartRawSinkAsync("bench-warmup-"))
-{
-    await SendRawAsync(warmupSink, Prebuilt(2_000));
-}
+await using (var warmupSink = await StartRawSinkAsync("bench-warmup-")) await SendRawAsync(warmupSink, Prebuilt(2_000));
 
 // The raw limit: same sink, same parallelism, prebuilt plain messages, nothing else. Measured before, between and
 // after the two fan-outs, each fan-out being compared with the faster of the raw runs either side of it: the machine's
@@ -118,8 +115,7 @@ async Task<(double Rate, double Elapsed, double BenchCpu, double MachineBusy)> R
     var watch = Stopwatch.StartNew();
     await SendRawAsync(sink, prebuilt);
     var elapsed = watch.Elapsed.TotalSeconds;
-    var result = (Contacts / elapsed, elapsed, CpuSeconds(Environment.ProcessId) - benchBefore, ProcessCpu.Machine().Busy - machineBefore);
-    return result;
+    return (Contacts / elapsed, elapsed, CpuSeconds(Environment.ProcessId) - benchBefore, ProcessCpu.Machine().Busy - machineBefore);
 }
 
 static MimeMessage[] Prebuilt(int count)
