@@ -40,11 +40,4 @@ public sealed class NoticeComposerTests
         Assert.Single(headers, h => h.Id == HeaderId.Date);
         Assert.Single(headers, h => h.Id == HeaderId.MessageId);
     }
-
-    [Fact]
-    public void The_warm_up_at_start_composes_every_mode_with_its_embedded_keys()
-    {
-        // Throws if a key is not embedded or not usable (Compose would refuse it), which the service would only log.
-        Assert.True(NoticeWarmUp.Run(composer) > TimeSpan.Zero);
-    }
 }

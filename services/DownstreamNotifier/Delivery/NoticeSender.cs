@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Coordination.Hosting.Mail;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Email;
+using DownstreamNotifier.WarmUp;
 using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
@@ -44,9 +45,15 @@ public sealed partial class NoticeSender(
         await Task.WhenAll(Enumerable.Range(0, smtpOptions.Value.MaxConnections).Select(i => OnThreadOfItsOwn(i, stoppingToken)));
     }
 
+    /// <summary>Compiles the sending and database paths before the first fan-out; see NoticeWarmUp and DatabaseWarmUp.</summary>
     private void WarmUp()
     {
-        try { LogWarmedUp((long)NoticeWarmUp.Run(composer).TotalMilliseconds); }
+        try
+        {
+            var (elapsed, sent) = NoticeWarmUp.Run(composer, smtpOptions.Value);
+            LogWarmedUp(sent, (long)elapsed.TotalMilliseconds);
+            DatabaseWarmUp.Run(deliveryDataSource.Value, options.Value.MaxDepth);
+        }
         catch (Exception e) when (e is not OutOfMemoryException) { LogWarmUpFailed(e.GetType().Name); }
     }
 
@@ -169,10 +176,10 @@ public sealed partial class NoticeSender(
     // Server replies name the recipient at most; never the content.
     private static string Trim(string s) => s.Length > 300 ? s[..300] : s;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notice composer warmed up in {Milliseconds} ms")]
-    private partial void LogWarmedUp(long milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sending path warmed up: {Count} notices composed and sent to a discarding server in this process in {Milliseconds} ms")]
+    private partial void LogWarmedUp(int count, long milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Warming up the notice composer failed ({Error}); the first notices compile it instead")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Warming up the sending and database paths failed ({Error}); the first notices compile them instead")]
     private partial void LogWarmUpFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sender worker {Worker} failed ({Error}); retrying")]

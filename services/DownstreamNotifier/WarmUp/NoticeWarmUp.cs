@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Coordination.Contracts.Notices;
+using Coordination.Hosting.Mail;
+using DownstreamNotifier.Data;
+using DownstreamNotifier.Delivery;
+using DownstreamNotifier.Email;
+
+namespace DownstreamNotifier.WarmUp;
+
+/// <summary>
+/// Composes notices of every mode at startup (to two public keys here whose secret halves were never kept) and sends
+/// them with the senders' own SMTP client to a <see cref="DiscardSmtpServer"/> in this process, so that the JIT
+/// compiles the composing and sending path, and promotes its hot framework methods, before the first fan-out instead
+/// of during it. Nothing leaves the process. In the fan-out benchmark the first fan-out after a start cost about
+/// 0.1 ms more CPU per notice than the second, nearly all of it compilation.
+/// </summary>
+public static class NoticeWarmUp
+{
+    private static readonly string[] KeyFiles = ["rsa3072.asc", "curve25519.asc"];
+
+    /// <returns>how long it took, and how many notices the discarding server was given.</returns>
+    public static (TimeSpan Elapsed, int Sent) Run(NoticeComposer composer, SmtpOptions smtp)
+    {
+        var watch = Stopwatch.StartNew();
+        using var server = new DiscardSmtpServer();
+        using var connection = new SenderConnection(new SmtpOptions
+        {
+            Host = "127.0.0.1", Port = server.Port, Security = "None", From = smtp.From, FromName = smtp.FromName, TimeoutSeconds = 10,
+        });
+        var now = DateTimeOffset.UtcNow;
+        var round = new NotificationRecord(Guid.Empty, Guid.Empty, NoticeKinds.Embargoed, now.AddDays(7), [], null, null, [], WarmUpDraft.Value);
+        var notices = KeyFiles.Select(k => Notice(NoticeModes.Encrypted, ReadKey(k), "warm-up " + k))
+            .Append(Notice(NoticeModes.Plain, null, null)).Append(Notice(NoticeModes.LinkOnly, null, null)).ToArray();
+        SendAll(composer, connection, round, notices, now, times: 1);
+        // The runtime counts calls of precompiled framework methods (and recompiles the hot ones) only once no new
+        // method has been compiled for 100 ms.
+        Thread.Sleep(200);
+        SendAll(composer, connection, round, notices, now, times: 40);
+        return (watch.Elapsed, server.Discarded);
+    }
+
+    private static void SendAll(NoticeComposer composer, SenderConnection connection, NotificationRecord round, ClaimedNotice[] notices, DateTimeOffset now, int times)
+    {
+        for (var i = 0; i < times; i++)
+            foreach (var notice in notices)
+                connection.Send(composer.Compose(round, notice, now), CancellationToken.None);
+    }
+
+    private static ClaimedNotice Notice(string mode, string? publicKey, string? keyName) => new()
+    {
+        Email = "warm-up@coordination.invalid", Kind = NoticeKinds.Embargoed, Mode = mode, ContactName = "Warm-up",
+        PublicKey = publicKey, KeyFingerprint = keyName,
+    };
+
+    private static string ReadKey(string file)
+    {
+        using var stream = typeof(NoticeWarmUp).Assembly.GetManifestResourceStream($"DownstreamNotifier.WarmUp.{file}")
+                           ?? throw new InvalidOperationException($"warm-up key {file} is not embedded");
+        return new StreamReader(stream).ReadToEnd();
+    }
+}

@@ -1,0 +1,57 @@
+using Coordination.Hosting.Data;
+using Coordination.Hosting.Mail;
+using DownstreamNotifier.Delivery;
+using DownstreamNotifier.Email;
+using DownstreamNotifier.Links;
+using DownstreamNotifier.Tests.Support;
+using DownstreamNotifier.WarmUp;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DownstreamNotifier.Tests;
+
+/// <summary>The warm-up at startup: it must run the real paths and leave nothing behind, in the mail or the database.</summary>
+public sealed class WarmUpTests
+{
+    [Fact]
+    public void Notices_of_every_mode_are_composed_with_the_embedded_keys_and_sent_to_the_warm_ups_own_discarding_server()
+    {
+        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]) });
+        var composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test" }), options, new NoticeLinks(options));
+
+        // Throws if a key is not embedded or not usable (Compose would refuse it), or the discarding server does not
+        // speak SMTP as MailKit expects, which the service would only log. The settings name a server that does not
+        // exist: the warm-up must not use it.
+        var (_, sent) = NoticeWarmUp.Run(composer, new SmtpOptions { Host = "mail.invalid", Port = 1, From = "security@coordination.test" });
+
+        Assert.Equal(4 * 41, sent);
+    }
+
+    [Fact]
+    public async Task The_database_warm_up_claims_its_made_up_notices_and_rolls_everything_back()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        await h.KillServiceAsync();
+        DapperSetup.Configure(); // as the service does at startup: snake_case columns
+        using var dataSource = new DeliveryDataSource(Options.Create(new PostgresOptions { ConnectionString = h.Isolation.ConnectionString }));
+        var before = await RowCountsAsync(h);
+
+        var claimed = DatabaseWarmUp.Run(dataSource.Value, maxDepth: 3);
+
+        Assert.Equal(4, claimed);
+        Assert.Equal(before, await RowCountsAsync(h));
+    }
+
+    private static async Task<string> RowCountsAsync(NotifierHarness h)
+    {
+        await using var conn = new NpgsqlConnection(h.Isolation.ConnectionString);
+        await conn.OpenAsync();
+        var counts = new List<string>();
+        foreach (var table in new[] { "notifications", "notices", "notice_acceptances", "case_embargoes" })
+        {
+            await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM notifier.{table}", conn);
+            counts.Add($"{table} {await cmd.ExecuteScalarAsync()}");
+        }
+        return string.Join(", ", counts);
+    }
+}
