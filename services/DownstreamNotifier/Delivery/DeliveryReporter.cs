@@ -1,6 +1,7 @@
 using Coordination.Contracts.Notices;
 using Coordination.Hosting.Data;
 using DownstreamNotifier.Data;
+using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -13,6 +14,7 @@ namespace DownstreamNotifier.Delivery;
 /// </summary>
 public sealed partial class DeliveryReporter(
     NpgsqlDataSource dataSource,
+    IBus bus,
     IOptions<NotifierOptions> options,
     TimeProvider time,
     ILogger<DeliveryReporter> logger) : BackgroundService
@@ -21,6 +23,7 @@ public sealed partial class DeliveryReporter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await WarmUpPublishingAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try { await ReportAsync(stoppingToken); }
@@ -30,6 +33,23 @@ public sealed partial class DeliveryReporter(
             }
             try { await Task.Delay(options.Value.ProgressIntervalMs, stoppingToken); }
             catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>
+    /// Declares the exchanges of the events reported here and opens the publishing channel at startup, without
+    /// publishing anything: otherwise the first fan-out's first report did it (and compiled its code) meanwhile.
+    /// </summary>
+    private async Task WarmUpPublishingAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.WhenAll(bus.GetPublishSendEndpoint<DownstreamNotificationProgress>(), bus.GetPublishSendEndpoint<DownstreamNotified>())
+                .WaitAsync(TimeSpan.FromSeconds(30), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogPublishingWarmUpFailed(e.GetType().Name);
         }
     }
 
@@ -59,4 +79,7 @@ public sealed partial class DeliveryReporter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery report failed ({Error})")]
     private partial void LogReportFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Preparing to publish progress failed ({Error}); the first report does it instead")]
+    private partial void LogPublishingWarmUpFailed(string error);
 }
