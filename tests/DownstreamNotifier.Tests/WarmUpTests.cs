@@ -7,11 +7,12 @@ using DownstreamNotifier.Tests.Support;
 using DownstreamNotifier.WarmUp;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace DownstreamNotifier.Tests;
 
 /// <summary>The warm-up at startup: it must run the real paths and leave nothing behind, in the mail or the database.</summary>
-public sealed class WarmUpTests
+public sealed class WarmUpTests(ITestOutputHelper output)
 {
     [Fact]
     public void Notices_of_every_mode_are_composed_with_the_embedded_keys_and_sent_to_the_warm_ups_own_discarding_server()
@@ -22,9 +23,10 @@ public sealed class WarmUpTests
         // Throws if a key is not embedded or not usable (Compose would refuse it), or the discarding server does not
         // speak SMTP as MailKit expects, which the service would only log. The settings name a server that does not
         // exist: the warm-up must not use it.
-        var (_, sent) = NoticeWarmUp.Run(composer, new SmtpOptions { Host = "mail.invalid", Port = 1, From = "security@coordination.test" });
+        var (elapsed, sent) = NoticeWarmUp.Run(composer, new SmtpOptions { Host = "mail.invalid", Port = 1, From = "security@coordination.test" });
 
         Assert.Equal(4 * 41, sent);
+        output.WriteLine($"warm-up took {elapsed.TotalMilliseconds:F0} ms");
     }
 
     [Fact]

@@ -36,6 +36,9 @@ public sealed class DiscardSmtpServer : IDisposable
             while (true)
             {
                 using var client = listener.AcceptTcpClient();
+                // Replies to pipelined commands are written one by one; with Nagle's algorithm each second one waited
+                // for the client's delayed acknowledgement (40 ms a message).
+                client.NoDelay = true;
                 try { Converse(client.GetStream()); }
                 catch (IOException) { } // the client dropped the connection
             }
