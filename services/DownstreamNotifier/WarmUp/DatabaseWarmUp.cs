@@ -10,8 +10,9 @@ namespace DownstreamNotifier.WarmUp;
 /// Runs the database side of a fan-out once at startup on a made-up round of four notices, in a transaction that is
 /// rolled back: recording the round and its notices (COPY), resolving recipients, claiming the notices, recording
 /// acceptances and outcomes. So Npgsql's code for these statements, and the row readers Dapper emits for them, are
-/// compiled before the first fan-out rather than on its critical path (its first notice came 0.4 s later than a warm
-/// service's). Nothing is kept: no contact is chosen (the made-up package should be nobody's; none is sent anything either way), the rows are rolled back.
+/// compiled before the first fan-out rather than on its critical path (its first notice came 0.3-0.4 s later than a
+/// warm service's). Nothing is kept: the rows are rolled back, and no contact is chosen (the made-up package should be
+/// nobody's, and nothing is sent here either way).
 /// </summary>
 public static class DatabaseWarmUp
 {

@@ -14,6 +14,7 @@ public sealed class DiscardSmtpServer : IDisposable
     private const string Capabilities = "250-warm-up\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 ENHANCEDSTATUSCODES\r\n";
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly Thread thread;
+    private int discarded;
 
     public DiscardSmtpServer()
     {
@@ -23,8 +24,6 @@ public sealed class DiscardSmtpServer : IDisposable
     }
 
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
-
-    private int discarded;
 
     /// <summary>How many messages it was given and discarded.</summary>
     public int Discarded => Volatile.Read(ref discarded);
