@@ -25,8 +25,10 @@ public sealed class WarmUpTests(ITestOutputHelper output)
         // exist: the warm-up must not use it.
         var (elapsed, sent) = NoticeWarmUp.Run(composer, new SmtpOptions { Host = "mail.invalid", Port = 1, From = "security@coordination.test" });
 
-        Assert.Equal(4 * 41, sent);
-        output.WriteLine($"warm-up took {elapsed.TotalMilliseconds:F0} ms");
+        // Four notices once, then in rounds of 40 each until the JIT is quiet.
+        var rounds = (sent - 4) / (4 * 40);
+        Assert.True(sent > 4 && (sent - 4) % (4 * 40) == 0 && rounds <= NoticeWarmUp.MaxRounds, $"{sent} notices sent");
+        output.WriteLine($"warm-up: {sent} notices in {rounds} rounds, {elapsed.TotalMilliseconds:F0} ms");
     }
 
     [Fact]
