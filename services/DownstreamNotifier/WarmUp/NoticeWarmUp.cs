@@ -18,8 +18,11 @@ namespace DownstreamNotifier.WarmUp;
 /// </summary>
 public static class NoticeWarmUp
 {
-    /// <summary>Rounds of 40 sends of each notice at most (about half a second each).</summary>
-    public const int MaxRounds = 8;
+    /// <summary>
+    /// Rounds of 40 sends of each notice at most (about half a second each): a process that keeps compiling (other
+    /// work at startup) would otherwise hold the senders back.
+    /// </summary>
+    public const int MaxRounds = 5;
 
     private static readonly string[] KeyFiles = ["rsa3072.asc", "curve25519.asc"];
 
