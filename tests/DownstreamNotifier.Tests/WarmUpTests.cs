@@ -1,6 +1,5 @@
 using Coordination.Hosting.Data;
 using Coordination.Hosting.Mail;
-using DownstreamNotifier.Delivery;
 using DownstreamNotifier.Email;
 using DownstreamNotifier.Links;
 using DownstreamNotifier.Tests.Support;
@@ -21,9 +20,8 @@ public sealed class WarmUpTests(ITestOutputHelper output)
         var composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test" }), options, new NoticeLinks(options));
 
         // Throws if a key is not embedded or not usable (Compose would refuse it), or the discarding server does not
-        // speak SMTP as MailKit expects, which the service would only log. The settings name a server that does not
-        // exist: the warm-up must not use it.
-        var (elapsed, sent) = NoticeWarmUp.Run(composer, new SmtpOptions { Host = "mail.invalid", Port = 1, From = "security@coordination.test" });
+        // speak SMTP as MailKit expects, which the service would only log.
+        var (elapsed, sent) = NoticeWarmUp.Run(composer);
 
         // Four notices once, then in rounds of 40 each until the JIT is quiet.
         var rounds = (sent - 4) / (4 * 40);
@@ -37,10 +35,10 @@ public sealed class WarmUpTests(ITestOutputHelper output)
         await using var h = await NotifierHarness.StartAsync();
         await h.KillServiceAsync();
         DapperSetup.Configure(); // as the service does at startup: snake_case columns
-        using var dataSource = new DeliveryDataSource(Options.Create(new PostgresOptions { ConnectionString = h.Isolation.ConnectionString }));
+        await using var dataSource = new PostgresOptions { ConnectionString = h.Isolation.ConnectionString }.CreateDataSource(DownstreamNotifierExtensions.Service.Schema);
         var before = await RowCountsAsync(h);
 
-        var claimed = DatabaseWarmUp.Run(dataSource.Value, maxDepth: 3);
+        var claimed = await DatabaseWarmUp.RunAsync(dataSource, maxDepth: 3, CancellationToken.None);
 
         Assert.Equal(4, claimed);
         Assert.Equal(before, await RowCountsAsync(h));

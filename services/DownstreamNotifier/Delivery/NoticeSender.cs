@@ -28,6 +28,7 @@ namespace DownstreamNotifier.Delivery;
 /// </remarks>
 public sealed partial class NoticeSender(
     DeliveryDataSource deliveryDataSource,
+    NpgsqlDataSource dataSource,
     NoticeComposer composer,
     NoticeSignal signal,
     AcceptanceRecorder acceptances,
@@ -41,18 +42,18 @@ public sealed partial class NoticeSender(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Run(WarmUp, stoppingToken);
+        await WarmUpAsync(stoppingToken);
         await Task.WhenAll(Enumerable.Range(0, smtpOptions.Value.MaxConnections).Select(i => OnThreadOfItsOwn(i, stoppingToken)));
     }
 
     /// <summary>Compiles the sending and database paths before the first fan-out; see NoticeWarmUp and DatabaseWarmUp.</summary>
-    private void WarmUp()
+    private async Task WarmUpAsync(CancellationToken ct)
     {
         try
         {
-            var (elapsed, sent) = NoticeWarmUp.Run(composer, smtpOptions.Value);
+            var (elapsed, sent) = await Task.Run(() => NoticeWarmUp.Run(composer), ct);
             LogWarmedUp(sent, (long)elapsed.TotalMilliseconds);
-            DatabaseWarmUp.Run(deliveryDataSource.Value, options.Value.MaxDepth);
+            await DatabaseWarmUp.RunAsync(dataSource, options.Value.MaxDepth, ct);
         }
         catch (Exception e) when (e is not OutOfMemoryException) { LogWarmUpFailed(e.GetType().Name); }
     }

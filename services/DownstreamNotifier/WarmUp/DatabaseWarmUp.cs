@@ -16,24 +16,28 @@ namespace DownstreamNotifier.WarmUp;
 /// </summary>
 public static class DatabaseWarmUp
 {
+    /// <summary>
+    /// On the consumers' pool, as the consumer's statements run; the sender's statements (sync) on the same connection,
+    /// since they must see the uncommitted round. The senders' own pool is only ever used synchronously.
+    /// </summary>
     /// <returns>how many of its made-up notices it claimed (all four, unless the statements changed).</returns>
-    public static int Run(NpgsqlDataSource dataSource, int maxDepth)
+    public static async Task<int> RunAsync(NpgsqlDataSource dataSource, int maxDepth, CancellationToken ct)
     {
-        using var conn = dataSource.OpenConnection();
-        using var tx = conn.BeginTransaction();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
         var now = DateTimeOffset.UtcNow;
         var round = new NotifyDownstream(Guid.NewGuid(), NoticeKinds.Embargoed, Guid.NewGuid(), now.AddDays(7), ["warm-up"]);
-        CaseStore.DraftAsync(conn, round.CaseId, tx).GetAwaiter().GetResult();
+        await CaseStore.DraftAsync(conn, round.CaseId, tx);
         var draft = WarmUpDraft.Value;
-        NoticeStore.InsertNotificationAsync(conn, tx, round, draft, now).GetAwaiter().GetResult();
-        CaseStore.UpsertEmbargoAsync(conn, tx, round.CaseId, round.DisclosureAt, round.Channels!).GetAwaiter().GetResult();
-        RecipientResolver.ResolveAsync(conn, round.CaseId, draft, maxDepth, tx, []).GetAwaiter().GetResult();
-        NoticeStore.AcknowledgedAsync(conn, tx, round.CaseId).GetAwaiter().GetResult();
+        await NoticeStore.InsertNotificationAsync(conn, tx, round, draft, now);
+        await CaseStore.UpsertEmbargoAsync(conn, tx, round.CaseId, round.DisclosureAt, round.Channels!);
+        await RecipientResolver.ResolveAsync(conn, round.CaseId, draft, maxDepth, tx, []);
+        await NoticeStore.AcknowledgedAsync(conn, tx, round.CaseId);
 
         string[] modes = [NoticeModes.Encrypted, NoticeModes.Encrypted, NoticeModes.Plain, NoticeModes.LinkOnly];
         var notices = modes.Select((mode, i) => (Recipient(i), mode)).ToList();
-        NoticeStore.InsertNoticesAsync(conn, round.NotificationId, round.CaseId, round.Kind, notices, now, CancellationToken.None).GetAwaiter().GetResult();
-        NoticeStore.SetTotalAsync(conn, tx, round.NotificationId, notices.Count).GetAwaiter().GetResult();
+        await NoticeStore.InsertNoticesAsync(conn, round.NotificationId, round.CaseId, round.Kind, notices, now, ct);
+        await NoticeStore.SetTotalAsync(conn, tx, round.NotificationId, notices.Count);
 
         // From just before the made-up notices, so that notices really due are neither claimed nor walked over.
         var claimed = NoticeStore.Claim(conn, tx, now, notices.Count, new ClaimCursor.Position(now.AddTicks(-10), 0))
@@ -42,7 +46,7 @@ public static class DatabaseWarmUp
         using (var accepted = NoticeStore.PrepareAccepted(conn))
             NoticeStore.RecordAccepted(accepted, claimed.Select(n => new AcceptanceRecorder.Pending(n.Id, "250 warm-up", now.UtcDateTime)).ToList());
         NoticeStore.RecordOutcomes(conn, tx, claimed.Select(n => new DeliveryOutcome(n.Id, "sent", 1, now, null, "250 warm-up", now)).ToList());
-        tx.Rollback();
+        await tx.RollbackAsync(ct);
         return claimed.Count;
     }
 

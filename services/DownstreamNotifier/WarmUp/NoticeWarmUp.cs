@@ -27,14 +27,12 @@ public static class NoticeWarmUp
     private static readonly string[] KeyFiles = ["rsa3072.asc", "curve25519.asc"];
 
     /// <returns>how long it took, and how many notices the discarding server was given.</returns>
-    public static (TimeSpan Elapsed, int Sent) Run(NoticeComposer composer, SmtpOptions smtp)
+    public static (TimeSpan Elapsed, int Sent) Run(NoticeComposer composer)
     {
         var watch = Stopwatch.StartNew();
         using var server = new DiscardSmtpServer();
-        using var connection = new SenderConnection(new SmtpOptions
-        {
-            Host = "127.0.0.1", Port = server.Port, Security = "None", From = smtp.From, FromName = smtp.FromName, TimeoutSeconds = 10,
-        });
+        // Only the discarding server's address: the service's own Smtp settings never reach the warm-up.
+        using var connection = new SenderConnection(new SmtpOptions { Host = "127.0.0.1", Port = server.Port, Security = "None", TimeoutSeconds = 10 });
         var now = DateTimeOffset.UtcNow;
         var round = new NotificationRecord(Guid.Empty, Guid.Empty, NoticeKinds.Embargoed, now.AddDays(7), [], null, null, [], WarmUpDraft.Value);
         var notices = KeyFiles.Select(k => Notice(NoticeModes.Encrypted, ReadKey(k), "warm-up " + k))
