@@ -40,4 +40,26 @@ public sealed class NoticeComposerTests
         Assert.Single(headers, h => h.Id == HeaderId.Date);
         Assert.Single(headers, h => h.Id == HeaderId.MessageId);
     }
+
+    [Fact]
+    public void A_composed_notice_is_not_kept_alive_by_the_composer()
+    {
+        var first = ComposeAndForget();
+        composer.Compose(Round(), Notice(2), Now); // a second one, as in a fan-out
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(first.IsAlive, "the composer still references a notice it composed earlier (and its cleartext)");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private WeakReference ComposeAndForget() => new(composer.Compose(Round(), Notice(1), Now));
+
+    private static NotificationRecord Round() =>
+        new(Guid.NewGuid(), Guid.NewGuid(), NoticeKinds.Embargoed, Now.AddDays(7), [], null, null, [], null);
+
+    private static ClaimedNotice Notice(long id) =>
+        new() { Id = id, Email = $"c{id}@distro.test", ContactName = "C", Kind = NoticeKinds.Embargoed, Mode = NoticeModes.Plain };
 }

@@ -18,7 +18,8 @@ namespace DownstreamNotifier.Email;
 public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<NotifierOptions> options, NoticeLinks links)
 {
     private readonly ConcurrentDictionary<string, RecipientKey?> keys = new();
-    private readonly MailboxAddress from = new(smtp.Value.FromName, smtp.Value.From);
+    private readonly string fromName = smtp.Value.FromName, fromAddress = smtp.Value.From;
+    private readonly string fromDomain = new MailboxAddress(smtp.Value.FromName, smtp.Value.From).Domain;
     private readonly TeamSigner? signer = LoadSigner(options.Value);
     // One context per thread, not one per message (building one is not free); Compose never awaits, so a thread's
     // context never serves two messages at once. AES-256 is named explicitly: MimeKit's default cipher is CAST5.
@@ -34,8 +35,10 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
         // as the rest of a plain notice's headers and would be replaced at once.
         var message = new MimeMessage(
             new Header(HeaderId.Date, DateUtils.FormatDate(now)),
-            new Header(HeaderId.MessageId, $"<notice-{notice.Id}.{SubjectTag.ShortId(n.CaseId)}@{from.Domain}>"));
-        message.From.Add(from);
+            new Header(HeaderId.MessageId, $"<notice-{notice.Id}.{SubjectTag.ShortId(n.CaseId)}@{fromDomain}>"));
+        // A new address each time: a list subscribes to the Changed event of every address added to it, so one shared
+        // address would hold on to every message ever composed (and its cleartext) and its event grow by one per notice.
+        message.From.Add(new MailboxAddress(fromName, fromAddress));
         message.To.Add(new MailboxAddress(notice.ContactName ?? "", notice.Email));
         message.Subject = subject;
         if (notice.Mode != NoticeModes.Encrypted)
