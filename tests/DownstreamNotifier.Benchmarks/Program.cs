@@ -17,7 +17,7 @@ using MimeKit;
 // not MailKit. Each sink deletes its folder when it is disposed.
 // Knobs (environment): BENCH_CONNECTIONS (default 8), BENCH_SINK_ROOT (folder the sinks write into; default /dev/shm,
 // else the temp folder), BENCH_MAXMR (BouncyCastle's RSA re-check, default 0), BENCH_SVC_<NAME>=<value> (extra
-// environment for the notifier process only, e.g. BENCH_SVC_DOTNET_gcServer=0).
+// environment for the notifier process only, e.g. BENCH_SVC_DOTNET_gcServer=1).
 const int Contacts = 10_000;
 var connections = int.Parse(Environment.GetEnvironmentVariable("BENCH_CONNECTIONS") ?? "8");
 var sinkRoot = Environment.GetEnvironmentVariable("BENCH_SINK_ROOT") ?? (Directory.Exists("/dev/shm") ? "/dev/shm" : null);
