@@ -14,7 +14,8 @@ namespace DownstreamNotifier.WarmUp;
 /// compiles the composing and sending path, and promotes its hot framework methods, before the first fan-out instead
 /// of during it. Nothing leaves the process. It takes one to a few seconds, and the senders start after it. In the
 /// fan-out benchmark the first fan-out after a start cost 0.1-0.15 ms more CPU per notice than the second, nearly all
-/// of it compilation; with this warm-up and <see cref="DatabaseWarmUp"/>, 0-0.05 ms.
+/// of it compilation; with this warm-up and <see cref="DatabaseWarmUp"/>, 0.05-0.1 ms (mostly MassTransit's publish
+/// path, compiled by the first event the fan-out publishes).
 /// </summary>
 public static class NoticeWarmUp
 {
@@ -42,7 +43,9 @@ public static class NoticeWarmUp
         // and it counts only after no method at all has been compiled for 100 ms; at startup other threads compile for
         // seconds. So rounds of sends follow pauses until a round in which nothing was compiled (the send path's hot
         // methods are then in their final form). One round right at startup often counted nothing, and the first
-        // fan-out cost 0.07-0.1 ms more CPU per notice than the second; with rounds until quiet, 0-0.05.
+        // fan-out cost 0.07-0.1 ms more CPU per notice than the second; with rounds until quiet, 0-0.05 (measured
+        // while a leak in the composer slowed the second fan-out too; without it the gap is 0.05-0.1 again, now
+        // mostly code no warm-up here reaches).
         for (var i = 0; i < MaxRounds; i++)
         {
             var compiled = JitInfo.GetCompiledMethodCount();
