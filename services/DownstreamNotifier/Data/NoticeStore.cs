@@ -20,6 +20,12 @@ public static class NoticeStore
 
     private const string SetTotalSql = "UPDATE notifications SET total = @Total WHERE id = @Id";
 
+    private const string NoticesRecordedSql = "SELECT notices_recorded_at IS NOT NULL FROM notifications WHERE id = @Id";
+
+    private const string RecordedContactsSql = "SELECT contact_id FROM notices WHERE notification_id = @Id";
+
+    private const string MarkNoticesRecordedSql = "UPDATE notifications SET notices_recorded_at = @Now WHERE id = @Id";
+
     private const string NotificationSql = """
         SELECT id, case_id, kind, disclosure_at, channels, reason, advisory_id, advisory_urls, draft::text AS draft_json
         FROM notifications WHERE id = @Id
@@ -78,7 +84,8 @@ public static class NoticeStore
                count(*) FILTER (WHERE x.state = 'sent') AS sent,
                count(*) FILTER (WHERE x.state = 'deferred') AS deferred,
                count(*) FILTER (WHERE x.state = 'failed') AS failed,
-               count(*) FILTER (WHERE x.state = 'pending') AS pending
+               count(*) FILTER (WHERE x.state = 'pending') AS pending,
+               n.notices_recorded_at IS NOT NULL AS notices_recorded
         FROM notifications n LEFT JOIN notices x ON x.notification_id = n.id
         WHERE n.completed_at IS NULL
         GROUP BY n.id
@@ -96,6 +103,18 @@ public static class NoticeStore
 
     public static Task SetTotalAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, int total) =>
         conn.ExecuteAsync(SetTotalSql, new { Id = id, Total = total }, tx);
+
+    /// <summary>Whether all of the round's notices are recorded (see <see cref="MarkNoticesRecordedAsync"/>).</summary>
+    public static Task<bool> NoticesRecordedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id) =>
+        conn.ExecuteScalarAsync<bool>(NoticesRecordedSql, new { Id = id }, tx);
+
+    /// <summary>The contacts the round already has a notice for.</summary>
+    public static async Task<HashSet<Guid>> RecordedContactsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id) =>
+        (await conn.QueryAsync<Guid>(RecordedContactsSql, new { Id = id }, tx)).ToHashSet();
+
+    /// <summary>Marks the round as having all its notices recorded; until then it is not reported done.</summary>
+    public static Task MarkNoticesRecordedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset now) =>
+        conn.ExecuteAsync(MarkNoticesRecordedSql, new { Id = id, Now = now }, tx);
 
     public static NotificationRecord? Notification(NpgsqlConnection conn, Guid id)
     {

@@ -10,4 +10,6 @@ public sealed class NotificationProgress
     public long Deferred { get; init; }
     public long Failed { get; init; }
     public long Pending { get; init; }
+    /// <summary>All of the round's notices are recorded (they are recorded in chunks).</summary>
+    public bool NoticesRecorded { get; init; }
 }

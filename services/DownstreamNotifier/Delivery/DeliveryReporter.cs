@@ -10,7 +10,7 @@ namespace DownstreamNotifier.Delivery;
 /// <summary>
 /// Every "Notifier:ProgressIntervalMs": publishes
 /// DownstreamNotificationProgress for rounds whose counts moved, and DownstreamNotified (once) for rounds with
-/// nothing pending or deferred left.
+/// all their notices recorded (see NotifyDownstreamConsumer) and none pending or deferred.
 /// </summary>
 public sealed partial class DeliveryReporter(
     NpgsqlDataSource dataSource,
@@ -59,7 +59,7 @@ public sealed partial class DeliveryReporter(
         foreach (var n in await NoticeStore.OpenNotificationsAsync(conn, ct))
         {
             var counts = (n.Sent, n.Deferred, n.Failed);
-            var done = n.Pending == 0 && n.Deferred == 0;
+            var done = n.NoticesRecorded && n.Pending == 0 && n.Deferred == 0;
             if (!done && last.TryGetValue(n.Id, out var before) && before == counts) continue;
             await using var tx = await conn.BeginTransactionAsync(ct);
             await Outbox.PublishAsync(conn, tx, new DownstreamNotificationProgress(n.CaseId, n.Kind, n.Id, n.Total, (int)n.Sent, (int)n.Deferred, (int)n.Failed));

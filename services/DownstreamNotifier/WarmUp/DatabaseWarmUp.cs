@@ -38,6 +38,7 @@ public static class DatabaseWarmUp
         var notices = modes.Select((mode, i) => (Recipient(i), mode)).ToList();
         await NoticeStore.InsertNoticesAsync(conn, round.NotificationId, round.CaseId, round.Kind, notices, now, ct);
         await NoticeStore.SetTotalAsync(conn, tx, round.NotificationId, notices.Count);
+        await NoticeStore.MarkNoticesRecordedAsync(conn, tx, round.NotificationId, now);
 
         // From just before the made-up notices, so that notices really due are neither claimed nor walked over.
         var claimed = NoticeStore.Claim(conn, tx, now, notices.Count, new ClaimCursor.Position(now.AddTicks(-10), 0))

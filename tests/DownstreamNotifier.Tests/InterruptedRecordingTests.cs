@@ -1,0 +1,106 @@
+using System.Net.Http.Json;
+using Coordination.Contracts.Notices;
+using Coordination.Hosting.Data;
+using Dapper;
+using DownstreamNotifier.Consumers;
+using DownstreamNotifier.Data;
+using DownstreamNotifier.Delivery;
+using DownstreamNotifier.Recipients;
+using DownstreamNotifier.Tests.Support;
+using MimeKit;
+using Npgsql;
+
+namespace DownstreamNotifier.Tests;
+
+public sealed class InterruptedRecordingTests
+{
+    [Fact]
+    public async Task A_round_whose_notices_were_partly_recorded_when_the_service_died_is_completed_by_the_redelivered_message()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var rows = new[]
+        {
+            new
+            {
+                name = "Fedora python3", packages = new[] { "pkg:pypi/urllib3" },
+                contacts = Enumerable.Range(0, 30).Select(c => new { name = $"C{c}", email = $"c{c}@fedora.test" }).ToArray(),
+            },
+        };
+        (await h.Http.PostAsJsonAsync("import", rows)).EnsureSuccessStatusCode();
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
+        var round = new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]);
+
+        // What the consumer's first transaction leaves when the service dies before the next chunk: the round, its
+        // total, and the notices of its first recipients (10 here), the round not marked as recorded.
+        await h.KillServiceAsync();
+        DapperSetup.Configure(); // the service's Dapper conventions, for its store code run here
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(h.Isolation.ConnectionString) { SearchPath = "notifier" }.ConnectionString);
+        await conn.OpenAsync();
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            var draft = await CaseStore.DraftAsync(conn, caseId, tx);
+            Assert.True(await NoticeStore.InsertNotificationAsync(conn, tx, round, draft, DateTimeOffset.UtcNow));
+            var recipients = await RecipientResolver.ResolveAsync(conn, caseId, draft, 3, tx);
+            Assert.Equal(30, recipients.Count);
+            await NoticeStore.SetTotalAsync(conn, tx, round.NotificationId, recipients.Count);
+            await NoticeStore.InsertNoticesAsync(conn, round.NotificationId, caseId, round.Kind,
+                recipients.Take(10).Select(r => (r, NoticeModes.Plain)), DateTimeOffset.UtcNow, CancellationToken.None);
+            await tx.CommitAsync();
+        }
+
+        // Restarted, the service sends what was recorded, but does not report the round done.
+        await h.StartServiceAsync();
+        await h.Sink.WaitForMessagesAsync(10, TimeSpan.FromSeconds(30));
+        await Task.Delay(1500); // several of the reporter's rounds (every 300 ms here)
+        Assert.Null(await CompletedAtAsync(conn, round.NotificationId));
+
+        // The message was never acknowledged, so the broker delivers it again: the rest are recorded and sent.
+        await h.SendAsync(round);
+        await h.WaitForNoticesAsync(caseId, n => n.Counts.GetValueOrDefault("sent") == 30);
+        await h.Sink.WaitForMessagesAsync(30, TimeSpan.FromSeconds(30));
+        await Task.Delay(1000);
+        var recipientsInSink = h.Sink.Messages().Select(f => MimeMessage.Load(f).To.Mailboxes.Single().Address).ToList();
+        Assert.Equal(30, recipientsInSink.Count);
+        Assert.Equal(30, recipientsInSink.Distinct().Count());
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await CompletedAtAsync(conn, round.NotificationId) is null && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.NotNull(await CompletedAtAsync(conn, round.NotificationId));
+        Assert.Equal(30, await conn.ExecuteScalarAsync<int>("SELECT total FROM notifications WHERE id = @Id", new { Id = round.NotificationId }));
+
+        // Once more: now the round is marked as recorded, and the message changes nothing.
+        await h.SendAsync(round);
+        await Task.Delay(1500);
+        Assert.Equal(30, h.Sink.Messages().Count);
+        Assert.Equal(30, await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM notices WHERE notification_id = @Id", new { Id = round.NotificationId }));
+    }
+
+    [Fact]
+    public async Task A_round_larger_than_a_chunk_is_recorded_whole_and_marked_once_its_last_chunk_is_in()
+    {
+        await using var h = await NotifierHarness.StartAsync(extra: new() { ["Smtp__MaxConnections"] = "4" });
+        var count = NotifyDownstreamConsumer.Chunk * 2 + 7;
+        var rows = Enumerable.Range(0, 10).Select(p => new
+        {
+            name = $"Project {p}", packages = new[] { "pkg:pypi/requests" },
+            contacts = Enumerable.Range(0, count / 10 + (p < count % 10 ? 1 : 0)).Select(c => new { name = $"C{c}", email = $"c{c}@p{p}.test" }).ToArray(),
+        }).ToArray();
+        (await h.Http.PostAsJsonAsync("import", rows)).EnsureSuccessStatusCode();
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "requests", "pkg:pypi/requests"));
+        var round = new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]);
+        await h.SendAsync(round);
+
+        var done = await h.WaitForNoticesAsync(caseId, n => n.Counts.GetValueOrDefault("sent") == count, TimeSpan.FromSeconds(120));
+        Assert.Equal(count, done.Notices.Select(n => n.ContactId).Distinct().Count());
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(h.Isolation.ConnectionString) { SearchPath = "notifier" }.ConnectionString);
+        var row = await conn.QuerySingleAsync<(int Total, DateTime? RecordedAt)>(
+            "SELECT total, notices_recorded_at FROM notifications WHERE id = @Id", new { Id = round.NotificationId });
+        Assert.Equal(count, row.Total);
+        Assert.NotNull(row.RecordedAt);
+    }
+
+    private static Task<DateTime?> CompletedAtAsync(NpgsqlConnection conn, Guid id) =>
+        conn.ExecuteScalarAsync<DateTime?>("SELECT completed_at FROM notifications WHERE id = @Id", new { Id = id });
+}
