@@ -4,6 +4,7 @@ using DownstreamNotifier.Email;
 using DownstreamNotifier.Links;
 using DownstreamNotifier.Tests.Support;
 using DownstreamNotifier.WarmUp;
+using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Xunit.Abstractions;
@@ -42,6 +43,27 @@ public sealed class WarmUpTests(ITestOutputHelper output)
 
         Assert.Equal(4, claimed);
         Assert.Equal(before, await RowCountsAsync(h));
+    }
+
+    [Fact]
+    public async Task The_publishing_warm_up_goes_through_the_outbox_and_the_broker_at_startup()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var received = new TaskCompletionSource<PublishPathWarmUp>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probe = h.Bus.ConnectReceiveEndpoint("notifier-warm-up-probe", e => e.Handler<PublishPathWarmUp>(context =>
+        {
+            received.TrySetResult(context.Message);
+            return Task.CompletedTask;
+        }));
+        await probe.Ready;
+        await h.KillServiceAsync();
+        var restartedAt = DateTimeOffset.UtcNow;
+
+        await h.StartServiceAsync();
+
+        var warmUp = await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.InRange(warmUp.At, restartedAt, DateTimeOffset.UtcNow);
+        await probe.StopAsync();
     }
 
     private static async Task<string> RowCountsAsync(NotifierHarness h)

@@ -1,6 +1,7 @@
 using Coordination.Contracts.Notices;
 using Coordination.Hosting.Data;
 using DownstreamNotifier.Data;
+using DownstreamNotifier.WarmUp;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -37,8 +38,9 @@ public sealed partial class DeliveryReporter(
     }
 
     /// <summary>
-    /// Declares the exchanges of the events reported here and opens the publishing channel at startup, without
-    /// publishing anything: otherwise the first fan-out's first report did it (and compiled its code) meanwhile.
+    /// Declares the exchanges of the events reported here and opens the publishing channel at startup, and publishes a
+    /// <see cref="PublishPathWarmUp"/> through the outbox: otherwise the first fan-out's first event did all of it (and
+    /// compiled its code) meanwhile.
     /// </summary>
     private async Task WarmUpPublishingAsync(CancellationToken ct)
     {
@@ -46,6 +48,10 @@ public sealed partial class DeliveryReporter(
         {
             await Task.WhenAll(bus.GetPublishSendEndpoint<DownstreamNotificationProgress>(), bus.GetPublishSendEndpoint<DownstreamNotified>())
                 .WaitAsync(TimeSpan.FromSeconds(30), ct);
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await Outbox.PublishAsync(conn, tx, new PublishPathWarmUp(time.GetUtcNow()));
+            await tx.CommitAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

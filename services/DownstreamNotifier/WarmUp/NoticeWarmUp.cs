@@ -14,8 +14,9 @@ namespace DownstreamNotifier.WarmUp;
 /// compiles the composing and sending path, and promotes its hot framework methods, before the first fan-out instead
 /// of during it. Nothing leaves the process. It takes one to a few seconds, and the senders start after it. In the
 /// fan-out benchmark the first fan-out after a start cost 0.1-0.15 ms more CPU per notice than the second, nearly all
-/// of it compilation; with this warm-up and <see cref="DatabaseWarmUp"/>, 0.05-0.1 ms (mostly MassTransit's publish
-/// path, compiled by the first event the fan-out publishes).
+/// of it compilation; with this warm-up and <see cref="DatabaseWarmUp"/>, 0.05-0.1 ms, and with
+/// <see cref="PublishPathWarmUp"/> too, 0-0.04 ms (what is left: MassTransit's consume pipeline, first run by the
+/// first NotifyDownstream, and the JIT's second, optimizing, compilation of what the fan-out makes hot).
 /// </summary>
 public static class NoticeWarmUp
 {
