@@ -44,6 +44,14 @@ public sealed class NotifierOptions
     [Range(50, 60_000)]
     public int ProgressIntervalMs { get; set; } = 1000;
 
+    /// <summary>
+    /// A round whose notices are still not all recorded this long after it began, and after this process started, is
+    /// logged as an error, once: recording takes seconds at most, and the message's retries under a minute, so its
+    /// NotifyDownstream was lost (typically to the error queue after the retries).
+    /// </summary>
+    [Range(1, 86_400)]
+    public int RecordingOverdueSeconds { get; set; } = 300;
+
     [Range(1, 86_400)]
     public int RetryBaseDelaySeconds { get; set; } = 60;
 

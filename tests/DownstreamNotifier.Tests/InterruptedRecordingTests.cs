@@ -17,7 +17,7 @@ public sealed class InterruptedRecordingTests
     [Fact]
     public async Task A_round_whose_notices_were_partly_recorded_when_the_service_died_is_completed_by_the_redelivered_message()
     {
-        await using var h = await NotifierHarness.StartAsync();
+        await using var h = await NotifierHarness.StartAsync(extra: new() { ["Notifier__RecordingOverdueSeconds"] = "1" });
         var rows = new[]
         {
             new
@@ -49,11 +49,13 @@ public sealed class InterruptedRecordingTests
             await tx.CommitAsync();
         }
 
-        // Restarted, the service sends what was recorded, but does not report the round done.
+        // Restarted, the service sends what was recorded, but does not report the round done; with no message coming
+        // to finish it, it says so (after 1 s here, 5 minutes by default).
         await h.StartServiceAsync();
         await h.Sink.WaitForMessagesAsync(10, TimeSpan.FromSeconds(30));
         await Task.Delay(1500); // several of the reporter's rounds (every 300 ms here)
         Assert.Null(await CompletedAtAsync(conn, round.NotificationId));
+        Assert.Contains($"notification {round.NotificationId} has 10 of its 30 notices recorded and has stopped there", h.Service.Output);
 
         // The message was never acknowledged, so the broker delivers it again: the rest are recorded and sent.
         await h.SendAsync(round);

@@ -80,7 +80,7 @@ public static class NoticeStore
         """;
 
     private const string OpenNotificationsSql = """
-        SELECT n.id, n.case_id, n.kind, n.total,
+        SELECT n.id, n.case_id, n.kind, n.total, n.created_at,
                count(*) FILTER (WHERE x.state = 'sent') AS sent,
                count(*) FILTER (WHERE x.state = 'deferred') AS deferred,
                count(*) FILTER (WHERE x.state = 'failed') AS failed,

@@ -6,6 +6,7 @@ public sealed class NotificationProgress
     public Guid CaseId { get; init; }
     public string Kind { get; init; } = "";
     public int Total { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
     public long Sent { get; init; }
     public long Deferred { get; init; }
     public long Failed { get; init; }

@@ -21,6 +21,8 @@ public sealed partial class DeliveryReporter(
     ILogger<DeliveryReporter> logger) : BackgroundService
 {
     private readonly Dictionary<Guid, (long, long, long)> last = new();
+    private readonly HashSet<Guid> reportedOverdue = new();
+    private readonly DateTimeOffset startedAt = time.GetUtcNow();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -65,6 +67,8 @@ public sealed partial class DeliveryReporter(
         foreach (var n in await NoticeStore.OpenNotificationsAsync(conn, ct))
         {
             var counts = (n.Sent, n.Deferred, n.Failed);
+            if (!n.NoticesRecorded && IsOverdue(n.CreatedAt) && reportedOverdue.Add(n.Id))
+                LogRecordingOverdue(n.CaseId, n.Id, n.Sent + n.Deferred + n.Failed + n.Pending, n.Total);
             var done = n.NoticesRecorded && n.Pending == 0 && n.Deferred == 0;
             if (!done && last.TryGetValue(n.Id, out var before) && before == counts) continue;
             await using var tx = await conn.BeginTransactionAsync(ct);
@@ -74,14 +78,23 @@ public sealed partial class DeliveryReporter(
                 await Outbox.PublishAsync(conn, tx, new DownstreamNotified(n.CaseId, n.Kind, n.Id, n.Total, (int)n.Sent, (int)n.Failed, time.GetUtcNow()));
                 LogCompleted(n.CaseId, n.Id, n.Total, n.Sent, n.Failed);
                 last.Remove(n.Id);
+                reportedOverdue.Remove(n.Id);
             }
             else last[n.Id] = counts;
             await tx.CommitAsync(ct);
         }
     }
 
+    // Counted from this process's start too: a round interrupted by a crash is finished by the message redelivered
+    // after the restart, which may come a little after the first report.
+    private bool IsOverdue(DateTimeOffset createdAt) =>
+        time.GetUtcNow() - (createdAt > startedAt ? createdAt : startedAt) > TimeSpan.FromSeconds(options.Value.RecordingOverdueSeconds);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: notification {NotificationId} done: {Total} notices, {Sent} sent, {Failed} failed")]
     private partial void LogCompleted(Guid caseId, Guid notificationId, int total, long sent, long failed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Case {CaseId}: notification {NotificationId} has {Recorded} of its {Total} notices recorded and has stopped there; its NotifyDownstream message is probably in the error queue: move it back to record the rest")]
+    private partial void LogRecordingOverdue(Guid caseId, Guid notificationId, long recorded, int total);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery report failed ({Error})")]
     private partial void LogReportFailed(string error);
