@@ -35,8 +35,8 @@ public sealed class InterruptedRecordingTests
         // total, and the notices of its first recipients (10 here), the round not marked as recorded.
         await h.KillServiceAsync();
         DapperSetup.Configure(); // the service's Dapper conventions, for its store code run here
-        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(h.Isolation.ConnectionString) { SearchPath = "notifier" }.ConnectionString);
-        await conn.OpenAsync();
+        await using var database = ServiceDatabase(h);
+        await using var conn = await database.OpenConnectionAsync();
         await using (var tx = await conn.BeginTransactionAsync())
         {
             var draft = await CaseStore.DraftAsync(conn, caseId, tx);
@@ -96,12 +96,17 @@ public sealed class InterruptedRecordingTests
 
         var done = await h.WaitForNoticesAsync(caseId, n => n.Counts.GetValueOrDefault("sent") == count, TimeSpan.FromSeconds(120));
         Assert.Equal(count, done.Notices.Select(n => n.ContactId).Distinct().Count());
-        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(h.Isolation.ConnectionString) { SearchPath = "notifier" }.ConnectionString);
+        await using var database = ServiceDatabase(h);
+        await using var conn = await database.OpenConnectionAsync();
         var row = await conn.QuerySingleAsync<(int Total, DateTime? RecordedAt)>(
             "SELECT total, notices_recorded_at FROM notifications WHERE id = @Id", new { Id = round.NotificationId });
         Assert.Equal(count, row.Total);
         Assert.NotNull(row.RecordedAt);
     }
+
+    // The service's own schema as its search path, as the service opens it.
+    private static NpgsqlDataSource ServiceDatabase(NotifierHarness h) =>
+        new PostgresOptions { ConnectionString = h.Isolation.ConnectionString }.CreateDataSource(DownstreamNotifierExtensions.Service.Schema);
 
     private static Task<DateTime?> CompletedAtAsync(NpgsqlConnection conn, Guid id) =>
         conn.ExecuteScalarAsync<DateTime?>("SELECT completed_at FROM notifications WHERE id = @Id", new { Id = id });

@@ -1,3 +1,4 @@
+using Coordination.Contracts.Advisories;
 using Coordination.Contracts.Notices;
 using Coordination.Hosting.Data;
 using DownstreamNotifier.Data;
@@ -71,7 +72,7 @@ public sealed partial class NotifyDownstreamConsumer(
     }
 
     private async Task<List<(Recipient Recipient, string Mode)>> ChooseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NotifyDownstream m,
-        Coordination.Contracts.Advisories.AdvisoryDraft? draft)
+        AdvisoryDraft? draft)
     {
         var o = options.Value;
         var earlier = m.Kind == NoticeKinds.Embargoed ? [] : await NoticeStore.EarlierRecipientsAsync(conn, tx, m.CaseId);
