@@ -45,9 +45,10 @@ public sealed class NotifierOptions
     public int ProgressIntervalMs { get; set; } = 1000;
 
     /// <summary>
-    /// A round whose notices are still not all recorded this long after it began, and after this process started, is
-    /// logged as an error, once: recording takes seconds at most, and the message's retries under a minute, so its
-    /// NotifyDownstream was lost (typically to the error queue after the retries).
+    /// A round whose notices are still not all recorded this long after it began, and after this process started, has
+    /// lost its NotifyDownstream (typically to the error queue after the retries: recording takes seconds, the retries
+    /// under a minute); the message is sent again then, and after each further such period, up to three times, after
+    /// which the round is logged as an error (see DeliveryReporter and StalledRounds).
     /// </summary>
     [Range(1, 86_400)]
     public int RecordingOverdueSeconds { get; set; } = 300;

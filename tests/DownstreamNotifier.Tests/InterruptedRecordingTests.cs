@@ -17,59 +17,22 @@ public sealed class InterruptedRecordingTests
     [Fact]
     public async Task A_round_whose_notices_were_partly_recorded_when_the_service_died_is_completed_by_the_redelivered_message()
     {
-        await using var h = await NotifierHarness.StartAsync(extra: new() { ["Notifier__RecordingOverdueSeconds"] = "1" });
-        var rows = new[]
-        {
-            new
-            {
-                name = "Fedora python3", packages = new[] { "pkg:pypi/urllib3" },
-                contacts = Enumerable.Range(0, 30).Select(c => new { name = $"C{c}", email = $"c{c}@fedora.test" }).ToArray(),
-            },
-        };
-        (await h.Http.PostAsJsonAsync("import", rows)).EnsureSuccessStatusCode();
-        var caseId = Guid.NewGuid();
-        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
-        var round = new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]);
-
-        // What the consumer's first transaction leaves when the service dies before the next chunk: the round, its
-        // total, and the notices of its first recipients (10 here), the round not marked as recorded.
-        await h.KillServiceAsync();
-        DapperSetup.Configure(); // the service's Dapper conventions, for its store code run here
+        // Not overdue within the test: the message redelivered by the broker finishes the round, not the service.
+        await using var h = await NotifierHarness.StartAsync(extra: new() { ["Notifier__RecordingOverdueSeconds"] = "3600" });
+        var (caseId, round) = await InterruptedRoundAsync(h);
         await using var database = ServiceDatabase(h);
         await using var conn = await database.OpenConnectionAsync();
-        await using (var tx = await conn.BeginTransactionAsync())
-        {
-            var draft = await CaseStore.DraftAsync(conn, caseId, tx);
-            Assert.True(await NoticeStore.InsertNotificationAsync(conn, tx, round, draft, DateTimeOffset.UtcNow));
-            var recipients = await RecipientResolver.ResolveAsync(conn, caseId, draft, 3, tx);
-            Assert.Equal(30, recipients.Count);
-            await NoticeStore.SetTotalAsync(conn, tx, round.NotificationId, recipients.Count);
-            await NoticeStore.InsertNoticesAsync(conn, round.NotificationId, caseId, round.Kind,
-                recipients.Take(10).Select(r => (r, NoticeModes.Plain)), DateTimeOffset.UtcNow, CancellationToken.None);
-            await tx.CommitAsync();
-        }
 
-        // Restarted, the service sends what was recorded, but does not report the round done; with no message coming
-        // to finish it, it says so (after 1 s here, 5 minutes by default).
+        // Restarted, the service sends what was recorded, but does not report the round done.
         await h.StartServiceAsync();
         await h.Sink.WaitForMessagesAsync(10, TimeSpan.FromSeconds(30));
         await Task.Delay(1500); // several of the reporter's rounds (every 300 ms here)
         Assert.Null(await CompletedAtAsync(conn, round.NotificationId));
-        Assert.Contains($"notification {round.NotificationId} has 10 of its 30 notices recorded and has stopped there", h.Service.Output);
+        Assert.Equal(10, h.Sink.Messages().Count);
 
         // The message was never acknowledged, so the broker delivers it again: the rest are recorded and sent.
         await h.SendAsync(round);
-        await h.WaitForNoticesAsync(caseId, n => n.Counts.GetValueOrDefault("sent") == 30);
-        await h.Sink.WaitForMessagesAsync(30, TimeSpan.FromSeconds(30));
-        await Task.Delay(1000);
-        var recipientsInSink = h.Sink.Messages().Select(f => MimeMessage.Load(f).To.Mailboxes.Single().Address).ToList();
-        Assert.Equal(30, recipientsInSink.Count);
-        Assert.Equal(30, recipientsInSink.Distinct().Count());
-
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (await CompletedAtAsync(conn, round.NotificationId) is null && DateTime.UtcNow < deadline) await Task.Delay(200);
-        Assert.NotNull(await CompletedAtAsync(conn, round.NotificationId));
-        Assert.Equal(30, await conn.ExecuteScalarAsync<int>("SELECT total FROM notifications WHERE id = @Id", new { Id = round.NotificationId }));
+        await AssertCompletedWithOneNoticeEachAsync(h, conn, caseId, round);
 
         // Once more: now the round is marked as recorded, and the message changes nothing.
         await h.SendAsync(round);
@@ -102,6 +65,74 @@ public sealed class InterruptedRecordingTests
             "SELECT total, notices_recorded_at FROM notifications WHERE id = @Id", new { Id = round.NotificationId });
         Assert.Equal(count, row.Total);
         Assert.NotNull(row.RecordedAt);
+    }
+
+    [Fact]
+    public async Task A_round_whose_message_was_lost_after_it_was_partly_recorded_is_finished_by_the_service_sending_the_message_again()
+    {
+        await using var h = await NotifierHarness.StartAsync(extra: new() { ["Notifier__RecordingOverdueSeconds"] = "2" });
+        var (caseId, round) = await InterruptedRoundAsync(h);
+        await using var database = ServiceDatabase(h);
+        await using var conn = await database.OpenConnectionAsync();
+
+        // Restarted with no message coming to finish the round (it went to the error queue, say), the service sends
+        // the round's NotifyDownstream again once the round is overdue (2 s here, 5 minutes by default).
+        await h.StartServiceAsync();
+        await AssertCompletedWithOneNoticeEachAsync(h, conn, caseId, round);
+        var resent = $"notification {round.NotificationId} has 10 of its 30 notices recorded and has stopped there";
+        Assert.Contains(resent, h.Service.Output);
+        await Task.Delay(2500); // done now: not sent again however long it waits
+        Assert.Single(h.Service.Output.Split('\n'), line => line.Contains(resent));
+        Assert.Equal(30, h.Sink.Messages().Count);
+    }
+
+    // What the consumer's first transaction leaves when the service dies before the next chunk: the round, its total,
+    // and the notices of its first recipients (10 of 30), the round not marked as recorded; the service is stopped.
+    private static async Task<(Guid CaseId, NotifyDownstream Round)> InterruptedRoundAsync(NotifierHarness h)
+    {
+        var rows = new[]
+        {
+            new
+            {
+                name = "Fedora python3", packages = new[] { "pkg:pypi/urllib3" },
+                contacts = Enumerable.Range(0, 30).Select(c => new { name = $"C{c}", email = $"c{c}@fedora.test" }).ToArray(),
+            },
+        };
+        (await h.Http.PostAsJsonAsync("import", rows)).EnsureSuccessStatusCode();
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
+        var round = new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]);
+
+        await h.KillServiceAsync();
+        DapperSetup.Configure(); // the service's Dapper conventions, for its store code run here
+        await using var database = ServiceDatabase(h);
+        await using var conn = await database.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        var draft = await CaseStore.DraftAsync(conn, caseId, tx);
+        Assert.True(await NoticeStore.InsertNotificationAsync(conn, tx, round, draft, DateTimeOffset.UtcNow));
+        var recipients = await RecipientResolver.ResolveAsync(conn, caseId, draft, 3, tx);
+        Assert.Equal(30, recipients.Count);
+        await NoticeStore.SetTotalAsync(conn, tx, round.NotificationId, recipients.Count);
+        await NoticeStore.InsertNoticesAsync(conn, round.NotificationId, caseId, round.Kind,
+            recipients.Take(10).Select(r => (r, NoticeModes.Plain)), DateTimeOffset.UtcNow, CancellationToken.None);
+        await tx.CommitAsync();
+        return (caseId, round);
+    }
+
+    // All 30 sent, each recipient once, and the round done with its total of 30.
+    private static async Task AssertCompletedWithOneNoticeEachAsync(NotifierHarness h, NpgsqlConnection conn, Guid caseId, NotifyDownstream round)
+    {
+        await h.WaitForNoticesAsync(caseId, n => n.Counts.GetValueOrDefault("sent") == 30);
+        await h.Sink.WaitForMessagesAsync(30, TimeSpan.FromSeconds(30));
+        await Task.Delay(1000);
+        var recipientsInSink = h.Sink.Messages().Select(f => MimeMessage.Load(f).To.Mailboxes.Single().Address).ToList();
+        Assert.Equal(30, recipientsInSink.Count);
+        Assert.Equal(30, recipientsInSink.Distinct().Count());
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await CompletedAtAsync(conn, round.NotificationId) is null && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.NotNull(await CompletedAtAsync(conn, round.NotificationId));
+        Assert.Equal(30, await conn.ExecuteScalarAsync<int>("SELECT total FROM notifications WHERE id = @Id", new { Id = round.NotificationId }));
     }
 
     // The service's own schema as its search path, as the service opens it.

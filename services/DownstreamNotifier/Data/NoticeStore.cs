@@ -123,6 +123,13 @@ public static class NoticeStore
             row.AdvisoryUrls, row.DraftJson is null ? null : JsonSerializer.Deserialize<AdvisoryDraft>(row.DraftJson, CaseStore.Json));
     }
 
+    /// <summary>The NotifyDownstream that began the round, as it is recorded (to send it again).</summary>
+    public static async Task<NotifyDownstream?> RoundMessageAsync(NpgsqlConnection conn, Guid id, CancellationToken ct)
+    {
+        var row = await conn.QuerySingleOrDefaultAsync<NotificationRow>(new CommandDefinition(NotificationSql, new { Id = id }, cancellationToken: ct));
+        return row is null ? null : new NotifyDownstream(row.CaseId, row.Kind, row.Id, row.DisclosureAt, row.Channels, row.Reason, row.AdvisoryId, row.AdvisoryUrls);
+    }
+
     public static async Task<List<Guid>> EarlierRecipientsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId) =>
         (await conn.QueryAsync<Guid>(EarlierRecipientsSql, new { CaseId = caseId }, tx)).ToList();
 

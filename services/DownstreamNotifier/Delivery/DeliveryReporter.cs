@@ -1,4 +1,5 @@
 using Coordination.Contracts.Notices;
+using Coordination.Hosting.Bus;
 using Coordination.Hosting.Data;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.WarmUp;
@@ -11,7 +12,8 @@ namespace DownstreamNotifier.Delivery;
 /// <summary>
 /// Every "Notifier:ProgressIntervalMs": publishes
 /// DownstreamNotificationProgress for rounds whose counts moved, and DownstreamNotified (once) for rounds with
-/// all their notices recorded (see NotifyDownstreamConsumer) and none pending or deferred.
+/// all their notices recorded (see NotifyDownstreamConsumer) and none pending or deferred; and sends the
+/// NotifyDownstream of a round whose recording stopped short again (see <see cref="StalledRounds"/>).
 /// </summary>
 public sealed partial class DeliveryReporter(
     NpgsqlDataSource dataSource,
@@ -21,8 +23,7 @@ public sealed partial class DeliveryReporter(
     ILogger<DeliveryReporter> logger) : BackgroundService
 {
     private readonly Dictionary<Guid, (long, long, long)> last = new();
-    private readonly HashSet<Guid> reportedOverdue = new();
-    private readonly DateTimeOffset startedAt = time.GetUtcNow();
+    private readonly StalledRounds stalled = new(TimeSpan.FromSeconds(options.Value.RecordingOverdueSeconds), time.GetUtcNow());
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,8 +68,7 @@ public sealed partial class DeliveryReporter(
         foreach (var n in await NoticeStore.OpenNotificationsAsync(conn, ct))
         {
             var counts = (n.Sent, n.Deferred, n.Failed);
-            if (!n.NoticesRecorded && IsOverdue(n.CreatedAt) && reportedOverdue.Add(n.Id))
-                LogRecordingOverdue(n.CaseId, n.Id, n.Sent + n.Deferred + n.Failed + n.Pending, n.Total);
+            if (!n.NoticesRecorded) await CheckStalledAsync(conn, n, ct);
             var done = n.NoticesRecorded && n.Pending == 0 && n.Deferred == 0;
             if (!done && last.TryGetValue(n.Id, out var before) && before == counts) continue;
             await using var tx = await conn.BeginTransactionAsync(ct);
@@ -78,23 +78,34 @@ public sealed partial class DeliveryReporter(
                 await Outbox.PublishAsync(conn, tx, new DownstreamNotified(n.CaseId, n.Kind, n.Id, n.Total, (int)n.Sent, (int)n.Failed, time.GetUtcNow()));
                 LogCompleted(n.CaseId, n.Id, n.Total, n.Sent, n.Failed);
                 last.Remove(n.Id);
-                reportedOverdue.Remove(n.Id);
+                stalled.Forget(n.Id);
             }
             else last[n.Id] = counts;
             await tx.CommitAsync(ct);
         }
     }
 
-    // Counted from this process's start too: a round interrupted by a crash is finished by the message redelivered
-    // after the restart, which may come a little after the first report.
-    private bool IsOverdue(DateTimeOffset createdAt) =>
-        time.GetUtcNow() - (createdAt > startedAt ? createdAt : startedAt) > TimeSpan.FromSeconds(options.Value.RecordingOverdueSeconds);
+    /// <summary>Sends the NotifyDownstream of a round that stopped short again, or gives up on it (see <see cref="StalledRounds"/>).</summary>
+    private async Task CheckStalledAsync(NpgsqlConnection conn, NotificationProgress n, CancellationToken ct)
+    {
+        var recorded = n.Sent + n.Deferred + n.Failed + n.Pending;
+        var (verdict, resend) = stalled.Check(n.Id, n.CreatedAt, time.GetUtcNow());
+        if (verdict == StalledRounds.Verdict.GiveUp) LogRecordingAbandoned(n.CaseId, n.Id, recorded, n.Total, StalledRounds.MaxResends);
+        if (verdict != StalledRounds.Verdict.Resend || await NoticeStore.RoundMessageAsync(conn, n.Id, ct) is not { } message) return;
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await Outbox.SendAsync(conn, tx, Queues.Address(Queues.DownstreamNotifier).ToString(), message);
+        await tx.CommitAsync(ct);
+        LogRecordingResumed(n.CaseId, n.Id, recorded, n.Total, resend, StalledRounds.MaxResends);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: notification {NotificationId} done: {Total} notices, {Sent} sent, {Failed} failed")]
     private partial void LogCompleted(Guid caseId, Guid notificationId, int total, long sent, long failed);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Case {CaseId}: notification {NotificationId} has {Recorded} of its {Total} notices recorded and has stopped there; its NotifyDownstream message is probably in the error queue: move it back to record the rest")]
-    private partial void LogRecordingOverdue(Guid caseId, Guid notificationId, long recorded, int total);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId}: notification {NotificationId} has {Recorded} of its {Total} notices recorded and has stopped there (its NotifyDownstream was lost, probably to the error queue); sending it again to record the rest ({Resend} of {MaxResends})")]
+    private partial void LogRecordingResumed(Guid caseId, Guid notificationId, long recorded, int total, int resend, int maxResends);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Case {CaseId}: notification {NotificationId} still has only {Recorded} of its {Total} notices recorded after its NotifyDownstream was sent again {MaxResends} times; giving up: see why its messages fail in the error queue, then move one back to record the rest")]
+    private partial void LogRecordingAbandoned(Guid caseId, Guid notificationId, long recorded, int total, int maxResends);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery report failed ({Error})")]
     private partial void LogReportFailed(string error);

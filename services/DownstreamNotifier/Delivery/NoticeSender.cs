@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Coordination.Hosting.Mail;
 using DownstreamNotifier.Data;
@@ -37,7 +36,6 @@ public sealed partial class NoticeSender(
     TimeProvider time,
     ILogger<NoticeSender> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<Guid, NotificationRecord> notifications = new();
     private readonly ClaimCursor cursor = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -107,6 +105,9 @@ public sealed partial class NoticeSender(
         if (batch.Count == 0) return 0;
         cursor.Advance(batch.Select(n => new ClaimCursor.Position(n.NextAttemptAt, n.Id)).Max());
 
+        // The rounds of this batch's notices (one or two, mostly), read once each. Kept no longer than the batch: a
+        // round's record holds its advisory draft, embargoed content that has no business staying in memory for good.
+        var rounds = new Dictionary<Guid, NotificationRecord>();
         var outcomes = new List<DeliveryOutcome>(batch.Count);
         var serverDown = false;
         var reconciled = 0;
@@ -129,7 +130,7 @@ public sealed partial class NoticeSender(
             ct.ThrowIfCancellationRequested(); // the batch rolls back; what was accepted so far is on record
             try
             {
-                var message = composer.Compose(Notification(conn, notice.NotificationId), notice, now);
+                var message = composer.Compose(Round(conn, rounds, notice.NotificationId), notice, now);
                 while (uncommitted.Count > AcceptanceRecorder.UncommittedPerWorker) uncommitted.Dequeue().WaitCommitted();
                 var reply = smtp.Send(message, ct);
                 var acceptedAt = time.GetUtcNow();
@@ -170,9 +171,12 @@ public sealed partial class NoticeSender(
         return batch.Count;
     }
 
-    private NotificationRecord Notification(NpgsqlConnection conn, Guid id) =>
-        notifications.TryGetValue(id, out var n) ? n
-        : notifications.GetOrAdd(id, NoticeStore.Notification(conn, id) ?? throw new InvalidOperationException("notification row missing"));
+    private static NotificationRecord Round(NpgsqlConnection conn, Dictionary<Guid, NotificationRecord> rounds, Guid id)
+    {
+        if (!rounds.TryGetValue(id, out var round))
+            rounds[id] = round = NoticeStore.Notification(conn, id) ?? throw new InvalidOperationException("notification row missing");
+        return round;
+    }
 
     // Server replies name the recipient at most; never the content.
     private static string Trim(string s) => s.Length > 300 ? s[..300] : s;
