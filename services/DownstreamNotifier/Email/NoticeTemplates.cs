@@ -10,7 +10,7 @@ namespace DownstreamNotifier.Email;
 /// <summary>The plain-text notices, one template per kind. withDetails=false leaves out every embargoed detail.</summary>
 public static class NoticeTemplates
 {
-    // What is the same for every recipient of a round, made once per round (the record is the sender's cached one).
+    // What is the same for every recipient of a round, made once per record of it (the senders read one per batch).
     private sealed record Prepared(string Subject, string WithDetails, string WithoutDetails);
 
     private static readonly ConditionalWeakTable<NotificationRecord, Prepared> PreparedRounds = new();
