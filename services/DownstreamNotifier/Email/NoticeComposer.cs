@@ -64,9 +64,9 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
     private RecipientKey KeyFor(ClaimedNotice notice, DateTimeOffset now)
     {
         if (notice.PublicKey is null) throw new NoticeKeyException("the contact's key was removed");
-        // Checked against an early instant so the cached result does not depend on when it was first used.
+        // Read against an early instant so the cached result does not depend on when it was first used.
         var key = keys.GetOrAdd(notice.KeyFingerprint + "|" + notice.PublicKey.GetHashCode(), _ =>
-            OpenPgpKeyInspector.TryCheck(notice.PublicKey, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), out var check, out _)
+            OpenPgpKeyInspector.TryReadChecked(notice.PublicKey, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), out var check)
                 ? RecipientKey.From(check) : null);
         if (key is null) throw new NoticeKeyException("the contact's key is not usable");
         if (key.Check.ExpiresAt <= now) throw new NoticeKeyException("the contact's key has expired");

@@ -14,7 +14,21 @@ namespace DownstreamNotifier.Keys;
 /// </summary>
 public static class OpenPgpKeyInspector
 {
-    public static bool TryCheck(string armored, DateTimeOffset now, [NotNullWhen(true)] out KeyCheck? key, out string error)
+    /// <summary>The check made where a key is uploaded or imported.</summary>
+    public static bool TryCheck(string armored, DateTimeOffset now, [NotNullWhen(true)] out KeyCheck? key, out string error) =>
+        TryCheck(armored, now, testModulus: true, out key, out error);
+
+    /// <summary>
+    /// Reads a stored key, which passed <see cref="TryCheck(string, DateTimeOffset, out KeyCheck?, out string)"/> when it
+    /// was uploaded, to encrypt to it: the same choice of subkey, without testing its RSA modulus again. That test is a
+    /// Miller-Rabin round, ~55 ms for RSA-3072, and the sender reads each distinct key once after a restart: minutes of
+    /// CPU in the first fan-out to a few thousand contacts with keys of their own.
+    /// </summary>
+    /// <param name="now">keys and subkeys expired at this instant are passed over (as at upload).</param>
+    public static bool TryReadChecked(string armored, DateTimeOffset now, [NotNullWhen(true)] out KeyCheck? key) =>
+        TryCheck(armored, now, testModulus: false, out key, out _);
+
+    private static bool TryCheck(string armored, DateTimeOffset now, bool testModulus, [NotNullWhen(true)] out KeyCheck? key, out string error)
     {
         key = null;
         error = "";
@@ -42,7 +56,7 @@ public static class OpenPgpKeyInspector
         var candidates = ring.GetPublicKeys()
             .Where(k => k.IsEncryptionKey && !k.HasRevocation() && CanEncrypt(k, primary))
             .Select(k => (Key: k, Expiry: k.IsMasterKey ? primaryExpiry : Expiry(k)))
-            .Where(c => c.Expiry > now && ModulusIsSound(c.Key) && Curve25519PointIsSound(c.Key))
+            .Where(c => c.Expiry > now && (!testModulus || ModulusIsSound(c.Key)) && Curve25519PointIsSound(c.Key))
             .OrderBy(c => c.Key.IsMasterKey) // a subkey before the primary
             .ThenByDescending(c => c.Key.CreationTime)
             .ToList();
@@ -90,7 +104,7 @@ public static class OpenPgpKeyInspector
             // A prime always passes; a real modulus fails the first round, so more rounds add nothing but time.
             return SoundModuli.GetOrAdd(rsa.Modulus.ToString(16), _ => !rsa.Modulus.IsProbablePrime(1));
         }
-        catch (ArgumentException) { return false; }
+        catch (Exception e) when (e is ArgumentException or PgpException) { return false; } // BouncyCastle's own checks (even, small factors)
     }
 
     // Points in any other form go through MimeKit, which checks them.
