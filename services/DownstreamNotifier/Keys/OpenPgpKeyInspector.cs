@@ -92,7 +92,9 @@ public static class OpenPgpKeyInspector
     }
 
     // One Miller-Rabin round costs tens of ms for a 3072-bit modulus; a key shared by several contacts is checked once.
+    // Emptied when full: each entry holds a modulus in hex (~1.6 kB for RSA-3072), and uploads never stop adding them.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> SoundModuli = new();
+    private const int SoundModuliKept = 10_000;
 
     private static bool ModulusIsSound(PgpPublicKey key)
     {
@@ -102,6 +104,7 @@ public static class OpenPgpKeyInspector
             var rsa = (RsaKeyParameters)key.GetKey();
             if (!rsa.Modulus.TestBit(0) || rsa.Modulus.BitLength < 1024) return false;
             // A prime always passes; a real modulus fails the first round, so more rounds add nothing but time.
+            if (SoundModuli.Count >= SoundModuliKept) SoundModuli.Clear();
             return SoundModuli.GetOrAdd(rsa.Modulus.ToString(16), _ => !rsa.Modulus.IsProbablePrime(1));
         }
         catch (Exception e) when (e is ArgumentException or PgpException) { return false; } // BouncyCastle's own checks (even, small factors)
