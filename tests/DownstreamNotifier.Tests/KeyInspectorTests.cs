@@ -1,16 +1,12 @@
-using System.Text;
 using DownstreamNotifier.Keys;
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Bcpg.OpenPgp;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Security;
+using DownstreamNotifier.Tests.Support;
 
 namespace DownstreamNotifier.Tests;
 
 public sealed class KeyInspectorTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTime Created = Now.UtcDateTime.AddDays(-1);
 
     [Theory]
     [InlineData(false)]
@@ -19,9 +15,10 @@ public sealed class KeyInspectorTests
     {
         var point = new byte[32]; // u = 0 has low order: every shared secret with it is zero
         if (!lowOrder) Geralt.X25519.GenerateKeyPair(point, new byte[32]);
-        var key = new PgpPublicKey(PublicKeyAlgorithmTag.ECDH, new X25519PublicKeyParameters(point), Now.UtcDateTime.AddDays(-1));
+        var primary = SignedKeys.NewPrimary(Created);
+        var subkey = SignedKeys.Curve25519Subkey(point, Created);
 
-        var usable = OpenPgpKeyInspector.TryCheck(Armored(key), Now, out var check, out var error);
+        var usable = OpenPgpKeyInspector.TryCheck(SignedKeys.Armored(primary, (subkey, primary)), Now, out var check, out var error);
 
         Assert.Equal(!lowOrder, usable);
         if (lowOrder) Assert.Contains("no usable encryption", error);
@@ -34,13 +31,14 @@ public sealed class KeyInspectorTests
     [InlineData("even")]
     public void An_RSA_key_whose_modulus_is_prime_or_even_is_refused_where_it_is_uploaded(string modulus)
     {
-        var composite = BigInteger.ProbablePrime(520, Random).Multiply(BigInteger.ProbablePrime(520, Random));
-        var key = RsaKey(modulus switch { "prime" => BigInteger.ProbablePrime(1030, Random), "even" => composite.ShiftLeft(1), _ => composite });
+        var composite = SignedKeys.CompositeModulus();
+        var primary = SignedKeys.NewPrimary(Created);
+        var subkey = SignedKeys.RsaSubkey(modulus switch { "prime" => SignedKeys.PrimeModulus(), "even" => composite.ShiftLeft(1), _ => composite }, Created);
 
-        var usable = OpenPgpKeyInspector.TryCheck(Armored(key), Now, out var check, out var error);
+        var usable = OpenPgpKeyInspector.TryCheck(SignedKeys.Armored(primary, (subkey, primary)), Now, out var check, out var error);
 
         Assert.Equal(modulus == "composite", usable);
-        if (usable) Assert.Equal(key.KeyId, check!.EncryptionKey.KeyId);
+        if (usable) Assert.Equal(subkey.KeyId, check!.EncryptionKey.KeyId);
         else Assert.Contains("no usable encryption", error);
     }
 
@@ -49,23 +47,52 @@ public sealed class KeyInspectorTests
     [Fact]
     public void The_sending_path_reads_a_stored_key_without_testing_its_modulus_again()
     {
-        var key = RsaKey(BigInteger.ProbablePrime(1030, Random));
+        var primary = SignedKeys.NewPrimary(Created);
+        var subkey = SignedKeys.RsaSubkey(SignedKeys.PrimeModulus(), Created);
+        var armored = SignedKeys.Armored(primary, (subkey, primary));
 
-        Assert.True(OpenPgpKeyInspector.TryReadChecked(Armored(key), Now, out var check));
-        Assert.Equal(key.KeyId, check.EncryptionKey.KeyId);
-        Assert.False(OpenPgpKeyInspector.TryCheck(Armored(key), Now, out _, out _));
+        Assert.True(OpenPgpKeyInspector.TryReadChecked(armored, Now, out var check));
+        Assert.Equal(subkey.KeyId, check.EncryptionKey.KeyId);
+        Assert.False(OpenPgpKeyInspector.TryCheck(armored, Now, out _, out _));
     }
 
-    private static readonly SecureRandom Random = new();
-
-    // Built as a packet: BouncyCastle's RsaKeyParameters would refuse a prime modulus before the inspector saw it.
-    private static PgpPublicKey RsaKey(BigInteger modulus) =>
-        new(new PublicKeyPacket(PublicKeyPacket.Version4, PublicKeyAlgorithmTag.RsaGeneral, Now.UtcDateTime.AddDays(-1), new RsaPublicBcpgKey(modulus, BigInteger.ValueOf(65537))));
-
-    private static string Armored(PgpPublicKey key)
+    // Anyone can append a subkey to a published key; the newest subkey is preferred, so an appended one would be chosen.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_subkey_whose_binding_signature_the_primary_key_did_not_make_is_never_encrypted_to(bool alsoAGenuineSubkey)
     {
-        using var output = new MemoryStream();
-        using (var armor = new ArmoredOutputStream(output)) new PgpPublicKeyRing(key.GetEncoded()).Encode(armor);
-        return Encoding.ASCII.GetString(output.ToArray());
+        var primary = SignedKeys.NewPrimary(Created);
+        var forger = SignedKeys.NewPrimary(Created);
+        var genuine = SignedKeys.RsaSubkey(SignedKeys.CompositeModulus(), Created);
+        var appended = SignedKeys.RsaSubkey(SignedKeys.CompositeModulus(), Created.AddHours(1));
+        var armored = alsoAGenuineSubkey
+            ? SignedKeys.Armored(primary, (genuine, primary), (appended, forger))
+            : SignedKeys.Armored(primary, (appended, forger));
+
+        foreach (var read in new[] { "upload", "sending" })
+        {
+            var usable = read == "upload"
+                ? OpenPgpKeyInspector.TryCheck(armored, Now, out var check, out var error)
+                : OpenPgpKeyInspector.TryReadChecked(armored, Now, out check);
+
+            Assert.Equal(alsoAGenuineSubkey, usable);
+            if (usable) Assert.Equal(genuine.KeyId, check!.EncryptionKey.KeyId);
+        }
+    }
+
+    [Fact]
+    public void A_key_whose_user_ID_was_certified_by_another_key_is_refused()
+    {
+        var primary = SignedKeys.NewPrimary(Created);
+        var subkey = SignedKeys.RsaSubkey(SignedKeys.CompositeModulus(), Created);
+        var owner = SignedKeys.Armored(primary, (subkey, primary));
+        var stranger = SignedKeys.NewPrimary(Created);
+        // The stranger certifies the user ID (with the primary's key ID) and binds the subkey: nothing the primary made.
+        var forged = SignedKeys.Armored(SignedKeys.Impersonating(stranger, primary), (subkey, SignedKeys.Impersonating(stranger, primary)));
+
+        Assert.True(OpenPgpKeyInspector.TryCheck(owner, Now, out _, out _));
+        Assert.False(OpenPgpKeyInspector.TryCheck(forged, Now, out _, out var error));
+        Assert.Contains("no valid self-signature", error);
     }
 }

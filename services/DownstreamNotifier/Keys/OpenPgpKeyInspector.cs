@@ -8,7 +8,8 @@ namespace DownstreamNotifier.Keys;
 
 /// <summary>
 /// Checks an ASCII-armored public key once, where it is accepted: it parses, its primary key is neither
-/// revoked nor expired, and it has a usable encryption (sub)key. RSA moduli are checked here (odd,
+/// revoked nor expired, and it has a usable encryption (sub)key; what the key may do and until when is read from the
+/// signatures its primary key made, verified (<see cref="SelfSignatures"/>). RSA moduli are checked here (odd,
 /// composite), because sending skips BouncyCastle's per-use Miller-Rabin re-check (see DownstreamNotifierExtensions);
 /// so are Curve25519 points (not of low order).
 /// </summary>
@@ -50,17 +51,20 @@ public static class OpenPgpKeyInspector
 
         var primary = ring.GetPublicKey();
         if (primary.HasRevocation()) { error = "is revoked"; return false; }
-        var primaryExpiry = Expiry(primary);
+        if (SelfSignatures.Latest(primary) is not { } selfSignature) { error = "has no valid self-signature"; return false; }
+        var primaryExpiry = SelfSignatures.Expiry(primary, selfSignature);
         if (primaryExpiry <= now) { error = $"expired on {primaryExpiry:yyyy-MM-dd}"; return false; }
 
         var candidates = ring.GetPublicKeys()
-            .Where(k => k.IsEncryptionKey && !k.HasRevocation() && CanEncrypt(k, primary))
-            .Select(k => (Key: k, Expiry: k.IsMasterKey ? primaryExpiry : Expiry(k)))
+            .Where(k => k.IsEncryptionKey && !k.HasRevocation())
+            .Select(k => (Key: k, Signature: k.IsMasterKey ? selfSignature : SelfSignatures.LatestBinding(k, primary)))
+            .Where(c => c.Signature is not null && SelfSignatures.AllowsEncryption(c.Signature))
+            .Select(c => (c.Key, Expiry: c.Key.IsMasterKey ? primaryExpiry : SelfSignatures.Expiry(c.Key, c.Signature!)))
             .Where(c => c.Expiry > now && (!testModulus || ModulusIsSound(c.Key)) && Curve25519PointIsSound(c.Key))
             .OrderBy(c => c.Key.IsMasterKey) // a subkey before the primary
             .ThenByDescending(c => c.Key.CreationTime)
             .ToList();
-        if (candidates.Count == 0) { error = "has no usable encryption subkey (none, or all expired, revoked or malformed)"; return false; }
+        if (candidates.Count == 0) { error = "has no usable encryption subkey (none, or all expired, revoked, malformed or not bound to the key by its signature)"; return false; }
 
         var chosen = candidates[0];
         DateTimeOffset? expires = Min(primaryExpiry, chosen.Expiry);
@@ -70,26 +74,6 @@ public static class OpenPgpKeyInspector
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    private static DateTimeOffset Expiry(PgpPublicKey key)
-    {
-        var seconds = key.GetValidSeconds();
-        return seconds <= 0 ? DateTimeOffset.MaxValue : new DateTimeOffset(key.CreationTime.ToUniversalTime(), TimeSpan.Zero).AddSeconds(seconds);
-    }
-
-    // Key flags on the binding signature, where present, must allow encryption.
-    private static bool CanEncrypt(PgpPublicKey key, PgpPublicKey primary)
-    {
-        var signatureType = key.IsMasterKey ? -1 : PgpSignature.SubkeyBinding;
-        var flags = key.GetSignatures()
-            .Where(s => signatureType < 0 || s.SignatureType == signatureType)
-            .Select(s => s.GetHashedSubPackets())
-            .Where(p => p is not null && p.HasSubpacket(SignatureSubpacketTag.KeyFlags))
-            .Select(p => p.GetKeyFlags())
-            .ToList();
-        if (flags.Count == 0) return true;
-        return flags.Any(f => (f & (PgpKeyFlags.CanEncryptCommunications | PgpKeyFlags.CanEncryptStorage)) != 0);
-    }
 
     // One Miller-Rabin round costs tens of ms for a 3072-bit modulus; a key shared by several contacts is checked once.
     // Emptied when full: each entry holds a modulus in hex (~1.6 kB for RSA-3072), and uploads never stop adding them.
