@@ -31,6 +31,14 @@ public sealed class Gpg : IDisposable
         return colons.Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
     }
 
+    /// <summary>The fingerprint of the key's last encryption-capable subkey, as gpg lists it.</summary>
+    public async Task<string> EncryptionSubkeyFingerprintAsync(string email)
+    {
+        var lines = (await RunAsync(["--with-colons", "--with-subkey-fingerprints", "--list-keys", email])).Split('\n');
+        var subkey = Array.FindLastIndex(lines, l => l.StartsWith("sub:", StringComparison.Ordinal) && l.Split(':')[11].Contains('e'));
+        return lines.Skip(subkey + 1).First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
+    }
+
     public async Task<string> DecryptAsync(byte[] encrypted)
     {
         var file = Path.Combine(Home, $"in-{Guid.NewGuid():N}.asc");

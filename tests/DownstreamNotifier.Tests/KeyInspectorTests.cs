@@ -51,9 +51,12 @@ public sealed class KeyInspectorTests
         var subkey = SignedKeys.RsaSubkey(SignedKeys.PrimeModulus(), Created);
         var armored = SignedKeys.Armored(primary, (subkey, primary));
 
-        Assert.True(OpenPgpKeyInspector.TryReadChecked(armored, Now, out var check));
-        Assert.Equal(subkey.KeyId, check.EncryptionKey.KeyId);
         Assert.False(OpenPgpKeyInspector.TryCheck(armored, Now, out _, out _));
+        foreach (var chosenAtUpload in new[] { null, Convert.ToHexString(subkey.GetFingerprint()) })
+        {
+            Assert.True(OpenPgpKeyInspector.TryReadChecked(armored, chosenAtUpload, null, out var check));
+            Assert.Equal(subkey.KeyId, check.EncryptionKey.KeyId);
+        }
     }
 
     // Anyone can append a subkey to a published key; the newest subkey is preferred, so an appended one would be chosen.
@@ -70,15 +73,27 @@ public sealed class KeyInspectorTests
             ? SignedKeys.Armored(primary, (genuine, primary), (appended, forger))
             : SignedKeys.Armored(primary, (appended, forger));
 
-        foreach (var read in new[] { "upload", "sending" })
-        {
-            var usable = read == "upload"
-                ? OpenPgpKeyInspector.TryCheck(armored, Now, out var check, out var error)
-                : OpenPgpKeyInspector.TryReadChecked(armored, Now, out check);
+        Assert.Equal(alsoAGenuineSubkey, OpenPgpKeyInspector.TryCheck(armored, Now, out var check, out _));
+        // A key stored before the upload's choice was kept: the sender verifies and chooses as the upload does.
+        Assert.Equal(alsoAGenuineSubkey, OpenPgpKeyInspector.TryReadChecked(armored, null, null, out var read));
+        if (!alsoAGenuineSubkey) return;
+        Assert.Equal(genuine.KeyId, check!.EncryptionKey.KeyId);
+        Assert.Equal(genuine.KeyId, read!.EncryptionKey.KeyId);
+    }
 
-            Assert.Equal(alsoAGenuineSubkey, usable);
-            if (usable) Assert.Equal(genuine.KeyId, check!.EncryptionKey.KeyId);
-        }
+    [Fact]
+    public void The_sending_path_encrypts_to_the_subkey_chosen_at_upload_with_the_expiry_found_then()
+    {
+        var primary = SignedKeys.NewPrimary(Created);
+        var older = SignedKeys.RsaSubkey(SignedKeys.CompositeModulus(), Created);
+        var newer = SignedKeys.RsaSubkey(SignedKeys.CompositeModulus(), Created.AddHours(1));
+        var armored = SignedKeys.Armored(primary, (older, primary), (newer, primary));
+        var expires = Now.AddDays(30);
+
+        Assert.True(OpenPgpKeyInspector.TryReadChecked(armored, Convert.ToHexString(older.GetFingerprint()), expires, out var check));
+        Assert.Equal(older.KeyId, check.EncryptionKey.KeyId);
+        Assert.Equal(expires, check.ExpiresAt);
+        Assert.False(OpenPgpKeyInspector.TryReadChecked(armored, Convert.ToHexString(SignedKeys.NewPrimary(Created).PublicKey.GetFingerprint()), expires, out _));
     }
 
     [Fact]

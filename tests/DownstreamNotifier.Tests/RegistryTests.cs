@@ -27,6 +27,7 @@ public sealed class RegistryTests
         var accepted = await h.Http.PostAsJsonAsync($"projects/{project}/contacts", new { name = "K", email = "good@x.test", publicKey = good });
         var contact = await accepted.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((await gpg.FingerprintAsync("good@x.test")).ToUpperInvariant(), contact.GetProperty("key").GetProperty("fingerprint").GetString());
+        Assert.Equal((await gpg.EncryptionSubkeyFingerprintAsync("good@x.test")).ToUpperInvariant(), contact.GetProperty("key").GetProperty("encryptionSubkey").GetString());
         var badPurl = await h.Http.PostAsJsonAsync("projects", new { name = "Bad", packages = new[] { "pkg:pypi/ok", "not-a-purl" } });
         Assert.Equal(HttpStatusCode.BadRequest, badPurl.StatusCode);
         Assert.Contains("packages[1]", await badPurl.Content.ReadAsStringAsync());

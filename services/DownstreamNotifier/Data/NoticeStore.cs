@@ -52,7 +52,7 @@ public static class NoticeStore
             LIMIT @Batch
             FOR UPDATE SKIP LOCKED)
         SELECT n.id, n.notification_id, n.case_id, n.contact_id, n.email, n.kind, n.mode, n.attempts, n.next_attempt_at,
-               c.name AS contact_name, c.public_key, c.key_fingerprint, c.time_zone,
+               c.name AS contact_name, c.public_key, c.key_fingerprint, c.key_expires_at, c.encryption_subkey, c.time_zone,
                a.notice_id IS NOT NULL AS accepted, a.server_reply AS accepted_reply, a.accepted_at
         FROM claimed JOIN notices n ON n.id = claimed.id
              LEFT JOIN contacts c ON c.id = n.contact_id

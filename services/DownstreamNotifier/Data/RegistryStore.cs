@@ -40,28 +40,28 @@ public static class RegistryStore
         """;
 
     private const string InsertContactSql = """
-        INSERT INTO contacts (id, project_id, name, email, role, time_zone, public_key, key_fingerprint, key_expires_at, created_at, updated_at)
-        VALUES (@Id, @ProjectId, @Name, @Email, @Role, @TimeZone, @PublicKey, @KeyFingerprint, @KeyExpiresAt, @Now, @Now)
+        INSERT INTO contacts (id, project_id, name, email, role, time_zone, public_key, key_fingerprint, key_expires_at, encryption_subkey, created_at, updated_at)
+        VALUES (@Id, @ProjectId, @Name, @Email, @Role, @TimeZone, @PublicKey, @KeyFingerprint, @KeyExpiresAt, @EncryptionSubkey, @Now, @Now)
         """;
 
     private const string UpsertContactSql = """
-        INSERT INTO contacts (id, project_id, name, email, role, time_zone, public_key, key_fingerprint, key_expires_at, created_at, updated_at)
-        VALUES (@Id, @ProjectId, @Name, @Email, @Role, @TimeZone, @PublicKey, @KeyFingerprint, @KeyExpiresAt, @Now, @Now)
+        INSERT INTO contacts (id, project_id, name, email, role, time_zone, public_key, key_fingerprint, key_expires_at, encryption_subkey, created_at, updated_at)
+        VALUES (@Id, @ProjectId, @Name, @Email, @Role, @TimeZone, @PublicKey, @KeyFingerprint, @KeyExpiresAt, @EncryptionSubkey, @Now, @Now)
         ON CONFLICT (project_id, lower(email)) DO UPDATE SET name = excluded.name, role = excluded.role,
             time_zone = excluded.time_zone, public_key = excluded.public_key, key_fingerprint = excluded.key_fingerprint,
-            key_expires_at = excluded.key_expires_at, updated_at = excluded.updated_at
+            key_expires_at = excluded.key_expires_at, encryption_subkey = excluded.encryption_subkey, updated_at = excluded.updated_at
         """;
 
     private const string UpdateContactSql = """
         UPDATE contacts SET name = @Name, email = @Email, role = @Role, time_zone = @TimeZone, public_key = @PublicKey,
-            key_fingerprint = @KeyFingerprint, key_expires_at = @KeyExpiresAt, updated_at = @Now
+            key_fingerprint = @KeyFingerprint, key_expires_at = @KeyExpiresAt, encryption_subkey = @EncryptionSubkey, updated_at = @Now
         WHERE id = @Id
         """;
 
     private const string DeleteContactSql = "DELETE FROM contacts WHERE id = @Id";
 
     private const string ContactsSql = """
-        SELECT id, project_id, name, email, role, time_zone, key_fingerprint, key_expires_at FROM contacts
+        SELECT id, project_id, name, email, role, time_zone, key_fingerprint, key_expires_at, encryption_subkey FROM contacts
         WHERE (@Id::uuid IS NULL OR id = @Id) AND (@ProjectId::uuid IS NULL OR project_id = @ProjectId)
         ORDER BY project_id, lower(email)
         """;
@@ -106,13 +106,13 @@ public static class RegistryStore
     public static async Task InsertContactAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, Guid projectId, ValidContact c, DateTimeOffset now, bool upsert = false) =>
         await conn.ExecuteAsync(upsert ? UpsertContactSql : InsertContactSql, new
         {
-            Id = id, ProjectId = projectId, c.Name, c.Email, c.Role, c.TimeZone, c.PublicKey, c.KeyFingerprint, c.KeyExpiresAt, Now = now,
+            Id = id, ProjectId = projectId, c.Name, c.Email, c.Role, c.TimeZone, c.PublicKey, c.KeyFingerprint, c.KeyExpiresAt, c.EncryptionSubkey, Now = now,
         }, tx);
 
     public static async Task<bool> UpdateContactAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, ValidContact c, DateTimeOffset now) =>
         await conn.ExecuteAsync(UpdateContactSql, new
         {
-            Id = id, c.Name, c.Email, c.Role, c.TimeZone, c.PublicKey, c.KeyFingerprint, c.KeyExpiresAt, Now = now,
+            Id = id, c.Name, c.Email, c.Role, c.TimeZone, c.PublicKey, c.KeyFingerprint, c.KeyExpiresAt, c.EncryptionSubkey, Now = now,
         }, tx) > 0;
 
     public static async Task<bool> DeleteContactAsync(NpgsqlConnection conn, Guid id) =>
@@ -121,7 +121,7 @@ public static class RegistryStore
     public static async Task<List<ContactResponse>> ContactsAsync(NpgsqlConnection conn, Guid? id = null, Guid? projectId = null, NpgsqlTransaction? tx = null) =>
         (await conn.QueryAsync<ContactRow>(ContactsSql, new { Id = id, ProjectId = projectId }, tx))
         .Select(c => new ContactResponse(c.Id, c.ProjectId, c.Name, c.Email, c.Role, c.TimeZone,
-            c.KeyFingerprint is null ? null : new ContactKeyResponse(c.KeyFingerprint, c.KeyExpiresAt)))
+            c.KeyFingerprint is null ? null : new ContactKeyResponse(c.KeyFingerprint, c.KeyExpiresAt, c.EncryptionSubkey)))
         .ToList();
 
     public static async Task<List<ExportContactRow>> ExportContactsAsync(NpgsqlConnection conn) =>
@@ -131,5 +131,5 @@ public static class RegistryStore
 
     private sealed class PackageRow { public Guid ProjectId { get; init; } public string Purl { get; init; } = null!; public string Relation { get; init; } = null!; }
 
-    private sealed class ContactRow { public Guid Id { get; init; } public Guid ProjectId { get; init; } public string Name { get; init; } = null!; public string Email { get; init; } = null!; public string? Role { get; init; } public string? TimeZone { get; init; } public string? KeyFingerprint { get; init; } public DateTimeOffset? KeyExpiresAt { get; init; } }
+    private sealed class ContactRow { public Guid Id { get; init; } public Guid ProjectId { get; init; } public string Name { get; init; } = null!; public string Email { get; init; } = null!; public string? Role { get; init; } public string? TimeZone { get; init; } public string? KeyFingerprint { get; init; } public DateTimeOffset? KeyExpiresAt { get; init; } public string? EncryptionSubkey { get; init; } }
 }

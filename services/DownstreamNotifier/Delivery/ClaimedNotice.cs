@@ -15,6 +15,9 @@ public sealed class ClaimedNotice
     public string? ContactName { get; init; }
     public string? PublicKey { get; init; }
     public string? KeyFingerprint { get; init; }
+    public DateTimeOffset? KeyExpiresAt { get; init; }
+    /// <summary>The fingerprint of the subkey the check at upload chose; null for keys stored before it was kept.</summary>
+    public string? EncryptionSubkey { get; init; }
     public string? TimeZone { get; init; }
 
     /// <summary>The mail server accepted this notice before a crash kept its sender from recording the outcome.</summary>

@@ -13,7 +13,8 @@ namespace DownstreamNotifier.Email;
 
 /// <summary>
 /// Builds one notice as a MIME message: PGP/MIME encrypted to the contact's key (signed with the team key when one is
-/// configured), plain, or link-only. Keys were checked at upload; each parsed key is cached by fingerprint.
+/// configured), plain, or link-only. Keys were checked at upload, which chose the subkey to encrypt to; each key read is
+/// cached.
 /// </summary>
 public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<NotifierOptions> options, NoticeLinks links)
 {
@@ -64,9 +65,8 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
     private RecipientKey KeyFor(ClaimedNotice notice, DateTimeOffset now)
     {
         if (notice.PublicKey is null) throw new NoticeKeyException("the contact's key was removed");
-        // Read against an early instant so the cached result does not depend on when it was first used.
-        var key = keys.GetOrAdd(notice.KeyFingerprint + "|" + notice.PublicKey.GetHashCode(), _ =>
-            OpenPgpKeyInspector.TryReadChecked(notice.PublicKey, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), out var check)
+        var key = keys.GetOrAdd($"{notice.KeyFingerprint}|{notice.EncryptionSubkey}|{notice.KeyExpiresAt:O}|{notice.PublicKey.GetHashCode()}", _ =>
+            OpenPgpKeyInspector.TryReadChecked(notice.PublicKey, notice.EncryptionSubkey, notice.KeyExpiresAt, out var check)
                 ? RecipientKey.From(check) : null);
         if (key is null) throw new NoticeKeyException("the contact's key is not usable");
         if (key.Check.ExpiresAt <= now) throw new NoticeKeyException("the contact's key has expired");

@@ -58,7 +58,8 @@ public static partial class RegistryValidation
         if (armored is not null && !OpenPgpKeyInspector.TryCheck(armored, now, out key, out var why))
             errors[prefix + "publicKey"] = [$"the key {why}"];
         if (errors.Count > before) return null;
-        return new ValidContact(name, email, string.IsNullOrWhiteSpace(r.Role) ? null : r.Role.Trim(), timeZone, armored, key?.Fingerprint, key?.ExpiresAt);
+        return new ValidContact(name, email, string.IsNullOrWhiteSpace(r.Role) ? null : r.Role.Trim(), timeZone, armored, key?.Fingerprint, key?.ExpiresAt,
+            key is null ? null : Convert.ToHexString(key.EncryptionKey.GetFingerprint()));
     }
 
     [GeneratedRegex("^[a-z0-9-]{1,50}$")]
