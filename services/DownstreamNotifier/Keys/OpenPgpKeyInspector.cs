@@ -67,6 +67,7 @@ public static class OpenPgpKeyInspector
         if (!TryParse(armored, out var ring, out error)) return false;
 
         var primary = ring.GetPublicKey();
+        // Revocations count unverified: one that anyone appended can only make the key refused, never used.
         if (primary.HasRevocation()) { error = "is revoked"; return false; }
         if (SelfSignatures.Latest(primary) is not { } selfSignature) { error = "has no valid self-signature"; return false; }
         var primaryExpiry = SelfSignatures.Expiry(primary, selfSignature);
