@@ -18,7 +18,8 @@ namespace DownstreamNotifier.Email;
 /// </summary>
 public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<NotifierOptions> options, NoticeLinks links)
 {
-    private readonly ConcurrentDictionary<string, RecipientKey?> keys = new();
+    // Keyed by what the key is read from (the key text by its hash), as a tuple: no string is built per notice.
+    private readonly ConcurrentDictionary<(string? Fingerprint, string? Subkey, DateTimeOffset? ExpiresAt, int KeyText), RecipientKey?> keys = new();
     private readonly string fromName = smtp.Value.FromName, fromAddress = smtp.Value.From;
     private readonly string fromDomain = new MailboxAddress(smtp.Value.FromName, smtp.Value.From).Domain;
     private readonly TeamSigner? signer = LoadSigner(options.Value);
@@ -65,9 +66,9 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
     private RecipientKey KeyFor(ClaimedNotice notice, DateTimeOffset now)
     {
         if (notice.PublicKey is null) throw new NoticeKeyException("the contact's key was removed");
-        var key = keys.GetOrAdd($"{notice.KeyFingerprint}|{notice.EncryptionSubkey}|{notice.KeyExpiresAt:O}|{notice.PublicKey.GetHashCode()}", _ =>
-            OpenPgpKeyInspector.TryReadChecked(notice.PublicKey, notice.EncryptionSubkey, notice.KeyExpiresAt, out var check)
-                ? RecipientKey.From(check) : null);
+        var key = keys.GetOrAdd((notice.KeyFingerprint, notice.EncryptionSubkey, notice.KeyExpiresAt, notice.PublicKey.GetHashCode()), static (_, n) =>
+            OpenPgpKeyInspector.TryReadChecked(n.PublicKey!, n.EncryptionSubkey, n.KeyExpiresAt, out var check)
+                ? RecipientKey.From(check) : null, notice);
         if (key is null) throw new NoticeKeyException("the contact's key is not usable");
         if (key.Check.ExpiresAt <= now) throw new NoticeKeyException("the contact's key has expired");
         return key;
