@@ -1,3 +1,4 @@
+using Coordination.Hosting.Validation;
 using Intake.Validation;
 using System.Security.Claims;
 using System.Text.RegularExpressions;

@@ -1,3 +1,4 @@
+using Coordination.Hosting.Validation;
 using System.Security.Claims;
 using Coordination.Contracts.Advisories;
 using Coordination.Hosting.Auth;

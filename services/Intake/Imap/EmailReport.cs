@@ -19,9 +19,7 @@ public static class EmailReport
         var sender = message.From.Mailboxes.FirstOrDefault() ?? message.Sender;
         var email = sender?.Address ?? "";
         var name = string.IsNullOrWhiteSpace(sender?.Name) ? email : sender!.Name;
-        var key = string.IsNullOrWhiteSpace(message.MessageId)
-            ? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(raw))
-            : message.MessageId;
+        var key = string.IsNullOrWhiteSpace(message.MessageId) ? RawKey(raw) : Truncate(Clean(message.MessageId), MaxMessageId);
 
         string description;
         bool encrypted;
@@ -40,7 +38,8 @@ public static class EmailReport
             {
                 using var content = new MemoryStream();
                 attachment.Content?.DecodeTo(content);
-                attachments.Add(new ReportAttachment(Guid.NewGuid(), id, attachment.FileName, attachment.ContentType.MimeType, content.ToArray()));
+                attachments.Add(new ReportAttachment(Guid.NewGuid(), id, attachment.FileName is { } file ? Truncate(Clean(file), MaxFileName) : null,
+                    Clean(attachment.ContentType.MimeType), content.ToArray()));
             }
         }
 
@@ -50,6 +49,23 @@ public static class EmailReport
         return new Parsed(report, attachments, raw);
     }
 
+    /// <summary>
+    /// The report kept when a message's parsed fields could not be stored: the raw message, nothing taken from it but
+    /// a note, so that one odd message neither jams the mailbox nor is lost.
+    /// </summary>
+    public static Parsed Unparsed(byte[] raw, DateTimeOffset receivedAt)
+    {
+        var report = new Report(Guid.NewGuid(), "email", "(unknown sender)", "", "(message could not be read)", [],
+            "The security mailbox received a message whose fields could not be stored; its raw form is kept with this report.",
+            false, false, null, [], RawKey(raw), receivedAt, null);
+        return new Parsed(report, [], raw);
+    }
+
+    private const int MaxMessageId = 998; // the longest line RFC 5322 allows
+    private const int MaxFileName = 255;
+
+    private static string RawKey(byte[] raw) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(raw));
+
     private static string ReadText(MimePart part)
     {
         using var content = new MemoryStream();
@@ -57,8 +73,23 @@ public static class EmailReport
         return System.Text.Encoding.UTF8.GetString(content.ToArray());
     }
 
-    // PostgreSQL text cannot hold NUL; a message carrying one must not jam the mailbox (the raw bytes keep it).
-    private static string Clean(string text) => text.Replace("\0", "", StringComparison.Ordinal);
+    // PostgreSQL text cannot hold NUL, and Npgsql refuses to encode a lone surrogate; a message carrying either must
+    // not jam the mailbox (the raw bytes keep it as it came).
+    public static string Clean(string text)
+    {
+        if (!text.Contains('\0') && !text.Any(char.IsSurrogate)) return text;
+        var b = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\0') continue;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { b.Append(c).Append(text[++i]); continue; }
+            b.Append(char.IsSurrogate(c) ? '\uFFFD' : c);
+        }
+        return b.ToString();
+    }
 
-    private static string Truncate(string text, int max) => text.Length > max ? text[..max] : text;
+    // Never cuts a surrogate pair in two.
+    public static string Truncate(string text, int max) =>
+        text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
 }

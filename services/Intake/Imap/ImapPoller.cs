@@ -50,12 +50,28 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
         var created = 0;
         foreach (var uid in unseen)
         {
-            var message = await folder.GetMessageAsync(uid, ct);
-            using var raw = new MemoryStream();
-            await message.WriteToAsync(FormatOptions.Default, raw, ct);
-            var parsed = EmailReport.From(message, raw.ToArray(), time.GetUtcNow());
+            // The bytes as the server holds them, kept as received; the parsed message is read from the same bytes.
+            byte[] raw;
+            await using (var stream = await folder.GetStreamAsync(uid, ct))
+            using (var copy = new MemoryStream())
+            {
+                await stream.CopyToAsync(copy, ct);
+                raw = copy.ToArray();
+            }
+            var message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), ct);
+            var receivedAt = time.GetUtcNow();
             var token = ReporterToken.New();
-            if (await StoreAsync(parsed, token, ct))
+            var parsed = EmailReport.From(message, raw, receivedAt);
+            bool stored;
+            try { stored = await StoreAsync(parsed, token, ct); }
+            catch (Exception e) when (e is PostgresException { IsTransient: false } or ArgumentException) // Npgsql: EncoderFallbackException
+            {
+                // A field the database refuses must not leave the message unseen and in the way of every later one.
+                logger.ImapMessageUnreadable(uid.Id, e.GetType().Name);
+                parsed = EmailReport.Unparsed(raw, receivedAt);
+                stored = await StoreAsync(parsed, token, ct);
+            }
+            if (stored)
             {
                 created++;
                 await AcknowledgeAsync(message, parsed.Report, token, ct);

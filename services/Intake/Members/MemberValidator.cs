@@ -1,3 +1,4 @@
+using Coordination.Hosting.Validation;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Intake.Validation;

@@ -1,3 +1,4 @@
+using Coordination.Hosting.Validation;
 using Coordination.Contracts.Advisories;
 using Intake.Members;
 

@@ -1,3 +1,4 @@
+using Coordination.Hosting.Validation;
 using System.Text.RegularExpressions;
 using Coordination.Advisories;
 using Coordination.Contracts.Advisories;

@@ -1,4 +1,4 @@
-namespace Intake.Validation;
+namespace Coordination.Hosting.Validation;
 
 /// <summary>PostgreSQL text and jsonb cannot hold U+0000: refuse it as a 400 instead of failing at the database.</summary>
 public static class NoNul
