@@ -2,6 +2,7 @@ using Coordination.Contracts.Advisories;
 using System.Net;
 using System.Text.Json;
 using Coordination.Contracts.Cases;
+using Coordination.Contracts.Disclosure;
 using Coordination.Contracts.Embargo;
 using Coordination.Hosting.Auth;
 using Intake.Tests.Support;
@@ -151,6 +152,46 @@ public sealed class CaseFlowTests : IAsyncLifetime
         Assert.Equal("not a vulnerability", withdraw.Reason);
         var embargo = await member.Post($"cases/{caseId}/embargo", new { disclosureAt = DateTimeOffset.UtcNow.AddDays(3), channels = new[] { "default" } });
         Assert.Equal(HttpStatusCode.Conflict, embargo.StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_the_case_status_does_not_allow_are_refused_and_a_refused_withdrawal_restores_the_status()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{caseId}/draft", new { revision = 0, draft = Samples.Draft() })).StatusCode);
+        object Embargo() => new { disclosureAt = DateTimeOffset.UtcNow.AddDays(3), channels = new[] { "default" } };
+        Assert.Equal(HttpStatusCode.Accepted, (await member.Post($"cases/{caseId}/embargo", Embargo())).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await member.Post($"cases/{caseId}/embargo", Embargo())).StatusCode); // a retry
+        Assert.Equal("embargo-requested", await Status(member, caseId));
+
+        await f.Bus.PublishAsync(new EmbargoStarted(caseId, DateTimeOffset.UtcNow.AddDays(3), ["default"], DateTimeOffset.UtcNow), Guid.NewGuid());
+        await WaitForStatus(member, caseId, "embargoed");
+        Assert.Equal(HttpStatusCode.Conflict, (await member.Post($"cases/{caseId}/embargo", Embargo())).StatusCode);
+        Assert.Equal("embargoed", await Status(member, caseId)); // a second StartEmbargo's refusal used to turn it "open"
+
+        Assert.Equal(HttpStatusCode.Accepted, (await member.Post($"cases/{caseId}/withdraw", new { reason = "duplicate" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await member.Post($"cases/{caseId}/withdraw", new { reason = "duplicate" })).StatusCode);
+        await f.Bus.PublishAsync(new EmbargoRequestRefused(caseId, nameof(WithdrawCase), "the disclosure instant has passed", DateTimeOffset.UtcNow), Guid.NewGuid());
+        await WaitForStatus(member, caseId, "embargoed");
+
+        await f.Bus.PublishAsync(new AdvisoryPublished(caseId, "PSRT-2026-0001", null, 1, DateTimeOffset.UtcNow, []), Guid.NewGuid());
+        await WaitForStatus(member, caseId, "disclosed");
+        Assert.Equal(HttpStatusCode.Conflict, (await member.Post($"cases/{caseId}/withdraw", new { reason = "late" })).StatusCode);
+        Assert.Equal("disclosed", await Status(member, caseId));
+    }
+
+    private static async Task<string?> Status(HttpClient member, Guid caseId) =>
+        (await (await member.GetAsync($"cases/{caseId}")).Json()).GetProperty("status").GetString();
+
+    private static async Task WaitForStatus(HttpClient member, Guid caseId, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await Status(member, caseId) != status)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the case did not become {status}");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]

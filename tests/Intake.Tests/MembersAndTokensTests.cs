@@ -67,6 +67,32 @@ public sealed class MembersAndTokensTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_role_change_or_removal_revokes_a_token_another_instance_issued_by_a_clock_running_ahead()
+    {
+        using var admin = f.Host.Client(f.Host.Token(Roles.Admin));
+        foreach (var (handle, revoke) in new (string, Func<Guid, Task<HttpResponseMessage>>)[]
+                 {
+                     ("cara", id => admin.Put($"team/{id}/role", new { role = Roles.Admin })),
+                     ("dan", id => admin.Post($"team/{id}/removal", new { reason = "left the project" })),
+                 })
+        {
+            var (id, _, _) = await AddMemberWithToken(admin, handle);
+            // Issued, under the member's lock, by an instance whose clock is 5 s ahead of this one's: the revocation
+            // that follows must still cover it (it used to be revoked as of this instance's earlier "now").
+            var ahead = new MemberToken(Guid.NewGuid(), id, "Ann " + handle, Roles.Member, DateTimeOffset.UtcNow.AddSeconds(5), null);
+            var text = f.Host.Service<MemberTokenCodec>().Encode(ahead);
+            await using (var conn = new NpgsqlConnection(f.Isolation.ConnectionString))
+                await conn.ExecuteAsync("INSERT INTO intake.member_tokens (id, member_id, token_hash, issued_at) VALUES (@TokenId, @MemberId, @Hash, @IssuedAt)",
+                    new { ahead.TokenId, ahead.MemberId, Hash = MemberTokenCodec.Hash(text), ahead.IssuedAt });
+            using var holder = f.Host.Client(text);
+            Assert.Equal(HttpStatusCode.OK, (await holder.GetAsync("me")).StatusCode);
+
+            Assert.True((await revoke(id)).IsSuccessStatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await holder.GetAsync("me")).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Removing_a_member_revokes_all_their_tokens_and_publishes_it()
     {
         using var admin = f.Host.Client(f.Host.Token(Roles.Admin));

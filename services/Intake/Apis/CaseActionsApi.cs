@@ -46,8 +46,14 @@ public static partial class CaseActionsApi
         await using var tx = await conn.BeginTransactionAsync(ct);
         var c = await CaseStore.GetForUpdateAsync(conn, tx, id);
         if (c is null) return TypedResults.NotFound();
-        if (c.Status == CaseStatuses.WithdrawalRequested)
-            return TypedResults.Problem("The case is withdrawn.", statusCode: StatusCodes.Status409Conflict);
+        if (c.Status != CaseStatuses.Open)
+            return TypedResults.Problem(c.Status switch
+            {
+                CaseStatuses.EmbargoRequested => "An embargo was already requested for this case; its answer comes on the timeline.",
+                CaseStatuses.Embargoed => "The case is already under embargo; extend or break it at the embargo-scheduler.",
+                CaseStatuses.Disclosed => "The case is already disclosed.",
+                _ => "The case is withdrawn.",
+            }, statusCode: StatusCodes.Status409Conflict);
         if (c.DraftRevision == 0)
             return TypedResults.Problem("The case has no advisory draft yet; write one before starting the embargo.", statusCode: StatusCodes.Status409Conflict);
 
@@ -60,7 +66,7 @@ public static partial class CaseActionsApi
         return TypedResults.Accepted($"/cases/{id}/timeline", new EmbargoAccepted(id, disclosureAt, channels));
     }
 
-    public static async Task<Results<Accepted, ValidationProblem, NotFound>> Withdraw(
+    public static async Task<Results<Accepted, ValidationProblem, NotFound, ProblemHttpResult>> Withdraw(
         Guid id, WithdrawRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 2000 || NoNul.Violated(request.Reason))
@@ -68,8 +74,12 @@ public static partial class CaseActionsApi
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        if (await CaseStore.GetForUpdateAsync(conn, tx, id) is null) return TypedResults.NotFound();
-        await CaseStore.SetStatusAsync(conn, tx, id, CaseStatuses.WithdrawalRequested);
+        var c = await CaseStore.GetForUpdateAsync(conn, tx, id);
+        if (c is null) return TypedResults.NotFound();
+        if (c.Status is CaseStatuses.Disclosed or CaseStatuses.Withdrawn or CaseStatuses.WithdrawalRequested)
+            return TypedResults.Problem(c.Status == CaseStatuses.Disclosed ? "The case is disclosed; it can no longer be withdrawn."
+                : "The case is already withdrawn, or its withdrawal was requested.", statusCode: StatusCodes.Status409Conflict);
+        await CaseStore.RequestWithdrawalAsync(conn, tx, id);
         await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "case.withdrawal-requested", now, id, new { reason = request.Reason });
         await Outbox.SendAsync(conn, tx, SchedulerQueue, new WithdrawCase(id, request.Reason.Trim(), user.MemberId(), now));
         await tx.CommitAsync(ct);

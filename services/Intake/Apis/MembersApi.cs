@@ -1,3 +1,4 @@
+using Coordination.Hosting.Validation;
 using Coordination.Contracts.Members;
 using Coordination.Hosting.Auth;
 using Intake.Data;
@@ -14,6 +15,7 @@ namespace Intake.Apis;
 public static class MembersApi
 {
     private const string Logger = "Intake.Members";
+    private const int MaxReasonChars = 2_000; // as for leaving and removal through /team
 
     public static IEndpointRouteBuilder MapMembersApi(this IEndpointRouteBuilder app)
     {
@@ -63,10 +65,11 @@ public static class MembersApi
     }
 
     /// <summary>Removes a member: all their tokens stop working here at once and, via MemberAccessRevoked, everywhere.</summary>
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RemoveMember(
+    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> RemoveMember(
         Guid id, string? reason, ClaimsPrincipal user, NpgsqlDataSource db, AdminMinimum admins, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        if (reason is { Length: > MaxReasonChars } || NoNul.Violated(reason))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [$"must be at most {MaxReasonChars} characters, without NUL (U+0000)"] });
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var member = await MemberStore.GetForUpdateAsync(conn, tx, id);
@@ -74,7 +77,7 @@ public static class MembersApi
         if (await admins.RefusalAsync(conn, tx, member, null) is { } refusal)
             return TypedResults.Problem(refusal, statusCode: StatusCodes.Status409Conflict);
 
-        var result = await Offboarding.OffboardAsync(conn, tx, member, Actor.Of(user), user.MemberId(), reason, "member.removed", now);
+        var result = await Offboarding.OffboardAsync(conn, tx, member, Actor.Of(user), user.MemberId(), reason, "member.removed", time.GetUtcNow());
         await tx.CommitAsync(ct);
         logs.CreateLogger(Logger).MemberRemoved(id, result.TokensRevoked);
         return TypedResults.NoContent();

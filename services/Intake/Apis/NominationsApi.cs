@@ -1,3 +1,4 @@
+using Coordination.Hosting.Validation;
 using System.Security.Claims;
 using Coordination.Contracts.Members;
 using Coordination.Hosting.Auth;
@@ -110,6 +111,8 @@ public static class NominationsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["is required for a veto"] });
         if (request.Reason.Length > MaxReasonChars)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [$"must be at most {MaxReasonChars} characters"] });
+        if (NoNul.Violated(request.Reason))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [NoNul.Rule] });
         var now = time.GetUtcNow();
         var reason = request.Reason.Trim();
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -187,6 +190,7 @@ public static class NominationsApi
             errors[field switch { "name" => "candidateName", "email" => "contact", _ => field }] = messages;
         if (string.IsNullOrWhiteSpace(r.Statement)) errors["statement"] = ["is required: the candidate's security experience"];
         else if (r.Statement.Length > MaxStatementChars) errors["statement"] = [$"must be at most {MaxStatementChars} characters"];
+        else if (NoNul.Violated(r.Statement)) errors["statement"] = [NoNul.Rule];
         return errors;
     }
 }

@@ -1,3 +1,4 @@
+using Coordination.Hosting.Validation;
 using System.Security.Claims;
 using Coordination.Contracts.Members;
 using Coordination.Hosting.Data;
@@ -69,6 +70,8 @@ public static class TeamApi
     {
         if (request?.Reason is { Length: > MaxReasonChars })
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [$"must be at most {MaxReasonChars} characters"] });
+        if (NoNul.Violated(request?.Reason))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [NoNul.Rule] });
         var self = user.MemberId();
         return await OffboardAsync(self, Actor.Of(user), self, request?.Reason, "member.left", db, admins, time, logs, ct);
     }
@@ -82,6 +85,8 @@ public static class TeamApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["is required when removing a member"] });
         if (request.Reason.Length > MaxReasonChars)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [$"must be at most {MaxReasonChars} characters"] });
+        if (NoNul.Violated(request.Reason))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [NoNul.Rule] });
         return await OffboardAsync(id, Actor.Of(user), user.MemberId(), request.Reason.Trim(), "member.removed", db, admins, time, logs, ct);
     }
 
@@ -89,14 +94,13 @@ public static class TeamApi
         Guid id, Actor actor, Guid removedBy, string? reason, string action, NpgsqlDataSource db, AdminMinimum admins,
         TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var member = await MemberStore.GetForUpdateAsync(conn, tx, id);
         if (member is null || member.RemovedAt is not null) return TypedResults.NotFound();
         if (await admins.RefusalAsync(conn, tx, member, null) is { } refusal)
             return TypedResults.Problem(refusal, statusCode: StatusCodes.Status409Conflict, title: "Too few admins would remain");
-        var result = await Offboarding.OffboardAsync(conn, tx, member, actor, removedBy, reason, action, now);
+        var result = await Offboarding.OffboardAsync(conn, tx, member, actor, removedBy, reason, action, time.GetUtcNow()); // read under the lock
         await tx.CommitAsync(ct);
         logs.CreateLogger(Logger).MemberOffboarded(id, result.TokensRevoked, result.CasesToReassign.Count);
         return TypedResults.Ok(result);
@@ -112,12 +116,12 @@ public static class TeamApi
     {
         if (request.Role is null || !Roles.All.Contains(request.Role))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = [$"must be one of {string.Join(", ", Roles.All)}"] });
-        var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var member = await MemberStore.GetForUpdateAsync(conn, tx, id);
         if (member is null || member.RemovedAt is not null) return TypedResults.NotFound();
         if (member.Role == request.Role) return TypedResults.Ok(MemberResponse.From(member));
+        var now = await MemberStore.RevocationInstantAsync(conn, tx, id, time.GetUtcNow());
         if (await admins.RefusalAsync(conn, tx, member, request.Role) is { } refusal)
             return TypedResults.Problem(refusal, statusCode: StatusCodes.Status409Conflict, title: "Too few admins would remain");
 

@@ -41,6 +41,9 @@ public static class CaseStore
 
     private const string SetStatusSql = "UPDATE cases SET status = @Status WHERE id = @Id";
 
+    private const string RequestWithdrawalSql =
+        "UPDATE cases SET status_before_withdrawal = status, status = 'withdrawal-requested' WHERE id = @Id";
+
     private const string SetCoordinatorSql = "UPDATE cases SET coordinator_id = @CoordinatorId WHERE id = @Id";
 
     public static Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Case c) =>
@@ -78,6 +81,10 @@ public static class CaseStore
 
     public static Task SetStatusAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, string status) =>
         conn.ExecuteAsync(SetStatusSql, new { Id = id, Status = status }, tx);
+
+    /// <summary>Marks the withdrawal requested, keeping the status it had for a refusal to restore.</summary>
+    public static Task RequestWithdrawalAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id) =>
+        conn.ExecuteAsync(RequestWithdrawalSql, new { Id = id }, tx);
 
     public static Task SetCoordinatorAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, Guid coordinatorId) =>
         conn.ExecuteAsync(SetCoordinatorSql, new { Id = id, CoordinatorId = coordinatorId }, tx);

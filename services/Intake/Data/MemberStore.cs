@@ -45,6 +45,8 @@ public static class MemberStore
 
     private const string TokenExistsSql = "SELECT EXISTS (SELECT 1 FROM member_tokens WHERE id = @TokenId AND member_id = @MemberId)";
 
+    private const string LatestIssueSql = "SELECT max(issued_at) FROM member_tokens WHERE member_id = @MemberId";
+
     private const string RevokeAllTokensSql = "UPDATE member_tokens SET revoked_at = @At WHERE member_id = @MemberId AND revoked_at IS NULL";
 
     private const string UpdateRoleSql = "UPDATE members SET role = @Role WHERE id = @Id AND removed_at IS NULL";
@@ -86,6 +88,14 @@ public static class MemberStore
 
     public static Task<bool> TokenExistsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid memberId, Guid tokenId) =>
         conn.ExecuteScalarAsync<bool>(TokenExistsSql, new { MemberId = memberId, TokenId = tokenId }, tx);
+
+    /// <summary>
+    /// The instant to revoke all of a member's tokens at, with the member's row locked: <paramref name="now"/>, or the
+    /// latest token's issue time if that is later (another instance's clock ahead of ours), so that every token issued
+    /// before the lock was taken counts as issued at or before the revocation.
+    /// </summary>
+    public static async Task<DateTimeOffset> RevocationInstantAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid memberId, DateTimeOffset now) =>
+        await conn.ExecuteScalarAsync<DateTimeOffset?>(LatestIssueSql, new { MemberId = memberId }, tx) is { } latest && latest >= now ? latest.AddTicks(10) : now; // 1 µs: the column rounds to microseconds
 
     public static Task<int> RevokeAllTokensAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid memberId, DateTimeOffset at) =>
         conn.ExecuteAsync(RevokeAllTokensSql, new { MemberId = memberId, At = at }, tx);

@@ -17,6 +17,7 @@ public static class Offboarding
     public static async Task<OffboardingResponse> OffboardAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Member member,
         Actor actor, Guid? removedBy, string? reason, string action, DateTimeOffset now)
     {
+        now = await MemberStore.RevocationInstantAsync(conn, tx, member.Id, now);
         await MemberStore.MarkRemovedAsync(conn, tx, member.Id, removedBy, reason, now);
         var revoked = await MemberStore.RevokeAllTokensAsync(conn, tx, member.Id, now);
         await RevocationStore.RevokeAsync(conn, tx, member.Id, null, now);

@@ -33,7 +33,7 @@ public static class CreditValidator
         }
 
         var contact = string.IsNullOrWhiteSpace(credit.Contact) ? null : credit.Contact.Trim();
-        if (contact is not null && !MemberValidator.IsEmail(contact) && !IsHttpUrl(contact))
+        if (contact is not null && (NoNul.Violated(contact) || !MemberValidator.IsEmail(contact) && !IsHttpUrl(contact)))
         {
             errors.Add(at + "contact", "must be an email address or an http(s) URL");
             ok = false;
