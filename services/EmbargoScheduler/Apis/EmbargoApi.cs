@@ -3,6 +3,7 @@ using Coordination.Contracts.Embargo;
 using Coordination.Hosting.Auth;
 using Coordination.Hosting.Bus;
 using Coordination.Hosting.Data;
+using Coordination.Hosting.Validation;
 using EmbargoScheduler.Policy;
 using EmbargoScheduler.Sagas;
 using EmbargoScheduler.StateMachines;
@@ -85,6 +86,7 @@ public static class EmbargoApi
     {
         if (string.IsNullOrWhiteSpace(reason)) errors["reason"] = ["is required"];
         else if (reason.Length > MaxReasonLength) errors["reason"] = [$"must be at most {MaxReasonLength} characters"];
+        else if (NoNul.Violated(reason)) errors["reason"] = [NoNul.Rule];
     }
 
     private static ProblemHttpResult WrongState(CoordinationState saga, string verb) =>

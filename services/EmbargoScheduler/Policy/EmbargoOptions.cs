@@ -24,6 +24,11 @@ public sealed class EmbargoOptions : IValidatableObject
 
     public IReadOnlyList<TimeSpan> EffectiveReminderOffsets => ReminderOffsets ?? DefaultReminderOffsets;
 
+    /// <summary>Upper bound of every length of time here: instants computed from larger ones overflow DateTimeOffset.</summary>
+    public const int MaxDays = 3650;
+
+    private static readonly TimeSpan MaxSpan = TimeSpan.FromDays(MaxDays);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Channels.Count == 0)
@@ -31,11 +36,19 @@ public sealed class EmbargoOptions : IValidatableObject
         foreach (var (name, days) in Channels)
             if (days <= 0)
                 yield return new ValidationResult($"channel '{name}' must allow at least 1 day", [$"{nameof(Channels)}:{name}"]);
+            else if (days > MaxDays)
+                yield return new ValidationResult($"channel '{name}' must allow at most {MaxDays} days", [$"{nameof(Channels)}:{name}"]);
         if (MinimumLeadTime < TimeSpan.Zero)
             yield return new ValidationResult("must not be negative", [nameof(MinimumLeadTime)]);
+        else if (MinimumLeadTime > MaxSpan)
+            yield return new ValidationResult($"must be at most {MaxDays} days", [nameof(MinimumLeadTime)]);
         if (ClockRetention < TimeSpan.FromHours(1))
             yield return new ValidationResult("must be at least one hour", [nameof(ClockRetention)]);
+        else if (ClockRetention > MaxSpan)
+            yield return new ValidationResult($"must be at most {MaxDays} days", [nameof(ClockRetention)]);
         if (EffectiveReminderOffsets.Any(o => o <= TimeSpan.Zero))
             yield return new ValidationResult("every offset must be positive", [nameof(ReminderOffsets)]);
+        if (EffectiveReminderOffsets.Any(o => o > MaxSpan))
+            yield return new ValidationResult($"every offset must be at most {MaxDays} days", [nameof(ReminderOffsets)]);
     }
 }

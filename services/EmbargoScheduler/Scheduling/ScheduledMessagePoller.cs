@@ -25,6 +25,7 @@ public sealed partial class ScheduledMessagePoller(
     private const int BatchSize = 500;
     private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LockedPause = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
 
     private DateTimeOffset lastPurge = DateTimeOffset.MinValue;
@@ -45,6 +46,9 @@ public sealed partial class ScheduledMessagePoller(
                 await PurgeIfDueAsync(stoppingToken);
                 var next = await store.NextDueAsync(stoppingToken);
                 if (next is { } due) sleep = Clamp(due - time.GetUtcNow());
+                // Due at the claim yet not claimed: another instance or a saga's cancel holds the row, and its commit
+                // decides. Look again shortly (or when woken) instead of spinning on it.
+                if (round.Claimed == 0 && next <= round.ClaimedAt) sleep = LockedPause;
                 if (round.Failed > 0) sleep = FailureBackoff;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -61,7 +65,8 @@ public sealed partial class ScheduledMessagePoller(
         }
     }
 
-    public readonly record struct FireResult(int Claimed, int Failed);
+    /// <param name="ClaimedAt">The instant the claim took as now: rows due by then and left unclaimed were locked.</param>
+    public readonly record struct FireResult(int Claimed, int Failed, DateTimeOffset ClaimedAt);
 
     /// <summary>Forwards one batch of due messages; a message that could not be forwarded stays pending.</summary>
     public async Task<FireResult> FireDueAsync(CancellationToken ct)
@@ -70,14 +75,14 @@ public sealed partial class ScheduledMessagePoller(
         await using var tx = await conn.BeginTransactionAsync(ct);
         var now = time.GetUtcNow();
         var due = await ScheduledMessageStore.ClaimDueAsync(conn, tx, now, BatchSize, ct);
-        if (due.Count == 0) return new FireResult(0, 0);
+        if (due.Count == 0) return new FireResult(0, 0, now);
 
         var results = await Task.WhenAll(due.Select(m => ForwardAsync(m, now, ct)));
         var sent = due.Where((_, i) => results[i]).Select(m => m.TokenId).ToList();
         await ScheduledMessageStore.MarkSentAsync(conn, tx, sent, time.GetUtcNow(), ct); // sent_at: when forwarding finished
         await tx.CommitAsync(ct);
         LogFired(sent.Count, due.Count - sent.Count);
-        return new FireResult(due.Count, due.Count - sent.Count);
+        return new FireResult(due.Count, due.Count - sent.Count, now);
     }
 
     private async Task PurgeIfDueAsync(CancellationToken ct)

@@ -56,6 +56,21 @@ public sealed class TransactionalScheduleMessageProvider(NpgsqlTransaction tx, C
     public Task CancelScheduledSend(Uri destinationAddress, Guid tokenId, CancellationToken cancellationToken) =>
         CancelScheduledSend(tokenId, cancellationToken);
 
+    /// <summary>
+    /// Cancels a scheduled message in the consume's transaction and says whether it was still pending. The cancel
+    /// locks the row, so it waits for a clock that has claimed it (FOR UPDATE SKIP LOCKED, marked sent in the clock's
+    /// transaction) and then finds it sent: false means the message has gone out. A clock that comes after the cancel
+    /// skips the locked row and, once this transaction commits, finds it cancelled. Without the transaction (another
+    /// scheduler, e.g. MassTransit's test harness) the cancel is only requested, and taken as done.
+    /// </summary>
+    public static async Task<bool> CancelPendingAsync(ConsumeContext context, Uri destinationAddress, Guid tokenId, TimeProvider time)
+    {
+        if (context.TryGetPayload<NpgsqlTransaction>(out var tx))
+            return await ScheduledMessageStore.CancelAsync(tx.Connection!, tx, tokenId, time.GetUtcNow(), context.CancellationToken);
+        await context.GetPayload<MessageSchedulerContext>().CancelScheduledSend(destinationAddress, tokenId, context.CancellationToken);
+        return true;
+    }
+
     /// <summary>What the Schedule activity keeps: the token it later cancels by.</summary>
     private sealed record ArmedMessage<T>(Guid TokenId, DateTime ScheduledTime, Uri Destination, T Payload) : ScheduledMessage<T> where T : class;
 

@@ -4,6 +4,7 @@ using Coordination.Contracts.Embargo;
 using Coordination.Contracts.Notices;
 using Coordination.Hosting.Bus;
 using EmbargoScheduler.Policy;
+using EmbargoScheduler.Scheduling;
 using MassTransit;
 
 namespace EmbargoScheduler.StateMachines;
@@ -12,7 +13,9 @@ namespace EmbargoScheduler.StateMachines;
 /// One saga per case: Triaged → Embargoed → Disclosing → Disclosed, or Withdrawn before disclosing.
 /// The PublishAdvisory itself waits in the clock for the disclosure instant (rescheduled when the instant or the draft
 /// changes, cancelled on a break or withdrawal), so publishing on time never waits for this saga: when many disclosures
-/// fall in the same second, the saga's own DisclosureDue, which only records that the instant came, may trail it.
+/// fall in the same second, the saga's own DisclosureDue, which only records that the instant came, may trail it (even
+/// AdvisoryPublished may come first). An extension, break or withdrawal whose cancel finds the command already sent
+/// is refused like one after the instant.
 /// Requests outside policy or in the wrong state are refused with EmbargoRequestRefused (and recorded); anything
 /// else unexpected (a stale reminder, a duplicate AdvisoryPublished) is logged and ignored, never an error loop.
 /// </summary>
@@ -82,7 +85,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
 
         During(Embargoed,
             When(StartEmbargo).ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.StartEmbargo), c.Message.RequestedBy, "an embargo is already running; extend it instead")),
-            When(ExtendEmbargo).IfElse(c => ExtensionDecision(c).Allowed,
+            When(ExtendEmbargo).IfElseAsync(async c => ExtensionDecision(c).Allowed && await StopPublication(c),
                 accepted => accepted
                     .Then(RecordExtension)
                     .ThenAsync(SchedulePublication)
@@ -93,43 +96,52 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
                     .Send(Notifier, c => Notice(c, NoticeKinds.Extended, c.Message.Reason))
                     .Publish(c => new EmbargoExtended(c.Saga.CorrelationId, c.Saga.Extensions[^1].PreviousDisclosureAt, c.Saga.DisclosureAt!.Value,
                         c.Message.Reason, c.Message.RequestedBy, c.Saga.Extensions[^1].ExtendedAt)),
-                refused => refused.ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.ExtendEmbargo), c.Message.RequestedBy, ExtensionDecision(c).Reason!))),
-            When(BreakEmbargo).IfElse(c => c.Saga.DisclosureAt <= time.GetUtcNow(),
-                passed => passed.ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.BreakEmbargo), c.Message.RequestedBy,
-                    $"the disclosure instant {c.Saga.DisclosureAt:O} has passed; the advisory is being published")),
+                refused => refused.ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.ExtendEmbargo), c.Message.RequestedBy,
+                    ExtensionDecision(c).Reason ?? InstantPassed(c.Saga)))), // within policy, but the clock had already sent the publication
+            When(BreakEmbargo).IfElseAsync(StopPublication,
                 breaking => breaking
                     .Then(RecordBreak)
                     .Unschedule(ReminderDue)
                     .Unschedule(DisclosureDue)
-                    .ThenAsync(CancelPublication)
                     .Send(Notifier, c => Notice(c, NoticeKinds.Broken, c.Message.Reason))
                     .Publish(c => new EmbargoBroken(c.Saga.CorrelationId, c.Message.Reason, c.Message.RequestedBy, c.Saga.BrokenAt!.Value))
                     .Then(RecordDisclosing)
                     .Send(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value))
-                    .TransitionTo(Disclosing)),
-            When(ReminderDue.Received)
-                .Then(c => c.Saga.RemindersSent++)
-                .Send(Notifier, c => Notice(c, NoticeKinds.Reminder, null))
-                .If(c => NextReminder(c.Saga) is not null, reminder => reminder
-                    .Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => NextReminder(c.Saga)!.Value.UtcDateTime)),
+                    .TransitionTo(Disclosing),
+                passed => passed.ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.BreakEmbargo), c.Message.RequestedBy, InstantPassed(c.Saga)))),
+            When(ReminderDue.Received).IfElse(c => c.Saga.DisclosureAt > time.GetUtcNow(),
+                due => due
+                    .Then(c => c.Saga.RemindersSent++)
+                    .Send(Notifier, c => Notice(c, NoticeKinds.Reminder, null))
+                    .If(c => NextReminder(c.Saga) is not null, reminder => reminder
+                        .Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => NextReminder(c.Saga)!.Value.UtcDateTime)),
+                late => late.Then(c => LogReminderTooLate(c.Saga.CorrelationId))), // e.g. overdue after downtime across the instant
             When(DisclosureDue.Received)
                 .Unschedule(ReminderDue)
                 .Then(RecordDisclosing)
                 .If(c => c.Saga.PublicationTokenId is null, // embargoed before the clock carried the command
                     send => send.Send(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value)))
                 .TransitionTo(Disclosing),
-            When(WithdrawCase)
+            When(AdvisoryPublished) // the clock's PublishAdvisory was handled before this saga's DisclosureDue
                 .Unschedule(ReminderDue)
                 .Unschedule(DisclosureDue)
-                .ThenAsync(CancelPublication)
-                .Then(RecordWithdrawal)
-                .PublishAsync(CaseWithdrawnFor)
-                .TransitionTo(Withdrawn));
+                .Then(RecordDisclosing)
+                .Then(RecordPublished)
+                .Send(Notifier, NowPublic)
+                .TransitionTo(Disclosed),
+            When(WithdrawCase).IfElseAsync(StopPublication,
+                withdrawing => withdrawing
+                    .Unschedule(ReminderDue)
+                    .Unschedule(DisclosureDue)
+                    .Then(RecordWithdrawal)
+                    .PublishAsync(CaseWithdrawnFor)
+                    .TransitionTo(Withdrawn),
+                passed => passed.ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.WithdrawCase), c.Message.RequestedBy, InstantPassed(c.Saga)))));
 
         During(Disclosing,
             When(AdvisoryPublished)
-                .Then(c => { c.Saga.AdvisoryId = c.Message.AdvisoryId; c.Saga.PublishedAt = c.Message.PublishedAt; })
-                .Send(Notifier, c => Notice(c, NoticeKinds.NowPublic, null) with { AdvisoryId = c.Message.AdvisoryId, AdvisoryUrls = c.Message.Urls })
+                .Then(RecordPublished)
+                .Send(Notifier, NowPublic)
                 .TransitionTo(Disclosed));
 
         During(Disclosing, Disclosed, Withdrawn,
@@ -229,31 +241,40 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
         LogBroken(c.Saga.CorrelationId);
     }
 
-    /// <summary>(Re)arms the PublishAdvisory for the disclosure instant with the latest revision; the previous one is cancelled.</summary>
+    /// <summary>Arms the PublishAdvisory for the disclosure instant with the latest revision (none may be waiting).</summary>
     private static async Task SchedulePublication(BehaviorContext<CoordinationState> c)
     {
-        await CancelPublication(c);
         var revision = c.Saga.LatestRevision ?? 0;
         var scheduled = await c.ScheduleSend(Disclosure, c.Saga.DisclosureAt!.Value.UtcDateTime, new PublishAdvisory(c.Saga.CorrelationId, revision));
         c.Saga.PublicationTokenId = scheduled.TokenId;
         c.Saga.ScheduledRevision = revision;
     }
 
-    private static async Task CancelPublication(BehaviorContext<CoordinationState> c)
+    /// <returns>false when the clock has already sent the waiting PublishAdvisory (it is then kept as the saga's).</returns>
+    private async Task<bool> CancelPublication(BehaviorContext<CoordinationState> c)
     {
-        if (c.Saga.PublicationTokenId is not { } token) return;
-        await c.GetPayload<MessageSchedulerContext>().CancelScheduledSend(Disclosure, token, c.CancellationToken);
+        if (c.Saga.PublicationTokenId is not { } token) return true;
+        if (!await TransactionalScheduleMessageProvider.CancelPendingAsync(c, Disclosure, token, time)) return false;
         c.Saga.PublicationTokenId = null;
         c.Saga.ScheduledRevision = null;
+        return true;
     }
+
+    /// <summary>What an extension, break or withdrawal needs first: the instant still ahead and the waiting
+    /// PublishAdvisory cancelled before the clock sent it. The time check alone can pass just before the instant while
+    /// the clock sends the command; the cancel then waits on the clock's row lock and finds the row sent.</summary>
+    private async Task<bool> StopPublication(BehaviorContext<CoordinationState> c) =>
+        c.Saga.DisclosureAt > time.GetUtcNow() && await CancelPublication(c);
+
+    private static string InstantPassed(CoordinationState saga) =>
+        $"the disclosure instant {saga.DisclosureAt:O} has passed; the advisory is being published";
 
     /// <summary>A newer draft during the embargo replaces the waiting command; once the instant has come, the command
     /// already sent stands (the newer revision can be published as an update).</summary>
     private async Task ReschedulePublicationForNewRevision(BehaviorContext<CoordinationState, AdvisoryDraftUpdated> c)
     {
         if (c.Saga.CurrentState != Embargoed.Name || c.Saga.PublicationTokenId is null || c.Saga.ScheduledRevision == c.Saga.LatestRevision) return;
-        if (c.Saga.DisclosureAt <= time.GetUtcNow()) return;
-        await SchedulePublication(c);
+        if (await StopPublication(c)) await SchedulePublication(c);
     }
 
     private void RecordDisclosing(BehaviorContext<CoordinationState> c)
@@ -262,6 +283,15 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
         c.Saga.RequestedRevision = c.Saga.PublicationTokenId is null ? c.Saga.LatestRevision ?? 0 : c.Saga.ScheduledRevision ?? 0;
         LogDisclosing(c.Saga.CorrelationId, c.Saga.RequestedRevision.Value);
     }
+
+    private static void RecordPublished(BehaviorContext<CoordinationState, AdvisoryPublished> c)
+    {
+        c.Saga.AdvisoryId = c.Message.AdvisoryId;
+        c.Saga.PublishedAt = c.Message.PublishedAt;
+    }
+
+    private static NotifyDownstream NowPublic(BehaviorContext<CoordinationState, AdvisoryPublished> c) =>
+        Notice(c, NoticeKinds.NowPublic, null) with { AdvisoryId = c.Message.AdvisoryId, AdvisoryUrls = c.Message.Urls };
 
     private void RecordWithdrawal(BehaviorContext<CoordinationState, WithdrawCase> c)
     {
@@ -300,6 +330,9 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: disclosing revision {Revision}")]
     private partial void LogDisclosing(Guid caseId, int revision);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: reminder skipped, the disclosure instant has passed")]
+    private partial void LogReminderTooLate(Guid caseId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: {Request} refused")]
     private partial void LogRefused(Guid caseId, string request);

@@ -80,4 +80,25 @@ public sealed class EmbargoApiTests
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("Disclosing", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
+
+    [Fact]
+    public async Task A_reason_with_a_NUL_character_is_a_400_naming_reason()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("embargo-api");
+        await using var service = await SchedulerService.StartAsync(isolation);
+        using var http = service.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Member, Guid.NewGuid()));
+        var caseId = Guid.NewGuid();
+
+        foreach (var (path, body) in new (string, object)[]
+                 {
+                     ("extend", new { disclosureAt = DateTimeOffset.UtcNow.AddDays(5), reason = "fix\0later" }),
+                     ("break", new { reason = "leak\0" }),
+                 })
+        {
+            var response = await http.PostAsJsonAsync($"cases/{caseId}/embargo/{path}", body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+            Assert.Contains("NUL", errors.GetProperty("reason")[0].GetString());
+        }
+    }
 }

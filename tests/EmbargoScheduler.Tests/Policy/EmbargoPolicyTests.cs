@@ -111,4 +111,20 @@ public sealed class EmbargoPolicyTests
         Assert.Contains(errors, e => e.MemberNames.Contains("Channels:broken"));
         Assert.Contains(errors, e => e.MemberNames.Contains("MinimumLeadTime"));
     }
+
+    [Fact]
+    public void Options_validation_rejects_lengths_of_time_that_would_overflow_an_instant()
+    {
+        var options = new EmbargoOptions
+        {
+            MinimumLeadTime = TimeSpan.FromDays(4_000_000), ReminderOffsets = [TimeSpan.FromDays(4_000_000)], ClockRetention = TimeSpan.FromDays(4_000_000),
+        };
+        options.Channels["default"] = 4_000_000;
+        options.Channels["decade"] = EmbargoOptions.MaxDays;
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
+        Assert.Equal(["Channels:default", "MinimumLeadTime", "ClockRetention", "ReminderOffsets"], errors.Select(e => e.MemberNames.Single()));
+        Assert.All(errors, e => Assert.Contains($"at most {EmbargoOptions.MaxDays} days", e.ErrorMessage));
+        var defaults = new EmbargoOptions();
+        Assert.Empty(defaults.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(defaults)));
+    }
 }

@@ -236,6 +236,22 @@ public sealed class CoordinationStateMachineTests
     }
 
     [Fact]
+    public async Task A_reminder_overdue_past_the_disclosure_instant_sends_no_notice()
+    {
+        await using var h = await CoordinationHarness.StartAsync();
+        var disclosure = T0.AddDays(10);
+        var caseId = await Embargoed(h, disclosure);
+        h.Time.SetUtcNow(disclosure.AddHours(1)); // down across the reminders and the instant; DisclosureDue not yet handled
+        await h.Fire(new ReminderDue(caseId, disclosure), h.Instance(caseId)!.ReminderTokenId);
+
+        await WaitUntil(() => h.Harness.Consumed.Select<ReminderDue>().Any());
+        await Task.Delay(300); // a reminder notice, if the late reminder made one, would be here by now
+        Assert.Empty(Notices(h, caseId, NoticeKinds.Reminder));
+        Assert.Equal(0, h.Instance(caseId)!.RemindersSent);
+        Assert.Single(Scheduled<ReminderDue>(h, caseId)); // and no next reminder was scheduled
+    }
+
+    [Fact]
     public async Task A_reminder_whose_token_was_superseded_is_ignored()
     {
         await using var h = await CoordinationHarness.StartAsync();
@@ -303,6 +319,31 @@ public sealed class CoordinationStateMachineTests
     }
 
     [Fact]
+    public async Task AdvisoryPublished_before_DisclosureDue_makes_the_case_public_once()
+    {
+        await using var h = await CoordinationHarness.StartAsync();
+        var disclosure = T0.AddDays(3);
+        var caseId = await Embargoed(h, disclosure);
+        var saga = h.Instance(caseId)!;
+        var (disclosureToken, reminderToken) = (saga.DisclosureTokenId!.Value, saga.ReminderTokenId!.Value);
+        h.Time.SetUtcNow(disclosure.AddSeconds(1));
+
+        await h.Harness.Bus.Publish(new AdvisoryPublished(caseId, "PSF-2026-2", null, 0, disclosure, ["https://example.test/osv"]));
+        await h.InState(caseId, m => m.Disclosed);
+        var nowPublic = await Notice(h, caseId, NoticeKinds.NowPublic);
+        Assert.Equal(("PSF-2026-2", disclosure), (nowPublic.AdvisoryId, h.Instance(caseId)!.PublishedAt));
+        Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == disclosureToken));
+        Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == reminderToken));
+
+        await h.Fire(new DisclosureDue(caseId, disclosure), disclosureToken); // the clock had already sent it
+        await WaitUntil(() => h.Harness.Consumed.Select<DisclosureDue>().Any());
+        await Task.Delay(300);
+        Assert.Single(Notices(h, caseId, NoticeKinds.NowPublic));
+        Assert.Empty(h.Harness.Sent.Select<PublishAdvisory>(m => m.Context.Message.CaseId == caseId));
+        await h.InState(caseId, m => m.Disclosed);
+    }
+
+    [Fact]
     public async Task A_draft_update_before_the_case_is_known_creates_the_saga_and_keeps_the_revision()
     {
         await using var h = await CoordinationHarness.StartAsync();
@@ -346,6 +387,23 @@ public sealed class CoordinationStateMachineTests
         Assert.True(await h.Harness.Published.Any<CaseWithdrawn>(m => m.Context.Message.CaseId == caseId));
         Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == token));
         Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == publication));
+    }
+
+    [Fact]
+    public async Task Withdrawing_after_the_disclosure_instant_is_refused_and_keeps_the_embargo()
+    {
+        await using var h = await CoordinationHarness.StartAsync();
+        var disclosure = T0.AddDays(10);
+        var caseId = await Embargoed(h, disclosure);
+        var publication = h.Instance(caseId)!.PublicationTokenId;
+        h.Time.SetUtcNow(disclosure.AddMilliseconds(1)); // the clock has sent PublishAdvisory; DisclosureDue not yet handled
+
+        await h.Harness.Bus.Publish(new WithdrawCase(caseId, "duplicate", Member, T0));
+        Assert.Contains("has passed", (await h.Refused(caseId, nameof(WithdrawCase))).Reason);
+        await h.InState(caseId, m => m.Embargoed);
+        Assert.Empty(h.Harness.Published.Select<CaseWithdrawn>(m => m.Context.Message.CaseId == caseId));
+        Assert.Empty(h.Harness.Sent.Select<CancelScheduledMessage>());
+        Assert.Equal(publication, h.Instance(caseId)!.PublicationTokenId);
     }
 
     [Fact]

@@ -1,0 +1,82 @@
+using Coordination.Contracts.Members;
+using Coordination.Hosting;
+using Coordination.Hosting.Bus;
+using Coordination.Hosting.Data;
+using Coordination.Testing;
+using Dapper;
+using EmbargoScheduler.Policy;
+using EmbargoScheduler.Scheduling;
+using EmbargoScheduler.Tests.Support;
+using MassTransit;
+using MassTransit.Context;
+using MassTransit.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace EmbargoScheduler.Tests.Scheduling;
+
+public sealed class ClockLockedRowTests
+{
+    /// <summary>The real clock, counting how often the poller asks for the time (about three times per pass).</summary>
+    private sealed class CountingTimeProvider : TimeProvider
+    {
+        private int calls;
+        public int Calls => Volatile.Read(ref calls);
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            Interlocked.Increment(ref calls);
+            return base.GetUtcNow();
+        }
+    }
+
+    [Fact]
+    public async Task A_due_message_locked_by_someone_else_is_retried_shortly_not_in_a_busy_loop()
+    {
+        DapperSetup.Configure(); // the service's Dapper conventions, for its poller run here
+        var isolation = await TestInfrastructure.CreateIsolationAsync("clock");
+        MigrationRunner.Apply(isolation.ConnectionString, EmbargoSchedulerExtensions.Service.Schema,
+            typeof(ServiceInfo).Assembly, typeof(EmbargoSchedulerExtensions).Assembly);
+        await using var dataSource = new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = EmbargoSchedulerExtensions.Service.Schema }.ConnectionString).Build();
+        var votes = new Arrivals<CloseVote>();
+        using var intake = await TestBus.StartAsync(isolation, "intake-stand-in", x => x.Record<CloseVote>(Queues.Intake), s => s.AddSingleton(votes));
+        var store = new ScheduledMessageStore(dataSource);
+        var token = NewId.NextGuid();
+        await store.ArmAsync(Record(token, new CloseVote(Guid.NewGuid()), DateTimeOffset.UtcNow.AddMinutes(-1)), CancellationToken.None);
+
+        await using var holder = await dataSource.OpenConnectionAsync();
+        await using var hold = await holder.BeginTransactionAsync(); // e.g. a saga's cancel, or another instance's claim
+        await holder.ExecuteAsync("SELECT 1 FROM scheduled_messages WHERE token_id = @T FOR UPDATE", new { T = token }, hold);
+
+        var time = new CountingTimeProvider();
+        var poller = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), intake.Services.GetRequiredService<IBus>(),
+            time, NullLogger<ScheduledMessagePoller>.Instance);
+        await poller.StartAsync(CancellationToken.None);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var calls = time.Calls;
+            Assert.InRange(calls, 3, 60); // a pass every ~200 ms; spinning makes hundreds
+            Assert.Empty(votes.All);
+
+            await hold.RollbackAsync(); // the holder lets go without changing it: the clock sends it soon after
+            Assert.True(await votes.WaitForCountAsync(1, TimeSpan.FromSeconds(3)), "the message was not sent once the row was free");
+            Assert.Equal(token, Assert.Single(votes.All).SchedulingTokenId);
+        }
+        finally
+        {
+            await poller.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static ScheduledMessageRecord Record<T>(Guid token, T message, DateTimeOffset dueAt) where T : class
+    {
+        var send = new MessageSendContext<T>(message) { DestinationAddress = Queues.Address(Queues.Intake) };
+        return new ScheduledMessageRecord(token, Queues.Address(Queues.Intake).ToString(), dueAt, string.Join(";", MessageTypeCache<T>.MessageTypeNames),
+            SystemTextJsonMessageSerializer.JsonContentType.ToString(), SystemTextJsonMessageSerializer.Instance.GetMessageBody(send).GetString(),
+            null, send.MessageId, null, null, null, null);
+    }
+}
