@@ -32,4 +32,33 @@ public sealed class LinkTests
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("notices/forged-token")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync($"notices/{altered}/status", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
     }
+
+    [Fact]
+    public async Task A_link_refuses_a_statement_with_NUL_and_is_404_like_a_forged_one_once_its_contact_is_deleted()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Void python", ["pkg:pypi/pillow"]);
+        var contact = await h.CreateContactAsync(project, "sec@void.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        var text = ((TextPart)(await MimeMessage.LoadAsync(h.Sink.Messages().Single())).Body!).Text;
+        var path = new Uri(text.Split('\n').Single(l => l.StartsWith("http://notifier.test/notices/", StringComparison.Ordinal)).Trim()).AbsolutePath;
+        using var anonymous = h.Service.CreateClient();
+        static StringContent Status(string statement) =>
+            new(System.Text.Json.JsonSerializer.Serialize(new { status = "investigating", statement }), System.Text.Encoding.UTF8, "application/json");
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(path)).StatusCode);
+        var nul = await anonymous.PostAsync($"{path}/status", Status("looking\0"));
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        Assert.Contains("\"statement\"", await nul.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync($"{path}/status", Status("looking"))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await h.Http.DeleteAsync($"contacts/{contact}")).StatusCode);
+        var gone = await anonymous.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.DoesNotContain("frobnicator", await gone.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync($"{path}/status", Status("looking"))).StatusCode);
+    }
 }

@@ -42,4 +42,35 @@ public sealed class PackageUrlTests
         Assert.Equal(PackageUrl.Parse("pkg:deb/debian/openssl").Key, PackageUrl.FromEcosystem("Debian:12", "openssl")!.Key);
         Assert.Null(PackageUrl.FromEcosystem("NoSuchEcosystem", "x"));
     }
+
+    [Theory]
+    [InlineData("pkg:generic/%40x")]
+    [InlineData("pkg:generic/%3F")]
+    [InlineData("pkg:generic/%23x")]
+    [InlineData("pkg:pypi/%2F")]
+    [InlineData("pkg:generic/foo%40bar")]
+    [InlineData("pkg:pypi/foo%20bar")]
+    [InlineData("pkg:generic/100%25")]
+    [InlineData("pkg:generic/a%3Ab")]
+    [InlineData("pkg:generic/caf%C3%A9")]
+    [InlineData("pkg:npm/%40angular/core@17.0.0")]
+    [InlineData("pkg:generic/a%2Fb/c")]
+    public void Its_string_parses_back_to_the_same_package(string text)
+    {
+        var purl = PackageUrl.Parse(text);
+        var written = purl.ToString();
+        Assert.Equal(purl.Key, PackageUrl.Parse(written).Key);
+        Assert.DoesNotContain(' ', written);
+    }
+
+    [Fact]
+    public void Writes_each_segment_percent_encoded_as_the_spec_does() =>
+        Assert.Equal("pkg:npm/%40angular/core", PackageUrl.Parse("pkg:npm/%40angular/core@17.0.0").ToString());
+
+    [Fact]
+    public void NuGet_names_match_whatever_their_case()
+    {
+        Assert.Equal(PackageUrl.Parse("pkg:nuget/newtonsoft.json").Key, PackageUrl.Parse("pkg:nuget/Newtonsoft.Json@13.0.3").Key);
+        Assert.Equal(PackageUrl.Parse("pkg:nuget/Newtonsoft.Json").Key, PackageUrl.FromEcosystem("NuGet", "NEWTONSOFT.JSON")!.Key);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Coordination.Contracts.Notices;
 using DownstreamNotifier.Tests.Support;
 
 namespace DownstreamNotifier.Tests;
@@ -45,5 +46,27 @@ public sealed class RecipientTests
 
         var bad = await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { include = new[] { Guid.NewGuid() } });
         Assert.Contains("include[0]", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Packages_whose_names_need_percent_encoding_are_matched_and_notified()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        // "@x" and "?y" stored decoded ("pkg:generic/@x") could not be parsed again.
+        var at = await h.CreateProjectAsync("At", ["pkg:generic/%40x", new { purl = "pkg:generic/%3Fy", relation = "ships" }]);
+        var question = await h.CreateProjectAsync("Question", ["pkg:generic/%3Fy"]);
+        await h.CreateContactAsync(at, "sec@at.test");
+        await h.CreateContactAsync(question, "sec@question.test");
+
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("Generic", "@x", "pkg:generic/%40x"));
+        var preview = await h.Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/recipients");
+        var byEmail = preview.GetProperty("recipients").EnumerateArray().ToDictionary(r => r.GetProperty("email").GetString()!,
+            r => r.GetProperty("path").EnumerateArray().Select(p => p.GetString()!).ToList());
+        Assert.Equal(["At", "depends on pkg:generic/%40x"], byEmail["sec@at.test"]);
+        Assert.Equal(["Question", "depends on pkg:generic/%3Fy", "At", "depends on pkg:generic/%40x"], byEmail["sec@question.test"]);
+
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Coordination.Contracts.Notices;
 using Coordination.Hosting.Data;
+using Coordination.Hosting.Validation;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Email;
 using DownstreamNotifier.Links;
@@ -13,6 +14,8 @@ namespace DownstreamNotifier.Apis;
 /// <summary>
 /// /notices/{token} (public): following the link acknowledges the notice and shows it; the recipient may then
 /// post a status. A forged or altered token is 404, an expired one 410, and neither says anything of the case.
+/// A genuine token is 404 as well once its contact is deleted, or when no notice to that contact about that case
+/// is on record.
 /// </summary>
 public static class NoticeLinksApi
 {
@@ -35,6 +38,7 @@ public static class NoticeLinksApi
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        if (!await AckStore.NoticedAsync(conn, tx, check.CaseId, check.ContactId)) return TypedResults.Problem(statusCode: 404, title: "No such notice");
         if (await AckStore.AcknowledgeAsync(conn, tx, check.CaseId, check.ContactId, now))
             await Outbox.PublishAsync(conn, tx, new NoticeAcknowledged(check.CaseId, check.ContactId, null, now));
         var view = await ViewAsync(conn, tx, check);
@@ -50,15 +54,17 @@ public static class NoticeLinksApi
         var check = links.Check(token, now);
         if (!check.Valid) return TypedResults.Problem(statusCode: 404, title: "No such notice");
         if (check.Expired) return TypedResults.Problem(statusCode: 410, title: "This link has expired");
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (!await AckStore.NoticedAsync(conn, tx, check.CaseId, check.ContactId)) return TypedResults.Problem(statusCode: 404, title: "No such notice");
         var errors = new Dictionary<string, string[]>();
         var status = body.Status?.Trim().ToLowerInvariant();
         if (status is null || !Statuses.Contains(status)) errors["status"] = ["must be one of affected, not_affected, fixed, investigating"];
         var statement = string.IsNullOrWhiteSpace(body.Statement) ? null : body.Statement.Trim();
         if (statement is { Length: > 4000 }) errors["statement"] = ["at most 4000 characters"];
+        else if (NoNul.Violated(statement)) errors["statement"] = [NoNul.Rule];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
         await AckStore.SetStatusAsync(conn, tx, check.CaseId, check.ContactId, status!, statement, now);
         await Outbox.PublishAsync(conn, tx, new NoticeAcknowledged(check.CaseId, check.ContactId, status, now));
         var view = await ViewAsync(conn, tx, check);

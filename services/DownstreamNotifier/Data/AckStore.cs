@@ -17,7 +17,15 @@ public static class AckStore
         ON CONFLICT (case_id, contact_id) DO UPDATE SET status = excluded.status, statement = excluded.statement, status_at = excluded.status_at
         """;
 
+    private const string NoticedSql = """
+        SELECT EXISTS (SELECT FROM notices n JOIN contacts c ON c.id = n.contact_id WHERE n.case_id = @CaseId AND n.contact_id = @ContactId)
+        """;
+
     private const string GetSql = "SELECT acknowledged_at, status, statement FROM acknowledgements WHERE case_id = @CaseId AND contact_id = @ContactId";
+
+    /// <summary>Whether the contact still exists and a notice about the case was recorded for it: its link works only then.</summary>
+    public static Task<bool> NoticedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid contactId) =>
+        conn.ExecuteScalarAsync<bool>(NoticedSql, new { CaseId = caseId, ContactId = contactId }, tx);
 
     /// <returns>true the first time this contact acknowledges this case.</returns>
     public static async Task<bool> AcknowledgeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid contactId, DateTimeOffset now) =>

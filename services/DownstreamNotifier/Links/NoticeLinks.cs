@@ -6,7 +6,8 @@ namespace DownstreamNotifier.Links;
 
 /// <summary>
 /// Per-recipient acknowledgement tokens: case id, contact id and expiry, with an HMAC-SHA256 over them under
-/// "Notifier:LinkKey". Nothing is stored: a token that verifies is genuine, one that does not is refused.
+/// "Notifier:LinkKey". Nothing is stored: a token that verifies is genuine, one that does not is refused. (A genuine one
+/// is honoured only while its contact exists and a notice to it about the case is on record: see NoticeLinksApi.)
 /// </summary>
 public sealed class NoticeLinks(IOptions<NotifierOptions> options)
 {

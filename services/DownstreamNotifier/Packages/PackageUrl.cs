@@ -13,8 +13,12 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
     /// <summary>The identity used for matching: "type/namespace/name".</summary>
     public string Key => $"{Type}/{Namespace}/{Name}";
 
+    /// <summary>The canonical purl, each segment percent-encoded, so that parsing it gives the same key.</summary>
     public override string ToString() =>
-        Namespace is null ? $"pkg:{Type}/{Name}" : $"pkg:{Type}/{Namespace}/{Name}";
+        Namespace is null ? $"pkg:{Type}/{Encode(Name)}" : $"pkg:{Type}/{string.Join('/', Namespace.Split('/').Select(Encode))}/{Encode(Name)}";
+
+    // The spec leaves ':' unencoded; everything but letters, digits and "-._~" is encoded ("@", "/", "?", "#", "%", " ").
+    private static string Encode(string segment) => Uri.EscapeDataString(segment).Replace("%3A", ":", StringComparison.Ordinal);
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out PackageUrl? purl, out string error)
     {
@@ -73,7 +77,8 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
     private static (string? Namespace, string Name) Normalise(string type, string? ns, string name) => type switch
     {
         "pypi" => (ns?.ToLowerInvariant(), Pep503(name)),
-        "deb" or "apk" or "rpm" or "github" or "bitbucket" or "gitlab" or "composer" or "golang" or "hex" or "npm"
+        // NuGet package ids are case-insensitive (nuget.org treats "Newtonsoft.Json" and "newtonsoft.json" as one).
+        "deb" or "apk" or "rpm" or "github" or "bitbucket" or "gitlab" or "composer" or "golang" or "hex" or "npm" or "nuget"
             => (ns?.ToLowerInvariant(), name.ToLowerInvariant()),
         _ => (ns, name),
     };

@@ -15,7 +15,7 @@ namespace DownstreamNotifier.Recipients;
 public static class RecipientResolver
 {
     private const string ByPackagesSql = """
-        SELECT pp.project_id, p.name AS project_name, pp.purl, pp.relation
+        SELECT pp.project_id, p.name AS project_name, pp.purl, pp.package_key, pp.relation
         FROM project_packages pp JOIN projects p ON p.id = pp.project_id
         WHERE pp.package_key = ANY(@Keys)
         ORDER BY lower(p.name), pp.purl
@@ -56,8 +56,7 @@ public static class RecipientResolver
             foreach (var r in rows)
             {
                 if (paths.ContainsKey(r.ProjectId) || excluded.Contains(r.ProjectId)) continue;
-                var key = PackageUrl.Parse(r.Purl).Key;
-                var via = frontier.GetValueOrDefault(key) ?? [];
+                var via = frontier.GetValueOrDefault(r.PackageKey) ?? [];
                 paths[r.ProjectId] = [r.ProjectName, $"{(r.Relation == PackageRelation.Ships ? "ships" : "depends on")} {r.Purl}", .. via];
                 order.Add(r.ProjectId);
                 chosenNow.Add(r.ProjectId);
@@ -91,7 +90,7 @@ public static class RecipientResolver
             .ToList();
     }
 
-    private sealed class ByPackageRow { public Guid ProjectId { get; init; } public string ProjectName { get; init; } = ""; public string Purl { get; init; } = ""; public string Relation { get; init; } = ""; }
+    private sealed class ByPackageRow { public Guid ProjectId { get; init; } public string ProjectName { get; init; } = ""; public string Purl { get; init; } = ""; public string PackageKey { get; init; } = ""; public string Relation { get; init; } = ""; }
 
     private sealed class ShippedRow { public Guid ProjectId { get; init; } public string Purl { get; init; } = ""; public string PackageKey { get; init; } = ""; }
 

@@ -12,7 +12,7 @@ public static class ContactTime
         if ((tz.StartsWith('+') || tz.StartsWith('-')) &&
             TimeSpan.TryParseExact(tz[1..], @"hh\:mm", CultureInfo.InvariantCulture, out var fixedOffset) && fixedOffset <= TimeSpan.FromHours(14))
             return tz[0] == '-' ? -fixedOffset : fixedOffset;
-        try { return TimeZoneInfo.FindSystemTimeZoneById(tz).GetUtcOffset(at); }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException) { return null; }
+        // Not FindSystemTimeZoneById: a folder of the zoneinfo tree ("Europe", "posix") makes it throw a SecurityException.
+        return TimeZoneInfo.TryFindSystemTimeZoneById(tz, out var zone) ? zone.GetUtcOffset(at) : null;
     }
 }

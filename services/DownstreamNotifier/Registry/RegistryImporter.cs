@@ -16,18 +16,12 @@ public static class RegistryImporter
         var checkedRows = new (ValidProject? Project, List<ValidContact> Contacts, Dictionary<string, string[]> Errors)[rows.Count];
         Parallel.For(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, i =>
         {
-            var errors = new Dictionary<string, string[]>();
-            var row = rows[i];
-            if (row is null) { checkedRows[i] = (null, [], new() { ["row"] = ["is empty"] }); return; }
-            var project = RegistryValidation.Project(new ProjectRequest(row.Name, row.Ecosystem, row.Homepage, row.Packages, row.Channels), errors);
-            var contacts = new List<ValidContact>();
-            var list = row.Contacts ?? [];
-            for (var c = 0; c < list.Count; c++)
+            // A row whose check throws is that row's rejection: out of Parallel.For it would end the whole import.
+            try { checkedRows[i] = Check(rows[i], now); }
+            catch (Exception e)
             {
-                if (list[c] is null) { errors[$"contacts[{c}]"] = ["is empty"]; continue; }
-                if (RegistryValidation.Contact(list[c], now, errors, $"contacts[{c}].") is { } contact) contacts.Add(contact);
+                checkedRows[i] = (null, [], new() { ["row"] = [$"could not be checked ({e.GetType().Name})"] });
             }
-            checkedRows[i] = (project, contacts, errors);
         });
 
         var results = new List<ImportRowResult>(rows.Count);
@@ -66,6 +60,21 @@ public static class RegistryImporter
         await tx.CommitAsync(ct);
         var imported = results.Count(r => r.Status == "imported");
         return new ImportReport(rows.Count, imported, rows.Count - imported, results);
+    }
+
+    private static (ValidProject? Project, List<ValidContact> Contacts, Dictionary<string, string[]> Errors) Check(ImportProject? row, DateTimeOffset now)
+    {
+        if (row is null) return (null, [], new() { ["row"] = ["is empty"] });
+        var errors = new Dictionary<string, string[]>();
+        var project = RegistryValidation.Project(new ProjectRequest(row.Name, row.Ecosystem, row.Homepage, row.Packages, row.Channels), errors);
+        var contacts = new List<ValidContact>();
+        var list = row.Contacts ?? [];
+        for (var c = 0; c < list.Count; c++)
+        {
+            if (list[c] is null) { errors[$"contacts[{c}]"] = ["is empty"]; continue; }
+            if (RegistryValidation.Contact(list[c], now, errors, $"contacts[{c}].") is { } contact) contacts.Add(contact);
+        }
+        return (project, contacts, errors);
     }
 
     /// <summary>A CSV line as an import row: a project with (unless the contact columns are all empty) one contact.</summary>

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.RegularExpressions;
+using Coordination.Hosting.Validation;
 using DownstreamNotifier.Keys;
 using DownstreamNotifier.Packages;
 using MimeKit;
@@ -8,14 +10,20 @@ namespace DownstreamNotifier.Registry;
 /// <summary>Checks project and contact input; each failure keyed by the field ("packages[2]", "publicKey").</summary>
 public static partial class RegistryValidation
 {
+    /// <summary>Longest purl accepted, in UTF-8 bytes: its key is indexed, and a btree entry holds at most 2704 bytes.</summary>
+    public const int MaxPurlBytes = 1000;
+
     public static ValidProject? Project(ProjectRequest r, Dictionary<string, string[]> errors, string prefix = "")
     {
         var before = errors.Count;
         var name = r.Name?.Trim() ?? "";
         if (name.Length is 0 or > 200) errors[prefix + "name"] = ["is required, at most 200 characters"];
+        else if (NoNul.Violated(name)) errors[prefix + "name"] = [NoNul.Rule];
         if (r.Ecosystem is { Length: > 100 }) errors[prefix + "ecosystem"] = ["at most 100 characters"];
+        else if (NoNul.Violated(r.Ecosystem)) errors[prefix + "ecosystem"] = [NoNul.Rule];
         var homepage = string.IsNullOrWhiteSpace(r.Homepage) ? null : r.Homepage.Trim();
-        if (homepage is not null && (!Uri.TryCreate(homepage, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
+        if (NoNul.Violated(homepage)) errors[prefix + "homepage"] = [NoNul.Rule];
+        else if (homepage is not null && (!Uri.TryCreate(homepage, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
             errors[prefix + "homepage"] = ["must be an absolute http(s) URL"];
         var packages = new List<(ProjectPackage, string)>();
         var list = r.Packages ?? [];
@@ -27,8 +35,12 @@ public static partial class RegistryValidation
             var relation = (p.Relation ?? PackageRelation.Depends).ToLowerInvariant();
             if (relation is not (PackageRelation.Depends or PackageRelation.Ships))
                 errors[$"{prefix}packages[{i}].relation"] = ["must be \"depends\" or \"ships\""];
+            else if (p.Purl is not null && Encoding.UTF8.GetByteCount(p.Purl) > MaxPurlBytes)
+                errors[$"{prefix}packages[{i}]"] = [$"at most {MaxPurlBytes} bytes (UTF-8)"];
             else if (!PackageUrl.TryParse(p.Purl, out var purl, out var why))
                 errors[$"{prefix}packages[{i}]"] = [$"not a package URL: {why}"];
+            else if (NoNul.Violated(purl.Namespace) || NoNul.Violated(purl.Name))
+                errors[$"{prefix}packages[{i}]"] = [NoNul.Rule + ", also percent-encoded (%00)"];
             else
                 packages.Add((new ProjectPackage(purl.ToString(), relation), purl.Key));
         }
@@ -46,16 +58,19 @@ public static partial class RegistryValidation
         var before = errors.Count;
         var name = r.Name?.Trim() ?? "";
         if (name.Length is 0 or > 200) errors[prefix + "name"] = ["is required, at most 200 characters"];
+        else if (NoNul.Violated(name)) errors[prefix + "name"] = [NoNul.Rule];
         var email = r.Email?.Trim() ?? "";
-        if (email.Length is 0 or > 320 || !MailboxAddress.TryParse(email, out var mailbox) || mailbox.Address != email || !email.Contains('@'))
+        if (email.Length is 0 or > 320 || NoNul.Violated(email) || !MailboxAddress.TryParse(email, out var mailbox) || mailbox.Address != email || !email.Contains('@'))
             errors[prefix + "email"] = ["must be one plain email address (name@example.org)"];
         if (r.Role is { Length: > 100 }) errors[prefix + "role"] = ["at most 100 characters"];
+        else if (NoNul.Violated(r.Role)) errors[prefix + "role"] = [NoNul.Rule];
         var timeZone = string.IsNullOrWhiteSpace(r.TimeZone) ? null : r.TimeZone.Trim();
         if (timeZone is not null && ContactTime.Offset(timeZone, now) is null)
             errors[prefix + "timeZone"] = ["must be an IANA time zone (Europe/Berlin) or an offset (+02:00)"];
         KeyCheck? key = null;
         var armored = string.IsNullOrWhiteSpace(r.PublicKey) ? null : r.PublicKey.Trim();
-        if (armored is not null && !OpenPgpKeyInspector.TryCheck(armored, now, out key, out var why))
+        if (NoNul.Violated(armored)) errors[prefix + "publicKey"] = [NoNul.Rule];
+        else if (armored is not null && !OpenPgpKeyInspector.TryCheck(armored, now, out key, out var why))
             errors[prefix + "publicKey"] = [$"the key {why}"];
         if (errors.Count > before) return null;
         return new ValidContact(name, email, string.IsNullOrWhiteSpace(r.Role) ? null : r.Role.Trim(), timeZone, armored, key?.Fingerprint, key?.ExpiresAt,

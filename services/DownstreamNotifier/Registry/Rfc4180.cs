@@ -5,9 +5,13 @@ namespace DownstreamNotifier.Registry;
 /// <summary>
 /// RFC 4180 CSV, small on purpose: quoted fields may hold commas, quotes ("") and line breaks (armored keys).
 /// (CsvHelper 34, the version served here, is a rewrite with a different API; this is all the import needs.)
+/// A cell a spreadsheet would take for a formula (starting with = + - @, tab or CR) is written with a "'" before it,
+/// and read back without it, so that an export opened in a spreadsheet runs nothing and imports as it was.
 /// </summary>
 public static class Rfc4180
 {
+    private static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r'];
+
     /// <exception cref="FormatException">an unterminated quoted field, naming the record.</exception>
     public static async IAsyncEnumerable<string[]> ReadAsync(TextReader reader)
     {
@@ -35,12 +39,12 @@ public static class Rfc4180
                 }
                 continue;
             }
-            if (c == ',') { fields.Add(field.ToString()); field.Clear(); i++; continue; }
+            if (c == ',') { fields.Add(Unguard(field.ToString())); field.Clear(); i++; continue; }
             if (c is '\r' or '\n')
             {
                 if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
                 i++;
-                fields.Add(field.ToString());
+                fields.Add(Unguard(field.ToString()));
                 field.Clear();
                 if (!(fields.Count == 1 && fields[0].Length == 0)) yield return fields.ToArray();
                 fields.Clear();
@@ -52,11 +56,21 @@ public static class Rfc4180
         }
         if (field.Length > 0 || fields.Count > 0)
         {
-            fields.Add(field.ToString());
+            fields.Add(Unguard(field.ToString()));
             yield return fields.ToArray();
         }
     }
 
     public static string Line(IEnumerable<string?> fields) =>
-        string.Join(',', fields.Select(f => f is null ? "" : f.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{f.Replace("\"", "\"\"")}\"" : f)) + "\r\n";
+        string.Join(',', fields.Select(f => f is null ? "" : Quote(Guard(f)))) + "\r\n";
+
+    private static string Quote(string f) => f.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{f.Replace("\"", "\"\"")}\"" : f;
+
+    // "'" before every cell that starts with a formula character after any "'"s: then stripping one "'" on reading
+    // gives back every value, also one that itself started with "'=".
+    private static string Guard(string f) => LooksLikeFormula(f) ? "'" + f : f;
+
+    private static string Unguard(string f) => f.StartsWith('\'') && LooksLikeFormula(f[1..]) ? f[1..] : f;
+
+    private static bool LooksLikeFormula(string f) => f.TrimStart('\'') is { Length: > 0 } rest && FormulaStarts.Contains(rest[0]);
 }

@@ -49,8 +49,17 @@ public sealed class NotifierHarness : IAsyncDisposable
         settings["Notifier__ProgressIntervalMs"] = "300";
         foreach (var (k, v) in extra ?? []) settings[k] = v;
         var harness = new NotifierHarness { Isolation = isolation, Sink = sink, Settings = settings };
-        await harness.StartServiceAsync();
-        harness.bus = await StartBusAsync(isolation);
+        try
+        {
+            await harness.StartServiceAsync();
+            harness.bus = await StartBusAsync(isolation);
+        }
+        catch
+        {
+            // The caller gets no harness to dispose: without this a service that never became ready kept running.
+            await harness.DisposeAsync();
+            throw;
+        }
         return harness;
     }
 

@@ -1,0 +1,52 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using DownstreamNotifier.Packages;
+using DownstreamNotifier.Tests.Support;
+using Npgsql;
+
+namespace DownstreamNotifier.Tests;
+
+public sealed class MigrationTests
+{
+    [Fact]
+    public async Task Migration_0006_lowercases_the_NuGet_keys_stored_before_so_they_match_again_keeping_one_of_case_twins()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Dotnet app", ["pkg:nuget/Newtonsoft.Json", "pkg:pypi/six"]);
+        await h.CreateContactAsync(project, "sec@dotnet.test");
+        await using var conn = new NpgsqlConnection(h.Isolation.ConnectionString);
+        await conn.OpenAsync();
+        // As the keys were made before NuGet names were lowercased, a package listed twice in two cases.
+        await ExecuteAsync(conn, $"""
+            SET search_path TO notifier;
+            UPDATE project_packages SET package_key = 'nuget//Newtonsoft.Json' WHERE package_key = 'nuget//newtonsoft.json';
+            INSERT INTO project_packages (project_id, purl, package_key, relation)
+            VALUES ('{project}', 'pkg:nuget/NEWTONSOFT.JSON', 'nuget//NEWTONSOFT.JSON', 'depends');
+            """);
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("NuGet", "Newtonsoft.Json", "pkg:nuget/Newtonsoft.Json"));
+        Assert.Empty(await RecipientsAsync(h, caseId));
+
+        var assembly = typeof(PackageUrl).Assembly;
+        using var script = new StreamReader(assembly.GetManifestResourceStream(
+            assembly.GetManifestResourceNames().Single(n => n.EndsWith(".0006_nuget_keys_lowercase.sql", StringComparison.Ordinal)))!);
+        await ExecuteAsync(conn, await script.ReadToEndAsync());
+
+        Assert.Equal(["sec@dotnet.test"], await RecipientsAsync(h, caseId));
+        await using var keys = new NpgsqlCommand("SELECT package_key FROM project_packages ORDER BY package_key", conn);
+        var stored = new List<string>();
+        await using (var reader = await keys.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) stored.Add(reader.GetString(0));
+        Assert.Equal(["nuget//newtonsoft.json", "pypi//six"], stored);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<List<string>> RecipientsAsync(NotifierHarness h, Guid caseId) =>
+        (await h.Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/recipients")).GetProperty("recipients").EnumerateArray()
+        .Select(r => r.GetProperty("email").GetString()!).ToList();
+}

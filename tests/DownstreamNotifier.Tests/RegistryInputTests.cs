@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Coordination.Testing;
+using DownstreamNotifier.Tests.Support;
+
+namespace DownstreamNotifier.Tests;
+
+public sealed class RegistryInputTests
+{
+    [Fact]
+    public async Task The_CSV_export_puts_an_apostrophe_before_formulas_and_imports_back_to_the_same_values()
+    {
+        using var gpg = new Gpg();
+        var key = await gpg.NewCurve25519KeyAsync("formula@x.test");
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("=SUM(1+2)", ["pkg:pypi/six"]);
+        var created = await h.Http.PostAsJsonAsync($"projects/{project}/contacts",
+            new { name = "@cmd", email = "=1+2@x.org", role = "+role", timeZone = "-05:00", publicKey = key });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await h.CreateProjectAsync("'=already quoted", ["pkg:pypi/six"]);
+        var before = await ProjectsAndContactsAsync(h);
+
+        var exported = await h.Http.GetStringAsync("export?format=csv");
+        Assert.Contains("\r\n'=SUM(1+2),PyPI,,pkg:pypi/six,,'@cmd,'=1+2@x.org,'+role,'-05:00,\"'-----BEGIN PGP PUBLIC KEY BLOCK-----", exported);
+        Assert.Contains("\r\n''=already quoted,", exported);
+
+        foreach (var p in (await h.Http.GetFromJsonAsync<JsonElement>("projects")).EnumerateArray())
+            (await h.Http.DeleteAsync($"projects/{p.GetProperty("id").GetString()}")).EnsureSuccessStatusCode();
+        var import = await h.Http.PostAsync("import", new StringContent(exported, Encoding.UTF8, "text/csv"));
+        var report = await import.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, report.GetProperty("imported").GetInt32());
+        Assert.Equal(before, await ProjectsAndContactsAsync(h));
+    }
+
+    [Fact]
+    public async Task A_time_zone_that_is_a_zoneinfo_folder_is_refused_and_in_an_import_only_its_row_is()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Zones", ["pkg:pypi/six"]);
+        var refused = await h.Http.PostAsJsonAsync($"projects/{project}/contacts", new { name = "Z", email = "z@x.test", timeZone = "Europe" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("timeZone", out _));
+
+        var csv = new StringBuilder("project,packages,name,email,time_zone\r\n");
+        for (var i = 0; i < 50; i++) csv.Append($"Zone {i},pkg:pypi/six,P{i},p{i}@x.test,{(i == 20 ? "posix" : "Europe/Berlin")}\r\n");
+        var response = await h.Http.PostAsync("import", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(49, report.GetProperty("imported").GetInt32());
+        var rejected = report.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("status").GetString() == "rejected");
+        Assert.Equal(21, rejected.GetProperty("row").GetInt32());
+        Assert.True(rejected.GetProperty("errors").TryGetProperty("contacts[0].timeZone", out _));
+    }
+
+    [Fact]
+    public async Task Text_the_database_cannot_hold_is_a_400_naming_the_field_and_in_an_import_rejects_only_its_row()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var longPurl = "pkg:generic/" + new string('a', 4000);
+        (object Body, string Field)[] projects =
+        [
+            (new { name = "a\0b" }, "name"),
+            (new { name = "P", ecosystem = "Py\0PI" }, "ecosystem"),
+            (new { name = "P", homepage = "http://a/\0b" }, "homepage"),
+            (new { name = "P", packages = new[] { "pkg:pypi/a%00b" } }, "packages[0]"),
+            (new { name = "P", packages = new[] { "pkg:pypi/a\0b" } }, "packages[0]"),
+            (new { name = "P", packages = new[] { "pkg:pypi/six", longPurl } }, "packages[1]"),
+        ];
+        foreach (var (body, field) in projects)
+            await AssertRefusedAsync(await h.Http.PostAsJsonAsync("projects", body), field);
+        var project = await h.CreateProjectAsync("Holds", ["pkg:pypi/six"]);
+        (object Body, string Field)[] contacts =
+        [
+            (new { name = "N\0", email = "n@x.test" }, "name"),
+            (new { name = "N", email = "n\0@x.test" }, "email"),
+            (new { name = "N", email = "n@x.test", role = "r\0" }, "role"),
+            (new { name = "N", email = "n@x.test", publicKey = "-----BEGIN PGP PUBLIC KEY BLOCK-----\0" }, "publicKey"),
+        ];
+        foreach (var (body, field) in contacts)
+            await AssertRefusedAsync(await h.Http.PostAsJsonAsync($"projects/{project}/contacts", body), field);
+
+        var rows = new object[]
+        {
+            new { name = "Good 1", packages = new[] { "pkg:pypi/six" }, contacts = new[] { new { name = "A", email = "a@x.test" } } },
+            new { name = "Bad role", contacts = new[] { new { name = "B", email = "b@x.test", role = "r\0" } } },
+            new { name = "Bad purl", packages = new[] { longPurl } },
+            new { name = "Good 2", packages = new[] { "pkg:pypi/six" } },
+        };
+        var report = await (await h.Http.PostAsJsonAsync("import", rows)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, report.GetProperty("imported").GetInt32());
+        var results = report.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["imported", "rejected", "rejected", "imported"], results.Select(r => r.GetProperty("status").GetString()));
+        Assert.True(results[1].GetProperty("errors").TryGetProperty("contacts[0].role", out _));
+        Assert.True(results[2].GetProperty("errors").TryGetProperty("packages[0]", out _));
+    }
+
+    private static async Task AssertRefusedAsync(HttpResponseMessage response, string field)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode} {text}");
+        Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty(field, out _), $"{field}: {text}");
+    }
+
+    private static async Task<List<string>> ProjectsAndContactsAsync(NotifierHarness h)
+    {
+        var projects = await h.Http.GetFromJsonAsync<JsonElement>("projects");
+        var contacts = await h.Http.GetFromJsonAsync<JsonElement>("contacts");
+        var names = projects.EnumerateArray().ToDictionary(p => p.GetProperty("id").GetString()!, p => p.GetProperty("name").GetString()!);
+        return projects.EnumerateArray().Select(p => $"project {p.GetProperty("name")} {p.GetProperty("packages")}")
+            .Concat(contacts.EnumerateArray().Select(c => $"contact of {names[c.GetProperty("projectId").GetString()!]}: {c.GetProperty("name")} " +
+                $"{c.GetProperty("email")} {c.GetProperty("role")} {c.GetProperty("timeZone")} {c.GetProperty("key")}"))
+            .Order(StringComparer.Ordinal).ToList();
+    }
+}
