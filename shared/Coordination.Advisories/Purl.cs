@@ -1,10 +1,11 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Coordination.Advisories;
 
 /// <summary>
 /// A package URL (https://github.com/package-url/purl-spec): pkg:type/namespace/name@version?qualifiers#subpath.
-/// Components are percent-decoded.
+/// Components are percent-decoded; <see cref="ToString"/> writes the canonical text.
 /// </summary>
 public sealed partial record Purl(string Type, string? Namespace, string Name, string? Version,
     IReadOnlyDictionary<string, string> Qualifiers, string? Subpath)
@@ -20,7 +21,7 @@ public sealed partial record Purl(string Type, string? Namespace, string Name, s
 
         string? subpath = null;
         var hash = rest.IndexOf('#');
-        if (hash >= 0) { subpath = rest[(hash + 1)..].Trim('/'); rest = rest[..hash]; }
+        if (hash >= 0) { subpath = string.Join('/', rest[(hash + 1)..].Trim('/').Split('/').Select(Decode)); rest = rest[..hash]; }
 
         var qualifiers = new Dictionary<string, string>(StringComparer.Ordinal);
         var query = rest.IndexOf('?');
@@ -57,7 +58,28 @@ public sealed partial record Purl(string Type, string? Namespace, string Name, s
         return true;
     }
 
+    /// <summary>
+    /// The canonical text, so a version can be added as a component instead of appended to someone's text:
+    /// pkg:type/namespace/name@version?qualifiers#subpath, each component percent-encoded except letters, digits,
+    /// '.', '-', '_', '~' and ':'; qualifiers sorted by key, empty ones left out; no empty, '.' or '..' subpath segment.
+    /// </summary>
+    public override string ToString()
+    {
+        var b = new StringBuilder("pkg:").Append(Type).Append('/');
+        foreach (var segment in (Namespace ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries)) b.Append(Encode(segment)).Append('/');
+        b.Append(Encode(Name));
+        if (Version is not null) b.Append('@').Append(Encode(Version));
+        var qualifiers = Qualifiers.Where(q => q.Value.Length > 0).OrderBy(q => q.Key, StringComparer.Ordinal).ToList();
+        if (qualifiers.Count > 0) b.Append('?').AppendJoin('&', qualifiers.Select(q => q.Key + "=" + Encode(q.Value)));
+        var subpath = (Subpath ?? "").Split('/').Where(s => s is not ("" or "." or "..")).ToList();
+        if (subpath.Count > 0) b.Append('#').AppendJoin('/', subpath.Select(Encode));
+        return b.ToString();
+    }
+
     private static string Decode(string s) => Uri.UnescapeDataString(s);
+
+    // Uri.EscapeDataString leaves only RFC 3986's unreserved characters; the purl spec never encodes ':'.
+    private static string Encode(string s) => Uri.EscapeDataString(s).Replace("%3A", ":", StringComparison.Ordinal);
 
     [GeneratedRegex("^[a-z.+-][a-z0-9.+-]*$")]
     private static partial Regex TypePattern();

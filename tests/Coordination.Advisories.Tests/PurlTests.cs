@@ -28,4 +28,29 @@ public sealed class PurlTests
         Assert.Null(purl);
         Assert.Equal(error, actual);
     }
+
+    [Theory]
+    [InlineData("pkg:deb/debian/curl?arch=source", "7.88.1-10+deb12u5", "pkg:deb/debian/curl@7.88.1-10%2Bdeb12u5?arch=source")]
+    [InlineData("pkg://pypi/foo", "1.2.0", "pkg:pypi/foo@1.2.0")]
+    [InlineData("pkg:npm/%40scope/pkg", "1.0.0", "pkg:npm/%40scope/pkg@1.0.0")]
+    [InlineData("pkg:deb/debian/openssl?distro=bookworm&arch=source", "1:3.0.11-1", "pkg:deb/debian/openssl@1:3.0.11-1?arch=source&distro=bookworm")]
+    [InlineData("pkg:golang/example.org/mod?goos=#/sub/./dir/", "v1.0.0", "pkg:golang/example.org/mod@v1.0.0#sub/dir")]
+    [InlineData("pkg:generic/a%20b", "1 0", "pkg:generic/a%20b@1%200")]
+    public void A_version_goes_into_the_canonical_text_before_qualifiers_and_subpath(string text, string version, string expected)
+    {
+        Assert.True(Purl.TryParse(text, out var purl, out _));
+        var versioned = (purl! with { Version = version }).ToString();
+
+        Assert.Equal(expected, versioned);
+        Assert.True(Purl.TryParse(versioned, out var again, out _));
+        Assert.Equal((purl.Type, purl.Namespace, purl.Name, version), (again!.Type, again.Namespace, again.Name, again.Version));
+    }
+
+    [Fact]
+    public void The_subpath_is_percent_decoded_like_the_other_components()
+    {
+        Assert.True(Purl.TryParse("pkg:github/example/repo#docs/a%20b", out var purl, out _));
+        Assert.Equal("docs/a b", purl!.Subpath);
+        Assert.Equal("pkg:github/example/repo#docs/a%20b", purl.ToString());
+    }
 }

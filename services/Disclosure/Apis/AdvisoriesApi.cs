@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Coordination.Hosting.Validation;
 using Disclosure.Data;
 using Disclosure.Options;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public static class AdvisoriesApi
     public const string CveMediaType = "application/cve+json";
     public const string CsafMediaType = "application/csaf+json";
     private const int MaxPageSize = 100;
+    private const int MaxPage = 100_000; // keeps the row offset (page - 1) * pageSize an int
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static IEndpointRouteBuilder MapAdvisoriesApi(this IEndpointRouteBuilder app)
@@ -32,8 +34,10 @@ public static class AdvisoriesApi
         int? page, int? pageSize, string? ecosystem, string? package, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (page is < 1) errors["page"] = ["must be 1 or more"];
+        if (page is < 1 or > MaxPage) errors["page"] = [$"must be between 1 and {MaxPage}"];
         if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"must be between 1 and {MaxPageSize}"];
+        if (NoNul.Violated(ecosystem)) errors["ecosystem"] = [NoNul.Rule];
+        if (NoNul.Violated(package)) errors["package"] = [NoNul.Rule];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         int p = page ?? 1, size = pageSize ?? 20;
@@ -41,9 +45,7 @@ public static class AdvisoriesApi
         var (items, total) = await AdvisoryStore.GetPageAsync(conn, Blank(ecosystem), Blank(package), p, size);
         var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
         var body = JsonSerializer.Serialize(new AdvisoryPage(p, size, total, items.Select(a => Summary(a, baseUrl)).ToList()), Json);
-        // Any publication, update or withdrawal may move entries between pages: the index changed when anything did.
-        var lastModified = await AdvisoryStore.GetLastChangeAsync(conn) ?? DateTimeOffset.UnixEpoch;
-        return HttpCaching.Serve(http, body, "application/json; charset=utf-8", lastModified);
+        return HttpCaching.Serve(http, body, "application/json; charset=utf-8");
     }
 
     public static async Task<IResult> Get(NpgsqlDataSource dataSource, HttpContext http, string file, CancellationToken ct)
@@ -61,7 +63,7 @@ public static class AdvisoriesApi
         };
         if (body is null) return TypedResults.NotFound(); // no CVE id, no CVE record
         var contentType = file.EndsWith(".json", StringComparison.Ordinal) ? "application/json; charset=utf-8" : mediaType;
-        return HttpCaching.Serve(http, body, contentType, advisory.ModifiedAt);
+        return HttpCaching.Serve(http, body, contentType);
     }
 
     public static AdvisorySummary Summary(AdvisoryRow a, string baseUrl)

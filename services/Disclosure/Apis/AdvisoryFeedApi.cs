@@ -23,7 +23,11 @@ public static class AdvisoryFeedApi
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var advisories = await AdvisoryStore.GetNewestAsync(conn, Entries);
-        var o = options.Value;
+        return HttpCaching.Serve(http, Render(advisories, options.Value), "application/atom+xml; charset=utf-8");
+    }
+
+    public static string Render(IReadOnlyList<AdvisoryRow> advisories, DisclosureOptions o)
+    {
         var baseUrl = o.PublicBaseUrl.TrimEnd('/');
         var updated = advisories.Count > 0 ? advisories.Max(a => a.ModifiedAt) : DateTimeOffset.UnixEpoch;
 
@@ -37,19 +41,34 @@ public static class AdvisoryFeedApi
         using (var writer = XmlWriter.Create(xml, new XmlWriterSettings { Encoding = Encoding.UTF8, Indent = true }))
             new Atom10FeedFormatter(feed).WriteTo(writer);
         // StringBuilder output declares utf-16; the bytes we send are UTF-8.
-        var body = xml.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
-        return HttpCaching.Serve(http, body, "application/atom+xml; charset=utf-8", updated);
+        return xml.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
     }
 
     private static SyndicationItem Entry(AdvisoryRow a, string baseUrl)
     {
         var url = $"{baseUrl}/advisories/{Uri.EscapeDataString(a.AdvisoryId)}";
-        var title = (a.WithdrawnAt is null ? "" : "[WITHDRAWN] ") + $"[{a.CveId ?? a.AdvisoryId}] {a.Title}";
-        var summary = $"{a.AdvisoryId}{(a.CveId is null ? "" : " / " + a.CveId)}: {a.Title}. Affected: {string.Join(", ", a.Packages)}.";
+        var title = XmlText((a.WithdrawnAt is null ? "" : "[WITHDRAWN] ") + $"[{a.CveId ?? a.AdvisoryId}] {a.Title}");
+        var summary = XmlText($"{a.AdvisoryId}{(a.CveId is null ? "" : " / " + a.CveId)}: {a.Title}. Affected: {string.Join(", ", a.Packages)}.");
         var item = new SyndicationItem(title, summary, new Uri(url + ".osv.json"), url, a.ModifiedAt) { PublishDate = a.PublishedAt };
         item.Links.Add(new SyndicationLink(new Uri(url + ".csaf.json"), "alternate", "CSAF 2.0", "application/json", 0));
         if (a.CveId is not null) item.Links.Add(new SyndicationLink(new Uri(url + ".cve.json"), "alternate", "CVE JSON 5", "application/json", 0));
-        foreach (var ecosystem in a.Ecosystems) item.Categories.Add(new SyndicationCategory(ecosystem));
+        foreach (var ecosystem in a.Ecosystems) item.Categories.Add(new SyndicationCategory(XmlText(ecosystem)));
         return item;
+    }
+
+    /// <summary>
+    /// Drafts may hold characters XML 1.0 cannot (intake refuses only NUL): U+0001–U+001F but tab and line breaks,
+    /// U+FFFE, U+FFFF, a lone surrogate. XmlWriter throws on them, which would fail the whole feed; they become U+FFFD.
+    /// </summary>
+    public static string XmlText(string text)
+    {
+        var b = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (XmlConvert.IsXmlChar(text[i])) b.Append(text[i]);
+            else if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i])) b.Append(text, i++, 2);
+            else b.Append('\uFFFD');
+        }
+        return b.ToString();
     }
 }

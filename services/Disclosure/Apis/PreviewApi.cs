@@ -8,7 +8,8 @@ namespace Disclosure.Apis;
 
 /// <summary>
 /// Members only: GET /cases/{id}/advisory/preview?format=osv|cve|csaf renders the latest draft revision received.
-/// CSAF is the embargoed preview (TLP AMBER, status interim). Never cached.
+/// CSAF is the embargoed preview (TLP AMBER, status interim). Never cached. X-Publication-Refused says why this
+/// draft could not be published as it is.
 /// </summary>
 public static class PreviewApi
 {
@@ -25,7 +26,7 @@ public static class PreviewApi
         if (format is not ("osv" or "cve" or "csaf"))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["must be osv, cve or csaf"] });
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (await DraftStore.GetLatestAsync(conn, caseId) is not { } latest) return TypedResults.NotFound();
+        if (await DraftStore.GetNewestAsync(conn, null, caseId) is not { } latest) return TypedResults.NotFound();
         var meta = metadata.Preview(caseId, time.GetUtcNow());
         var json = format switch
         {
@@ -36,6 +37,7 @@ public static class PreviewApi
         if (json is null) return TypedResults.NotFound();
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["X-Draft-Revision"] = latest.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (Publishability.Refusal(latest.Draft) is { } refusal) http.Response.Headers["X-Publication-Refused"] = refusal;
         return Results.Text(json.ToJsonString(RecordJson.Options), "application/json; charset=utf-8");
     }
 }

@@ -8,9 +8,11 @@ using Npgsql;
 namespace Disclosure.Consumers;
 
 /// <summary>
-/// Publishes the named draft revision exactly once: the message id, the case lock and the (case, revision)
-/// uniqueness all sit in the publication's transaction. A revision not received yet is recorded as pending and
-/// published by <see cref="AdvisoryDraftUpdatedConsumer"/> when it arrives.
+/// Publishes the newest draft revision received at or after the named one, exactly once: the message id, the case
+/// lock and the (case, revision) uniqueness all sit in the publication's transaction. (A later revision stored before
+/// this message is handled is what is newest at the instant; publishing the named one would leave it unpublished.)
+/// When none has arrived yet, the publication is recorded as pending and <see cref="AdvisoryDraftUpdatedConsumer"/>
+/// publishes the first revision at or after it when it arrives.
 /// </summary>
 public sealed partial class PublishAdvisoryConsumer(NpgsqlDataSource dataSource, AdvisoryPublisher publisher, ILogger<PublishAdvisoryConsumer> logger)
     : IConsumer<PublishAdvisory>
@@ -21,8 +23,8 @@ public sealed partial class PublishAdvisoryConsumer(NpgsqlDataSource dataSource,
         var handled = await Inbox.ProcessOnceAsync(dataSource, context, nameof(PublishAdvisoryConsumer), async (conn, tx) =>
         {
             await DraftStore.LockCaseAsync(conn, tx, m.CaseId);
-            if (await DraftStore.GetAsync(conn, tx, m.CaseId, m.Revision) is { } draft)
-                await publisher.PublishAsync(conn, tx, m.CaseId, m.Revision, draft);
+            if (await DraftStore.GetNewestAsync(conn, tx, m.CaseId, atLeast: m.Revision) is { } newest)
+                await publisher.PublishAsync(conn, tx, m.CaseId, newest.Revision, newest.Draft);
             else
             {
                 await DraftStore.AddPendingAsync(conn, tx, m.CaseId, m.Revision);

@@ -66,8 +66,6 @@ public static class AdvisoryStore
           AND (@Package::text IS NULL OR @Package = ANY (packages))
         """;
 
-    private const string LastChangeSql = "SELECT max(modified_at) FROM advisories";
-
     private const string NewestSql = $"SELECT {Columns} FROM advisories ORDER BY modified_at DESC, advisory_id DESC LIMIT @Limit";
 
     public static Task<AdvisoryRow?> GetByCaseAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
@@ -106,10 +104,6 @@ public static class AdvisoryStore
         var total = await conn.QuerySingleAsync<long>(CountSql, args);
         return (items, total);
     }
-
-    /// <summary>When anything public last changed (a publication, an update, a withdrawal); null when nothing is public.</summary>
-    public static Task<DateTimeOffset?> GetLastChangeAsync(NpgsqlConnection conn) =>
-        conn.QuerySingleAsync<DateTimeOffset?>(LastChangeSql);
 
     public static async Task<IReadOnlyList<AdvisoryRow>> GetNewestAsync(NpgsqlConnection conn, int limit) =>
         (await conn.QueryAsync<AdvisoryRow>(NewestSql, new { Limit = limit })).ToList();

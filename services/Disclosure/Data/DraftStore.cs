@@ -15,12 +15,14 @@ public static class DraftStore
 
     private const string GetSql = "SELECT draft::text FROM draft_revisions WHERE case_id = @CaseId AND revision = @Revision";
 
-    private const string LatestSql = """
-        SELECT revision, draft::text AS draft FROM draft_revisions WHERE case_id = @CaseId ORDER BY revision DESC LIMIT 1
+    private const string NewestSql = """
+        SELECT revision, draft::text AS draft FROM draft_revisions WHERE case_id = @CaseId AND revision >= @AtLeast
+        ORDER BY revision DESC LIMIT 1
         """;
 
     private const string AddPendingSql = """
-        INSERT INTO pending_publications (case_id, revision) VALUES (@CaseId, @Revision) ON CONFLICT DO NOTHING
+        INSERT INTO pending_publications (case_id, revision, reason) VALUES (@CaseId, @Revision, @Reason)
+        ON CONFLICT (case_id, revision) DO UPDATE SET reason = excluded.reason
         """;
 
     // A later revision completes a publication too: its instant has passed, and the newest draft is what should go out
@@ -42,18 +44,20 @@ public static class DraftStore
         return json is null ? null : DraftJson.Deserialize(json);
     }
 
-    public static async Task<(int Revision, AdvisoryDraft Draft)?> GetLatestAsync(NpgsqlConnection conn, Guid caseId)
+    /// <summary>The newest revision received, if any is <paramref name="atLeast"/> or later.</summary>
+    public static async Task<(int Revision, AdvisoryDraft Draft)?> GetNewestAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, int atLeast = int.MinValue)
     {
-        var row = await conn.QuerySingleOrDefaultAsync<LatestRow>(LatestSql, new { CaseId = caseId });
+        var row = await conn.QuerySingleOrDefaultAsync<RevisionRow>(NewestSql, new { CaseId = caseId, AtLeast = atLeast }, tx);
         return row is null ? null : (row.Revision, DraftJson.Deserialize(row.Draft));
     }
 
-    public static Task AddPendingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, int revision) =>
-        conn.ExecuteAsync(AddPendingSql, new { CaseId = caseId, Revision = revision }, tx);
+    /// <param name="reason">Why a revision that has arrived cannot be published; null when none has arrived yet.</param>
+    public static Task AddPendingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, int revision, string? reason = null) =>
+        conn.ExecuteAsync(AddPendingSql, new { CaseId = caseId, Revision = revision, Reason = reason }, tx);
 
     /// <returns>true when a publication was waiting for this revision or an earlier one (it is removed).</returns>
     public static async Task<bool> TakePendingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, int revision) =>
         await conn.ExecuteAsync(TakePendingSql, new { CaseId = caseId, Revision = revision }, tx) > 0;
 
-    private sealed record LatestRow(int Revision, string Draft);
+    private sealed record RevisionRow(int Revision, string Draft);
 }

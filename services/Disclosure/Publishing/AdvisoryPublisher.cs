@@ -10,7 +10,8 @@ namespace Disclosure.Publishing;
 /// <summary>
 /// Writes a publication inside the caller's transaction (which holds the case lock): the version with its three
 /// records, the advisory row, and — on the first version — the AdvisoryPublished event (outbox) and the
-/// announcement (queue row). Later draft revisions become new versions; a withdrawal is a version of its own.
+/// announcement (queue row). Later draft revisions become new versions; a withdrawal is a version of its own. A draft
+/// <see cref="Publishability"/> refuses is not published.
 /// </summary>
 public sealed partial class AdvisoryPublisher(MetadataFactory metadata, TimeProvider time, ILogger<AdvisoryPublisher> logger)
 {
@@ -25,6 +26,13 @@ public sealed partial class AdvisoryPublisher(MetadataFactory metadata, TimeProv
         if (existing?.WithdrawnAt is not null)
         {
             LogWithdrawn(caseId, revision);
+            return false;
+        }
+        if (Publishability.Refusal(draft) is { } refusal)
+        {
+            // Not public yet: the publication waits, with its reason, for a later revision. Public: the current version stays.
+            if (existing is null) await DraftStore.AddPendingAsync(conn, tx, caseId, revision, refusal);
+            LogRefused(caseId, revision, refusal);
             return false;
         }
 
@@ -105,6 +113,9 @@ public sealed partial class AdvisoryPublisher(MetadataFactory metadata, TimeProv
 
     [LoggerMessage(LogLevel.Information, "Case {CaseId} revision {Revision} already published (or superseded); nothing to do")]
     private partial void LogAlreadyPublished(Guid caseId, int revision);
+
+    [LoggerMessage(LogLevel.Warning, "Case {CaseId} revision {Revision} not published: {Reason}")]
+    private partial void LogRefused(Guid caseId, int revision, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Case {CaseId} advisory is withdrawn; revision {Revision} not published")]
     private partial void LogWithdrawn(Guid caseId, int revision);

@@ -9,7 +9,7 @@ namespace Disclosure.Rendering;
 /// The CSAF 2.0 csaf_security_advisory: TLP WHITE and status final once public; the embargoed preview
 /// (<see cref="PublicationMetadata.IsPublic"/> false) is TLP AMBER and status interim.
 /// Product tree: vendor (ecosystem) → product_name (package) → one product_version_range per affected range and
-/// one product_version per fixed version.
+/// one product_version per fixed version; purls are rebuilt canonically, with the version as a component.
 /// </summary>
 public static class CsafRenderer
 {
@@ -40,7 +40,11 @@ public static class CsafRenderer
                     ["text"] = "Embargoed: for the recipients' remediation work only until the disclosure date.",
                     ["tlp"] = new JsonObject { ["label"] = "AMBER", ["url"] = "https://www.first.org/tlp/" },
                 },
-            ["notes"] = new JsonArray(new JsonObject { ["category"] = "summary", ["title"] = "Summary", ["text"] = draft.Summary }),
+            // A security advisory needs a document note (CSAF 6.1.27.1), and notes may not be empty: the title stands in.
+            ["notes"] = new JsonArray(new JsonObject
+            {
+                ["category"] = "summary", ["title"] = "Summary", ["text"] = string.IsNullOrWhiteSpace(draft.Summary) ? draft.Title : draft.Summary,
+            }),
             ["references"] = new JsonArray(DocumentReferences(draft, meta).ToArray<JsonNode?>()),
             ["tracking"] = Tracking(meta),
         };
@@ -78,27 +82,29 @@ public static class CsafRenderer
     private static JsonNode PackageBranch(AffectedPackage package, ProductCatalog products)
     {
         var leaves = new JsonArray();
-        var purlType = package.Purl.StartsWith("pkg:", StringComparison.Ordinal) ? package.Purl[4..].Split('/')[0] : "generic";
+        var purl = Purl.TryParse(package.Purl, out var parsed, out _) ? parsed : null;
+        // Products are keyed by ecosystem and purl: one name in two ecosystems (or two Debian releases) is two products.
+        var key = $"{package.Ecosystem} {purl?.ToString() ?? package.Purl}";
         foreach (var range in package.Ranges)
         {
-            var id = products.Affected(package.Name + " " + RangeName(range, purlType));
-            leaves.Add(Leaf("product_version_range", RangeName(range, purlType), id, $"{package.Name} {RangeName(range, purlType)}", package.Purl));
+            var rangeName = RangeName(range, purl?.Type ?? "generic");
+            // Two ranges that read the same (SEMVER and ECOSYSTEM with the same events) are one product.
+            if (products.Affected($"{key} {rangeName}") is { } id)
+                leaves.Add(Leaf("product_version_range", rangeName, id, $"{package.Name} {rangeName}", purl?.ToString()));
             foreach (var fixedVersion in range.Events.Where(e => e.Fixed is not null).Select(e => e.Fixed!))
             {
-                if (products.Has(package.Name + "@" + fixedVersion)) continue;
-                var fixedId = products.Fixed(package.Name + "@" + fixedVersion);
-                var purl = range.Type == "GIT" ? null : $"{package.Purl}@{Uri.EscapeDataString(fixedVersion)}";
-                leaves.Add(Leaf("product_version", fixedVersion, fixedId, $"{package.Name} {fixedVersion}", purl));
+                var isCommit = range.Type == "GIT";
+                if (products.Fixed(isCommit ? $"{key} {range.Repo}@{fixedVersion}" : $"{key}@{fixedVersion}") is { } fixedId)
+                    leaves.Add(Leaf("product_version", fixedVersion, fixedId, $"{package.Name} {fixedVersion}", isCommit ? null : Versioned(purl, fixedVersion)));
             }
         }
         foreach (var version in package.Versions ?? [])
-        {
-            if (products.Has(package.Name + "@" + version)) continue;
-            var id = products.Affected(package.Name + "@" + version);
-            leaves.Add(Leaf("product_version", version, id, $"{package.Name} {version}", $"{package.Purl}@{Uri.EscapeDataString(version)}"));
-        }
+            if (products.Affected($"{key}@{version}") is { } id)
+                leaves.Add(Leaf("product_version", version, id, $"{package.Name} {version}", Versioned(purl, version)));
         return new JsonObject { ["category"] = "product_name", ["name"] = package.Name, ["branches"] = leaves };
     }
+
+    private static string? Versioned(Purl? purl, string version) => purl is null ? null : (purl with { Version = version }).ToString();
 
     private static JsonNode Leaf(string category, string name, string productId, string fullName, string? purl)
     {
@@ -128,13 +134,15 @@ public static class CsafRenderer
         var vulnerability = new JsonObject();
         if (draft.CveId is { } cve) vulnerability["cve"] = cve;
         else vulnerability["ids"] = new JsonArray(new JsonObject { ["system_name"] = "OSV", ["text"] = meta.AdvisoryId });
-        var notes = new JsonArray(new JsonObject { ["category"] = "description", ["title"] = "Details", ["text"] = draft.Details });
+        var notes = new JsonArray();
+        if (!string.IsNullOrWhiteSpace(draft.Details))
+            notes.Add(new JsonObject { ["category"] = "description", ["title"] = "Details", ["text"] = draft.Details });
         if (draft.Cwes.Count > 0)
             notes.Add(new JsonObject { ["category"] = "other", ["title"] = "CWE", ["text"] = string.Join(", ", draft.Cwes) });
         // CSAF 2.0 has no CVSS v4.0 score object: the vector and its score travel as a note.
         if (draft.Severity is { } v4 && Cvss40.IsVector(v4.CvssVector))
             notes.Add(new JsonObject { ["category"] = "other", ["title"] = "CVSS v4.0 vector", ["text"] = V4NoteText(v4.CvssVector) });
-        vulnerability["notes"] = notes;
+        if (notes.Count > 0) vulnerability["notes"] = notes;
         var status = new JsonObject();
         if (affected.Count > 0) status["known_affected"] = Ids(affected);
         if (products.FixedIds.Count > 0) status["fixed"] = Ids(products.FixedIds);
@@ -196,18 +204,20 @@ public static class CsafRenderer
 
     private sealed class ProductCatalog
     {
-        private readonly Dictionary<string, string> ids = new();
+        private readonly HashSet<string> keys = [];
         public List<string> AffectedIds { get; } = [];
         public List<string> FixedIds { get; } = [];
-        public bool Has(string key) => ids.ContainsKey(key);
-        public string Affected(string key) => Add(key, AffectedIds);
-        public string Fixed(string key) => Add(key, FixedIds);
 
-        private string Add(string key, List<string> list)
+        /// <returns>The new product's id, or null when a product with this key is defined already.</returns>
+        public string? Affected(string key) => Define(key, AffectedIds);
+
+        /// <inheritdoc cref="Affected"/>
+        public string? Fixed(string key) => Define(key, FixedIds);
+
+        private string? Define(string key, List<string> list)
         {
-            if (ids.TryGetValue(key, out var existing)) return existing;
-            var id = $"CSAFPID-{ids.Count + 1:D4}";
-            ids[key] = id;
+            if (!keys.Add(key)) return null;
+            var id = $"CSAFPID-{keys.Count:D4}";
             list.Add(id);
             return id;
         }

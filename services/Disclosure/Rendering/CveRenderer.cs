@@ -12,6 +12,9 @@ public static class CveRenderer
 {
     public const string DataVersion = "5.1";
 
+    // descriptions[].value and solutions[].value: intake allows longer texts, which OSV and CSAF carry whole.
+    private const int MaxText = 4096;
+
     private static readonly Dictionary<string, string> Collections = new(StringComparer.OrdinalIgnoreCase)
     {
         ["PyPI"] = "https://pypi.org", ["npm"] = "https://www.npmjs.com", ["crates.io"] = "https://crates.io",
@@ -38,8 +41,8 @@ public static class CveRenderer
                 ["dateUpdated"] = Timestamps.Rfc3339(meta.Modified),
             },
             ["datePublic"] = Timestamps.Rfc3339(meta.Published),
-            ["title"] = Truncate(draft.Title, 256),
-            ["descriptions"] = new JsonArray(new JsonObject { ["lang"] = "en", ["value"] = $"{draft.Summary}\n\n{draft.Details}" }),
+            ["title"] = RecordText.Truncate(draft.Title, 256),
+            ["descriptions"] = new JsonArray(new JsonObject { ["lang"] = "en", ["value"] = Description(draft, meta) }),
             ["affected"] = new JsonArray(draft.Affected.Select(Affected).ToArray<JsonNode?>()),
         };
         if (draft.Cwes.Count > 0)
@@ -53,12 +56,11 @@ public static class CveRenderer
         cna["references"] = new JsonArray(References(draft, meta).ToArray<JsonNode?>());
         if (draft.Severity is { } severity) cna["metrics"] = new JsonArray(Metric(severity));
         if (!string.IsNullOrWhiteSpace(draft.Remediation))
-            cna["solutions"] = new JsonArray(new JsonObject { ["lang"] = "en", ["value"] = draft.Remediation });
+            cna["solutions"] = new JsonArray(new JsonObject { ["lang"] = "en", ["value"] = RecordText.Shortened(draft.Remediation, MaxText, meta.Url("")) });
+        // credits are uniqueItems: the same person with the same role once.
         if (draft.Credits.Count > 0)
-            cna["credits"] = new JsonArray(draft.Credits.SelectMany(c => c.Types.Select(t => (JsonNode?)new JsonObject
-            {
-                ["lang"] = "en", ["value"] = c.Name, ["type"] = CreditNames.Cve(t),
-            })).ToArray());
+            cna["credits"] = new JsonArray(draft.Credits.SelectMany(c => c.Types.Select(t => (c.Name, Type: CreditNames.Cve(t)))).Distinct()
+                .Select(c => (JsonNode?)new JsonObject { ["lang"] = "en", ["value"] = c.Name, ["type"] = c.Type }).ToArray());
 
         return new JsonObject
         {
@@ -75,6 +77,13 @@ public static class CveRenderer
             },
             ["containers"] = new JsonObject { ["cna"] = cna },
         };
+    }
+
+    /// <summary>Summary and details (the title when both are empty), shortened to the schema's limit.</summary>
+    private static string Description(AdvisoryDraft draft, PublicationMetadata meta)
+    {
+        var text = RecordText.Paragraphs(draft.Summary, draft.Details);
+        return RecordText.Shortened(text.Length > 0 ? text : draft.Title, MaxText, meta.Url(""));
     }
 
     private static JsonNode Metric(Severity severity)
@@ -129,7 +138,7 @@ public static class CveRenderer
         node["product"] = package.Name;
         var repo = package.Ranges.FirstOrDefault(r => r.Repo is not null)?.Repo;
         if (repo is not null) node["repo"] = repo;
-        var versions = Versions(package).ToArray<JsonNode?>();
+        var versions = Versions(package).DistinctBy(v => v.ToJsonString()).ToArray<JsonNode?>(); // uniqueItems
         node["defaultStatus"] = versions.Length > 0 ? "unaffected" : "affected";
         if (versions.Length > 0) node["versions"] = new JsonArray(versions);
         return node;
@@ -163,13 +172,11 @@ public static class CveRenderer
     private static IEnumerable<JsonNode> References(AdvisoryDraft draft, PublicationMetadata meta)
     {
         yield return new JsonObject { ["url"] = meta.Url(""), ["tags"] = new JsonArray("vendor-advisory") };
-        foreach (var r in draft.References.DistinctBy(r => r.Url))
+        foreach (var r in draft.References.DistinctBy(r => r.Url).Where(r => r.Url != meta.Url("")))
         {
             var node = new JsonObject { ["url"] = r.Url };
             if (ReferenceTags.TryGetValue(r.Type, out var tag)) node["tags"] = new JsonArray(tag);
             yield return node;
         }
     }
-
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -39,8 +39,7 @@ public static class OsvRenderer
         return osv;
     }
 
-    private static string Details(AdvisoryDraft draft) =>
-        string.IsNullOrWhiteSpace(draft.Remediation) ? $"{draft.Summary}\n\n{draft.Details}" : $"{draft.Summary}\n\n{draft.Details}\n\n{draft.Remediation}";
+    private static string Details(AdvisoryDraft draft) => RecordText.Paragraphs(draft.Summary, draft.Details, draft.Remediation);
 
     private static JsonNode Affected(AffectedPackage package)
     {

@@ -103,7 +103,7 @@ public sealed class PublicationTests
         Assert.Equal("csaf_security_advisory", (string?)JsonNode.Parse(await csafByAccept.Content.ReadAsStringAsync())!["document"]!["category"]);
         Assert.Equal("application/csaf+json", csafByAccept.Content.Headers.ContentType!.MediaType);
         Assert.NotNull(osvResponse.Headers.ETag);
-        Assert.NotNull(osvResponse.Content.Headers.LastModified);
+        Assert.Null(osvResponse.Content.Headers.LastModified);
         Assert.True(osvResponse.Headers.CacheControl!.Public);
         using var conditional = new HttpRequestMessage(HttpMethod.Get, $"advisories/{guessedId}.osv.json");
         conditional.Headers.IfNoneMatch.Add(osvResponse.Headers.ETag!);
@@ -195,6 +195,104 @@ public sealed class PublicationTests
         var problem = JsonNode.Parse(await bad.Content.ReadAsStringAsync())!;
         Assert.NotNull(problem["errors"]!["pageSize"]);
         Assert.NotNull(problem["errors"]!["page"]);
+    }
+
+    [Fact]
+    public async Task A_PublishAdvisory_handled_after_a_later_revision_arrived_publishes_the_newest_revision()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("disclosure");
+        await using var sink = await StartSinkAsync();
+        await using var service = ServiceProcess.Start("Disclosure", DisclosureHost.Settings(isolation, sink.Port));
+        await service.WaitUntilReadyAsync();
+        await using var bus = await TestBus.StartAsync(isolation);
+        var caseId = Guid.NewGuid();
+
+        await bus.Publish(new AdvisoryDraftUpdated(caseId, 1, GoldenDrafts.Minimal, Guid.NewGuid(), DateTimeOffset.UtcNow));
+        await bus.Publish(new AdvisoryDraftUpdated(caseId, 2, GoldenDrafts.Minimal with { Details = "Revised." }, Guid.NewGuid(), DateTimeOffset.UtcNow));
+        await WaitForHandledAsync(isolation, "AdvisoryDraftUpdatedConsumer", 2);
+        await bus.SendToDisclosure(new PublishAdvisory(caseId, 1), NewId.NextGuid());
+
+        var published = await DisclosureHost.EventuallyAsync(() => Task.FromResult(bus.Published.TryPeek(out var p) ? p : null), "AdvisoryPublished");
+        Assert.Equal(2, published.Revision);
+        Assert.Equal(2, await ScalarAsync(isolation, "SELECT current_revision FROM advisories"));
+        Assert.Equal(1, await ScalarAsync(isolation, "SELECT count(*) FROM advisory_versions"));
+        using var http = service.CreateClient();
+        var osv = JsonNode.Parse(await http.GetStringAsync($"advisories/{published.AdvisoryId}.osv.json"))!;
+        Assert.EndsWith("Revised.", (string)osv["details"]!);
+    }
+
+    [Fact]
+    public async Task A_draft_without_an_affected_package_is_not_published_and_says_why_until_a_revision_names_one()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("disclosure");
+        await using var sink = await StartSinkAsync();
+        await using var service = ServiceProcess.Start("Disclosure", DisclosureHost.Settings(isolation, sink.Port));
+        await service.WaitUntilReadyAsync();
+        await using var bus = await TestBus.StartAsync(isolation);
+        using var http = service.CreateClient();
+        using var member = service.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Member));
+        var caseId = Guid.NewGuid();
+
+        await bus.Publish(new AdvisoryDraftUpdated(caseId, 1, GoldenDrafts.Minimal with { Affected = [] }, Guid.NewGuid(), DateTimeOffset.UtcNow));
+        await WaitForHandledAsync(isolation, "AdvisoryDraftUpdatedConsumer", 1);
+        await bus.SendToDisclosure(new PublishAdvisory(caseId, 1), NewId.NextGuid());
+        await WaitForHandledAsync(isolation, "PublishAdvisoryConsumer", 1);
+
+        Assert.Equal(0, (int)JsonNode.Parse(await http.GetStringAsync("advisories"))!["total"]!);
+        Assert.Equal(1, await ScalarAsync(isolation, "SELECT count(*) FROM pending_publications WHERE revision = 1 AND reason = @Reason",
+            new { Reason = Disclosure.Publishing.Publishability.NoAffectedPackage }));
+        var preview = await member.GetAsync($"cases/{caseId}/advisory/preview");
+        Assert.Equal(Disclosure.Publishing.Publishability.NoAffectedPackage, Assert.Single(preview.Headers.GetValues("X-Publication-Refused")));
+        Assert.Contains(Disclosure.Publishing.Publishability.NoAffectedPackage, service.Output);
+
+        await bus.Publish(new AdvisoryDraftUpdated(caseId, 2, GoldenDrafts.Minimal, Guid.NewGuid(), DateTimeOffset.UtcNow));
+        var published = await DisclosureHost.EventuallyAsync(() => Task.FromResult(bus.Published.TryPeek(out var p) ? p : null), "AdvisoryPublished");
+        Assert.Equal(2, published.Revision);
+        Assert.Equal(0, await ScalarAsync(isolation, "SELECT count(*) FROM pending_publications"));
+    }
+
+    [Fact]
+    public async Task Public_API_inputs_and_titles_that_broke_it_are_answered_and_caching_relies_on_the_ETag_alone()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("disclosure");
+        await using var sink = await StartSinkAsync();
+        await using var service = ServiceProcess.Start("Disclosure", DisclosureHost.Settings(isolation, sink.Port));
+        await service.WaitUntilReadyAsync();
+        await using var bus = await TestBus.StartAsync(isolation);
+        using var http = service.CreateClient();
+        var caseId = Guid.NewGuid();
+        const string Title = "Bell\u0007, vertical tab\u000B, form feed\u000C and U+FFFE\uFFFE in examplezip";
+
+        await bus.Publish(new AdvisoryDraftUpdated(caseId, 1, GoldenDrafts.Minimal with { Title = Title }, Guid.NewGuid(), DateTimeOffset.UtcNow));
+        await bus.SendToDisclosure(new PublishAdvisory(caseId, 1), NewId.NextGuid());
+        var published = await DisclosureHost.EventuallyAsync(() => Task.FromResult(bus.Published.TryPeek(out var p) ? p : null), "AdvisoryPublished");
+
+        // XML 1.0 cannot carry those characters: the feed shows U+FFFD instead of failing as a whole.
+        var feedResponse = await http.GetAsync("advisories.atom");
+        Assert.Equal(HttpStatusCode.OK, feedResponse.StatusCode);
+        var entry = Assert.Single(Feed(await feedResponse.Content.ReadAsStringAsync()).Items);
+        Assert.Equal($"[{published.CveId}] Bell\uFFFD, vertical tab\uFFFD, form feed\uFFFD and U+FFFE\uFFFD in examplezip", entry.Title.Text);
+
+        foreach (var (query, parameter) in new[] { ("page=2147483647", "page"), ("ecosystem=%00", "ecosystem"), ("package=%00", "package") })
+        {
+            var response = await http.GetAsync("advisories?" + query);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]![parameter]);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("advisories?page=100000")).StatusCode);
+        // Kestrel refuses a NUL in the path before any endpoint runs.
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("advisories/x%00.osv.json")).StatusCode);
+
+        // A date cannot tell two changes in the same second apart: If-Modified-Since alone never gets a 304.
+        foreach (var url in new[] { $"advisories/{published.AdvisoryId}.osv.json", "advisories", "advisories.atom" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.IfModifiedSince = DateTimeOffset.UtcNow.AddDays(1);
+            var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Null(response.Content.Headers.LastModified);
+            Assert.NotNull(response.Headers.ETag);
+        }
     }
 
     [Fact]

@@ -1,0 +1,163 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Coordination.Contracts.Advisories;
+using Coordination.Testing;
+using Disclosure.Publishing;
+using Disclosure.Rendering;
+using Disclosure.Tests.Support;
+
+namespace Disclosure.Tests.Formats;
+
+/// <summary>Drafts intake accepts that the golden ones do not cover: every record still validates.</summary>
+public sealed class AcceptedDraftTests
+{
+    private static readonly AdvisoryDraft Base = GoldenDrafts.Minimal;
+
+    private static AffectedPackage Unfixed(string ecosystem, string name, string purl) =>
+        new(ecosystem, name, purl, [new("ECOSYSTEM", [new(Introduced: "0")])]);
+
+    private static AffectedPackage FixedIn(string ecosystem, string name, string purl, string version) =>
+        new(ecosystem, name, purl, [new("ECOSYSTEM", [new(Introduced: "0"), new(Fixed: version)])]);
+
+    public static TheoryData<string> Drafts => new()
+    {
+        "one package in two Debian releases", "SEMVER and ECOSYSTEM ranges with the same events", "one name in two ecosystems, same fix",
+        "details of 100,000 characters", "remediation of 20,000 characters", "details of astral characters across the cut",
+        "empty summary and details", "a version and a credit twice", "a source package purl and a fix with '+'",
+        "a purl written pkg://", "the advisory's own URL as a reference",
+    };
+
+    private static AdvisoryDraft Get(string name) => name switch
+    {
+        "one package in two Debian releases" => Base with
+        {
+            Affected =
+            [
+                Unfixed("Debian:11", "python3.9", "pkg:deb/debian/python3.9?arch=source"),
+                Unfixed("Debian:12", "python3.9", "pkg:deb/debian/python3.9?arch=source"),
+            ],
+        },
+        "SEMVER and ECOSYSTEM ranges with the same events" => Base with
+        {
+            Affected =
+            [
+                new("npm", "left-pad", "pkg:npm/left-pad",
+                [
+                    new("SEMVER", [new(Introduced: "1.0.0"), new(Fixed: "1.4.2")]),
+                    new("ECOSYSTEM", [new(Introduced: "1.0.0"), new(Fixed: "1.4.2")]),
+                ]),
+            ],
+        },
+        "one name in two ecosystems, same fix" => Base with
+        {
+            Affected = [FixedIn("PyPI", "foo", "pkg:pypi/foo", "1.2.0"), FixedIn("npm", "foo", "pkg:npm/foo", "1.2.0")],
+        },
+        "details of 100,000 characters" => Base with { Details = new string('d', 100_000) },
+        "remediation of 20,000 characters" => Base with { Remediation = new string('r', 20_000) },
+        "details of astral characters across the cut" => Base with { Summary = "", Details = string.Concat(Enumerable.Repeat("\U0001F600", 5_000)) },
+        "empty summary and details" => Base with { Summary = "", Details = "" },
+        "a version and a credit twice" => Base with
+        {
+            Affected = [new("PyPI", "examplezip", "pkg:pypi/examplezip", [], ["1.0", "1.0"])],
+            Credits = [new("Ada Finder", [CreditTypes.Finder]), new("Ada Finder", [CreditTypes.Finder])],
+        },
+        "a source package purl and a fix with '+'" => Base with
+        {
+            Affected = [FixedIn("Debian:12", "curl", "pkg:deb/debian/curl?arch=source", "7.88.1-10+deb12u5")],
+        },
+        "a purl written pkg://" => Base with { Affected = [FixedIn("PyPI", "foo", "pkg://pypi/foo", "1.2.0")] },
+        "the advisory's own URL as a reference" => Base with
+        {
+            References = [new("ADVISORY", GoldenDrafts.Public().Url("")), new("ADVISORY", GoldenDrafts.Public().Url(""))],
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    [Theory, MemberData(nameof(Drafts))]
+    public void Every_record_validates(string name)
+    {
+        var draft = Get(name);
+        var meta = GoldenDrafts.Public(2);
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Osv, OsvRenderer.Render(draft, meta)));
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Cve, CveRenderer.Render(draft, meta)!));
+        foreach (var csaf in new[] { CsafRenderer.Render(draft, meta), CsafRenderer.Render(draft, GoldenDrafts.Preview) })
+        {
+            Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Csaf, csaf));
+            Assert.Empty(CsafMandatoryChecks.Run(csaf));
+        }
+    }
+
+    [Fact]
+    public void The_same_package_name_fixed_in_two_ecosystems_is_two_fixed_products()
+    {
+        var csaf = CsafRenderer.Render(Get("one name in two ecosystems, same fix"), GoldenDrafts.Public());
+
+        var fixedIds = csaf["vulnerabilities"]![0]!["product_status"]!["fixed"]!.AsArray().Select(n => (string)n!).ToList();
+        Assert.Equal(["pkg:npm/foo@1.2.0", "pkg:pypi/foo@1.2.0"], Products(csaf).Where(p => fixedIds.Contains(p.Id)).Select(p => p.Purl).Order());
+    }
+
+    [Theory]
+    [InlineData("a source package purl and a fix with '+'", "pkg:deb/debian/curl?arch=source", "pkg:deb/debian/curl@7.88.1-10%2Bdeb12u5?arch=source")]
+    [InlineData("a purl written pkg://", "pkg:pypi/foo", "pkg:pypi/foo@1.2.0")]
+    public void CSAF_purls_are_canonical_with_the_version_before_the_qualifiers(string name, string range, string fix)
+    {
+        var purls = Products(CsafRenderer.Render(Get(name), GoldenDrafts.Public())).Select(p => p.Purl).ToList();
+        Assert.Equal([range, fix], purls);
+    }
+
+    [Theory]
+    [InlineData("details of 100,000 characters")]
+    [InlineData("details of astral characters across the cut")]
+    public void Over_long_details_are_shortened_in_the_CVE_record_with_a_pointer_and_stay_whole_in_OSV_and_CSAF(string name)
+    {
+        var draft = Get(name);
+        var meta = GoldenDrafts.Public();
+
+        var description = (string)CveRenderer.Render(draft, meta)!["containers"]!["cna"]!["descriptions"]![0]!["value"]!;
+        Assert.InRange(description.Length, 4_000, 4_096);
+        Assert.EndsWith($"the full text is in the advisory: {meta.Url("")}]", description);
+        new UTF8Encoding(false, throwOnInvalidBytes: true).GetByteCount(description); // throws on half a surrogate pair
+        Assert.Contains(draft.Details, (string)OsvRenderer.Render(draft, meta)["details"]!);
+        Assert.Equal(draft.Details, (string?)CsafRenderer.Render(draft, meta)["vulnerabilities"]![0]!["notes"]![0]!["text"]);
+    }
+
+    [Fact]
+    public void An_over_long_remediation_is_shortened_in_the_CVE_record_and_stays_whole_in_CSAF()
+    {
+        var draft = Get("remediation of 20,000 characters");
+        var solution = (string)CveRenderer.Render(draft, GoldenDrafts.Public())!["containers"]!["cna"]!["solutions"]![0]!["value"]!;
+        Assert.InRange(solution.Length, 4_000, 4_096);
+        Assert.StartsWith("rrrr", solution);
+        Assert.Equal(draft.Remediation, (string?)CsafRenderer.Render(draft, GoldenDrafts.Public())["vulnerabilities"]![0]!["remediations"]![0]!["details"]);
+    }
+
+    [Fact]
+    public void Without_summary_and_details_the_title_describes_the_vulnerability()
+    {
+        var draft = Get("empty summary and details");
+        Assert.Equal(draft.Title, (string?)CveRenderer.Render(draft, GoldenDrafts.Public())!["containers"]!["cna"]!["descriptions"]![0]!["value"]);
+        Assert.Equal(draft.Title, (string?)CsafRenderer.Render(draft, GoldenDrafts.Public())["document"]!["notes"]![0]!["text"]);
+    }
+
+    [Fact]
+    public void A_draft_without_an_affected_package_is_refused_and_one_with_a_package_is_not()
+    {
+        Assert.Equal(Publishability.NoAffectedPackage, Publishability.Refusal(Base with { Affected = [] }));
+        Assert.Null(Publishability.Refusal(Base));
+    }
+
+    private static IEnumerable<(string Id, string? Purl)> Products(JsonNode csaf)
+    {
+        var found = new List<(string, string?)>();
+        void Walk(JsonArray? branches)
+        {
+            foreach (var b in branches ?? [])
+            {
+                if (b!["product"] is { } p) found.Add(((string)p["product_id"]!, (string?)p["product_identification_helper"]?["purl"]));
+                Walk(b["branches"] as JsonArray);
+            }
+        }
+        Walk(csaf["product_tree"]!["branches"] as JsonArray);
+        return found;
+    }
+}
