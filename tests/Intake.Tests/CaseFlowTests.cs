@@ -159,8 +159,12 @@ public sealed class CaseFlowTests : IAsyncLifetime
     {
         using var member = f.Host.Client(f.Host.Token(Roles.Member));
         var caseId = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
-        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{caseId}/draft", new { revision = 0, draft = Samples.Draft() })).StatusCode);
         object Embargo() => new { disclosureAt = DateTimeOffset.UtcNow.AddDays(3), channels = new[] { "default" } };
+        // A draft naming no affected package could not be published at the instant (CVE and CSAF need one).
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{caseId}/draft", new { revision = 0, draft = new { title = "Overflow", affected = Array.Empty<object>() } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await member.Post($"cases/{caseId}/embargo", Embargo())).StatusCode);
+        Assert.Equal("open", await Status(member, caseId));
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{caseId}/draft", new { revision = 1, draft = Samples.Draft() })).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await member.Post($"cases/{caseId}/embargo", Embargo())).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await member.Post($"cases/{caseId}/embargo", Embargo())).StatusCode); // a retry
         Assert.Equal("embargo-requested", await Status(member, caseId));

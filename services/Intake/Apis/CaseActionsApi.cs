@@ -56,6 +56,9 @@ public static partial class CaseActionsApi
             }, statusCode: StatusCodes.Status409Conflict);
         if (c.DraftRevision == 0)
             return TypedResults.Problem("The case has no advisory draft yet; write one before starting the embargo.", statusCode: StatusCodes.Status409Conflict);
+        // Disclosure publishes no advisory without an affected product (CVE 5 and CSAF require one): say so now, not at the instant.
+        if (await CaseStore.GetDraftAsync(conn, tx, id) is not { Draft.Affected.Count: > 0 })
+            return TypedResults.Problem("The advisory draft names no affected package; add one before starting the embargo.", statusCode: StatusCodes.Status409Conflict);
 
         await CaseStore.SetStatusAsync(conn, tx, id, CaseStatuses.EmbargoRequested);
         await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "embargo.requested", now, id, new { disclosureAt = request.DisclosureAt!.Value.ToUniversalTime(), channels });
