@@ -185,6 +185,23 @@ public sealed class CaseFlowTests : IAsyncLifetime
         Assert.Equal("disclosed", await Status(member, caseId));
     }
 
+    [Fact]
+    public async Task An_embargo_start_consumed_after_the_withdrawal_leaves_the_case_withdrawn()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        await f.Bus.PublishAsync(new CaseWithdrawn(caseId, "duplicate", Guid.NewGuid(), DateTimeOffset.UtcNow), Guid.NewGuid());
+        await WaitForStatus(member, caseId, "withdrawn");
+        await f.Bus.PublishAsync(new EmbargoStarted(caseId, DateTimeOffset.UtcNow.AddDays(3), ["default"], DateTimeOffset.UtcNow), Guid.NewGuid());
+        var deadline = DateTime.UtcNow.AddSeconds(15); // until the start is on the timeline
+        while (!(await (await member.GetAsync($"cases/{caseId}/timeline")).Json()).EnumerateArray().Any(e => e.GetProperty("action").GetString() == "embargo.started"))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("EmbargoStarted was not recorded");
+            await Task.Delay(100);
+        }
+        Assert.Equal("withdrawn", await Status(member, caseId));
+    }
+
     private static async Task<string?> Status(HttpClient member, Guid caseId) =>
         (await (await member.GetAsync($"cases/{caseId}")).Json()).GetProperty("status").GetString();
 
