@@ -207,7 +207,7 @@ public sealed class ImapIntakeTests
     {
         // Built in code: xunit would mend lone surrogates in attribute data before the test saw them.
         const char high = '\uD83D', low = '\uDE00';
-        static string Stored(string text, int max) => Intake.Imap.EmailReport.Truncate(Intake.Imap.EmailReport.Clean(text), max);
+        static string Stored(string text, int max) => Coordination.Hosting.Validation.TextLimit.Cut(Intake.Imap.EmailReport.Clean(text), max);
         Assert.Equal("abc", Stored("ab\0c", 10));
         Assert.Equal("ab\uFFFD", Stored("ab" + high, 10));
         Assert.Equal("a\uFFFDb", Stored("a" + low + "b", 10));

@@ -1,3 +1,4 @@
+using Coordination.Hosting.Validation;
 using System.Text.Json.Nodes;
 using Coordination.Advisories;
 using Coordination.Contracts.Advisories;
@@ -41,7 +42,7 @@ public static class CveRenderer
                 ["dateUpdated"] = Timestamps.Rfc3339(meta.Modified),
             },
             ["datePublic"] = Timestamps.Rfc3339(meta.Published),
-            ["title"] = RecordText.Truncate(draft.Title, 256),
+            ["title"] = TextLimit.Cut(draft.Title, 256),
             ["descriptions"] = new JsonArray(new JsonObject { ["lang"] = "en", ["value"] = Description(draft, meta) }),
             ["affected"] = new JsonArray(draft.Affected.Select(Affected).ToArray<JsonNode?>()),
         };

@@ -1,3 +1,5 @@
+using Coordination.Hosting.Validation;
+
 namespace Disclosure.Rendering;
 
 /// <summary>
@@ -9,15 +11,11 @@ public static class RecordText
     /// <summary>The parts that are not blank, a blank line between them ("" when all are blank).</summary>
     public static string Paragraphs(params string?[] parts) => string.Join("\n\n", parts.Where(p => !string.IsNullOrWhiteSpace(p)));
 
-    /// <summary>At most <paramref name="max"/> units, never ending in half a surrogate pair.</summary>
-    public static string Truncate(string text, int max) =>
-        text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
-
     /// <summary>The text, or, when longer than <paramref name="max"/>, its beginning and where the whole text is.</summary>
     public static string Shortened(string text, int max, string wholeTextUrl)
     {
         if (text.Length <= max) return text;
         var pointer = $"\n\n[Shortened; the full text is in the advisory: {wholeTextUrl}]";
-        return Truncate(text, max - pointer.Length).TrimEnd() + pointer;
+        return TextLimit.Cut(text, max - pointer.Length).TrimEnd() + pointer;
     }
 }

@@ -1,3 +1,4 @@
+using Coordination.Hosting.Validation;
 using System.Security.Cryptography;
 using Intake.Reports;
 using MimeKit;
@@ -19,7 +20,7 @@ public static class EmailReport
         var sender = message.From.Mailboxes.FirstOrDefault() ?? message.Sender;
         var email = sender?.Address ?? "";
         var name = string.IsNullOrWhiteSpace(sender?.Name) ? email : sender!.Name;
-        var key = string.IsNullOrWhiteSpace(message.MessageId) ? RawKey(raw) : Truncate(Clean(message.MessageId), MaxMessageId);
+        var key = string.IsNullOrWhiteSpace(message.MessageId) ? RawKey(raw) : TextLimit.Cut(Clean(message.MessageId), MaxMessageId);
 
         string description;
         bool encrypted;
@@ -38,13 +39,13 @@ public static class EmailReport
             {
                 using var content = new MemoryStream();
                 attachment.Content?.DecodeTo(content);
-                attachments.Add(new ReportAttachment(Guid.NewGuid(), id, attachment.FileName is { } file ? Truncate(Clean(file), MaxFileName) : null,
+                attachments.Add(new ReportAttachment(Guid.NewGuid(), id, attachment.FileName is { } file ? TextLimit.Cut(Clean(file), MaxFileName) : null,
                     Clean(attachment.ContentType.MimeType), content.ToArray()));
             }
         }
 
-        var subject = message.Subject is null ? null : Truncate(Clean(message.Subject), ReportValidator.MaxSubject);
-        var report = new Report(id, "email", Truncate(Clean(name), ReportValidator.MaxName), Clean(email), subject, [], Clean(description), encrypted,
+        var subject = message.Subject is null ? null : TextLimit.Cut(Clean(message.Subject), ReportValidator.MaxSubject);
+        var report = new Report(id, "email", TextLimit.Cut(Clean(name), ReportValidator.MaxName), Clean(email), subject, [], Clean(description), encrypted,
             false, null, [], key, receivedAt, null);
         return new Parsed(report, attachments, raw);
     }
@@ -89,7 +90,4 @@ public static class EmailReport
         return b.ToString();
     }
 
-    // Never cuts a surrogate pair in two.
-    public static string Truncate(string text, int max) =>
-        text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
 }
