@@ -1,5 +1,4 @@
 using Coordination.Contracts.Disclosure;
-using Intake.Cases;
 using Intake.Data;
 using MassTransit;
 using Npgsql;
@@ -11,6 +10,6 @@ public sealed class AdvisoryPublishedConsumer(NpgsqlDataSource db) : IConsumer<A
     public Task Consume(ConsumeContext<AdvisoryPublished> context)
     {
         var m = context.Message;
-        return CaseEventRecorder.RecordAsync(db, context, m.CaseId, new Actor(null, "disclosure"), "advisory.published", m.PublishedAt, new { m.AdvisoryId, m.CveId, m.Revision, m.Urls }, CaseStatuses.Disclosed, null);
+        return CaseEventRecorder.RecordAsync(db, context, m.CaseId, new Actor(null, "disclosure"), "advisory.published", m.PublishedAt, new { m.AdvisoryId, m.CveId, m.Revision, m.Urls }, CaseStatusMoves.Disclosed);
     }
 }

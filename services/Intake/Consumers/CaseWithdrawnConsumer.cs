@@ -1,5 +1,4 @@
 using Coordination.Contracts.Embargo;
-using Intake.Cases;
 using Intake.Data;
 using MassTransit;
 using Npgsql;
@@ -11,6 +10,6 @@ public sealed class CaseWithdrawnConsumer(NpgsqlDataSource db) : IConsumer<CaseW
     public Task Consume(ConsumeContext<CaseWithdrawn> context)
     {
         var m = context.Message;
-        return CaseEventRecorder.RecordAsync(db, context, m.CaseId, new Actor(m.RequestedBy, "embargo-scheduler"), "case.withdrawn", m.WithdrawnAt, new { m.Reason }, CaseStatuses.Withdrawn, null);
+        return CaseEventRecorder.RecordAsync(db, context, m.CaseId, new Actor(m.RequestedBy, "embargo-scheduler"), "case.withdrawn", m.WithdrawnAt, new { m.Reason }, CaseStatusMoves.Withdrawn);
     }
 }
