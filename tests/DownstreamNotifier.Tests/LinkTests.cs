@@ -61,4 +61,37 @@ public sealed class LinkTests
         Assert.DoesNotContain("frobnicator", await gone.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync($"{path}/status", Status("looking"))).StatusCode);
     }
+
+    [Fact]
+    public async Task A_link_shows_the_case_as_the_newest_notice_sent_told_it_not_the_current_draft()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Gentoo python", ["pkg:pypi/pillow"]);
+        await h.CreateContactAsync(project, "sec@gentoo.test");
+        var caseId = Guid.NewGuid();
+        var affected = NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow");
+        await h.PublishDraftAsync(caseId, affected);
+        var disclosureAt = DateTimeOffset.UtcNow.AddDays(7);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), disclosureAt, ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        var path = LinkIn(await MimeMessage.LoadAsync(h.Sink.Messages().Single()));
+        using var anonymous = h.Service.CreateClient();
+
+        // A later revision the contact has not been sent: the link keeps to what the notice said.
+        await h.PublishDraftAsync(caseId, 2, "Use after free in the defrobnicator", affected);
+        var before = await anonymous.GetStringAsync(path);
+        Assert.Contains("Heap overflow in the frobnicator", before);
+        Assert.DoesNotContain("defrobnicator", before);
+
+        // Once a notice carrying it was sent, the link shows it, and the disclosure instant as it stands.
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Extended, Guid.NewGuid(), disclosureAt.AddDays(3), ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
+        var after = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync(path)).RootElement;
+        Assert.Equal("Use after free in the defrobnicator", after.GetProperty("title").GetString());
+        Assert.Equal(disclosureAt.AddDays(3).ToUnixTimeSeconds(), after.GetProperty("disclosureAt").GetDateTimeOffset().ToUnixTimeSeconds());
+    }
+
+    /// <summary>The path of the acknowledgement link in a plain notice.</summary>
+    public static string LinkIn(MimeMessage message) =>
+        new Uri(((TextPart)message.Body!).Text.Split('\n').Single(l => l.StartsWith("http://notifier.test/notices/", StringComparison.Ordinal)).Trim()).AbsolutePath;
 }

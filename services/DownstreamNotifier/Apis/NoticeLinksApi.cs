@@ -15,7 +15,8 @@ namespace DownstreamNotifier.Apis;
 /// /notices/{token} (public): following the link acknowledges the notice and shows it; the recipient may then
 /// post a status. A forged or altered token is 404, an expired one 410, and neither says anything of the case.
 /// A genuine token is 404 as well once its contact is deleted, or when no notice to that contact about that case
-/// is on record.
+/// was sent. The link shows the case as the newest notice sent to the contact told it, and the disclosure instant as
+/// it stands now.
 /// </summary>
 public static class NoticeLinksApi
 {
@@ -38,10 +39,11 @@ public static class NoticeLinksApi
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        if (!await AckStore.NoticedAsync(conn, tx, check.CaseId, check.ContactId)) return TypedResults.Problem(statusCode: 404, title: "No such notice");
+        if (await AckStore.SentNoticeAsync(conn, tx, check.CaseId, check.ContactId) is not { } sent)
+            return TypedResults.Problem(statusCode: 404, title: "No such notice");
         if (await AckStore.AcknowledgeAsync(conn, tx, check.CaseId, check.ContactId, now))
             await Outbox.PublishAsync(conn, tx, new NoticeAcknowledged(check.CaseId, check.ContactId, null, now));
-        var view = await ViewAsync(conn, tx, check);
+        var view = await ViewAsync(conn, tx, check, sent);
         await tx.CommitAsync(ct);
 
         var wantsHtml = request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
@@ -56,7 +58,8 @@ public static class NoticeLinksApi
         if (check.Expired) return TypedResults.Problem(statusCode: 410, title: "This link has expired");
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        if (!await AckStore.NoticedAsync(conn, tx, check.CaseId, check.ContactId)) return TypedResults.Problem(statusCode: 404, title: "No such notice");
+        if (await AckStore.SentNoticeAsync(conn, tx, check.CaseId, check.ContactId) is not { } sent)
+            return TypedResults.Problem(statusCode: 404, title: "No such notice");
         var errors = new Dictionary<string, string[]>();
         var status = body.Status?.Trim().ToLowerInvariant();
         if (status is null || !Statuses.Contains(status)) errors["status"] = ["must be one of affected, not_affected, fixed, investigating"];
@@ -67,14 +70,14 @@ public static class NoticeLinksApi
 
         await AckStore.SetStatusAsync(conn, tx, check.CaseId, check.ContactId, status!, statement, now);
         await Outbox.PublishAsync(conn, tx, new NoticeAcknowledged(check.CaseId, check.ContactId, status, now));
-        var view = await ViewAsync(conn, tx, check);
+        var view = await ViewAsync(conn, tx, check, sent);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(view);
     }
 
-    private static async Task<NoticeView> ViewAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LinkCheck check)
+    private static async Task<NoticeView> ViewAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LinkCheck check, AckStore.SentNotice sent)
     {
-        var draft = await CaseStore.DraftAsync(conn, check.CaseId, tx);
+        var draft = sent.Draft;
         var embargo = await CaseStore.EmbargoAsync(conn, check.CaseId, tx);
         var ack = await AckStore.GetAsync(conn, tx, check.CaseId, check.ContactId);
         return new NoticeView(SubjectTag.For(check.CaseId), draft?.Title, draft?.Summary, draft?.Affected ?? [], draft?.Remediation,

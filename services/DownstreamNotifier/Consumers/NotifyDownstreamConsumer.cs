@@ -80,10 +80,13 @@ public sealed partial class NotifyDownstreamConsumer(
         if (m.Kind == NoticeKinds.Reminder)
         {
             var acknowledged = await NoticeStore.AcknowledgedAsync(conn, tx, m.CaseId);
-            recipients = recipients.Where(r => !acknowledged.Contains(r.ContactId)).ToList();
+            recipients = recipients.Where(r => !acknowledged.Contains(r.ContactId) && !r.Excluded).ToList();
         }
         var caseChannels = m.Channels ?? [];
-        return recipients.Select(r => (r, r.HasKey ? NoticeModes.Encrypted
+        // Excluded after they were told: they still hear that the date moved (they hold the secret and must keep to the
+        // new date), but nothing that has been added to the case since.
+        return recipients.Select(r => (r, r.Excluded ? NoticeModes.ScheduleOnly
+            : r.HasKey ? NoticeModes.Encrypted
             : o.RequiresEncryption(r.ProjectChannels.Concat(caseChannels)) ? NoticeModes.LinkOnly : NoticeModes.Plain)).ToList();
     }
 

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Coordination.Contracts.Advisories;
 using Dapper;
+using DownstreamNotifier.Delivery;
 using Npgsql;
 
 namespace DownstreamNotifier.Data;
@@ -17,15 +20,31 @@ public static class AckStore
         ON CONFLICT (case_id, contact_id) DO UPDATE SET status = excluded.status, statement = excluded.statement, status_at = excluded.status_at
         """;
 
-    private const string NoticedSql = """
-        SELECT EXISTS (SELECT FROM notices n JOIN contacts c ON c.id = n.contact_id WHERE n.case_id = @CaseId AND n.contact_id = @ContactId)
+    // A notice counts once the mail server accepted it: its state says so when its batch has committed, its acceptance
+    // before that. Of those, the newest that told the contact the case's details, else the newest.
+    private const string SentNoticeSql = """
+        SELECT f.draft::text AS draft_json, n.mode
+        FROM notices n JOIN contacts c ON c.id = n.contact_id JOIN notifications f ON f.id = n.notification_id
+        WHERE n.case_id = @CaseId AND n.contact_id = @ContactId
+          AND (n.state = 'sent' OR EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id))
+        ORDER BY n.mode <> 'schedule_only' DESC, f.created_at DESC
+        LIMIT 1
         """;
 
     private const string GetSql = "SELECT acknowledged_at, status, statement FROM acknowledgements WHERE case_id = @CaseId AND contact_id = @ContactId";
 
-    /// <summary>Whether the contact still exists and a notice about the case was recorded for it: its link works only then.</summary>
-    public static Task<bool> NoticedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid contactId) =>
-        conn.ExecuteScalarAsync<bool>(NoticedSql, new { CaseId = caseId, ContactId = contactId }, tx);
+    /// <summary>
+    /// What the contact's link shows: the case as the newest notice sent to it told it (the draft of that notice's round,
+    /// not the case's current one, which may hold what the contact was never meant to read); null when the contact is
+    /// deleted or no notice about the case was sent to it, and its link is not honoured.
+    /// </summary>
+    public static async Task<SentNotice?> SentNoticeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid contactId)
+    {
+        var row = await conn.QuerySingleOrDefaultAsync<SentNoticeRow>(SentNoticeSql, new { CaseId = caseId, ContactId = contactId }, tx);
+        if (row is null) return null;
+        var draft = row.Mode == NoticeModes.ScheduleOnly || row.DraftJson is null ? null : JsonSerializer.Deserialize<AdvisoryDraft>(row.DraftJson, CaseStore.Json);
+        return new SentNotice(draft);
+    }
 
     /// <returns>true the first time this contact acknowledges this case.</returns>
     public static async Task<bool> AcknowledgeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid contactId, DateTimeOffset now) =>
@@ -36,6 +55,15 @@ public static class AckStore
 
     public static Task<AckRow?> GetAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, Guid contactId) =>
         conn.QuerySingleOrDefaultAsync<AckRow?>(GetSql, new { CaseId = caseId, ContactId = contactId }, tx);
+
+    /// <param name="Draft">the case's details as the notice told them; null when it told none.</param>
+    public sealed record SentNotice(AdvisoryDraft? Draft);
+
+    private sealed class SentNoticeRow
+    {
+        public string? DraftJson { get; init; }
+        public string Mode { get; init; } = "";
+    }
 
     public sealed class AckRow
     {

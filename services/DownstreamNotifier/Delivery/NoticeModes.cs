@@ -1,9 +1,16 @@
 namespace DownstreamNotifier.Delivery;
 
-/// <summary>How a notice reaches its contact: encrypted to their key, plain, or (encryption required, no key) only a link.</summary>
+/// <summary>
+/// How a notice reaches its contact: encrypted to their key, plain, or (encryption required, no key) only a link; or,
+/// to a contact told before a member excluded its project, plain with the new schedule and none of the case's details.
+/// </summary>
 public static class NoticeModes
 {
     public const string Encrypted = "encrypted";
     public const string Plain = "plain";
     public const string LinkOnly = "link_only";
+    public const string ScheduleOnly = "schedule_only";
+
+    /// <summary>Whether a notice in this mode carries the case's details in the mail itself.</summary>
+    public static bool CarriesDetails(string mode) => mode is Encrypted or Plain;
 }

@@ -31,8 +31,7 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
     public MimeMessage Compose(NotificationRecord n, ClaimedNotice notice, DateTimeOffset now)
     {
         var link = links.Url(n.CaseId, notice.ContactId, n.DisclosureAt);
-        var withDetails = notice.Mode != NoticeModes.LinkOnly;
-        var (subject, text) = NoticeTemplates.Render(n, notice.ContactName, notice.TimeZone, link, withDetails);
+        var (subject, text) = NoticeTemplates.Render(n, notice.ContactName, notice.TimeZone, link, notice.Mode);
         // Given as headers: the parameterless constructor makes a Date and a Message-Id of its own, which cost as much
         // as the rest of a plain notice's headers and would be replaced at once.
         var message = new MimeMessage(

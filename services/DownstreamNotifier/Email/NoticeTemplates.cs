@@ -3,24 +3,28 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Coordination.Contracts.Notices;
 using DownstreamNotifier.Data;
+using DownstreamNotifier.Delivery;
 using DownstreamNotifier.Registry;
 
 namespace DownstreamNotifier.Email;
 
-/// <summary>The plain-text notices, one template per kind. withDetails=false leaves out every embargoed detail.</summary>
+/// <summary>
+/// The plain-text notices, one template per kind. Only the encrypted and plain modes carry the case's details; the
+/// link-only and schedule-only modes leave out every embargoed detail (see <see cref="NoticeModes"/>).
+/// </summary>
 public static class NoticeTemplates
 {
     // What is the same for every recipient of a round, made once per record of it (the senders read one per batch).
-    private sealed record Prepared(string Subject, string WithDetails, string WithoutDetails);
+    private sealed record Prepared(string Subject, string WithDetails, string LinkOnly, string ScheduleOnly);
 
     private static readonly ConditionalWeakTable<NotificationRecord, Prepared> PreparedRounds = new();
 
-    public static (string Subject, string Body) Render(NotificationRecord n, string? contactName, string? timeZone, string link, bool withDetails)
+    public static (string Subject, string Body) Render(NotificationRecord n, string? contactName, string? timeZone, string link, string mode)
     {
         var prepared = PreparedRounds.GetValue(n, Prepare);
         var b = new StringBuilder(2048);
         b.Append("Hello").Append(string.IsNullOrWhiteSpace(contactName) ? "" : " " + contactName).AppendLine(",").AppendLine();
-        b.Append(withDetails ? prepared.WithDetails : prepared.WithoutDetails);
+        b.Append(NoticeModes.CarriesDetails(mode) ? prepared.WithDetails : mode == NoticeModes.ScheduleOnly ? prepared.ScheduleOnly : prepared.LinkOnly);
         if (n.Kind != NoticeKinds.NowPublic)
         {
             if (ContactTime.Offset(timeZone, n.DisclosureAt) is { } offset && offset != TimeSpan.Zero)
@@ -46,12 +50,13 @@ public static class NoticeTemplates
             NoticeKinds.NowPublic => $"{tag} Now public{(n.AdvisoryId is null ? "" : ": " + n.AdvisoryId)}",
             _ => $"{tag} Security notice",
         };
-        return new Prepared(subject, Middle(n, withDetails: true), Middle(n, withDetails: false));
+        return new Prepared(subject, Middle(n, NoticeModes.Plain), Middle(n, NoticeModes.LinkOnly), Middle(n, NoticeModes.ScheduleOnly));
     }
 
     // From the kind's opening to the disclosure instant in UTC.
-    private static string Middle(NotificationRecord n, bool withDetails)
+    private static string Middle(NotificationRecord n, string mode)
     {
+        var withDetails = NoticeModes.CarriesDetails(mode);
         var b = new StringBuilder();
         switch (n.Kind)
         {
@@ -98,7 +103,7 @@ public static class NoticeTemplates
             if (!string.IsNullOrWhiteSpace(draft.Remediation)) b.Append("Fix: ").AppendLine(draft.Remediation).AppendLine();
             if (draft.CveId is not null) b.Append("CVE: ").AppendLine(draft.CveId).AppendLine();
         }
-        else if (!withDetails && n.Kind != NoticeKinds.NowPublic)
+        else if (mode == NoticeModes.LinkOnly && n.Kind != NoticeKinds.NowPublic)
         {
             b.AppendLine("The details are not in this email because your channel requires encryption and we hold no");
             b.AppendLine("OpenPGP key for you. Read them at the link below.").AppendLine();

@@ -10,7 +10,8 @@ namespace DownstreamNotifier.Recipients;
 /// Who hears about a case: the contacts of every project that depends on (or ships) an affected package, then,
 /// level by level up to the maximum depth, of every project that depends on a package a chosen project ships;
 /// plus projects a member included, minus those excluded; each contact (by address) once, by its shortest path.
-/// A project is visited once, so cycles end.
+/// A project is visited once, so cycles end. Contacts told earlier are kept whatever the graph says now; those of a
+/// project excluded since are marked <see cref="Recipient.Excluded"/>.
 /// </summary>
 public static class RecipientResolver
 {
@@ -79,14 +80,14 @@ public static class RecipientResolver
         var contacts = (await conn.QueryAsync<ContactRow>(ContactsSql, new { Ids = order.ToArray(), ContactIds = (alsoContacts ?? []).ToArray() }, tx)).ToList();
         foreach (var c in contacts.Where(c => !paths.ContainsKey(c.ProjectId)))
         {
-            paths[c.ProjectId] = [c.ProjectName, "notified earlier"];
+            paths[c.ProjectId] = [c.ProjectName, excluded.Contains(c.ProjectId) ? "notified earlier, excluded since" : "notified earlier"];
             rank[c.ProjectId] = rank.Count;
         }
         return contacts
             .OrderBy(c => paths[c.ProjectId].Count).ThenBy(c => rank[c.ProjectId]).ThenBy(c => c.Email, StringComparer.OrdinalIgnoreCase)
             .DistinctBy(c => c.Email.ToLowerInvariant())
             .Select(c => new Recipient(c.Id, c.Name, c.Email, c.ProjectId, c.ProjectName, c.Channels, paths[c.ProjectId],
-                c.HasKey, c.KeyFingerprint, c.KeyExpiresAt, c.TimeZone))
+                c.HasKey, c.KeyFingerprint, c.KeyExpiresAt, c.TimeZone, excluded.Contains(c.ProjectId)))
             .ToList();
     }
 

@@ -82,17 +82,22 @@ public sealed class NotifierHarness : IAsyncDisposable
         await endpoint.Send(message);
     }
 
-    public async Task PublishDraftAsync(Guid caseId, params AffectedPackage[] affected)
+    public Task PublishDraftAsync(Guid caseId, params AffectedPackage[] affected) =>
+        PublishDraftAsync(caseId, 1, "Heap overflow in the frobnicator", affected);
+
+    /// <summary>Publishes revision <paramref name="revision"/> of the case's draft and waits until the service stored it.</summary>
+    public async Task PublishDraftAsync(Guid caseId, int revision, string title, params AffectedPackage[] affected)
     {
-        var draft = new AdvisoryDraft("Heap overflow in the frobnicator", "A crafted input overflows a heap buffer.", "Details.",
+        var draft = new AdvisoryDraft(title, "A crafted input overflows a heap buffer.", "Details.",
             affected, null, [], [], null, [], "Upgrade to 3.12.9");
-        await Bus.Publish(new AdvisoryDraftUpdated(caseId, 1, draft, Guid.NewGuid(), DateTimeOffset.UtcNow));
+        await Bus.Publish(new AdvisoryDraftUpdated(caseId, revision, draft, Guid.NewGuid(), DateTimeOffset.UtcNow));
         // The draft is read when notices are queued: wait until it is stored.
         await using var conn = new NpgsqlConnection(Isolation.ConnectionString);
         await conn.OpenAsync();
         for (var i = 0; i < 100; i++)
         {
-            await using var cmd = new NpgsqlCommand("SELECT count(*) FROM notifier.case_drafts WHERE case_id = $1", conn) { Parameters = { new() { Value = caseId } } };
+            await using var cmd = new NpgsqlCommand("SELECT count(*) FROM notifier.case_drafts WHERE case_id = $1 AND revision >= $2", conn)
+                { Parameters = { new() { Value = caseId }, new() { Value = revision } } };
             if ((long)(await cmd.ExecuteScalarAsync())! > 0) return;
             await Task.Delay(100);
         }
