@@ -112,6 +112,18 @@ public sealed class DraftValidatorTests
         Assert.Empty(Fields(WithPackage(p => p with { Ecosystem = ecosystem, Name = name, Purl = purl })));
 
     [Theory]
+    [InlineData("pkg://pypi/example-lib", "pkg:pypi/example-lib")]
+    [InlineData("pkg:deb/debian/openssl?distro=bookworm&arch=source", "pkg:deb/debian/openssl?arch=source&distro=bookworm")]
+    public void An_accepted_purl_is_kept_in_its_canonical_form(string written, string canonical)
+    {
+        var draft = written.StartsWith("pkg:deb", StringComparison.Ordinal)
+            ? WithPackage(p => p with { Ecosystem = "Debian:12", Name = "openssl", Purl = written })
+            : WithPackage(p => p with { Purl = written });
+        Assert.Empty(DraftValidator.Validate(draft, out var normalized).ToDictionary());
+        Assert.Equal(canonical, normalized!.Affected[0].Purl);
+    }
+
+    [Theory]
     [InlineData("Flask_SQLAlchemy", "flask-sqlalchemy")]
     [InlineData("zope.interface", "zope-interface")]
     [InlineData("A__B--C..d", "a-b-c-d")]

@@ -18,7 +18,9 @@ public static class AnnouncementComposer
         b.AppendLine($"Published: {Timestamps.Rfc3339(meta.Published)}");
         if (draft.Severity is { } s) b.AppendLine($"Severity: {s.Rating} ({s.CvssVector})");
         if (draft.Cwes.Count > 0) b.AppendLine($"Weakness: {string.Join(", ", draft.Cwes)}");
-        b.AppendLine().AppendLine(draft.Summary).AppendLine().AppendLine(draft.Details).AppendLine();
+        b.AppendLine();
+        foreach (var paragraph in new[] { draft.Summary, draft.Details }.Where(t => !string.IsNullOrWhiteSpace(t)))
+            b.AppendLine(paragraph).AppendLine();
         b.AppendLine("Affected packages:");
         foreach (var p in draft.Affected)
         {

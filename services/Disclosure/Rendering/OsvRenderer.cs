@@ -45,7 +45,7 @@ public static class OsvRenderer
     {
         var node = new JsonObject
         {
-            ["package"] = new JsonObject { ["ecosystem"] = package.Ecosystem, ["name"] = package.Name, ["purl"] = package.Purl },
+            ["package"] = new JsonObject { ["ecosystem"] = package.Ecosystem, ["name"] = package.Name, ["purl"] = Canonical(package.Purl) },
         };
         if (package.Ranges.Count > 0)
             node["ranges"] = new JsonArray(package.Ranges.Select(Range).ToArray<JsonNode?>());
@@ -53,6 +53,9 @@ public static class OsvRenderer
             node["versions"] = new JsonArray(versions.Select(v => (JsonNode?)v).ToArray());
         return node;
     }
+
+    // As CSAF writes it (drafts accepted before intake stored purls canonical may say "pkg://pypi/foo").
+    private static string Canonical(string purl) => Purl.TryParse(purl, out var parsed, out _) ? parsed!.ToString() : purl;
 
     private static JsonNode Range(VersionRange range)
     {

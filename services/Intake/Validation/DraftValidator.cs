@@ -109,7 +109,8 @@ public static partial class DraftValidator
             else versions.Add(v.Trim());
         });
 
-        return new AffectedPackage(p.Ecosystem ?? "", name, p.Purl ?? "", ranges, p.Versions is null ? null : versions);
+        // Kept in the purl spec's canonical form ("pkg://pypi/foo" is valid, "pkg:pypi/foo" is what every record writes).
+        return new AffectedPackage(p.Ecosystem ?? "", name, purl?.ToString() ?? p.Purl ?? "", ranges, p.Versions is null ? null : versions);
     }
 
     /// <summary>The purl's type and name must say the same as ecosystem and name (PyPI → pkg:pypi/&lt;PEP 503 name&gt;).</summary>

@@ -105,6 +105,22 @@ public sealed class AcceptedDraftTests
         Assert.Equal([range, fix], purls);
     }
 
+    [Fact]
+    public void OSV_writes_a_purl_in_its_canonical_form()
+    {
+        var osv = OsvRenderer.Render(Get("a purl written pkg://"), GoldenDrafts.Public());
+        Assert.Equal("pkg:pypi/foo", (string?)osv["affected"]![0]!["package"]!["purl"]);
+    }
+
+    [Fact]
+    public void The_announcement_has_no_run_of_blank_lines_where_summary_and_details_are_empty()
+    {
+        var empty = AnnouncementComposer.Body(Get("empty summary and details"), GoldenDrafts.Public());
+        Assert.DoesNotContain("\n\n\n", empty.ReplaceLineEndings("\n"));
+        var full = AnnouncementComposer.Body(Base, GoldenDrafts.Public()).ReplaceLineEndings("\n");
+        Assert.Contains($"\n\n{Base.Summary}\n\n{Base.Details}\n\n", full);
+    }
+
     [Theory]
     [InlineData("details of 100,000 characters")]
     [InlineData("details of astral characters across the cut")]
