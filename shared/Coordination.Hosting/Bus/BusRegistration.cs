@@ -19,7 +19,8 @@ public static class BusRegistration
 
     /// <summary>
     /// The MassTransit RabbitMQ bus: endpoints named "{service}-{consumer}", quorum queues, publisher
-    /// confirms, retries with backoff, scheduling through the embargo-scheduler's durable clock.
+    /// confirms, retries with backoff and then redeliveries ("RabbitMq:RedeliveryIntervals"), scheduling through the
+    /// embargo-scheduler's durable clock.
     /// </summary>
     public static IServiceCollection AddCoordinationBus(
         this IServiceCollection services,
@@ -35,11 +36,16 @@ public static class BusRegistration
             x.AddConsumer<MemberAccessRevokedConsumer>();
             configure?.Invoke(x);
 
-            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
-                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit &&
-                    context.GetRequiredService<IOptions<RabbitMqOptions>>().Value.QuorumQueues)
-                    rabbit.SetQuorumQueue();
+                var o = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && o.QuorumQueues) rabbit.SetQuorumQueue();
+                // Redelivery outside the immediate retries: a message still failing after them is handed to the durable
+                // clock to come back later, instead of going to the _error queue for good (a revocation, a publication
+                // at the instant). Not for the clock's own queue, which cannot hand a message to itself while it fails.
+                var redeliveries = o.Redeliveries();
+                if (name != SchedulerQueue && redeliveries.Length > 0) endpoint.UseScheduledRedelivery(r => r.Intervals(redeliveries));
+                endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
             });
 
             x.UsingRabbitMq((context, cfg) =>
@@ -54,7 +60,6 @@ public static class BusRegistration
                 cfg.PrefetchCount = o.PrefetchCount;
                 cfg.ConcurrentMessageLimit = o.ConcurrentMessageLimit;
                 cfg.UseMessageScheduler(SchedulerAddress);
-                cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
                 configureRabbit?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });

@@ -1,0 +1,65 @@
+using Coordination.Contracts.Members;
+using Coordination.Hosting.Bus;
+using Coordination.Testing;
+using EmbargoScheduler.Tests.Support;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EmbargoScheduler.Tests.Integration;
+
+/// <summary>
+/// A consumer that still fails after the immediate retries (its database failing over, say) gets the message again
+/// later through the embargo-scheduler's durable clock ("RabbitMq:RedeliveryIntervals"), instead of losing it to the
+/// _error queue.
+/// </summary>
+public sealed class RedeliveryTests
+{
+    /// <summary>Fails every attempt until it is told to recover; records the redelivery count of each attempt.</summary>
+    private sealed class FailingUntilRecovered
+    {
+        public volatile bool Recovered;
+        public readonly List<int> Attempts = [];
+        public readonly TaskCompletionSource<int> Consumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class FlakyConsumer(FailingUntilRecovered state) : IConsumer<MemberJoined>
+    {
+        public Task Consume(ConsumeContext<MemberJoined> context)
+        {
+            lock (state.Attempts) state.Attempts.Add(context.GetRedeliveryCount());
+            if (!state.Recovered) throw new InvalidOperationException("database unavailable (test)");
+            state.Consumed.TrySetResult(context.GetRedeliveryCount());
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_message_still_failing_after_the_retries_comes_back_through_the_clock_and_is_consumed()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("redelivery");
+        await using var scheduler = await SchedulerService.StartAsync(isolation);
+        var state = new FailingUntilRecovered();
+        using var service = await TestBus.StartAsync(isolation, "redelivery-test",
+            x => x.AddConsumer<FlakyConsumer>(),
+            s => s.AddSingleton(state).Configure<RabbitMqOptions>(o => o.RedeliveryIntervals = "00:00:03,00:00:03"));
+
+        await service.Services.GetRequiredService<IBus>().Publish(new MemberJoined(Guid.NewGuid(), "Ada", "ada", "member", DateTimeOffset.UtcNow));
+        // The first delivery and its 5 immediate retries fail; the message is handed to the clock.
+        await WaitUntilAsync(() => state.Attempts.Count >= 6, TimeSpan.FromSeconds(60));
+        state.Recovered = true;
+
+        var redeliveryCount = await state.Consumed.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, redeliveryCount);
+        lock (state.Attempts) Assert.Equal([0, 0, 0, 0, 0, 0, 1], state.Attempts);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met");
+            await Task.Delay(50);
+        }
+    }
+}
