@@ -173,6 +173,11 @@ public sealed class CaseFlowTests : IAsyncLifetime
         await WaitForStatus(member, caseId, "embargoed");
         Assert.Equal(HttpStatusCode.Conflict, (await member.Post($"cases/{caseId}/embargo", Embargo())).StatusCode);
         Assert.Equal("embargoed", await Status(member, caseId)); // a second StartEmbargo's refusal used to turn it "open"
+        // Nor may an edit under embargo drop every affected package: the advisory could not be published at the instant.
+        var dropped = await member.Put($"cases/{caseId}/draft", new { revision = 2, draft = new { title = "Overflow", affected = Array.Empty<object>() } });
+        Assert.Equal(HttpStatusCode.BadRequest, dropped.StatusCode);
+        Assert.Contains("draft.affected", await dropped.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{caseId}/draft", new { revision = 2, draft = Samples.Draft() })).StatusCode);
 
         Assert.Equal(HttpStatusCode.Accepted, (await member.Post($"cases/{caseId}/withdraw", new { reason = "duplicate" })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await member.Post($"cases/{caseId}/withdraw", new { reason = "duplicate" })).StatusCode);

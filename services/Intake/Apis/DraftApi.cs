@@ -52,6 +52,13 @@ public static class DraftApi
         var c = await CaseStore.GetForUpdateAsync(conn, tx, id);
         if (c is null) return TypedResults.NotFound();
         if (c.DraftRevision != request.Revision) return Stale(request.Revision!.Value, c.DraftRevision);
+        // Disclosure publishes no advisory without an affected package: under embargo, a draft naming none would leave
+        // the case stuck at the instant (publication pending, withdrawal no longer possible).
+        if (draft!.Affected.Count == 0 && c.Status is CaseStatuses.EmbargoRequested or CaseStatuses.Embargoed or CaseStatuses.WithdrawalRequested)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["draft.affected"] = ["must name at least one affected package while the case is under embargo (the advisory is published at the instant)"],
+            });
         var revision = await SaveAsync(conn, tx, c, draft, user, time.GetUtcNow(), "draft.updated");
         await tx.CommitAsync(ct);
         logs.CreateLogger(Logger).DraftUpdated(id, revision);
