@@ -42,6 +42,7 @@ public static class DisclosureExtensions
         app.MapAdvisoryFeedApi();
         app.MapAdvisoriesApi();
         app.MapPreviewApi();
+        app.MapWithdrawalApi();
         return app;
     }
 }

@@ -137,13 +137,20 @@ public sealed class PublicationTests
         Assert.Single(sink.Messages());
         Assert.Single(bus.Published);
 
-        // Withdrawn: OSV "withdrawn", still listed.
-        await bus.SendToDisclosure(new WithdrawAdvisory(caseId, "Duplicate of another advisory", Guid.NewGuid()), NewId.NextGuid());
-        var withdrawn = JsonNode.Parse(await DisclosureHost.EventuallyAsync(async () =>
-        {
-            var body = await anonB.GetStringAsync($"advisories/{guessedId}.osv.json");
-            return JsonNode.Parse(body)!["withdrawn"] is null ? null : body;
-        }, "withdrawal"))!;
+        // Withdrawn by a member: OSV "withdrawn", a new version, still listed.
+        static StringContent Reason(string? reason) => new(System.Text.Json.JsonSerializer.Serialize(new { reason }), System.Text.Encoding.UTF8, "application/json");
+        var noReason = await member.PostAsync($"cases/{caseId}/advisory/withdraw", Reason("  "));
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("\"reason\"", await noReason.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonA.PostAsync($"cases/{caseId}/advisory/withdraw", Reason("x"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await member.PostAsync($"cases/{Guid.NewGuid()}/advisory/withdraw", Reason("x"))).StatusCode);
+        var withdrawal = await member.PostAsync($"cases/{caseId}/advisory/withdraw", Reason("Duplicate of another advisory"));
+        Assert.Equal(HttpStatusCode.OK, withdrawal.StatusCode);
+        Assert.Equal(3, (int)JsonNode.Parse(await withdrawal.Content.ReadAsStringAsync())!["version"]!);
+        Assert.Equal(HttpStatusCode.Conflict, (await member.PostAsync($"cases/{caseId}/advisory/withdraw", Reason("again"))).StatusCode);
+        var withdrawn = JsonNode.Parse(await anonB.GetStringAsync($"advisories/{guessedId}.osv.json"))!;
+        Assert.NotNull(withdrawn["withdrawn"]);
+        Assert.Equal("Duplicate of another advisory", (string?)withdrawn["database_specific"]!["withdrawn_reason"]);
         Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Osv, withdrawn));
         var listed = JsonNode.Parse(await anonA.GetStringAsync("advisories"))!["items"]!.AsArray();
         Assert.NotNull(Assert.Single(listed)!["withdrawn"]);
