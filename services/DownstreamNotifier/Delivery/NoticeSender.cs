@@ -37,6 +37,7 @@ public sealed partial class NoticeSender(
     ILogger<NoticeSender> logger) : BackgroundService
 {
     private readonly ClaimCursor cursor = new();
+    private static readonly TimeSpan UnexpectedFailurePause = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -87,6 +88,15 @@ public sealed partial class NoticeSender(
                 LogWorkerFailed(worker, e.GetType().Name);
                 ct.WaitHandle.WaitOne(1000);
             }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // Anything else: the batch rolled back. The worker's thread must not end over it (when all had ended, the
+                // host stopped with exit code 0); the connection may be mid-command, so it is dropped. Type name only.
+                LogWorkerFailedUnexpectedly(worker, e.GetType().Name);
+                smtp.Disconnect(false);
+                ct.WaitHandle.WaitOne(UnexpectedFailurePause);
+            }
+            catch (Exception) { return; } // stopping
             try { signal.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollIntervalMs), ct).GetAwaiter().GetResult(); }
             catch (OperationCanceledException) { }
         }
@@ -128,23 +138,38 @@ public sealed partial class NoticeSender(
             }
             if (serverDown) { outcomes.Add(Deferred("mail server unreachable")); continue; }
             ct.ThrowIfCancellationRequested(); // the batch rolls back; what was accepted so far is on record
+            var round = Round(conn, rounds, notice.NotificationId); // the database's failures roll the batch back
+            MimeKit.MimeMessage message;
             try
             {
-                var message = composer.Compose(Round(conn, rounds, notice.NotificationId), notice, now);
+                message = composer.Compose(round, notice, now);
+            }
+            catch (NoticeKeyException e)
+            {
+                outcomes.Add(new(notice.Id, "failed", attempts, now, e.Message, null, null));
+                continue;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException && !ct.IsCancellationRequested)
+            {
+                // Whatever composing one notice throws (a key OpenSSL refuses, a bug) fails that notice alone. The
+                // exception's message is not kept: it could quote what was being composed.
+                outcomes.Add(new(notice.Id, "failed", attempts, now, $"{e.GetType().Name}: the notice could not be composed", null, null));
+                LogComposeFailed(notice.Id, e.GetType().Name);
+                continue;
+            }
+            try
+            {
                 while (uncommitted.Count > AcceptanceRecorder.UncommittedPerWorker) uncommitted.Dequeue().WaitCommitted();
                 var reply = smtp.Send(message, ct);
                 var acceptedAt = time.GetUtcNow();
                 uncommitted.Enqueue(acceptances.Record(notice.Id, reply, acceptedAt));
                 outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, acceptedAt));
             }
-            catch (Exception e) when (ct.IsCancellationRequested && e is not NoticeKeyException)
+            catch (Exception e) when (ct.IsCancellationRequested)
             {
                 throw new OperationCanceledException("stopping", e, ct); // Abort closed the connection under it
             }
-            catch (NoticeKeyException e)
-            {
-                outcomes.Add(new(notice.Id, "failed", attempts, now, e.Message, null, null));
-            }
+            catch (NpgsqlException) { throw; } // an acceptance not recorded: the batch rolls back (see AcceptanceRecorder)
             catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
             {
                 outcomes.Add(new(notice.Id, "failed", attempts, now, $"{(int)e.StatusCode} {e.ErrorCode}: {Trim(e.Message)}", null, null));
@@ -160,6 +185,15 @@ public sealed partial class NoticeSender(
                 outcomes.Add(Deferred($"connection: {e.GetType().Name}: {Trim(e.Message)}"));
                 smtp.Disconnect(false);
                 serverDown = e is SocketException || e.InnerException is SocketException;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Any other failure of the send (TLS handshake, STARTTLS or AUTH not offered, ...) is the connection's,
+                // not the notice's: deferred, the connection dropped. Its message is not kept (type name only).
+                outcomes.Add(Deferred($"connection: {e.GetType().Name}"));
+                smtp.Disconnect(false);
+                serverDown = e is MailKit.Security.SslHandshakeException or NotSupportedException;
+                LogSendFailed(notice.Id, e.GetType().Name);
             }
         }
         while (uncommitted.Count > 0) uncommitted.Dequeue().WaitCommitted();
@@ -189,6 +223,15 @@ public sealed partial class NoticeSender(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sender worker {Worker} failed ({Error}); retrying")]
     private partial void LogWorkerFailed(int worker, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sender worker {Worker} failed unexpectedly ({Error}); its batch rolled back, retrying after a pause")]
+    private partial void LogWorkerFailedUnexpectedly(int worker, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notice {NoticeId} could not be composed ({Error}); failed")]
+    private partial void LogComposeFailed(long noticeId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending notice {NoticeId} failed ({Error}); deferred as a connection problem")]
+    private partial void LogSendFailed(long noticeId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Marked {Count} notices sent that the mail server had accepted before a restart")]
     private partial void LogReconciled(int count);

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
 using DownstreamNotifier.Email;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
@@ -82,6 +83,13 @@ public static class OpenPgpKeyInspector
             .OrderBy(c => c.Key.IsMasterKey) // a subkey before the primary
             .ThenByDescending(c => c.Key.CreationTime)
             .ToList();
+        var unusableRsa = testModulus && candidates.RemoveAll(c => !RsaEncrypts(c.Key)) > 0;
+        if (candidates.Count == 0 && unusableRsa)
+        {
+            error = "has an RSA encryption subkey that cannot be encrypted to: its public exponent must be odd, above 1 and below "
+                + "the modulus (and at most 64 bits long with a modulus over 3,072 bits), its modulus at most 16,384 bits";
+            return false;
+        }
         if (candidates.Count == 0) { error = "has no usable encryption subkey (none, or all expired, revoked, malformed or not bound to the key by its signature)"; return false; }
 
         var chosen = candidates[0];
@@ -110,6 +118,25 @@ public static class OpenPgpKeyInspector
             return SoundModuli.GetOrAdd(rsa.Modulus.ToString(16), _ => !rsa.Modulus.IsProbablePrime(1));
         }
         catch (Exception e) when (e is ArgumentException or PgpException) { return false; } // BouncyCastle's own checks (even, small factors)
+    }
+
+    /// <summary>
+    /// Whether sending can encrypt to this (RSA) key: the exponent is odd, above 1 and below the modulus (an exponent of 1
+    /// would "encrypt" to the session key itself), and one encryption with .NET's RSA, which sending uses, succeeds
+    /// (OpenSSL refuses an exponent over 64 bits with a modulus over 3,072 bits, and moduli over 16,384 bits).
+    /// </summary>
+    private static bool RsaEncrypts(PgpPublicKey key)
+    {
+        if (key.Algorithm is not (PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt)) return true;
+        try
+        {
+            var p = (RsaKeyParameters)key.GetKey();
+            if (!p.Exponent.TestBit(0) || p.Exponent.BitLength < 2 || p.Exponent.CompareTo(p.Modulus) >= 0) return false;
+            using var rsa = RSA.Create(new RSAParameters { Modulus = p.Modulus.ToByteArrayUnsigned(), Exponent = p.Exponent.ToByteArrayUnsigned() });
+            rsa.Encrypt(RandomNumberGenerator.GetBytes(35), RSAEncryptionPadding.Pkcs1); // the size of an AES-256 session info
+            return true;
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException or PgpException) { return false; }
     }
 
     // Points in any other form go through MimeKit, which checks them.
