@@ -23,6 +23,30 @@ public sealed class Gpg : IDisposable
         return await ExportAsync(email);
     }
 
+    /// <summary>
+    /// Ed25519 primary that may only certify, an Ed25519 signing subkey and a Curve25519 encryption subkey (how keys with
+    /// an offline primary are made); returns the armored public key.
+    /// </summary>
+    public async Task<string> NewKeyWithSigningSubkeyAsync(string email)
+    {
+        await RunAsync(["--quick-gen-key", $"Test <{email}>", "ed25519", "cert", "never"]);
+        var fingerprint = await FingerprintAsync(email);
+        await RunAsync(["--quick-add-key", fingerprint, "ed25519", "sign", "never"]);
+        await RunAsync(["--quick-add-key", fingerprint, "cv25519", "encr", "never"]);
+        return await ExportAsync(email);
+    }
+
+    /// <summary>The fingerprint of the key's last signing-capable subkey, as gpg lists it.</summary>
+    public async Task<string> SigningSubkeyFingerprintAsync(string email)
+    {
+        var lines = (await RunAsync(["--with-colons", "--with-subkey-fingerprints", "--list-keys", email])).Split('\n');
+        var subkey = Array.FindLastIndex(lines, l => l.StartsWith("sub:", StringComparison.Ordinal) && l.Split(':')[11].Contains('s'));
+        return lines.Skip(subkey + 1).First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
+    }
+
+    /// <summary>The armored secret subkeys only, the primary key as a placeholder (gpg --export-secret-subkeys: an offline primary).</summary>
+    public Task<string> ExportSecretSubkeysAsync(string email) => RunAsync(["--armor", "--export-secret-subkeys", email]);
+
     public Task<string> ExportAsync(string email) => RunAsync(["--armor", "--export", email]);
 
     public async Task<string> FingerprintAsync(string email)

@@ -43,6 +43,17 @@ public static class SelfSignatures
         return (hashed.GetKeyFlags() & (PgpKeyFlags.CanEncryptCommunications | PgpKeyFlags.CanEncryptStorage)) != 0;
     }
 
+    /// <summary>
+    /// Key flags must allow signing. Without key flags (keys from before them) a primary key may sign; a subkey may
+    /// not: without the flag its binding says nothing about signing (and RFC 4880 requires a back-signature then).
+    /// </summary>
+    public static bool AllowsSigning(PgpSignature signature)
+    {
+        var hashed = signature.GetHashedSubPackets();
+        if (hashed is null || !hashed.HasSubpacket(SignatureSubpacketTag.KeyFlags)) return signature.SignatureType != PgpSignature.SubkeyBinding;
+        return (hashed.GetKeyFlags() & PgpKeyFlags.CanSign) != 0;
+    }
+
     private static bool Verifies(PgpPublicKey primary, PgpSignature signature, Func<PgpSignature, bool> verify)
     {
         if (signature.KeyId != primary.KeyId) return false;
