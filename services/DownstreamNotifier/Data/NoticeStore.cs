@@ -42,6 +42,8 @@ public static class NoticeStore
     // The due rows are locked in the order of the partial index notices_due, and only then joined: the sort of every
     // due row, and an anti-join of every acceptance, that the planner chose for the one-statement form cost up to
     // 150 ms per claim in a 10,000-notice fan-out. Rows the server accepted before a crash come back with that reply.
+    // A notice goes to the contact's address as it is now (c.email), not the one copied when the round was recorded:
+    // a contact readdressed or deleted mid-round must not get the details at the old address (contact_deleted).
     // The walk starts after @AfterAt/@AfterId (see ClaimCursor): from the start of the index, every claim stepped over
     // the rows the other workers hold locked, a lock check each (~6 ms per claim of 100 with 8 workers).
     private const string ClaimSql = """
@@ -51,7 +53,8 @@ public static class NoticeStore
             ORDER BY next_attempt_at, id
             LIMIT @Batch
             FOR UPDATE SKIP LOCKED)
-        SELECT n.id, n.notification_id, n.case_id, n.contact_id, n.email, n.kind, n.mode, n.attempts, n.next_attempt_at,
+        SELECT n.id, n.notification_id, n.case_id, n.contact_id, coalesce(c.email, n.email) AS email, c.id IS NULL AS contact_deleted,
+               n.kind, n.mode, n.attempts, n.next_attempt_at,
                c.name AS contact_name, c.public_key, c.key_fingerprint, c.key_expires_at, c.encryption_subkey, c.time_zone,
                a.notice_id IS NOT NULL AS accepted, a.server_reply AS accepted_reply, a.accepted_at
         FROM claimed JOIN notices n ON n.id = claimed.id
@@ -73,9 +76,9 @@ public static class NoticeStore
     // hashed it (9 ms per 100 rows in a 20,000-notice table, against 3.5 ms now).
     private const string OutcomesSql = """
         UPDATE notices n SET state = o.state, attempts = o.attempts, next_attempt_at = o.next_attempt_at, last_error = o.last_error,
-                             server_reply = o.server_reply, sent_at = o.sent_at
-        FROM unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[])
-             AS o (id, state, attempts, next_attempt_at, last_error, server_reply, sent_at)
+                             server_reply = o.server_reply, sent_at = o.sent_at, email = coalesce(o.email, n.email), mode = coalesce(o.mode, n.mode)
+        FROM unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
+             AS o (id, state, attempts, next_attempt_at, last_error, server_reply, sent_at, email, mode)
         WHERE n.id = o.id AND n.id = ANY($1)
         """;
 
@@ -206,6 +209,8 @@ public static class NoticeStore
                 new() { Value = outcomes.Select(o => o.Error).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 new() { Value = outcomes.Select(o => o.ServerReply).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 new() { Value = outcomes.Select(o => o.SentAt?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+                new() { Value = outcomes.Select(o => o.Email).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = outcomes.Select(o => o.Mode).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             },
         };
         cmd.ExecuteNonQuery();

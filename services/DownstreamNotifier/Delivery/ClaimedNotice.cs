@@ -7,7 +7,10 @@ public sealed class ClaimedNotice
     public Guid NotificationId { get; init; }
     public Guid CaseId { get; init; }
     public Guid ContactId { get; init; }
+    /// <summary>The contact's current address (the one recorded with the notice only when the contact is deleted).</summary>
     public string Email { get; init; } = "";
+    /// <summary>The contact was deleted after the notice was recorded: it is not sent.</summary>
+    public bool ContactDeleted { get; init; }
     public string Kind { get; init; } = "";
     public string Mode { get; init; } = "";
     public int Attempts { get; init; }

@@ -136,6 +136,7 @@ public sealed partial class NoticeSender(
                 reconciled++;
                 continue;
             }
+            if (notice.ContactDeleted) { outcomes.Add(new(notice.Id, "failed", attempts, now, "contact deleted", null, null)); continue; }
             if (serverDown) { outcomes.Add(Deferred("mail server unreachable")); continue; }
             ct.ThrowIfCancellationRequested(); // the batch rolls back; what was accepted so far is on record
             var round = Round(conn, rounds, notice.NotificationId); // the database's failures roll the batch back
@@ -163,7 +164,7 @@ public sealed partial class NoticeSender(
                 var reply = smtp.Send(message, ct);
                 var acceptedAt = time.GetUtcNow();
                 uncommitted.Enqueue(acceptances.Record(notice.Id, reply, acceptedAt));
-                outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, acceptedAt));
+                outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, acceptedAt, notice.Email));
             }
             catch (Exception e) when (ct.IsCancellationRequested)
             {

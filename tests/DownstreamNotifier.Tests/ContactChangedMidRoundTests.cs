@@ -1,0 +1,39 @@
+using System.Net.Http.Json;
+using Coordination.Contracts.Notices;
+using DownstreamNotifier.Tests.Support;
+using MailSink;
+using MimeKit;
+
+namespace DownstreamNotifier.Tests;
+
+public sealed class ContactChangedMidRoundTests
+{
+    [Fact]
+    public async Task A_contact_deleted_mid_round_gets_nothing_and_one_readdressed_gets_the_notice_at_the_new_address_only()
+    {
+        var hold = 1;
+        await using var h = await NotifierHarness.StartAsync(to =>
+            Volatile.Read(ref hold) == 1 && to.StartsWith("old", StringComparison.Ordinal) ? new SmtpReply(451, "try again later") : null);
+        var project = await h.CreateProjectAsync("Alpine py3-urllib3", ["pkg:pypi/urllib3"]);
+        var deleted = await h.CreateContactAsync(project, "old-deleted@alpine.test");
+        var moved = await h.CreateContactAsync(project, "old-moved@alpine.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        await h.WaitForNoticesAsync(caseId, c => c.Counts.GetValueOrDefault("deferred") == 2);
+
+        (await h.Http.DeleteAsync($"contacts/{deleted}")).EnsureSuccessStatusCode();
+        (await h.Http.PutAsJsonAsync($"contacts/{moved}", new { name = "moved", email = "new-moved@alpine.test", role = "security" })).EnsureSuccessStatusCode();
+        Volatile.Write(ref hold, 0);
+
+        var done = await h.WaitForNoticesAsync(caseId, c => c.Counts.GetValueOrDefault("sent") == 1 && c.Counts.GetValueOrDefault("failed") == 1);
+        var gone = done.Notices.Single(n => n.ContactId == deleted);
+        Assert.Equal("failed", gone.State);
+        Assert.Equal("contact deleted", gone.LastError);
+        Assert.Equal("new-moved@alpine.test", done.Notices.Single(n => n.ContactId == moved).Email);
+
+        await Task.Delay(1000);
+        var recipients = h.Sink.Messages().Select(f => MimeMessage.Load(f).To.Mailboxes.Single().Address).ToList();
+        Assert.Equal(["new-moved@alpine.test"], recipients);
+    }
+}
