@@ -63,3 +63,34 @@ public sealed class NoticeComposerTests
     private static ClaimedNotice Notice(long id) =>
         new() { Id = id, Email = $"c{id}@distro.test", ContactName = "C", Kind = NoticeKinds.Embargoed, Mode = NoticeModes.Plain };
 }
+
+public sealed class NoticeComposerKeyFallbackTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 4, 20, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task An_encrypted_notice_whose_key_was_removed_or_has_expired_goes_link_only_without_details()
+    {
+        using var gpg = new Coordination.Testing.Gpg();
+        var armored = await gpg.NewCurve25519KeyAsync("ada@distro.test");
+        Assert.True(DownstreamNotifier.Keys.OpenPgpKeyInspector.TryCheck(armored, Now, out var check, out _));
+        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]) });
+        var composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test" }), options, new NoticeLinks(options));
+        var draft = new Coordination.Contracts.Advisories.AdvisoryDraft("Heap overflow in the frobnicator", "A crafted input overflows a heap buffer.", "Details.",
+            [], null, [], [], null, [], "Upgrade to 3.12.9");
+        var round = new NotificationRecord(Guid.NewGuid(), Guid.NewGuid(), NoticeKinds.Embargoed, Now.AddDays(7), [], null, null, [], draft);
+        var removed = new ClaimedNotice { Id = 1, Email = "ada@distro.test", Kind = NoticeKinds.Embargoed, Mode = NoticeModes.Encrypted };
+        var expired = new ClaimedNotice { Id = 2, Email = "ada@distro.test", Kind = NoticeKinds.Embargoed, Mode = NoticeModes.Encrypted, PublicKey = armored,
+            KeyFingerprint = check!.Fingerprint, EncryptionSubkey = Convert.ToHexString(check.EncryptionKey.GetFingerprint()), KeyExpiresAt = Now.AddDays(-1) };
+
+        foreach (var notice in new[] { removed, expired })
+        {
+            var message = composer.Compose(round, notice, Now, out var mode);
+            Assert.Equal(NoticeModes.LinkOnly, mode);
+            var text = Assert.IsType<TextPart>(message.Body).Text;
+            Assert.Contains("http://localhost:5003/notices/", text);
+            Assert.DoesNotContain("frobnicator", message.ToString());
+            Assert.DoesNotContain("Upgrade to", text);
+        }
+    }
+}

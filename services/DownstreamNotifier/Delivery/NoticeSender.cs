@@ -141,9 +141,10 @@ public sealed partial class NoticeSender(
             ct.ThrowIfCancellationRequested(); // the batch rolls back; what was accepted so far is on record
             var round = Round(conn, rounds, notice.NotificationId); // the database's failures roll the batch back
             MimeKit.MimeMessage message;
+            string mode;
             try
             {
-                message = composer.Compose(round, notice, now);
+                message = composer.Compose(round, notice, now, out mode);
             }
             catch (NoticeKeyException e)
             {
@@ -164,7 +165,7 @@ public sealed partial class NoticeSender(
                 var reply = smtp.Send(message, ct);
                 var acceptedAt = time.GetUtcNow();
                 uncommitted.Enqueue(acceptances.Record(notice.Id, reply, acceptedAt));
-                outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, acceptedAt, notice.Email));
+                outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, acceptedAt, notice.Email, mode == notice.Mode ? null : mode));
             }
             catch (Exception e) when (ct.IsCancellationRequested)
             {

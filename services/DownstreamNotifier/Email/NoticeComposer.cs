@@ -27,11 +27,25 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
     // context never serves two messages at once. AES-256 is named explicitly: MimeKit's default cipher is CAST5.
     private readonly ThreadLocal<InMemoryOpenPgpContext> contexts = new(() => new InMemoryOpenPgpContext(options.Value.SigningKeyPassphrase));
 
-    /// <exception cref="NoticeKeyException">the contact's key cannot be used (reported as a failed notice).</exception>
-    public MimeMessage Compose(NotificationRecord n, ClaimedNotice notice, DateTimeOffset now)
+    public MimeMessage Compose(NotificationRecord n, ClaimedNotice notice, DateTimeOffset now) => Compose(n, notice, now, out _);
+
+    /// <summary>
+    /// An encrypted notice whose contact's key has expired, was removed or cannot be used goes as a link-only notice
+    /// (none of the details; always safe), so that the contact still hears of the case.
+    /// </summary>
+    /// <param name="mode">the mode the notice went in: its own, or link-only for want of a usable key.</param>
+    /// <exception cref="NoticeKeyException">the contact's key cannot be used when encrypting (a failed notice).</exception>
+    public MimeMessage Compose(NotificationRecord n, ClaimedNotice notice, DateTimeOffset now, out string mode)
     {
+        mode = notice.Mode;
+        RecipientKey? key = null;
+        if (mode == NoticeModes.Encrypted)
+        {
+            try { key = KeyFor(notice, now); }
+            catch (NoticeKeyException) { mode = NoticeModes.LinkOnly; }
+        }
         var link = links.Url(n.CaseId, notice.ContactId, n.DisclosureAt);
-        var (subject, text) = NoticeTemplates.Render(n, notice.ContactName, notice.TimeZone, link, notice.Mode);
+        var (subject, text) = NoticeTemplates.Render(n, notice.ContactName, notice.TimeZone, link, mode);
         // Given as headers: the parameterless constructor makes a Date and a Message-Id of its own, which cost as much
         // as the rest of a plain notice's headers and would be replaced at once.
         var message = new MimeMessage(
@@ -42,13 +56,12 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
         message.From.Add(new MailboxAddress(fromName, fromAddress));
         message.To.Add(new MailboxAddress(notice.ContactName ?? "", notice.Email));
         message.Subject = subject;
-        if (notice.Mode != NoticeModes.Encrypted)
+        if (key is null)
         {
             message.Body = new TextPart("plain") { Text = text };
             return message;
         }
 
-        var key = KeyFor(notice, now);
         if (key.HasOwnEnvelope)
         {
             message.Body = PgpMimeBody.Encrypted(PgpMessage.EncryptArmored(key, PgpMimeBody.Cleartext(text), now, signer));
