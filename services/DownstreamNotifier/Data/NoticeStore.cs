@@ -65,7 +65,14 @@ public static class NoticeStore
     // Without statistics (a table just filled by COPY) or with old ones, the planner prefers reading every due row
     // and sorting them to walking the index in order; with sorting priced out it walks the index. (Hence also no
     // ORDER BY on the outer query: without sorting, that one would be produced by reading all of notices in order.)
-    private const string ClaimPlanSql = "SET LOCAL enable_sort = off";
+    // In the same statement, for the batch's transaction only: no idle_in_transaction_session_timeout. The transaction
+    // sits idle while its notices are sent (a slow server, up to Smtp:TimeoutSeconds each); a timeout would end the
+    // session, release the rows' locks, and let another worker claim and send them again while this one still sends.
+    // What remains: a connection lost otherwise (a proxy's idle timeout, a failover, a network cut) releases the locks
+    // just the same. The acceptances already committed keep those notices from going again, but the rest of the batch
+    // can go twice (this worker does not notice until it writes the outcomes).
+    private const string ClaimPlanSql =
+        "SELECT set_config('enable_sort', 'off', true), set_config('idle_in_transaction_session_timeout', '0', true)";
 
     private const string AcceptedSql = """
         INSERT INTO notice_acceptances (notice_id, server_reply, accepted_at)
@@ -163,8 +170,29 @@ public static class NoticeStore
     public static List<ClaimedNotice> Claim(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, ClaimCursor.Position after)
     {
         conn.Execute(ClaimPlanSql, transaction: tx);
-        return conn.Query<ClaimedNotice>(ClaimSql, new { Now = now, Batch = batch, AfterAt = after.At, AfterId = after.Id }, tx).ToList();
+        return ClaimAfter(conn, tx, now, batch, after);
     }
+
+    /// <summary>
+    /// A sender's batch: up to <paramref name="batch"/> due notices after <paramref name="from"/>, and when those are
+    /// fewer, the rest from the start of the due order in the same transaction, so that rows behind the cursor (a batch
+    /// rolled back, rows another instance released) do not wait for the periodic revisit of the start.
+    /// </summary>
+    public static List<ClaimedNotice> ClaimBatch(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, ClaimCursor.Position from)
+    {
+        var claimed = Claim(conn, tx, now, batch, from);
+        if (claimed.Count >= batch || from == ClaimCursor.Position.Start) return claimed;
+        // The walk from the start meets this transaction's own rows last (they lie after the cursor; SKIP LOCKED does
+        // not skip a transaction's own locks): those are left out.
+        var more = ClaimAfter(conn, tx, now, batch - claimed.Count, ClaimCursor.Position.Start);
+        if (claimed.Count == 0) return more;
+        var ids = claimed.Select(n => n.Id).ToHashSet();
+        claimed.AddRange(more.Where(n => !ids.Contains(n.Id)));
+        return claimed;
+    }
+
+    private static List<ClaimedNotice> ClaimAfter(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, ClaimCursor.Position after) =>
+        conn.Query<ClaimedNotice>(ClaimSql, new { Now = now, Batch = batch, AfterAt = after.At, AfterId = after.Id }, tx).ToList();
 
     /// <summary>
     /// The statement that records a group of acceptances, autocommit, right after the SMTP server accepted them.

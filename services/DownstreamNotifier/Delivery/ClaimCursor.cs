@@ -4,7 +4,8 @@ namespace DownstreamNotifier.Delivery;
 /// How far this instance's workers have claimed in due order (next_attempt_at, id). A worker claims after this point,
 /// so it does not step over the rows the other workers hold locked (from the start of the index, every claim of 100
 /// checked the ~700 locked rows ahead of it one by one). Rows behind the cursor (a batch rolled back, rows another
-/// instance released) are claimed from the start: when nothing is due after the cursor, and at least every
+/// instance released) are claimed from the start: to fill a batch when fewer than a full one are due after the cursor
+/// (NoticeStore.ClaimBatch), and at least every
 /// <see cref="RevisitStartEvery"/> so that a steady stream of new notices cannot keep them waiting.
 /// </summary>
 public sealed class ClaimCursor

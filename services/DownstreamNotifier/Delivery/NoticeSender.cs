@@ -109,9 +109,7 @@ public sealed partial class NoticeSender(
         using var conn = deliveryDataSource.Value.OpenConnection();
         using var tx = conn.BeginTransaction();
         var from = cursor.ClaimFrom(time.GetUtcNow());
-        var batch = NoticeStore.Claim(conn, tx, time.GetUtcNow(), o.BatchSize, from);
-        if (batch.Count == 0 && from != ClaimCursor.Position.Start)
-            batch = NoticeStore.Claim(conn, tx, time.GetUtcNow(), o.BatchSize, ClaimCursor.Position.Start);
+        var batch = NoticeStore.ClaimBatch(conn, tx, time.GetUtcNow(), o.BatchSize, from);
         if (batch.Count == 0) return 0;
         cursor.Advance(batch.Select(n => new ClaimCursor.Position(n.NextAttemptAt, n.Id)).Max());
 
