@@ -114,3 +114,18 @@ public sealed class RegistryInputTests
             .Order(StringComparer.Ordinal).ToList();
     }
 }
+
+public sealed class ContactAddressTests
+{
+    [Fact]
+    public void A_non_ASCII_local_part_is_refused_naming_the_field_and_an_international_domain_is_accepted()
+    {
+        var errors = new Dictionary<string, string[]>();
+        Assert.Null(DownstreamNotifier.Registry.RegistryValidation.Contact(new("Jürgen", "jürgen@example.org", null, null, null), DateTimeOffset.UtcNow, errors));
+        Assert.Contains("ASCII", Assert.Single(errors["email"]));
+
+        errors.Clear();
+        Assert.NotNull(DownstreamNotifier.Registry.RegistryValidation.Contact(new("Ops", "ops@bücher.example", null, null, null), DateTimeOffset.UtcNow, errors));
+        Assert.Empty(errors);
+    }
+}

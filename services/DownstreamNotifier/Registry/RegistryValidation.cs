@@ -62,6 +62,10 @@ public static partial class RegistryValidation
         var email = r.Email?.Trim() ?? "";
         if (email.Length is 0 or > 320 || NoNul.Violated(email) || !MailboxAddress.TryParse(email, out var mailbox) || mailbox.Address != email || !email.Contains('@'))
             errors[prefix + "email"] = ["must be one plain email address (name@example.org)"];
+        // Sent without SMTPUTF8 (which many servers do not offer): a non-ASCII local part would be refused there. An
+        // international domain is fine: it goes out as punycode.
+        else if (!System.Text.Ascii.IsValid(email.AsSpan(0, email.LastIndexOf('@'))))
+            errors[prefix + "email"] = ["the part before the @ must be ASCII: mail servers without SMTPUTF8 refuse other characters (an international domain is fine)"];
         if (r.Role is { Length: > 100 }) errors[prefix + "role"] = ["at most 100 characters"];
         else if (NoNul.Violated(r.Role)) errors[prefix + "role"] = [NoNul.Rule];
         var timeZone = string.IsNullOrWhiteSpace(r.TimeZone) ? null : r.TimeZone.Trim();
