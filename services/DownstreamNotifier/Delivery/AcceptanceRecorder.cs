@@ -75,8 +75,10 @@ public sealed partial class AcceptanceRecorder : IDisposable
                 }
                 NoticeStore.RecordAccepted(insert!, group);
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // Any failure fails this group (its senders roll their batches back) and never ends the thread: waiting
+                // workers would otherwise wait for good.
                 LogFailed(group.Count, e.GetType().Name);
                 foreach (var p in group) p.Error = e as NpgsqlException ?? new NpgsqlException("acceptance not recorded", e);
                 insert?.Dispose();
