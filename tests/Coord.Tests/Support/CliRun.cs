@@ -36,3 +36,18 @@ public sealed class CannedHandler(HttpStatusCode status, string body, string con
         return await Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, System.Text.Encoding.UTF8, contentType) });
     }
 }
+
+/// <summary>Answers each request as the given function says (a stand-in service without infrastructure); records the requests.</summary>
+public sealed class RoutedHandler(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
+{
+    public List<HttpRequestMessage> Requests { get; } = [];
+
+    public static HttpResponseMessage Json(HttpStatusCode status, string body, string contentType = "application/json") =>
+        new(status) { Content = new StringContent(body, System.Text.Encoding.UTF8, contentType) };
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Requests.Add(request);
+        return Task.FromResult(answer(request));
+    }
+}

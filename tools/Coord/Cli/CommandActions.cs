@@ -23,26 +23,9 @@ public static class CommandActions
             {
                 return await action(ctx, ct);
             }
-            catch (ApiProblemException e)
+            catch (Exception e) when (Report(ctx, e) is { } code)
             {
-                if (ctx.Json && e.Body.Length > 0) env.Out.WriteLine(e.Body);
-                foreach (var line in ProblemFormatter.Lines(e.Service, e.Status, e.Body)) env.Err.WriteLine(line);
-                return ServiceError;
-            }
-            catch (ServiceUnreachableException e)
-            {
-                env.Err.WriteLine(e.Message);
-                return ServiceError;
-            }
-            catch (CoordConfigException e)
-            {
-                env.Err.WriteLine($"configuration: {e.Message}");
-                return UsageError;
-            }
-            catch (UsageException e)
-            {
-                env.Err.WriteLine(e.Message);
-                return UsageError;
+                return code;
             }
         });
         return command;
@@ -50,4 +33,27 @@ public static class CommandActions
 
     public static Command Does(this Command command, CliEnvironment env, Func<CliContext, CancellationToken, Task> action) =>
         command.Does(env, async (ctx, ct) => { await action(ctx, ct); return 0; });
+
+    /// <summary>Writes a failure coord knows as one line per problem and returns its exit code; null for any other exception.</summary>
+    public static int? Report(CliContext ctx, Exception e)
+    {
+        switch (e)
+        {
+            case ApiProblemException p:
+                if (ctx.Json && p.Body.Length > 0) ctx.Out.WriteLine(p.Body);
+                foreach (var line in ProblemFormatter.Lines(p.Service, p.Status, p.Body)) ctx.Err.WriteLine(line);
+                return ServiceError;
+            case ServiceUnreachableException:
+                ctx.Err.WriteLine(e.Message);
+                return ServiceError;
+            case CoordConfigException:
+                ctx.Err.WriteLine($"configuration: {e.Message}");
+                return UsageError;
+            case UsageException:
+                ctx.Err.WriteLine(e.Message);
+                return UsageError;
+            default:
+                return null;
+        }
+    }
 }

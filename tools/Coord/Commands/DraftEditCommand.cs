@@ -11,7 +11,9 @@ namespace Coord.Commands;
 /// <summary>
 /// coord case draft edit: the draft as a JSON file (// comments allowed) opened in $EDITOR; on save it is PUT with
 /// the revision it was based on. A 400 puts each error as a comment on the line before its field and offers to edit
-/// again; --file submits a file without an editor (for scripts).
+/// again; --file submits a file without an editor (for scripts). The file is mode 600 in a folder of its own (mode 700),
+/// removed once the draft is saved; on any failure after the editor ran it is kept and its path printed with the command
+/// that submits it again.
 /// </summary>
 public static class DraftEditCommand
 {
@@ -51,49 +53,100 @@ public static class DraftEditCommand
         var editor = ctx.Environment.Variables.GetValueOrDefault("VISUAL") is { Length: > 0 } v ? v
             : ctx.Environment.Variables.GetValueOrDefault("EDITOR") is { Length: > 0 } e ? e
             : throw new UsageException("set $EDITOR (or use --file)");
-        var path = Path.Combine(Path.GetTempPath(), $"coord-draft-{caseId:N}-{Environment.ProcessId}.json");
+        // The draft is embargoed: a directory of its own only the user may enter (mode 700, unpredictable name) and a
+        // file only the user may read (mode 600 from its creation).
+        var dir = Directory.CreateTempSubdirectory("coord-draft-");
+        var path = Path.Combine(dir.FullName, $"draft-{caseId:N}.json");
         IReadOnlyDictionary<string, string[]> errors = new Dictionary<string, string[]>();
         var text = JsonAnnotator.Write(draft, errors, Header(caseId, basedOn));
+        var edited = false; // once the editor has run, the file holds the user's work: kept on any failure
+        var kept = false;
+        int Keep(int code, ApiProblemException? refusal = null)
+        {
+            kept = true;
+            foreach (var line in KeptLines(caseId, path, refusal)) ctx.Err.WriteLine(line);
+            return code;
+        }
         try
         {
             while (true)
             {
-                await File.WriteAllTextAsync(path, text, ct);
+                await WritePrivateAsync(path, text, ct);
                 using (var p = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", editor + " \"$0\"", path }, UseShellExecute = false })!)
                     await p.WaitForExitAsync(ct);
-                var edited = await File.ReadAllTextAsync(path, ct);
-                if (string.IsNullOrWhiteSpace(StripComments(edited))) { ctx.Err.WriteLine("empty file: nothing submitted"); return CommandActions.UsageError; }
+                edited = true;
+                var current = await File.ReadAllTextAsync(path, ct);
+                if (string.IsNullOrWhiteSpace(StripComments(current))) { ctx.Err.WriteLine("empty file: nothing submitted"); edited = false; return CommandActions.UsageError; }
                 JsonNode? parsed;
                 try
                 {
-                    parsed = JsonAnnotator.Read(edited);
+                    parsed = JsonAnnotator.Read(current);
                 }
                 catch (System.Text.Json.JsonException je)
                 {
                     ctx.Err.WriteLine($"not valid JSON (line {je.LineNumber + 1}): {je.Message}");
-                    if (!Again(ctx)) return CommandActions.UsageError;
-                    text = edited;
+                    if (!Again(ctx)) return Keep(CommandActions.UsageError);
+                    text = current;
                     continue;
                 }
                 try
                 {
                     var response = await ctx.Api.Intake.PutAsync($"/cases/{caseId}/draft", new JsonObject { ["revision"] = basedOn, ["draft"] = parsed }, ct);
+                    edited = false;
                     ctx.Show(response, j => ctx.Plain($"Draft saved as revision {j.S("revision")}."));
                     return 0;
                 }
                 catch (ApiProblemException p) when (p.Status == HttpStatusCode.BadRequest && ProblemErrors.From(p.Body) is { } found)
                 {
                     foreach (var line in ProblemFormatter.Lines(p.Service, p.Status, p.Body)) ctx.Err.WriteLine(line);
-                    if (!Again(ctx)) return CommandActions.ServiceError;
+                    if (!Again(ctx)) return Keep(CommandActions.ServiceError);
                     errors = found;
                     text = JsonAnnotator.Write(parsed, errors, Header(caseId, basedOn));
                 }
+                catch (Exception failure) when (CommandActions.Report(ctx, failure) is { } code)
+                {
+                    return Keep(code, failure as ApiProblemException);
+                }
             }
+        }
+        catch (Exception) when (edited && !kept)
+        {
+            Keep(CommandActions.ServiceError);
+            throw;
         }
         finally
         {
-            File.Delete(path);
+            if (!kept) dir.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Where the edit that was not saved is, and how to submit it again (on a stale revision: which one is current).</summary>
+    public static IEnumerable<string> KeptLines(Guid caseId, string path, ApiProblemException? refusal)
+    {
+        var currentRevision = refusal?.Status == HttpStatusCode.Conflict ? CurrentRevision(refusal.Body) : null;
+        yield return $"your edit is kept in {path} (readable by you only; delete its folder when done)";
+        if (currentRevision is { } r)
+            yield return $"the draft is now at revision {r}: compare with `coord case draft show {caseId}`, then submit your edit with " +
+                $"`coord case draft edit {caseId} --file {path} --revision {r}`";
+        else
+            yield return $"submit it again with `coord case draft edit {caseId} --file {path}`";
+    }
+
+    private static int? CurrentRevision(string body)
+    {
+        try { return JsonNode.Parse(body)?["currentRevision"]?.GetValue<int>(); }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException) { return null; }
+    }
+
+    private static async Task WritePrivateAsync(string path, string text, CancellationToken ct)
+    {
+        // An editor may have replaced the file; write a new one so it is mode 600 again whatever the editor left.
+        File.Delete(path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using var stream = new FileStream(path, options);
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteAsync(text.AsMemory(), ct);
     }
 
     private static async Task<int> SubmitAsync(CliContext ctx, Guid caseId, int basedOn, JsonNode? draft, CancellationToken ct)

@@ -1,0 +1,74 @@
+using System.Net;
+using Coord.Tests.Support;
+
+namespace Coord.Tests;
+
+/// <summary>coord case draft edit against a stand-in intake: where the embargoed draft is written, and what happens to an edit intake refuses.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class DraftEditFileTests : IDisposable
+{
+    private const string Draft = """{"revision":3,"draft":{"title":"EMBARGOED TITLE","details":"secret details"}}""";
+    private readonly string dir = Directory.CreateTempSubdirectory("coord-editor-").FullName;
+    private readonly Guid caseId = Guid.NewGuid();
+
+    /// <summary>An editor that records the file's and its folder's modes and path, then changes the draft.</summary>
+    private Dictionary<string, string?> Editor()
+    {
+        var editor = Path.Combine(dir, "editor.sh");
+        File.WriteAllText(editor, $"#!/bin/sh\nstat -c '%a' \"$1\" \"$(dirname \"$1\")\" > '{dir}/saw'\necho \"$1\" >> '{dir}/saw'\n" +
+            "sed -i 's/secret details/secret details plus careful edits/' \"$1\"\n");
+        File.SetUnixFileMode(editor, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return new() { ["VISUAL"] = editor, ["COORD_TOKEN"] = "t" };
+    }
+
+    private RoutedHandler Intake(Func<HttpResponseMessage> put) => new(r =>
+        r.Method == HttpMethod.Get ? RoutedHandler.Json(HttpStatusCode.OK, Draft) : put());
+
+    private string[] Saw() => File.ReadAllLines(Path.Combine(dir, "saw"));
+
+    [Fact]
+    public async Task The_draft_file_is_mode_600_in_a_private_folder_of_mode_700_removed_after_saving()
+    {
+        var run = await CliRun.RunAsync(["case", "draft", "edit", caseId.ToString()], Editor(), Intake(() => RoutedHandler.Json(HttpStatusCode.OK, """{"revision":4}""")));
+        Assert.True(run.ExitCode == 0, run.Err);
+        var saw = Saw();
+        Assert.Equal("600", saw[0]);
+        Assert.Equal("700", saw[1]);
+        var folder = Path.GetDirectoryName(saw[2])!;
+        Assert.NotEqual(Path.GetTempPath().TrimEnd('/'), folder.TrimEnd('/'));
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public async Task A_stale_revision_keeps_the_edit_and_says_how_to_submit_it_against_the_current_revision()
+    {
+        var run = await CliRun.RunAsync(["case", "draft", "edit", caseId.ToString()], Editor(), Intake(() => RoutedHandler.Json(HttpStatusCode.Conflict,
+            """{"title":"Stale revision","status":409,"detail":"The draft is at revision 4.","currentRevision":4}""", "application/problem+json")));
+        Assert.Equal(1, run.ExitCode);
+        var path = Saw()[2];
+        Assert.Contains("plus careful edits", File.ReadAllText(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Contains("intake: 409 Stale revision", run.Err);
+        Assert.Contains($"coord case draft edit {caseId} --file {path} --revision 4", run.Err);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.RequestEntityTooLarge)]
+    [InlineData(HttpStatusCode.UnprocessableEntity)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData((HttpStatusCode)0)] // intake cannot be reached
+    public async Task Any_other_failure_keeps_the_edit_and_says_how_to_submit_it_again(HttpStatusCode status)
+    {
+        var run = await CliRun.RunAsync(["case", "draft", "edit", caseId.ToString()], Editor(), Intake(() => status == 0
+            ? throw new HttpRequestException(HttpRequestError.ConnectionError, "refused")
+            : RoutedHandler.Json(status, """{"title":"No"}""", "application/problem+json")));
+        Assert.Equal(1, run.ExitCode);
+        var path = Saw()[2];
+        Assert.Contains("plus careful edits", File.ReadAllText(path));
+        Assert.Contains($"coord case draft edit {caseId} --file {path}", run.Err);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+}
