@@ -7,7 +7,8 @@ namespace Coord.Cli;
 
 /// <summary>
 /// Binds a command to its action and turns failures into one readable line per problem on stderr:
-/// exit 1 for an answer refused by a service or a service that cannot be reached, 2 for bad input.
+/// exit 1 for an answer refused by a service, one coord cannot read, or a service that cannot be reached; 2 for bad input
+/// (options, settings, files that cannot be read).
 /// </summary>
 public static class CommandActions
 {
@@ -51,6 +52,15 @@ public static class CommandActions
                 return UsageError;
             case UsageException:
                 ctx.Err.WriteLine(e.Message);
+                return UsageError;
+            case BadAnswerException:
+                ctx.Err.WriteLine(e.Message);
+                return ServiceError;
+            case System.Text.Json.JsonException:
+                ctx.Err.WriteLine($"coord: an answer could not be read as JSON: {e.Message}");
+                return ServiceError;
+            case IOException or UnauthorizedAccessException or NotSupportedException:
+                ctx.Err.WriteLine($"coord: {e.Message}");
                 return UsageError;
             default:
                 return null;

@@ -19,18 +19,22 @@ public static partial class Instants
         throw new UsageException("give the disclosure instant with --at <UTC instant> or --in <duration, e.g. 14d>");
     }
 
+    /// <summary>The longest --in: ten years (no embargo policy allows more; the services refuse longer lengths of time too).</summary>
+    public const int MaxDays = 3650;
+
     public static TimeSpan Duration(string text)
     {
         var matches = Part().Matches(text.Trim());
         if (matches.Count == 0 || string.Concat(matches.Select(m => m.Value)) != text.Trim())
             throw new UsageException($"--in: '{text}' is not a duration (e.g. 30s, 15m, 2h, 14d, 1d12h)");
-        var total = TimeSpan.Zero;
+        long seconds = 0; // at most 6 digits a part, so no part overflows; the sum is bounded below
         foreach (Match m in matches)
         {
-            var n = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            total += m.Groups[2].Value switch { "s" => TimeSpan.FromSeconds(n), "m" => TimeSpan.FromMinutes(n), "h" => TimeSpan.FromHours(n), _ => TimeSpan.FromDays(n) };
+            var n = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            seconds += n * m.Groups[2].Value switch { "s" => 1, "m" => 60, "h" => 3600, _ => 86400 };
+            if (seconds > MaxDays * 86400L) throw new UsageException($"--in: '{text}' is longer than {MaxDays} days");
         }
-        return total;
+        return TimeSpan.FromSeconds(seconds);
     }
 
     [GeneratedRegex("([0-9]{1,6})([smhd])")]

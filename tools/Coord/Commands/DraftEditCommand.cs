@@ -26,10 +26,10 @@ public static class DraftEditCommand
         return command.Does(env, async (ctx, ct) =>
         {
             var caseId = ctx.Value(id);
+            var fromFile = ctx.Value(file) is { } f ? ParseOrThrow(await InputFiles.ReadAsync(f, "--file", ct), f.FullName) : null;
             var current = (await ctx.Api.Intake.GetAsync($"/cases/{caseId}/draft", ct)).Json;
             var basedOn = ctx.Value(revision) ?? current?["revision"]?.GetValue<int>() ?? 0;
-            if (ctx.Value(file) is { } f)
-                return await SubmitAsync(ctx, caseId, basedOn, ParseOrThrow(await File.ReadAllTextAsync(f.FullName, ct), f.FullName), ct);
+            if (ctx.Value(file) is not null) return await SubmitAsync(ctx, caseId, basedOn, fromFile, ct);
             return await EditLoopAsync(ctx, caseId, basedOn, current?["draft"] ?? Template(), ct);
         });
     }

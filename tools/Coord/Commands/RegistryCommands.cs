@@ -58,7 +58,7 @@ public static class RegistryCommands
         var add = new Command("add", "Add a contact to a project") { project, name, email, role, key, timeZone };
         add.Does(env, async (ctx, ct) =>
         {
-            var publicKey = ctx.Value(key) is { } k ? await File.ReadAllTextAsync(k.FullName, ct) : null;
+            var publicKey = ctx.Value(key) is { } k ? await InputFiles.ReadAsync(k, "--key", ct) : null;
             var response = await ctx.Api.Notifier.PostAsync($"/projects/{ctx.Value(project)}/contacts", new
             {
                 name = ctx.Value(name), email = ctx.Value(email), role = ctx.Value(role), publicKey, timeZone = ctx.Value(timeZone),
@@ -87,9 +87,8 @@ public static class RegistryCommands
         return import.Does(env, async (ctx, ct) =>
         {
             var f = ctx.Value(file);
-            if (!f.Exists) throw new UsageException($"{f.FullName} does not exist");
             var contentType = f.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) ? "text/csv" : "application/json";
-            var response = await ctx.Api.Notifier.PostRawAsync("/import", await File.ReadAllTextAsync(f.FullName, ct), contentType, ct);
+            var response = await ctx.Api.Notifier.PostRawAsync("/import", await InputFiles.ReadAsync(f, "file", ct), contentType, ct);
             var j = response.Json;
             ctx.Show(response, _ =>
             {

@@ -31,7 +31,7 @@ public static class ReportCommands
         return command.Does(env, async (ctx, ct) =>
         {
             var text = ctx.Value(description);
-            if (ctx.Value(descriptionFile) is { } file) text = await File.ReadAllTextAsync(file.FullName, ct);
+            if (ctx.Value(descriptionFile) is { } file) text = await InputFiles.ReadAsync(file, "--description-file", ct);
             if (text is null && env.InputRedirected) text = await env.In.ReadToEndAsync(ct);
             if (string.IsNullOrWhiteSpace(text)) throw new UsageException("no description: use --description, --description-file or stdin");
             var types = ctx.Value(creditType) ?? [];

@@ -18,8 +18,10 @@ public static class ConfigLoader
         var tokenPath = Path.Combine(Path.GetDirectoryName(configPath)!, "token");
         var file = ReadConfig(configPath);
 
-        string Pick(string envName, string? fromFile, string fallback) =>
-            Get(env, envName) is { Length: > 0 } e ? e.TrimEnd('/') : fromFile is { Length: > 0 } f ? f.TrimEnd('/') : fallback;
+        string Pick(string envName, string? fromFile, string fileKey, string fallback) =>
+            Get(env, envName) is { Length: > 0 } e ? ServiceUrl(e.Trim(), envName)
+            : fromFile is { Length: > 0 } f ? ServiceUrl(f.Trim(), $"{fileKey} in {configPath}")
+            : fallback;
 
         var token = file.Token;
         if (TokenFile.TryRead(tokenPath) is { } stored) token = stored;
@@ -28,11 +30,19 @@ public static class ConfigLoader
             token = TokenFile.TryRead(tokenFileOverride) ?? throw new CoordConfigException($"cannot read a token from {tokenFileOverride}");
 
         return new CoordSettings(
-            Pick("COORD_INTAKE_URL", file.IntakeUrl, CoordSettings.DefaultIntakeUrl),
-            Pick("COORD_EMBARGO_URL", file.EmbargoUrl, CoordSettings.DefaultEmbargoUrl),
-            Pick("COORD_NOTIFIER_URL", file.NotifierUrl, CoordSettings.DefaultNotifierUrl),
-            Pick("COORD_DISCLOSURE_URL", file.DisclosureUrl, CoordSettings.DefaultDisclosureUrl),
+            Pick("COORD_INTAKE_URL", file.IntakeUrl, "intakeUrl", CoordSettings.DefaultIntakeUrl),
+            Pick("COORD_EMBARGO_URL", file.EmbargoUrl, "embargoUrl", CoordSettings.DefaultEmbargoUrl),
+            Pick("COORD_NOTIFIER_URL", file.NotifierUrl, "notifierUrl", CoordSettings.DefaultNotifierUrl),
+            Pick("COORD_DISCLOSURE_URL", file.DisclosureUrl, "disclosureUrl", CoordSettings.DefaultDisclosureUrl),
             token, configPath, tokenPath);
+    }
+
+    /// <summary>A service URL must be absolute http or https ("localhost:35101" is not: its scheme would be "localhost").</summary>
+    private static string ServiceUrl(string value, string source)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            throw new CoordConfigException($"{source}: '{value}' is not an http:// or https:// URL (e.g. http://127.0.0.1:35101)");
+        return value.TrimEnd('/');
     }
 
     public static string ConfigPath(IReadOnlyDictionary<string, string?> env)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Coord.Http;
@@ -6,5 +7,16 @@ namespace Coord.Http;
 /// <summary>A successful answer: the raw body (printed as is with --json) and its parsed form.</summary>
 public sealed record ApiResponse(HttpStatusCode Status, string Body, IReadOnlyDictionary<string, string> Headers)
 {
-    public JsonNode? Json => string.IsNullOrWhiteSpace(Body) ? null : JsonNode.Parse(Body);
+    /// <summary>The service that answered, named in the error when the body is not JSON.</summary>
+    public string Service { get; init; } = "service";
+
+    public JsonNode? Json
+    {
+        get
+        {
+            if (string.IsNullOrWhiteSpace(Body)) return null;
+            try { return JsonNode.Parse(Body); }
+            catch (JsonException e) { throw new BadAnswerException(Service, Status, e.Message); }
+        }
+    }
 }

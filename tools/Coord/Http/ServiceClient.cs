@@ -54,7 +54,7 @@ public sealed class ServiceClient(string name, string baseUrl, string? token, Ht
             var body = await response.Content.ReadAsStringAsync(ct);
             if (!response.IsSuccessStatusCode) throw new ApiProblemException(Name, response.StatusCode, body);
             var headers = response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
-            return new ApiResponse(response.StatusCode, body, headers);
+            return new ApiResponse(response.StatusCode, body, headers) { Service = Name };
         }
     }
 
