@@ -39,5 +39,34 @@ public sealed class TokenFileTests : IDisposable
         Assert.Contains("cannot reach intake", run.Err);
     }
 
+    [Fact]
+    public async Task Login_with_a_token_intake_refuses_keeps_the_stored_one()
+    {
+        var config = Path.Combine(dir, "cfg", "config.json");
+        var token = Path.Combine(dir, "cfg", "token");
+        TokenFile.Write(token, "working-token");
+        var handler = new Support.CannedHandler(System.Net.HttpStatusCode.Unauthorized, """{"title":"Unauthorized","status":401}""");
+        var run = await Support.CliRun.RunAsync(["login"], new Dictionary<string, string?> { ["COORD_CONFIG"] = config }, handler, stdin: "mistyped\n");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("working-token", TokenFile.TryRead(token));
+        Assert.Contains("intake: 401", run.Err);
+        Assert.Contains("the token was not stored", run.Err);
+        Assert.Equal("Bearer mistyped", handler.Requests.Single().Headers.Authorization?.ToString());
+    }
+
+    [Fact]
+    public async Task Login_with_a_token_intake_accepts_replaces_the_stored_one()
+    {
+        var config = Path.Combine(dir, "cfg", "config.json");
+        var token = Path.Combine(dir, "cfg", "token");
+        TokenFile.Write(token, "old-token");
+        var handler = new Support.CannedHandler(System.Net.HttpStatusCode.OK, """{"name":"Ann","role":"admin"}""", "application/json");
+        var run = await Support.CliRun.RunAsync(["login", "--token", "new-token"], new Dictionary<string, string?> { ["COORD_CONFIG"] = config }, handler);
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Equal("new-token", TokenFile.TryRead(token));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(token));
+        Assert.Contains("Logged in as Ann (admin)", run.Out);
+    }
+
     public void Dispose() => Directory.Delete(dir, recursive: true);
 }

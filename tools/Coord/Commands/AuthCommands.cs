@@ -13,7 +13,7 @@ public static class AuthCommands
     public static Command Login(CliEnvironment env)
     {
         var token = new Option<string?>("--token") { Description = "The member token (otherwise read from stdin)" };
-        var command = new Command("login", "Store your member token (file mode 600, next to the config file)") { token };
+        var command = new Command("login", "Check your member token with intake and store it (file mode 600, next to the config file)") { token };
         return command.Does(env, async (ctx, ct) =>
         {
             var value = ctx.Value(token);
@@ -24,8 +24,26 @@ public static class AuthCommands
             }
             if (string.IsNullOrWhiteSpace(value)) throw new UsageException("no token given (use --token or pipe it on stdin)");
             var settings = ctx.Settings;
+            // The stored token is replaced only by one intake accepts (a refused one would lock out a working login);
+            // when intake cannot be reached the new token is stored unchecked, with a warning.
+            ApiResponse who;
+            try
+            {
+                who = await new ServiceClient("intake", settings.IntakeUrl, value.Trim(), env.Handler).GetAsync("/whoami", ct);
+            }
+            catch (ApiProblemException refused)
+            {
+                CommandActions.Report(ctx, refused);
+                env.Err.WriteLine($"the token was not stored (the one in {settings.TokenPath}, if any, is unchanged)");
+                return CommandActions.ServiceError;
+            }
+            catch (ServiceUnreachableException e)
+            {
+                TokenFile.Write(settings.TokenPath, value);
+                env.Err.WriteLine($"warning: token stored in {settings.TokenPath} without being checked: {e.Message}");
+                return CommandActions.ServiceError;
+            }
             TokenFile.Write(settings.TokenPath, value);
-            var who = await new ServiceClient("intake", settings.IntakeUrl, value.Trim(), env.Handler).GetAsync("/whoami", ct);
             ctx.Show(who, j => ctx.Plain($"Logged in as {j.S("name")} ({j.S("role")}); token stored in {settings.TokenPath}"));
             return 0;
         });
