@@ -25,6 +25,36 @@ public sealed class CliParsingTests
         return data;
     }
 
+    public static TheoryData<string[], string> ParseErrors => new()
+    {
+        { ["--json", "case", "show", "not-a-guid"], "not-a-guid" },
+        { ["--json", "credit", "add", Guid.NewGuid().ToString(), "--type", "finder"], "--name" },
+        { ["advisory", "preview", Guid.NewGuid().ToString(), "--format", "pdf"], "pdf" },
+        { ["lgoin"], "lgoin" },
+        { ["case", "draft"], "commands: show, edit" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ParseErrors))]
+    public async Task A_command_line_that_does_not_parse_exits_2_with_only_its_errors_on_stderr(string[] args, string named)
+    {
+        var handler = new CannedHandler(HttpStatusCode.OK, "{}");
+        var run = await CliRun.RunAsync(args, handler: handler);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Out);
+        Assert.Contains(named, run.Err);
+        Assert.DoesNotContain("Usage:", run.Err);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Help_on_a_command_missing_its_arguments_is_still_help()
+    {
+        var run = await CliRun.RunAsync(["credit", "add", "--help"]);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Usage:", run.Out);
+    }
+
     [Theory]
     [MemberData(nameof(AllCommands))]
     public async Task Every_command_has_help(string command)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Coord.Cli;
 using Coord.Commands;
 
@@ -30,6 +31,20 @@ public static class CoordCli
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args, CliEnvironment env, CancellationToken ct = default) =>
-        Build(env).Parse(args).InvokeAsync(new InvocationConfiguration { Output = env.Out, Error = env.Err }, ct);
+    /// <summary>
+    /// Runs a command line. A line that does not parse (unknown command, missing option, a value of the wrong type)
+    /// is bad input like any other: its errors, one a line on stderr, exit code 2, no help text (--help shows it).
+    /// </summary>
+    public static Task<int> RunAsync(string[] args, CliEnvironment env, CancellationToken ct = default)
+    {
+        var parse = Build(env).Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            foreach (var error in parse.Errors) env.Err.WriteLine(error.Message);
+            if (parse.CommandResult.Command is { Action: null, Subcommands.Count: > 0 } group)
+                env.Err.WriteLine($"commands: {string.Join(", ", group.Subcommands.Select(c => c.Name))} (each has --help)");
+            return Task.FromResult(CommandActions.UsageError);
+        }
+        return parse.InvokeAsync(new InvocationConfiguration { Output = env.Out, Error = env.Err }, ct);
+    }
 }
