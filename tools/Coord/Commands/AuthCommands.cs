@@ -2,6 +2,7 @@ using System.CommandLine;
 using Coord.Cli;
 using Coord.Config;
 using Coord.Http;
+using System.Text.Json.Nodes;
 using Coord.Output;
 using Spectre.Console;
 
@@ -54,11 +55,7 @@ public static class AuthCommands
         var command = new Command("whoami", "Show who the token belongs to, as each of the four services sees it");
         return command.Does(env, async (ctx, ct) =>
         {
-            if (ctx.Json)
-            {
-                ctx.Out.WriteLine((await ctx.Api.Intake.GetAsync("/whoami", ct)).Body);
-                return 0;
-            }
+            if (ctx.Json) return await WhoAmIJsonAsync(ctx, ct);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("service", "url", "member", "role");
             var failures = 0;
             foreach (var service in ctx.Api.All)
@@ -68,7 +65,7 @@ public static class AuthCommands
                     var j = (await service.GetAsync("/whoami", ct)).Json;
                     table.AddRow(Markup.Escape(service.Name), Markup.Escape(service.BaseUrl), Markup.Escape($"{j.S("name")} ({j.S("memberId")})"), Markup.Escape(j.S("role")));
                 }
-                catch (Exception e) when (e is ApiProblemException or ServiceUnreachableException)
+                catch (Exception e) when (e is ApiProblemException or ServiceUnreachableException or BadAnswerException)
                 {
                     failures++;
                     var why = e is ApiProblemException p ? string.Join("; ", ProblemFormatter.Lines(p.Service, p.Status, p.Body)) : e.Message;
@@ -78,5 +75,37 @@ public static class AuthCommands
             ctx.Console.Write(table);
             return failures == 0 ? 0 : CommandActions.ServiceError;
         });
+    }
+
+    /// <summary>
+    /// A JSON array, one entry per service: {service, url, whoami} with the service's answer, or {service, url, status?,
+    /// error} when it refused or could not be reached (then exit 1).
+    /// </summary>
+    private static async Task<int> WhoAmIJsonAsync(CliContext ctx, CancellationToken ct)
+    {
+        var entries = new JsonArray();
+        var failures = 0;
+        foreach (var service in ctx.Api.All)
+        {
+            var entry = new JsonObject { ["service"] = service.Name, ["url"] = service.BaseUrl };
+            try
+            {
+                entry["whoami"] = (await service.GetAsync("/whoami", ct)).Json;
+            }
+            catch (ApiProblemException p)
+            {
+                failures++;
+                entry["status"] = (int)p.Status;
+                entry["error"] = string.Join("; ", ProblemFormatter.Lines(p.Service, p.Status, p.Body));
+            }
+            catch (Exception e) when (e is ServiceUnreachableException or BadAnswerException)
+            {
+                failures++;
+                entry["error"] = e.Message;
+            }
+            entries.Add(entry);
+        }
+        ctx.Out.WriteLine(entries.ToJsonString());
+        return failures == 0 ? 0 : CommandActions.ServiceError;
     }
 }

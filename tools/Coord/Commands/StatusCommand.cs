@@ -9,7 +9,8 @@ namespace Coord.Commands;
 
 /// <summary>
 /// coord status &lt;case&gt;: a live view (progress bars for notices sent/deferred/failed and acknowledgements, the
-/// embargo countdown) refreshed every second until Ctrl-C; --once prints one snapshot and exits (for scripts).
+/// embargo countdown) refreshed every second until Ctrl-C; --once prints one snapshot and exits (for scripts, also as
+/// JSON with --json; the live view refuses --json).
 /// </summary>
 public static class StatusCommand
 {
@@ -29,6 +30,7 @@ public static class StatusCommand
                 else foreach (var line in StatusSnapshot.From(caseId, embargo, notices).Lines(env.Time.GetUtcNow())) ctx.Out.WriteLine(line);
                 return 0;
             }
+            if (ctx.Json) throw new UsageException("--json needs --once: the live view is not JSON (poll `coord status <case> --once --json` instead)");
             await LiveAsync(ctx, caseId, TimeSpan.FromSeconds(Math.Max(0.2, ctx.Value(interval))), ct);
             return 0;
         });
