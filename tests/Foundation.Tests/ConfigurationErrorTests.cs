@@ -11,6 +11,8 @@ public sealed class ConfigurationErrorTests
         { "DownstreamNotifier", "Auth__SigningKey", "not-base64!", "Auth:SigningKey" },
         { "Disclosure", "RabbitMq__Port", "99999", "RabbitMq:Port" },
         { "Intake", "Auth__SigningKey", null, "Auth:SigningKey" },
+        // No mail server in appsettings.json: a deployment without one must not send the announcement to loopback in cleartext.
+        { "Disclosure", "Smtp__Host", null, "Smtp:Host" },
     };
 
     [Theory]
