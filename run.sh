@@ -13,10 +13,20 @@ case "$MODE" in run|demo) ;; *) echo "usage: $0 [demo]" >&2; exit 2 ;; esac
 port_open "$COORD_POSTGRES_PORT" && port_open "$COORD_RABBITMQ_PORT" && INFRA_WAS_RUNNING=1 || INFRA_WAS_RUNNING=0
 eval "$(deploy/local/up.sh)"
 LOCAL="$ROOT/.local"
+# .local holds the key that signs member tokens (whoever reads it can make an admin token), the link key, the admin's
+# token, the logs and the notices the mail sink receives: none of it is for other users. Run as root, the servers'
+# own folders in it belong to their users (postgres, rabbitmq, dovecot), who must pass through: 711 then, else 700.
 mkdir -p "$LOCAL/logs" "$LOCAL/mail"
+if [ "$(id -u)" = 0 ]; then chmod 711 "$LOCAL"; else chmod 700 "$LOCAL"; fi
+chmod 700 "$LOCAL/logs" "$LOCAL/mail"
+# What earlier runs left readable by others.
+for f in auth.key link.key admin.token database; do [ ! -e "$LOCAL/$f" ] || chmod 600 "$LOCAL/$f"; done
+find "$LOCAL/logs" "$LOCAL/mail" -type f -exec chmod 600 {} +
 
 echo "Building..."
 dotnet build Coordination.sln -c Debug -nologo -clp:ErrorsOnly -v q >/dev/null
+# From here on everything this script and what it starts create (keys, logs, mail) is readable by its user only.
+umask 077
 
 # Settings shared by every service. The signing key is made once and kept, so tokens survive restarts.
 psql_local() { psql -h 127.0.0.1 -p "$COORD_POSTGRES_PORT" -U postgres -d postgres -tAc "$1"; }
@@ -77,7 +87,7 @@ echo "  API reference pages: <service URL>/scalar/v1    logs: .local/logs/"
 
 # The first run makes an admin and keeps the token (mode 600) for coord and curl.
 if [ ! -s "$LOCAL/admin.token" ]; then
-  (umask 077; dotnet services/Intake/bin/Debug/net10.0/Intake.dll bootstrap-admin --name "Local Admin" \
+  (dotnet services/Intake/bin/Debug/net10.0/Intake.dll bootstrap-admin --name "Local Admin" \
      --email admin@coordination.localhost --handle local-admin 2> "$LOCAL/logs/bootstrap-admin.log" | tail -n 1 > "$LOCAL/admin.token") || true
 fi
 if [ -s "$LOCAL/admin.token" ]; then
