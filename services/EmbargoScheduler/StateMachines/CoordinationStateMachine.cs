@@ -103,7 +103,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
                     .Then(RecordBreak)
                     .Unschedule(ReminderDue)
                     .Unschedule(DisclosureDue)
-                    .Send(Notifier, c => Notice(c, NoticeKinds.Broken, c.Message.Reason))
+                    .Send(Notifier, c => Notice(c, NoticeKinds.Broken, c.Message.Reason) with { DisclosureAt = c.Saga.BrokenAt!.Value }) // disclosed now
                     .Publish(c => new EmbargoBroken(c.Saga.CorrelationId, c.Message.Reason, c.Message.RequestedBy, c.Saga.BrokenAt!.Value))
                     .Then(RecordDisclosing)
                     .Send(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value))

@@ -361,9 +361,14 @@ public sealed class CoordinationStateMachineTests
         var saga = h.Instance(caseId)!;
         var (disclosureToken, reminderToken, publicationToken) = (saga.DisclosureTokenId!.Value, saga.ReminderTokenId!.Value, saga.PublicationTokenId!.Value);
 
+        var brokenAt = T0.AddHours(5);
+        h.Time.SetUtcNow(brokenAt);
         await h.Harness.Bus.Publish(new BreakEmbargo(caseId, "exploit public on a mailing list", Member, T0));
         await h.InState(caseId, m => m.Disclosing);
-        Assert.Equal("exploit public on a mailing list", (await Notice(h, caseId, NoticeKinds.Broken)).Reason);
+        var broken = await Notice(h, caseId, NoticeKinds.Broken);
+        Assert.Equal("exploit public on a mailing list", broken.Reason);
+        Assert.Equal(brokenAt, broken.DisclosureAt); // disclosed now, not at the planned instant
+        Assert.Equal(brokenAt, h.Instance(caseId)!.BrokenAt);
         Assert.True(await h.Harness.Published.Any<EmbargoBroken>(m => m.Context.Message.CaseId == caseId));
         Assert.True(await h.Harness.Sent.Any<PublishAdvisory>(m => m.Context.Message.CaseId == caseId));
         Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == disclosureToken));
