@@ -63,7 +63,7 @@ public static class CasesApi
         await using var conn = await db.OpenConnectionAsync(ct);
         var notices = await CaseNoticesStore.NoticesAsync(conn, id);
         var counts = new Dictionary<string, int> { ["total"] = notices.Count };
-        foreach (var state in new[] { "pending", "deferred", "sent", "failed" }) counts[state] = notices.Count(n => n.State == state);
+        foreach (var state in new[] { "pending", "deferred", "sent", "failed", "cancelled" }) counts[state] = notices.Count(n => n.State == state);
         var acknowledged = notices.Where(n => n.AcknowledgedAt is not null).Select(n => n.ContactId).Distinct().Count();
         return TypedResults.Ok(new CaseNoticesResponse(id, counts, acknowledged, notices));
     }

@@ -15,8 +15,8 @@ namespace DownstreamNotifier.Apis;
 /// /notices/{token} (public): following the link acknowledges the notice and shows it; the recipient may then
 /// post a status. A forged or altered token is 404, an expired one 410, and neither says anything of the case.
 /// A genuine token is 404 as well once its contact is deleted, or when no notice to that contact about that case
-/// was sent. The link shows the case as the newest notice sent to the contact told it, and the disclosure instant as
-/// it stands now.
+/// was sent. The link shows the case as the newest notice sent to the contact told it, and the embargo as it stands
+/// now: running until its instant, or how it ended (broken and disclosed at, public, withdrawn).
 /// </summary>
 public static class NoticeLinksApi
 {
@@ -80,8 +80,22 @@ public static class NoticeLinksApi
         var draft = sent.Draft;
         var embargo = await CaseStore.EmbargoAsync(conn, check.CaseId, tx);
         var ack = await AckStore.GetAsync(conn, tx, check.CaseId, check.ContactId);
+        var state = embargo?.Ended ?? "embargoed";
+        var disclosureAt = state switch { CaseEmbargo.Withdrawn => null, CaseEmbargo.Broken => embargo!.EndedAt, _ => embargo?.DisclosureAt };
         return new NoticeView(SubjectTag.For(check.CaseId), draft?.Title, draft?.Summary, draft?.Affected ?? [], draft?.Remediation,
-            embargo?.DisclosureAt, ack!.AcknowledgedAt, ack.Status, ack.Statement, check.ExpiresAt);
+            disclosureAt, ack!.AcknowledgedAt, ack.Status, ack.Statement, check.ExpiresAt, state, embargo?.EndedAt);
+    }
+
+    private static string Standing(NoticeView v)
+    {
+        static string Utc(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        return v.State switch
+        {
+            CaseEmbargo.Withdrawn => "Withdrawn: the embargo is lifted, and there will be no coordinated disclosure",
+            CaseEmbargo.Broken => $"Embargo broken, disclosed at {Utc(v.DisclosureAt)}",
+            CaseEmbargo.Public => "Public",
+            _ => $"Embargoed until {Utc(v.DisclosureAt)}",
+        };
     }
 
     private static string Html(NoticeView v, string token)
@@ -90,7 +104,7 @@ public static class NoticeLinksApi
         var b = new StringBuilder();
         b.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\"><title>")
             .Append(E(v.Case)).Append("</title></head><body><h1>").Append(E(v.Case)).Append(' ').Append(E(v.Title)).Append("</h1>");
-        b.Append("<p><strong>Embargoed until ").Append(E(v.DisclosureAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'"))).Append("</strong></p>");
+        b.Append("<p><strong>").Append(E(Standing(v))).Append("</strong></p>");
         b.Append("<p>").Append(E(v.Summary)).Append("</p><h2>Affected</h2><ul>");
         foreach (var a in v.Affected) b.Append("<li>").Append(E(a.Ecosystem)).Append(' ').Append(E(a.Name)).Append(" <code>").Append(E(a.Purl)).Append("</code></li>");
         b.Append("</ul>");

@@ -18,6 +18,9 @@ namespace DownstreamNotifier.Consumers;
 /// committed. Redelivered (the service died meanwhile, or a chunk failed), the message finds the round: marked, it does
 /// nothing; not marked, it records the notices of the recipients the round has none for yet. So this consumer needs no
 /// inbox of its own: the round's row is its record of the message.
+/// A Withdrawn round records the case as withdrawn, cancels the case's notices of other rounds not sent yet, and tells
+/// only those sent a notice before; after it, a round of any other kind records nothing (one begun before is closed as
+/// it stands). Each transaction holds the case's lock (<see cref="CaseLock"/>), so a withdrawal falls between chunks.
 /// </summary>
 public sealed partial class NotifyDownstreamConsumer(
     NpgsqlDataSource dataSource,
@@ -37,6 +40,12 @@ public sealed partial class NotifyDownstreamConsumer(
         List<(Recipient Recipient, string Mode)> notices;
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
+            await CaseLock.TakeAsync(conn, tx, m.CaseId);
+            if (await ClosedByWithdrawalAsync(conn, tx, m, now))
+            {
+                await tx.CommitAsync(ct);
+                return;
+            }
             var draft = await CaseStore.DraftAsync(conn, m.CaseId, tx);
             var isNew = await NoticeStore.InsertNotificationAsync(conn, tx, m, draft, now);
             HashSet<Guid> recordedBefore = [];
@@ -52,6 +61,11 @@ public sealed partial class NotifyDownstreamConsumer(
             }
             if (m.Kind is NoticeKinds.Embargoed or NoticeKinds.Extended)
                 await CaseStore.UpsertEmbargoAsync(conn, tx, m.CaseId, m.DisclosureAt, m.Channels ?? []);
+            if (m.Kind == NoticeKinds.Withdrawn)
+            {
+                await CaseStore.EndEmbargoAsync(conn, tx, m.CaseId, CaseEmbargo.Withdrawn, now, m.DisclosureAt, m.Channels ?? []);
+                LogCancelled(m.CaseId, m.NotificationId, await NoticeStore.CancelOpenNoticesAsync(conn, tx, m.CaseId, m.NotificationId));
+            }
 
             notices = (await ChooseAsync(conn, tx, m, draft)).Where(n => !recordedBefore.Contains(n.Recipient.ContactId)).ToList();
             var total = recordedBefore.Count + notices.Count;
@@ -64,6 +78,12 @@ public sealed partial class NotifyDownstreamConsumer(
         for (var from = Chunk; from < notices.Count; from += Chunk)
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
+            await CaseLock.TakeAsync(conn, tx, m.CaseId);
+            if (await ClosedByWithdrawalAsync(conn, tx, m, now))
+            {
+                await tx.CommitAsync(ct);
+                return;
+            }
             await RecordChunkAsync(conn, tx, m, notices, from, now, ct);
             await tx.CommitAsync(ct);
             signal.Pulse();
@@ -71,12 +91,28 @@ public sealed partial class NotifyDownstreamConsumer(
         LogQueued(m.CaseId, m.NotificationId, notices.Count);
     }
 
+    /// <summary>When the case is withdrawn and this is not its Withdrawn round: records nothing more of the round (one
+    /// begun before the withdrawal is closed with what it recorded, all of it cancelled by then).</summary>
+    private async Task<bool> ClosedByWithdrawalAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NotifyDownstream m, DateTimeOffset now)
+    {
+        if (m.Kind == NoticeKinds.Withdrawn || await CaseStore.EmbargoAsync(conn, m.CaseId, tx) is not { IsWithdrawn: true }) return false;
+        await NoticeStore.CloseRoundAsync(conn, tx, m.NotificationId, now);
+        LogWithdrawnCase(m.CaseId, m.NotificationId, m.Kind);
+        return true;
+    }
+
     private async Task<List<(Recipient Recipient, string Mode)>> ChooseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NotifyDownstream m,
         AdvisoryDraft? draft)
     {
         var o = options.Value;
         var earlier = m.Kind == NoticeKinds.Embargoed ? [] : await NoticeStore.EarlierRecipientsAsync(conn, tx, m.CaseId);
-        var recipients = await RecipientResolver.ResolveAsync(conn, m.CaseId, draft, o.MaxDepth, tx, earlier);
+        // A withdrawal is news only to those told of the case: the graph adds nobody (the contacts told come as "notified earlier").
+        var recipients = await RecipientResolver.ResolveAsync(conn, m.CaseId, m.Kind == NoticeKinds.Withdrawn ? null : draft, o.MaxDepth, tx, earlier);
+        if (m.Kind == NoticeKinds.Withdrawn)
+        {
+            var told = earlier.ToHashSet();
+            recipients = recipients.Where(r => told.Contains(r.ContactId)).ToList();
+        }
         if (m.Kind == NoticeKinds.Reminder)
         {
             var acknowledged = await NoticeStore.AcknowledgedAsync(conn, tx, m.CaseId);
@@ -98,6 +134,12 @@ public sealed partial class NotifyDownstreamConsumer(
         if (count > 0) await NoticeStore.InsertNoticesAsync(conn, m.NotificationId, m.CaseId, m.Kind, notices.GetRange(from, count), now, ct);
         if (from + count >= notices.Count) await NoticeStore.MarkNoticesRecordedAsync(conn, tx, m.NotificationId, now);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: withdrawn; notification {NotificationId} cancelled {Count} notices of other rounds not sent yet")]
+    private partial void LogCancelled(Guid caseId, Guid notificationId, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: withdrawn; notification {NotificationId} ({Kind}) records nothing")]
+    private partial void LogWithdrawnCase(Guid caseId, Guid notificationId, string kind);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: notification {NotificationId} queued {Count} notices")]
     private partial void LogQueued(Guid caseId, Guid notificationId, int count);

@@ -21,7 +21,15 @@ public static class CaseStore
         ON CONFLICT (case_id) DO UPDATE SET disclosure_at = excluded.disclosure_at, channels = excluded.channels
         """;
 
-    private const string EmbargoSql = "SELECT disclosure_at, channels FROM case_embargoes WHERE case_id = @CaseId";
+    // How an embargo ended only moves forward: a withdrawal or the publication is final, a break may become public.
+    private const string EndEmbargoSql = """
+        INSERT INTO case_embargoes (case_id, disclosure_at, channels, ended, ended_at) VALUES (@CaseId, @DisclosureAt, @Channels, @Ended, @EndedAt)
+        ON CONFLICT (case_id) DO UPDATE SET
+            ended = CASE WHEN case_embargoes.ended IN ('withdrawn', 'public') THEN case_embargoes.ended ELSE excluded.ended END,
+            ended_at = COALESCE(case_embargoes.ended_at, excluded.ended_at)
+        """;
+
+    private const string EmbargoSql = "SELECT disclosure_at, channels, ended, ended_at FROM case_embargoes WHERE case_id = @CaseId";
 
     private const string OverridesSql = "SELECT project_id, mode FROM recipient_overrides WHERE case_id = @CaseId";
 
@@ -45,10 +53,15 @@ public static class CaseStore
     public static Task UpsertEmbargoAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, DateTimeOffset disclosureAt, IEnumerable<string> channels) =>
         conn.ExecuteAsync(UpsertEmbargoSql, new { CaseId = caseId, DisclosureAt = disclosureAt, Channels = channels.ToArray() }, tx);
 
-    public static async Task<(DateTimeOffset DisclosureAt, string[] Channels)?> EmbargoAsync(NpgsqlConnection conn, Guid caseId, NpgsqlTransaction? tx = null)
+    /// <summary>Records how the case's embargo ended (<see cref="CaseEmbargo.Withdrawn"/>, ...; never back to running).</summary>
+    public static Task EndEmbargoAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string ended, DateTimeOffset endedAt,
+        DateTimeOffset disclosureAt, IEnumerable<string> channels) =>
+        conn.ExecuteAsync(EndEmbargoSql, new { CaseId = caseId, DisclosureAt = disclosureAt, Channels = channels.ToArray(), Ended = ended, EndedAt = endedAt }, tx);
+
+    public static async Task<CaseEmbargo?> EmbargoAsync(NpgsqlConnection conn, Guid caseId, NpgsqlTransaction? tx = null)
     {
         var row = await conn.QuerySingleOrDefaultAsync<EmbargoRow>(EmbargoSql, new { CaseId = caseId }, tx);
-        return row is null ? null : (row.DisclosureAt, row.Channels);
+        return row is null ? null : new CaseEmbargo(row.DisclosureAt, row.Channels, row.Ended, row.EndedAt);
     }
 
     public static async Task<(List<Guid> Include, List<Guid> Exclude)> OverridesAsync(NpgsqlConnection conn, Guid caseId, NpgsqlTransaction? tx = null)
@@ -66,7 +79,13 @@ public static class CaseStore
         if (rows.Count > 0) await conn.ExecuteAsync(InsertOverrideSql, rows, tx);
     }
 
-    private sealed class EmbargoRow { public DateTimeOffset DisclosureAt { get; init; } public string[] Channels { get; init; } = []; }
+    private sealed class EmbargoRow
+    {
+        public DateTimeOffset DisclosureAt { get; init; }
+        public string[] Channels { get; init; } = [];
+        public string? Ended { get; init; }
+        public DateTimeOffset? EndedAt { get; init; }
+    }
 
     private sealed class OverrideRow { public Guid ProjectId { get; init; } public string Mode { get; init; } = ""; }
 }

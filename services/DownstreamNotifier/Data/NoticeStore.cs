@@ -31,7 +31,24 @@ public static class NoticeStore
         FROM notifications WHERE id = @Id
         """;
 
-    private const string EarlierRecipientsSql = "SELECT DISTINCT contact_id FROM notices WHERE case_id = @CaseId AND state = 'sent'";
+    // Sent: its state says so once its batch committed, its acceptance before that (see AckStore).
+    private const string EarlierRecipientsSql = """
+        SELECT DISTINCT n.contact_id FROM notices n
+        WHERE n.case_id = @CaseId AND (n.state = 'sent' OR EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id))
+        """;
+
+    // A notice a sender holds is waited for (its batch's row lock) and then judged by the state it committed; one the
+    // mail server accepted before a crash is left to be recorded as sent.
+    private const string CancelOpenNoticesSql = """
+        UPDATE notices n SET state = 'cancelled'
+        WHERE n.case_id = @CaseId AND n.state IN ('pending', 'deferred') AND n.notification_id <> @Except
+          AND NOT EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id)
+        """;
+
+    private const string CloseRoundSql = """
+        UPDATE notifications SET total = (SELECT count(*) FROM notices WHERE notification_id = @Id), notices_recorded_at = COALESCE(notices_recorded_at, @Now)
+        WHERE id = @Id
+        """;
 
     private const string AcknowledgedSql = "SELECT contact_id FROM acknowledgements WHERE case_id = @CaseId";
 
@@ -95,6 +112,7 @@ public static class NoticeStore
                count(*) FILTER (WHERE x.state = 'deferred') AS deferred,
                count(*) FILTER (WHERE x.state = 'failed') AS failed,
                count(*) FILTER (WHERE x.state = 'pending') AS pending,
+               count(*) FILTER (WHERE x.state = 'cancelled') AS cancelled,
                n.notices_recorded_at IS NOT NULL AS notices_recorded
         FROM notifications n LEFT JOIN notices x ON x.notification_id = n.id
         WHERE n.completed_at IS NULL
@@ -125,6 +143,16 @@ public static class NoticeStore
     /// <summary>Marks the round as having all its notices recorded; until then it is not reported done.</summary>
     public static Task MarkNoticesRecordedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset now) =>
         conn.ExecuteAsync(MarkNoticesRecordedSql, new { Id = id, Now = now }, tx);
+
+    /// <summary>The case was withdrawn: its notices of other rounds not sent yet never will be.</summary>
+    /// <returns>how many were cancelled.</returns>
+    public static Task<int> CancelOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId) =>
+        conn.ExecuteAsync(CancelOpenNoticesSql, new { CaseId = caseId, Except = exceptNotificationId }, tx);
+
+    /// <summary>Ends a round's recording where it stands (the case was withdrawn): its total becomes what it recorded.
+    /// Does nothing when there is no such round.</summary>
+    public static Task CloseRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset now) =>
+        conn.ExecuteAsync(CloseRoundSql, new { Id = id, Now = now }, tx);
 
     public static NotificationRecord? Notification(NpgsqlConnection conn, Guid id)
     {

@@ -12,7 +12,8 @@ namespace DownstreamNotifier.Delivery;
 /// <summary>
 /// Every "Notifier:ProgressIntervalMs": publishes
 /// DownstreamNotificationProgress for rounds whose counts moved, and DownstreamNotified (once) for rounds with
-/// all their notices recorded (see NotifyDownstreamConsumer) and none pending or deferred; and sends the
+/// all their notices recorded (see NotifyDownstreamConsumer) and none pending or deferred (sent, failed and cancelled are
+/// final); and sends the
 /// NotifyDownstream of a round whose recording stopped short again (see <see cref="StalledRounds"/>).
 /// </summary>
 public sealed partial class DeliveryReporter(
@@ -22,7 +23,7 @@ public sealed partial class DeliveryReporter(
     TimeProvider time,
     ILogger<DeliveryReporter> logger) : BackgroundService
 {
-    private readonly Dictionary<Guid, (long, long, long)> last = new();
+    private readonly Dictionary<Guid, (long, long, long, long)> last = new();
     private readonly StalledRounds stalled = new(TimeSpan.FromSeconds(options.Value.RecordingOverdueSeconds), time.GetUtcNow());
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -67,16 +68,16 @@ public sealed partial class DeliveryReporter(
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         foreach (var n in await NoticeStore.OpenNotificationsAsync(conn, ct))
         {
-            var counts = (n.Sent, n.Deferred, n.Failed);
+            var counts = (n.Sent, n.Deferred, n.Failed, n.Cancelled);
             if (!n.NoticesRecorded) await CheckStalledAsync(conn, n, ct);
             var done = n.NoticesRecorded && n.Pending == 0 && n.Deferred == 0;
             if (!done && last.TryGetValue(n.Id, out var before) && before == counts) continue;
             await using var tx = await conn.BeginTransactionAsync(ct);
-            await Outbox.PublishAsync(conn, tx, new DownstreamNotificationProgress(n.CaseId, n.Kind, n.Id, n.Total, (int)n.Sent, (int)n.Deferred, (int)n.Failed));
+            await Outbox.PublishAsync(conn, tx, new DownstreamNotificationProgress(n.CaseId, n.Kind, n.Id, n.Total, (int)n.Sent, (int)n.Deferred, (int)n.Failed, (int)n.Cancelled));
             if (done && await NoticeStore.CompleteAsync(conn, tx, n.Id, time.GetUtcNow()))
             {
-                await Outbox.PublishAsync(conn, tx, new DownstreamNotified(n.CaseId, n.Kind, n.Id, n.Total, (int)n.Sent, (int)n.Failed, time.GetUtcNow()));
-                LogCompleted(n.CaseId, n.Id, n.Total, n.Sent, n.Failed);
+                await Outbox.PublishAsync(conn, tx, new DownstreamNotified(n.CaseId, n.Kind, n.Id, n.Total, (int)n.Sent, (int)n.Failed, time.GetUtcNow(), (int)n.Cancelled));
+                LogCompleted(n.CaseId, n.Id, n.Total, n.Sent, n.Failed, n.Cancelled);
                 last.Remove(n.Id);
                 stalled.Forget(n.Id);
             }
@@ -88,7 +89,7 @@ public sealed partial class DeliveryReporter(
     /// <summary>Sends the NotifyDownstream of a round that stopped short again, or gives up on it (see <see cref="StalledRounds"/>).</summary>
     private async Task CheckStalledAsync(NpgsqlConnection conn, NotificationProgress n, CancellationToken ct)
     {
-        var recorded = n.Sent + n.Deferred + n.Failed + n.Pending;
+        var recorded = n.Sent + n.Deferred + n.Failed + n.Pending + n.Cancelled;
         var (verdict, resend) = stalled.Check(n.Id, n.CreatedAt, time.GetUtcNow());
         if (verdict == StalledRounds.Verdict.GiveUp) LogRecordingAbandoned(n.CaseId, n.Id, recorded, n.Total, StalledRounds.MaxResends);
         if (verdict != StalledRounds.Verdict.Resend || await NoticeStore.RoundMessageAsync(conn, n.Id, ct) is not { } message) return;
@@ -98,8 +99,8 @@ public sealed partial class DeliveryReporter(
         LogRecordingResumed(n.CaseId, n.Id, recorded, n.Total, resend, StalledRounds.MaxResends);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: notification {NotificationId} done: {Total} notices, {Sent} sent, {Failed} failed")]
-    private partial void LogCompleted(Guid caseId, Guid notificationId, int total, long sent, long failed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: notification {NotificationId} done: {Total} notices, {Sent} sent, {Failed} failed, {Cancelled} cancelled")]
+    private partial void LogCompleted(Guid caseId, Guid notificationId, int total, long sent, long failed, long cancelled);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId}: notification {NotificationId} has {Recorded} of its {Total} notices recorded and has stopped there (its NotifyDownstream was lost, probably to the error queue); sending it again to record the rest ({Resend} of {MaxResends})")]
     private partial void LogRecordingResumed(Guid caseId, Guid notificationId, long recorded, int total, int resend, int maxResends);

@@ -25,7 +25,7 @@ public static class NoticeTemplates
         var b = new StringBuilder(2048);
         b.Append("Hello").Append(string.IsNullOrWhiteSpace(contactName) ? "" : " " + contactName).AppendLine(",").AppendLine();
         b.Append(NoticeModes.CarriesDetails(mode) ? prepared.WithDetails : mode == NoticeModes.ScheduleOnly ? prepared.ScheduleOnly : prepared.LinkOnly);
-        if (n.Kind != NoticeKinds.NowPublic)
+        if (HasInstant(n.Kind))
         {
             if (ContactTime.Offset(timeZone, n.DisclosureAt) is { } offset && offset != TimeSpan.Zero)
                 b.Append("            ").Append(n.DisclosureAt.ToOffset(offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))
@@ -48,6 +48,7 @@ public static class NoticeTemplates
             NoticeKinds.Extended => $"{tag} Embargo extended to {Utc(n.DisclosureAt)}",
             NoticeKinds.Broken => $"{tag} Embargo broken: disclosure now",
             NoticeKinds.NowPublic => $"{tag} Now public{(n.AdvisoryId is null ? "" : ": " + n.AdvisoryId)}",
+            NoticeKinds.Withdrawn => $"{tag} Coordination withdrawn: embargo lifted",
             _ => $"{tag} Security notice",
         };
         return new Prepared(subject, Middle(n, NoticeModes.Plain), Middle(n, NoticeModes.LinkOnly), Middle(n, NoticeModes.ScheduleOnly));
@@ -80,6 +81,11 @@ public static class NoticeTemplates
                 foreach (var url in n.AdvisoryUrls) b.AppendLine(url);
                 b.AppendLine();
                 break;
+            case NoticeKinds.Withdrawn:
+                b.AppendLine("The coordination of the issue we told you about has been withdrawn: the embargo is lifted, and");
+                b.AppendLine("there will be no coordinated disclosure. Nothing is scheduled for it any more.").AppendLine();
+                if (!string.IsNullOrWhiteSpace(n.Reason) && withDetails) b.Append("Reason: ").AppendLine(n.Reason).AppendLine();
+                return b.ToString(); // nothing of the case beyond that it is withdrawn, and no disclosure instant
         }
 
         if (withDetails && n.Draft is { } draft && n.Kind != NoticeKinds.NowPublic)
@@ -112,6 +118,9 @@ public static class NoticeTemplates
         if (n.Kind != NoticeKinds.NowPublic) b.Append("Disclosure: ").AppendLine(Utc(n.DisclosureAt));
         return b.ToString();
     }
+
+    /// <summary>Whether the notice states a disclosure instant (one made public or withdrawn has none ahead).</summary>
+    private static bool HasInstant(string kind) => kind is not (NoticeKinds.NowPublic or NoticeKinds.Withdrawn);
 
     private static string FormatEvent(Coordination.Contracts.Advisories.RangeEvent e) =>
         e.Introduced is not null ? $"introduced {e.Introduced}" : e.Fixed is not null ? $"fixed {e.Fixed}"

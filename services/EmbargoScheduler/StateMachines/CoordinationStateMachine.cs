@@ -134,6 +134,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
                     .Unschedule(ReminderDue)
                     .Unschedule(DisclosureDue)
                     .Then(RecordWithdrawal)
+                    .Send(Notifier, c => Notice(c, NoticeKinds.Withdrawn, c.Message.Reason)) // those told must hear the embargo is off
                     .PublishAsync(CaseWithdrawnFor)
                     .TransitionTo(Withdrawn),
                 passed => passed.ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.WithdrawCase), c.Message.RequestedBy, InstantPassed(c.Saga)))));

@@ -1,3 +1,5 @@
 namespace Coordination.Contracts.Notices;
 
-public sealed record DownstreamNotified(Guid CaseId, string Kind, Guid NotificationId, int Total, int Sent, int Failed, DateTimeOffset CompletedAt);
+/// <summary>A round is done. Cancelled: its notices not sent because the case was withdrawn meanwhile (Total counts them).</summary>
+public sealed record DownstreamNotified(Guid CaseId, string Kind, Guid NotificationId, int Total, int Sent, int Failed, DateTimeOffset CompletedAt,
+    int Cancelled = 0);

@@ -8,6 +8,8 @@ public static class NoticeKinds
     public const string Extended = "Extended";
     public const string Broken = "Broken";
     public const string NowPublic = "NowPublic";
+    /// <summary>The case was withdrawn during its embargo: the embargo is off, and there will be no coordinated disclosure.</summary>
+    public const string Withdrawn = "Withdrawn";
 
-    public static readonly IReadOnlyList<string> All = [Embargoed, Reminder, Extended, Broken, NowPublic];
+    public static readonly IReadOnlyList<string> All = [Embargoed, Reminder, Extended, Broken, NowPublic, Withdrawn];
 }

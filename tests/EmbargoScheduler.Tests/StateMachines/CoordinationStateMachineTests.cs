@@ -392,6 +392,23 @@ public sealed class CoordinationStateMachineTests
         Assert.True(await h.Harness.Published.Any<CaseWithdrawn>(m => m.Context.Message.CaseId == caseId));
         Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == token));
         Assert.True(await h.Harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == publication));
+        var withdrawn = await Notice(h, caseId, NoticeKinds.Withdrawn);
+        Assert.Equal("duplicate", withdrawn.Reason);
+        Assert.Equal(["default"], withdrawn.Channels);
+        Assert.NotEqual(Guid.Empty, withdrawn.NotificationId);
+    }
+
+    [Fact]
+    public async Task Withdrawing_a_case_that_was_never_embargoed_tells_downstream_nothing()
+    {
+        await using var h = await CoordinationHarness.StartAsync();
+        var caseId = NewId.NextGuid();
+        await h.Harness.Bus.Publish(new CaseOpened(caseId, Member, [], T0));
+        await h.InState(caseId, m => m.Triaged);
+        await h.Harness.Bus.Publish(new WithdrawCase(caseId, "not a vulnerability", Member, T0));
+        await h.InState(caseId, m => m.Withdrawn);
+        Assert.True(await h.Harness.Published.Any<CaseWithdrawn>(m => m.Context.Message.CaseId == caseId));
+        Assert.Empty(h.Harness.Sent.Select<NotifyDownstream>(m => m.Context.Message.CaseId == caseId));
     }
 
     [Fact]
@@ -407,6 +424,7 @@ public sealed class CoordinationStateMachineTests
         Assert.Contains("has passed", (await h.Refused(caseId, nameof(WithdrawCase))).Reason);
         await h.InState(caseId, m => m.Embargoed);
         Assert.Empty(h.Harness.Published.Select<CaseWithdrawn>(m => m.Context.Message.CaseId == caseId));
+        Assert.Empty(Notices(h, caseId, NoticeKinds.Withdrawn));
         Assert.Empty(h.Harness.Sent.Select<CancelScheduledMessage>());
         Assert.Equal(publication, h.Instance(caseId)!.PublicationTokenId);
     }
