@@ -91,6 +91,47 @@ public sealed class LinkTests
         Assert.Equal(disclosureAt.AddDays(3).ToUnixTimeSeconds(), after.GetProperty("disclosureAt").GetDateTimeOffset().ToUnixTimeSeconds());
     }
 
+    [Fact]
+    public async Task A_late_EmbargoStarted_does_not_rewind_the_instant_and_the_link_then_shows_the_break_and_the_publication()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Slackware python", ["pkg:pypi/pillow"]);
+        await h.CreateContactAsync(project, "sec@slackware.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        var first = new DateTimeOffset(2031, 1, 10, 12, 0, 0, TimeSpan.Zero);
+        var extended = new DateTimeOffset(2031, 1, 20, 12, 0, 0, TimeSpan.Zero);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), first, ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Extended, Guid.NewGuid(), extended, ["default"], "fix not ready"));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
+        var path = LinkIn(await MimeMessage.LoadAsync(h.Sink.Messages().First()));
+        using var anonymous = h.Service.CreateClient();
+
+        // The saga's EmbargoStarted, on a queue of its own, is consumed after the extension.
+        await h.Bus.Publish(new Coordination.Contracts.Embargo.EmbargoStarted(caseId, first, ["default"], DateTimeOffset.UtcNow));
+        await Task.Delay(2000);
+        var shown = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync(path)).RootElement;
+        Assert.Equal(extended, shown.GetProperty("disclosureAt").GetDateTimeOffset());
+        Assert.Equal("embargoed", shown.GetProperty("state").GetString());
+
+        var brokenAt = new DateTimeOffset(2031, 1, 5, 8, 30, 0, TimeSpan.Zero);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Broken, Guid.NewGuid(), brokenAt, ["default"], "exploit published"));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 3);
+        var html = await Html(anonymous, path);
+        Assert.DoesNotContain("Embargoed until", html);
+        Assert.Contains("broken, disclosed at 2031-01-05 08:30 UTC", html);
+
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.NowPublic, Guid.NewGuid(), extended, ["default"], null, "PSF-2031-1", ["https://example.test/osv"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 4);
+        var shownPublic = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync(path)).RootElement;
+        Assert.Equal("public", shownPublic.GetProperty("state").GetString());
+        Assert.DoesNotContain("Embargoed until", await Html(anonymous, path));
+    }
+
+    private static async Task<string> Html(HttpClient client, string path) =>
+        await (await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, path) { Headers = { { "Accept", "text/html" } } })).Content.ReadAsStringAsync();
+
     /// <summary>The path of the acknowledgement link in a plain notice.</summary>
     public static string LinkIn(MimeMessage message) =>
         new Uri(((TextPart)message.Body!).Text.Split('\n').Single(l => l.StartsWith("http://notifier.test/notices/", StringComparison.Ordinal)).Trim()).AbsolutePath;

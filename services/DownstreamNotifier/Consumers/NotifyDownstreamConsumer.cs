@@ -61,6 +61,9 @@ public sealed partial class NotifyDownstreamConsumer(
             }
             if (m.Kind is NoticeKinds.Embargoed or NoticeKinds.Extended)
                 await CaseStore.UpsertEmbargoAsync(conn, tx, m.CaseId, m.DisclosureAt, m.Channels ?? []);
+            if (m.Kind is NoticeKinds.Broken or NoticeKinds.NowPublic) // the Broken round's instant is the break
+                await CaseStore.EndEmbargoAsync(conn, tx, m.CaseId, m.Kind == NoticeKinds.Broken ? CaseEmbargo.Broken : CaseEmbargo.Public,
+                    m.Kind == NoticeKinds.Broken ? m.DisclosureAt : now, m.DisclosureAt, m.Channels ?? []);
             if (m.Kind == NoticeKinds.Withdrawn)
             {
                 await CaseStore.EndEmbargoAsync(conn, tx, m.CaseId, CaseEmbargo.Withdrawn, now, m.DisclosureAt, m.Channels ?? []);

@@ -16,9 +16,14 @@ public static class CaseStore
 
     private const string DraftSql = "SELECT draft::text FROM case_drafts WHERE case_id = @CaseId";
 
+    // Messages come in any order, and an extension only ever moves the instant later: the latest instant is the current one.
     private const string UpsertEmbargoSql = """
         INSERT INTO case_embargoes (case_id, disclosure_at, channels) VALUES (@CaseId, @DisclosureAt, @Channels)
-        ON CONFLICT (case_id) DO UPDATE SET disclosure_at = excluded.disclosure_at, channels = excluded.channels
+        ON CONFLICT (case_id) DO UPDATE SET disclosure_at = GREATEST(case_embargoes.disclosure_at, excluded.disclosure_at), channels = excluded.channels
+        """;
+
+    private const string InsertEmbargoSql = """
+        INSERT INTO case_embargoes (case_id, disclosure_at, channels) VALUES (@CaseId, @DisclosureAt, @Channels) ON CONFLICT (case_id) DO NOTHING
         """;
 
     // How an embargo ended only moves forward: a withdrawal or the publication is final, a break may become public.
@@ -50,6 +55,12 @@ public static class CaseStore
             ? JsonSerializer.Deserialize<AdvisoryDraft>(json, Json)
             : null;
 
+    /// <summary>Keeps the embargo's instant and channels unless the case has them already (from a round of the saga,
+    /// which carries the current instant).</summary>
+    public static Task InsertEmbargoAsync(NpgsqlConnection conn, Guid caseId, DateTimeOffset disclosureAt, IEnumerable<string> channels) =>
+        conn.ExecuteAsync(InsertEmbargoSql, new { CaseId = caseId, DisclosureAt = disclosureAt, Channels = channels.ToArray() });
+
+    /// <summary>Records the instant of an Embargoed or Extended round; never moves it earlier.</summary>
     public static Task UpsertEmbargoAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, DateTimeOffset disclosureAt, IEnumerable<string> channels) =>
         conn.ExecuteAsync(UpsertEmbargoSql, new { CaseId = caseId, DisclosureAt = disclosureAt, Channels = channels.ToArray() }, tx);
 
