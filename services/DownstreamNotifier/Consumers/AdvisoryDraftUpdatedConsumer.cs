@@ -1,19 +1,41 @@
 using Coordination.Contracts.Cases;
+using Coordination.Contracts.Notices;
+using Coordination.Hosting.Bus;
+using Coordination.Hosting.Data;
 using DownstreamNotifier.Data;
 using MassTransit;
 using Npgsql;
 
 namespace DownstreamNotifier.Consumers;
 
-/// <summary>Keeps the latest draft of each case (an older revision arriving late changes nothing).</summary>
-public sealed class AdvisoryDraftUpdatedConsumer(NpgsqlDataSource dataSource) : IConsumer<AdvisoryDraftUpdated>
+/// <summary>
+/// Keeps the latest draft of each case (an older revision arriving late changes nothing). A newer revision during a
+/// running embargo (an Embargoed round recorded, the instant ahead, the case not withdrawn, broken or public) may
+/// select dependents never warned: it sends this service an Embargoed round of its own (named after the case and the
+/// revision), which tells only those without an Embargoed notice of the case. Under the case's lock (<see cref="CaseLock"/>),
+/// so a round being recorded either read this revision or is seen here.
+/// </summary>
+public sealed partial class AdvisoryDraftUpdatedConsumer(NpgsqlDataSource dataSource, TimeProvider time, ILogger<AdvisoryDraftUpdatedConsumer> logger)
+    : IConsumer<AdvisoryDraftUpdated>
 {
     public async Task Consume(ConsumeContext<AdvisoryDraftUpdated> context)
     {
         var m = context.Message;
         await using var conn = await dataSource.OpenConnectionAsync(context.CancellationToken);
         await using var tx = await conn.BeginTransactionAsync(context.CancellationToken);
-        await CaseStore.UpsertDraftAsync(conn, tx, m.CaseId, m.Revision, m.Draft, m.UpdatedAt);
+        await CaseLock.TakeAsync(conn, tx, m.CaseId);
+        if (await CaseStore.UpsertDraftAsync(conn, tx, m.CaseId, m.Revision, m.Draft, m.UpdatedAt) == 1
+            && await CaseStore.EmbargoAsync(conn, m.CaseId, tx) is { Ended: null } embargo && embargo.DisclosureAt > time.GetUtcNow()
+            && await NoticeStore.HasRoundAsync(conn, tx, m.CaseId, NoticeKinds.Embargoed))
+        {
+            var round = new NotifyDownstream(m.CaseId, NoticeKinds.Embargoed, DraftRoundIds.For(m.CaseId, m.Revision), embargo.DisclosureAt,
+                embargo.Channels, DraftRevision: m.Revision);
+            await Outbox.SendAsync(conn, tx, Queues.Address(Queues.DownstreamNotifier).ToString(), round);
+            LogNewRevisionRound(m.CaseId, m.Revision, round.NotificationId);
+        }
         await tx.CommitAsync(context.CancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: draft revision {Revision} during the embargo; notification {NotificationId} warns dependents not warned yet")]
+    private partial void LogNewRevisionRound(Guid caseId, int revision, Guid notificationId);
 }

@@ -21,6 +21,9 @@ namespace DownstreamNotifier.Consumers;
 /// A Withdrawn round records the case as withdrawn, cancels the case's notices of other rounds not sent yet, and tells
 /// only those sent a notice before; after it, a round of any other kind records nothing (one begun before is closed as
 /// it stands). Each transaction holds the case's lock (<see cref="CaseLock"/>), so a withdrawal falls between chunks.
+/// A round naming a draft revision newer than the one kept waits for it: <see cref="DraftNotYetReceivedException"/>
+/// makes the message retried and redelivered, nothing recorded. An Embargoed round tells nobody who already has an
+/// Embargoed notice of the case (a newer revision's round tells only the dependents it adds).
 /// </summary>
 public sealed partial class NotifyDownstreamConsumer(
     NpgsqlDataSource dataSource,
@@ -45,6 +48,11 @@ public sealed partial class NotifyDownstreamConsumer(
             {
                 await tx.CommitAsync(ct);
                 return;
+            }
+            if (m.DraftRevision is { } wanted && await CaseStore.DraftRevisionAsync(conn, m.CaseId, tx) is var stored && !(stored >= wanted))
+            {
+                LogWaitingForDraft(m.CaseId, m.NotificationId, wanted, stored);
+                throw new DraftNotYetReceivedException(m.CaseId, m.NotificationId, stored, wanted);
             }
             var draft = await CaseStore.DraftAsync(conn, m.CaseId, tx);
             var isNew = await NoticeStore.InsertNotificationAsync(conn, tx, m, draft, now);
@@ -116,6 +124,11 @@ public sealed partial class NotifyDownstreamConsumer(
             var told = earlier.ToHashSet();
             recipients = recipients.Where(r => told.Contains(r.ContactId)).ToList();
         }
+        if (m.Kind == NoticeKinds.Embargoed)
+        {
+            var warned = await NoticeStore.ContactsWithKindAsync(conn, tx, m.CaseId, NoticeKinds.Embargoed, m.NotificationId);
+            recipients = recipients.Where(r => !warned.Contains(r.ContactId)).ToList();
+        }
         if (m.Kind == NoticeKinds.Reminder)
         {
             var acknowledged = await NoticeStore.AcknowledgedAsync(conn, tx, m.CaseId);
@@ -137,6 +150,9 @@ public sealed partial class NotifyDownstreamConsumer(
         if (count > 0) await NoticeStore.InsertNoticesAsync(conn, m.NotificationId, m.CaseId, m.Kind, notices.GetRange(from, count), now, ct);
         if (from + count >= notices.Count) await NoticeStore.MarkNoticesRecordedAsync(conn, tx, m.NotificationId, now);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: notification {NotificationId} waits for draft revision {Wanted} (have {Stored}); retried later")]
+    private partial void LogWaitingForDraft(Guid caseId, Guid notificationId, int wanted, int? stored);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: withdrawn; notification {NotificationId} cancelled {Count} notices of other rounds not sent yet")]
     private partial void LogCancelled(Guid caseId, Guid notificationId, int count);

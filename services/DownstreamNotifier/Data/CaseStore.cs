@@ -16,6 +16,8 @@ public static class CaseStore
 
     private const string DraftSql = "SELECT draft::text FROM case_drafts WHERE case_id = @CaseId";
 
+    private const string DraftRevisionSql = "SELECT revision FROM case_drafts WHERE case_id = @CaseId";
+
     // Messages come in any order, and an extension only ever moves the instant later: the latest instant is the current one.
     private const string UpsertEmbargoSql = """
         INSERT INTO case_embargoes (case_id, disclosure_at, channels) VALUES (@CaseId, @DisclosureAt, @Channels)
@@ -47,8 +49,12 @@ public static class CaseStore
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static Task UpsertDraftAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, int revision, AdvisoryDraft draft, DateTimeOffset updatedAt) =>
+    /// <returns>1 when this revision is newer than the one kept (and now kept), 0 otherwise.</returns>
+    public static Task<int> UpsertDraftAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, int revision, AdvisoryDraft draft, DateTimeOffset updatedAt) =>
         conn.ExecuteAsync(UpsertDraftSql, new { CaseId = caseId, Revision = revision, Draft = JsonSerializer.Serialize(draft, Json), UpdatedAt = updatedAt }, tx);
+
+    public static Task<int?> DraftRevisionAsync(NpgsqlConnection conn, Guid caseId, NpgsqlTransaction tx) =>
+        conn.QuerySingleOrDefaultAsync<int?>(DraftRevisionSql, new { CaseId = caseId }, tx);
 
     public static async Task<AdvisoryDraft?> DraftAsync(NpgsqlConnection conn, Guid caseId, NpgsqlTransaction? tx = null) =>
         await conn.QuerySingleOrDefaultAsync<string>(DraftSql, new { CaseId = caseId }, tx) is { } json

@@ -50,6 +50,12 @@ public static class NoticeStore
         WHERE id = @Id
         """;
 
+    private const string HasRoundSql = "SELECT EXISTS (SELECT FROM notifications WHERE case_id = @CaseId AND kind = @Kind)";
+
+    private const string ContactsWithKindSql = """
+        SELECT DISTINCT contact_id FROM notices WHERE case_id = @CaseId AND kind = @Kind AND notification_id <> @Except
+        """;
+
     private const string AcknowledgedSql = "SELECT contact_id FROM acknowledgements WHERE case_id = @CaseId";
 
     private const string CopySql = """
@@ -170,6 +176,13 @@ public static class NoticeStore
 
     public static async Task<List<Guid>> EarlierRecipientsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId) =>
         (await conn.QueryAsync<Guid>(EarlierRecipientsSql, new { CaseId = caseId }, tx)).ToList();
+
+    public static Task<bool> HasRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string kind) =>
+        conn.ExecuteScalarAsync<bool>(HasRoundSql, new { CaseId = caseId, Kind = kind }, tx);
+
+    /// <summary>The contacts with a notice of this kind about the case in another round than <paramref name="exceptNotificationId"/>.</summary>
+    public static async Task<HashSet<Guid>> ContactsWithKindAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string kind, Guid exceptNotificationId) =>
+        (await conn.QueryAsync<Guid>(ContactsWithKindSql, new { CaseId = caseId, Kind = kind, Except = exceptNotificationId }, tx)).ToHashSet();
 
     public static async Task<HashSet<Guid>> AcknowledgedAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
         (await conn.QueryAsync<Guid>(AcknowledgedSql, new { CaseId = caseId }, tx)).ToHashSet();

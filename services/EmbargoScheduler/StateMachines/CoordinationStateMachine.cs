@@ -215,8 +215,10 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
 
     private DateTimeOffset? NextReminder(CoordinationState saga) => policy.NextReminder(saga.DisclosureAt!.Value, time.GetUtcNow());
 
+    // With the latest draft revision seen: the notifier waits for it before choosing recipients (the draft reaches it on another queue).
     private static NotifyDownstream Notice<T>(BehaviorContext<CoordinationState, T> c, string kind, string? reason) where T : class =>
-        new(c.Saga.CorrelationId, kind, NotificationIds.For(c.MessageId, kind), c.Saga.DisclosureAt ?? c.Saga.BrokenAt ?? default, c.Saga.Channels, reason);
+        new(c.Saga.CorrelationId, kind, NotificationIds.For(c.MessageId, kind), c.Saga.DisclosureAt ?? c.Saga.BrokenAt ?? default, c.Saga.Channels, reason,
+            DraftRevision: c.Saga.LatestRevision);
 
     private static void RecordOpened(BehaviorContext<CoordinationState, CaseOpened> c)
     {

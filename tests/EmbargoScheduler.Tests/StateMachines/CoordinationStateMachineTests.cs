@@ -78,6 +78,19 @@ public sealed class CoordinationStateMachineTests
     }
 
     [Fact]
+    public async Task The_notices_name_the_latest_draft_revision_the_saga_has_seen()
+    {
+        await using var h = await CoordinationHarness.StartAsync();
+        var caseId = NewId.NextGuid();
+        foreach (var revision in new[] { 2, 3, 1 })
+            await h.Harness.Bus.Publish(new AdvisoryDraftUpdated(caseId, revision, Draft(), Member, T0));
+        await WaitUntil(() => h.Harness.Consumed.Select<AdvisoryDraftUpdated>().Count() == 3 && h.Instance(caseId)?.LatestRevision == 3);
+        await h.Harness.Bus.Publish(new StartEmbargo(caseId, T0.AddDays(10), ["default"], Member, T0));
+        await h.InState(caseId, m => m.Embargoed);
+        Assert.Equal(3, (await Notice(h, caseId, NoticeKinds.Embargoed)).DraftRevision);
+    }
+
+    [Fact]
     public async Task An_embargo_starts_for_a_case_whose_CaseOpened_was_never_seen()
     {
         await using var h = await CoordinationHarness.StartAsync();
