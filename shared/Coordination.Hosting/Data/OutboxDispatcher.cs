@@ -8,10 +8,11 @@ using Npgsql;
 namespace Coordination.Hosting.Data;
 
 /// <summary>
-/// Drains outbox_messages in id order: claims a batch FOR UPDATE SKIP LOCKED (so several instances are
-/// safe), publishes or sends each with its recorded message id, deletes them, commits. Woken by NOTIFY,
-/// and polls once a second in case a notification was missed. A crash between publish and commit
-/// republishes with the same message id, which idempotent consumers ignore.
+/// Drains outbox_messages: claims a batch FOR UPDATE SKIP LOCKED (so several instances are safe),
+/// publishes or sends each with its recorded message id, deletes them, commits. Woken by NOTIFY, and polls
+/// once a second in case a notification was missed. A crash between publish and commit republishes with
+/// the same message id, which idempotent consumers ignore. One instance sends a batch in id order, but
+/// several instances draining at once interleave their batches, so no consumer may depend on the order.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     NpgsqlDataSource dataSource,
