@@ -13,6 +13,9 @@ namespace Coordination.Hosting.Data;
 /// once a second in case a notification was missed. A crash between publish and commit republishes with
 /// the same message id, which idempotent consumers ignore. One instance sends a batch in id order, but
 /// several instances draining at once interleave their batches, so no consumer may depend on the order.
+/// A row that cannot be made into a message (its type, body or destination no longer reads) is set aside
+/// (failed_at, error) so the rows behind it still go; it is offered again when an instance starts, since a
+/// newer version may read it. A failure to publish rolls the batch back and it is tried again.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     NpgsqlDataSource dataSource,
@@ -21,8 +24,12 @@ public sealed partial class OutboxDispatcher(
 {
     private const string ClaimSql = """
         SELECT id, message_id AS MessageId, message_type AS MessageType, destination, body::text AS Body
-        FROM outbox_messages ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED
+        FROM outbox_messages WHERE failed_at IS NULL ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED
         """;
+
+    private const string SetAsideSql = "UPDATE outbox_messages SET failed_at = now(), error = @Error WHERE id = @Id";
+
+    private const string OfferAgainSql = "UPDATE outbox_messages SET failed_at = NULL, error = NULL WHERE failed_at IS NOT NULL";
 
     private const string DeleteSql = "DELETE FROM outbox_messages WHERE id = ANY(@Ids)";
 
@@ -31,6 +38,8 @@ public sealed partial class OutboxDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _ = ListenAsync(stoppingToken);
+        try { await OfferSetAsideAgainAsync(stoppingToken); }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested) { LogDispatchFailed(e.GetType().Name); }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -52,21 +61,43 @@ public sealed partial class OutboxDispatcher(
         await using var tx = await conn.BeginTransactionAsync(ct);
         var rows = (await conn.QueryAsync<Row>(new CommandDefinition(ClaimSql, transaction: tx, cancellationToken: ct))).ToList();
         if (rows.Count == 0) return 0;
+        var sent = new List<long>(rows.Count);
         foreach (var row in rows)
         {
-            var type = Type.GetType(row.MessageType, throwOnError: true)!;
-            var message = JsonSerializer.Deserialize(row.Body, type, Outbox.Json)!;
-            if (row.Destination is null)
+            Type type;
+            object message;
+            ISendEndpoint? endpoint;
+            try
+            {
+                type = Type.GetType(row.MessageType, throwOnError: true)!;
+                message = JsonSerializer.Deserialize(row.Body, type, Outbox.Json) ?? throw new JsonException("the body is null");
+                endpoint = row.Destination is null ? null : await bus.GetSendEndpoint(new Uri(row.Destination));
+            }
+            catch (Exception e) when (e is TypeLoadException or IOException or BadImageFormatException or JsonException
+                                          or NotSupportedException or UriFormatException or ArgumentException)
+            {
+                // Only the type of the error is logged: a message may carry embargoed content. The column
+                // sits next to the body and may say more.
+                LogSetAside(row.Id, e.GetType().Name);
+                await conn.ExecuteAsync(SetAsideSql, new { row.Id, Error = $"{e.GetType().Name}: {e.Message}" }, tx);
+                continue;
+            }
+            if (endpoint is null)
                 await bus.Publish(message, type, ctx => ctx.MessageId = row.MessageId, ct);
             else
-            {
-                var endpoint = await bus.GetSendEndpoint(new Uri(row.Destination));
                 await endpoint.Send(message, type, ctx => ctx.MessageId = row.MessageId, ct);
-            }
+            sent.Add(row.Id);
         }
-        await conn.ExecuteAsync(DeleteSql, new { Ids = rows.Select(r => r.Id).ToArray() }, tx);
+        await conn.ExecuteAsync(DeleteSql, new { Ids = sent.ToArray() }, tx);
         await tx.CommitAsync(ct);
         return rows.Count;
+    }
+
+    /// <summary>Makes every set-aside row claimable again (done at start: this version may read it).</summary>
+    public async Task<int> OfferSetAsideAgainAsync(CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(OfferAgainSql, cancellationToken: ct));
     }
 
     private async Task ListenAsync(CancellationToken ct)
@@ -93,6 +124,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed ({ErrorType}); retrying")]
     private partial void LogDispatchFailed(string errorType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {RowId} cannot be made into a message ({ErrorType}); set aside, the rows after it go on")]
+    private partial void LogSetAside(long rowId, string errorType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox LISTEN connection failed ({ErrorType}); reconnecting")]
     private partial void LogListenFailed(string errorType);

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using Coordination.Contracts.Members;
+using Coordination.Hosting;
+using Coordination.Hosting.Data;
+using Coordination.Testing;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Foundation.Tests;
+
+/// <summary>A row that cannot be made into a message is set aside; the rows around it go out once each.</summary>
+public sealed class OutboxDispatcherTests
+{
+    private const string Secret = "EMBARGOED-DETAIL-6f1c";
+
+    [Fact]
+    public async Task Unreadable_rows_are_set_aside_and_the_good_rows_around_them_are_delivered_exactly_once()
+    {
+        await using var f = await Fixture.StartAsync();
+        var first = Guid.NewGuid();
+        var last = Guid.NewGuid();
+        await using (var conn = await f.Data.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await Outbox.PublishAsync(conn, tx, Joined("first"), first);
+            await InsertRawAsync(conn, tx, "Coordination.Contracts.Members.MemberRenamed, Coordination.Contracts", null, $$"""{"name":"{{Secret}}"}""");
+            await InsertRawAsync(conn, tx, typeof(MemberJoined).AssemblyQualifiedName!, null, $$"""["{{Secret}}"]""");
+            await InsertRawAsync(conn, tx, typeof(MemberJoined).AssemblyQualifiedName!, "not an address", Body(Joined(Secret)));
+            await InsertRawAsync(conn, tx, typeof(MemberJoined).AssemblyQualifiedName!, "smtp:nowhere", Body(Joined(Secret)));
+            await Outbox.PublishAsync(conn, tx, Joined("last"), last);
+            await tx.CommitAsync();
+        }
+
+        for (var i = 0; i < 3; i++) await f.Dispatcher.DispatchBatchAsync(CancellationToken.None);
+        await f.WaitForDeliveriesAsync(first, last);
+        await Task.Delay(1000); // a second delivery would arrive as fast as the first
+
+        Assert.Equal(1, Deliveries.GetValueOrDefault(first));
+        Assert.Equal(1, Deliveries.GetValueOrDefault(last));
+        await using var check = await f.Data.OpenConnectionAsync();
+        var left = (await check.QueryAsync<(long Id, DateTime? FailedAt, string? Error)>(
+            "SELECT id, failed_at, error FROM outbox_messages ORDER BY id")).ToList();
+        Assert.Equal(4, left.Count);
+        Assert.All(left, r => Assert.NotNull(r.FailedAt));
+        Assert.StartsWith("TypeLoadException", left[0].Error);
+        Assert.StartsWith("JsonException", left[1].Error);
+        Assert.StartsWith("UriFormatException", left[2].Error);
+        Assert.StartsWith("ArgumentException", left[3].Error);
+        Assert.Equal(4, f.Log.Count(l => l.Contains("set aside")));
+        Assert.All(left, r => Assert.Contains(f.Log, l => l.Contains($"row {r.Id} ")));
+        Assert.DoesNotContain(f.Log, l => l.Contains(Secret));
+        Assert.Equal(0, await f.Dispatcher.DispatchBatchAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_set_aside_row_is_offered_again_when_an_instance_starts()
+    {
+        await using var f = await Fixture.StartAsync();
+        var later = Guid.NewGuid();
+        await using (var conn = await f.Data.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await InsertRawAsync(conn, tx, "Coordination.Contracts.Members.MemberJoinedV2, Coordination.Contracts", null, Body(Joined("later")), later);
+            await tx.CommitAsync();
+        }
+        Assert.Equal(1, await f.Dispatcher.DispatchBatchAsync(CancellationToken.None));
+        Assert.Equal(0, await f.Dispatcher.DispatchBatchAsync(CancellationToken.None));
+
+        // The version that knows the type starts.
+        await using (var conn = await f.Data.OpenConnectionAsync())
+            await conn.ExecuteAsync("UPDATE outbox_messages SET message_type = @Type", new { Type = typeof(MemberJoined).AssemblyQualifiedName });
+        Assert.Equal(1, await f.Dispatcher.OfferSetAsideAgainAsync(CancellationToken.None));
+        Assert.Equal(1, await f.Dispatcher.DispatchBatchAsync(CancellationToken.None));
+        await f.WaitForDeliveriesAsync(later);
+    }
+
+    private static MemberJoined Joined(string name) => new(Guid.NewGuid(), name, name, "member", DateTimeOffset.UtcNow);
+
+    private static string Body(object message) => System.Text.Json.JsonSerializer.Serialize(message, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+
+    private static Task InsertRawAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string type, string? destination, string body, Guid? id = null) =>
+        conn.ExecuteAsync("INSERT INTO outbox_messages (message_id, message_type, destination, body) VALUES (@Id, @Type, @Destination, @Body::jsonb)",
+            new { Id = id ?? Guid.NewGuid(), Type = type, Destination = destination, Body = body }, tx);
+
+    private static readonly ConcurrentDictionary<Guid, int> Deliveries = new();
+
+    public sealed class JoinedCounter : IConsumer<MemberJoined>
+    {
+        public Task Consume(ConsumeContext<MemberJoined> context)
+        {
+            Deliveries.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class Fixture(IHost host, NpgsqlDataSource data, OutboxDispatcher dispatcher, ConcurrentQueue<string> log) : IAsyncDisposable
+    {
+        public NpgsqlDataSource Data => data;
+        public OutboxDispatcher Dispatcher => dispatcher;
+        public ConcurrentQueue<string> Log => log;
+
+        public static async Task<Fixture> StartAsync()
+        {
+            var isolation = await TestInfrastructure.CreateIsolationAsync("outbox");
+            var host = await ServiceBusHost.StartAsync(isolation, "outbox-test", x => x.AddConsumer<JoinedCounter>());
+            var data = host.Services.GetRequiredService<NpgsqlDataSource>();
+            var log = new ConcurrentQueue<string>();
+            var dispatcher = new OutboxDispatcher(data, host.Services.GetRequiredService<IBus>(), new ListLogger(log));
+            return new Fixture(host, data, dispatcher, log);
+        }
+
+        public async Task WaitForDeliveriesAsync(params Guid[] ids)
+        {
+            for (var i = 0; i < 100 && !ids.All(Deliveries.ContainsKey); i++) await Task.Delay(100);
+            Assert.All(ids, id => Assert.True(Deliveries.ContainsKey(id), $"message {id} never arrived"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
+    private sealed class ListLogger(ConcurrentQueue<string> lines) : ILogger<OutboxDispatcher>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel level, EventId id, TState state, Exception? e, Func<TState, Exception?, string> format) =>
+            lines.Enqueue(format(state, e) + (e is null ? "" : " " + e));
+    }
+}
