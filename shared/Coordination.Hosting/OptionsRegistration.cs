@@ -1,4 +1,6 @@
+using System.Collections;
 using System.ComponentModel.DataAnnotations;
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -7,8 +9,9 @@ namespace Coordination.Hosting;
 public static class OptionsRegistration
 {
     /// <summary>
-    /// Binds a section, validates its data annotations at start, and words each failure as
-    /// "Section:Setting: rule", so a wrong setting stops the service with one line naming it.
+    /// Binds a section, validates its data annotations (nested sections' too) at start, and words each failure as
+    /// "Section:Setting: rule" (e.g. "Disclosure:Publisher:Category: ..."), so a wrong setting stops the service
+    /// with one line naming it.
     /// </summary>
     public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, string section) where T : class
     {
@@ -16,15 +19,55 @@ public static class OptionsRegistration
         return services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
     }
 
+    /// <summary>The data annotation failures of a settings object and of every settings object below it.</summary>
+    private static IReadOnlyList<string> AnnotationFailures(object options, string section)
+    {
+        var failures = new List<string>();
+        Collect(options, section, failures, new HashSet<object>(ReferenceEqualityComparer.Instance));
+        return failures;
+    }
+
+    // Validator.TryValidateObject checks only the object's own properties, never an object one of them holds.
+    private static void Collect(object options, string path, List<string> failures, HashSet<object> seen)
+    {
+        if (!seen.Add(options)) return;
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+            failures.AddRange(results.Select(r => $"{path}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        foreach (var property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (!property.CanRead || property.GetIndexParameters().Length > 0) continue;
+            var at = $"{path}:{property.Name}";
+            switch (property.GetValue(options))
+            {
+                case IDictionary entries:
+                    foreach (DictionaryEntry entry in entries) Nested(entry.Value, $"{at}:{entry.Key}", failures, seen);
+                    break;
+                case string:
+                    break;
+                case IEnumerable items:
+                    var index = 0;
+                    foreach (var item in items) Nested(item, $"{at}:{index++}", failures, seen);
+                    break;
+                case { } value:
+                    Nested(value, at, failures, seen);
+                    break;
+            }
+        }
+    }
+
+    private static void Nested(object? value, string path, List<string> failures, HashSet<object> seen)
+    {
+        if (value?.GetType() is { IsClass: true, Namespace: { } ns } && !ns.StartsWith("System", StringComparison.Ordinal)
+            && !ns.StartsWith("Microsoft", StringComparison.Ordinal))
+            Collect(value, path, failures, seen);
+    }
+
     private sealed class SectionAnnotationsValidator<T>(string section) : IValidateOptions<T> where T : class
     {
-        public ValidateOptionsResult Validate(string? name, T options)
-        {
-            var results = new List<ValidationResult>();
-            if (Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-                return ValidateOptionsResult.Success;
-            return ValidateOptionsResult.Fail(results.Select(r =>
-                $"{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
-        }
+        public ValidateOptionsResult Validate(string? name, T options) =>
+            AnnotationFailures(options, section) is { Count: > 0 } failures
+                ? ValidateOptionsResult.Fail(failures)
+                : ValidateOptionsResult.Success;
     }
 }

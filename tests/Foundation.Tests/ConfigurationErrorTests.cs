@@ -13,6 +13,8 @@ public sealed class ConfigurationErrorTests
         { "Intake", "Auth__SigningKey", null, "Auth:SigningKey" },
         // No mail server in appsettings.json: a deployment without one must not send the announcement to loopback in cleartext.
         { "Disclosure", "Smtp__Host", null, "Smtp:Host" },
+        { "Disclosure", "Disclosure__Publisher__Category", "bogus", "Disclosure:Publisher:Category" },
+        { "Disclosure", "Disclosure__Cna__ShortName", "X", "Disclosure:Cna:ShortName" },
     };
 
     [Theory]
