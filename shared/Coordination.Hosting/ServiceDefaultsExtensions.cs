@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Security.Claims;
+using System.Text.RegularExpressions;
 using Coordination.Hosting.Auth;
 using Coordination.Hosting.Bus;
 using Coordination.Hosting.Data;
@@ -11,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -94,19 +96,31 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     private static void ExitOnInvalidSettings(WebApplication app)
     {
+        IReadOnlyList<string> failures;
         try
         {
             app.Services.GetService<IStartupValidator>()?.Validate();
+            return;
         }
         catch (Exception e) when (e is OptionsValidationException or AggregateException)
         {
-            var failures = (e is AggregateException all ? all.InnerExceptions : [e])
+            failures = (e is AggregateException all ? all.InnerExceptions : [e])
                 .OfType<OptionsValidationException>().SelectMany(v => v.Failures).Distinct().ToList();
             if (failures.Count == 0) throw;
-            Console.Error.WriteLine($"{app.Services.GetRequiredService<ServiceInfo>().Name}: configuration error: {string.Join("; ", failures)}");
-            Environment.Exit(2);
         }
+        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType == typeof(ConfigurationBinder))
+        {
+            failures = [ConversionFailure(e)];
+        }
+        Console.Error.WriteLine($"{app.Services.GetRequiredService<ServiceInfo>().Name}: configuration error: {string.Join("; ", failures)}");
+        Environment.Exit(2);
     }
+
+    /// <summary>"RabbitMq:Port: not a valid Int32" from the binder's message, which also quotes the value.</summary>
+    private static string ConversionFailure(InvalidOperationException e) =>
+        Regex.Match(e.Message, "at '(?<key>[^']*)' to type '(?:[^']*\\.)?(?<type>[^'.]*)'", RegexOptions.RightToLeft) is { Success: true } m
+            ? $"{m.Groups["key"].Value}: not a valid {m.Groups["type"].Value}"
+            : e.Message;
 
     /// <summary>
     /// Validates every setting, applies the service's migrations, then runs. A wrong setting or an unreachable

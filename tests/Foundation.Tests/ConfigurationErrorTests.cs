@@ -15,6 +15,8 @@ public sealed class ConfigurationErrorTests
         { "Disclosure", "Smtp__Host", null, "Smtp:Host" },
         { "Disclosure", "Disclosure__Publisher__Category", "bogus", "Disclosure:Publisher:Category" },
         { "Disclosure", "Disclosure__Cna__ShortName", "X", "Disclosure:Cna:ShortName" },
+        { "Intake", "RabbitMq__Port", "abc", "RabbitMq:Port" },
+        { "EmbargoScheduler", "Postgres__StartupWaitSeconds", "lots", "Postgres:StartupWaitSeconds" },
     };
 
     [Theory]
@@ -28,7 +30,7 @@ public sealed class ConfigurationErrorTests
         await using var process = ServiceProcess.Start(service, settings);
         var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
-        Assert.NotEqual(0, exit);
+        Assert.Equal(2, exit);
         var line = Assert.Single(process.Output.Split('\n'), l => l.Contains("configuration error"));
         Assert.Contains(named, line);
         Assert.DoesNotContain("   at ", process.Output); // one line, no stack trace
