@@ -33,6 +33,10 @@ public sealed class DatabaseUnavailableTests
             Assert.Equal(503, problem.GetProperty("status").GetInt32());
             Assert.Equal("The database is not answering", problem.GetProperty("title").GetString());
             Assert.DoesNotContain("SELECT", await stuck.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+            // The log names the endpoint's route (the exception handler has cleared the endpoint by then).
+            for (var i = 0; i < 50 && !h.Service.Output.Contains("database unavailable"); i++) await Task.Delay(100);
+            var logged = Assert.Single(h.Service.Output.Split('\n'), l => l.Contains("database unavailable"));
+            Assert.Contains("GET /projects/: database unavailable", logged);
         }
 
         var answered = await h.Http.GetAsync("projects");

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -19,7 +18,7 @@ public sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetailsS
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         if (exception is not NpgsqlException { IsTransient: true } e) return false;
-        LogUnavailable(http.Request.Method, (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)", e.GetType().Name, e.InnerException?.GetType().Name);
+        LogUnavailable(http.Request.Method, RouteTemplate.Of(http) ?? "(no route)", e.GetType().Name, e.InnerException?.GetType().Name);
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
         var details = new ProblemDetails
