@@ -16,15 +16,19 @@ public static class TelemetryRegistration
     /// <summary>
     /// Traces, metrics and logs through OpenTelemetry; exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT
     /// is set (traces are not even collected otherwise). Only ids and counts go into attributes: SQL parameters are
-    /// never recorded.
+    /// never recorded, and a request's path and query never (a server span says its route template instead).
     /// </summary>
     public static WebApplicationBuilder AddCoordinationTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
         builder.Logging.AddOpenTelemetry(o =>
         {
-            o.IncludeScopes = true;
+            // No scopes: ASP.NET Core's request scope carries the raw path (RequestPath), and a notice link's path
+            // is its token. Trace and span ids are on every record anyway.
+            o.IncludeScopes = false;
             o.IncludeFormattedMessage = true;
         });
+        // "Request starting/finished" name the raw path too: never logged, whatever Logging:LogLevel says.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         var export = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
@@ -38,7 +42,12 @@ public static class TelemetryRegistration
         if (export)
         {
             otel.WithTracing(t => t
-                .AddAspNetCoreInstrumentation(o => o.RecordException = false)
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    o.RecordException = false;
+                    o.EnrichWithHttpRequest = (activity, _) => RawPathTags.Remove(activity);
+                    o.EnrichWithHttpResponse = (activity, response) => RawPathTags.ReplaceWithRoute(activity, response.HttpContext);
+                })
                 .AddHttpClientInstrumentation()
                 .AddSource(DiagnosticHeaders.DefaultListenerName)
                 .AddNpgsql());
