@@ -1,4 +1,5 @@
 using Coordination.Contracts.Notices;
+using Coordination.Hosting.Data;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Delivery;
 using DownstreamNotifier.Tests.Support;
@@ -41,6 +42,9 @@ public sealed class ClaimBatchTests
         await using (var reader = await cmd.ExecuteReaderAsync())
             while (await reader.ReadAsync()) ids.Add(reader.GetInt64(0));
 
+        // The service's Dapper conventions first: Dapper caches a statement's row reader for the whole test process, and
+        // one built without snake_case matching here broke every later test that claims (no NotificationId).
+        DapperSetup.Configure();
         // The cursor stands after the third row: three are due after it, and a batch is four.
         await using var tx = await conn.BeginTransactionAsync();
         var batch = NoticeStore.ClaimBatch(conn, tx, DateTimeOffset.UtcNow, 4, new ClaimCursor.Position(t0.AddSeconds(3), ids[2]));

@@ -6,14 +6,20 @@ namespace Coordination.Hosting.Data;
 /// <summary>Dapper conventions for every service: snake_case columns, timestamptz as UTC DateTimeOffset.</summary>
 public static class DapperSetup
 {
-    private static int configured;
+    private static readonly Lock Gate = new();
+    private static bool configured;
 
+    /// <summary>Idempotent; a caller returns only once the conventions are in place (not while another sets them).</summary>
     public static void Configure()
     {
-        if (Interlocked.Exchange(ref configured, 1) == 1) return;
-        DefaultTypeMap.MatchNamesWithUnderscores = true;
-        SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
-        SqlMapper.AddTypeHandler(new NullableDateTimeOffsetHandler());
+        lock (Gate)
+        {
+            if (configured) return;
+            DefaultTypeMap.MatchNamesWithUnderscores = true;
+            SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+            SqlMapper.AddTypeHandler(new NullableDateTimeOffsetHandler());
+            configured = true;
+        }
     }
 
     // Npgsql reads timestamptz as a UTC DateTime and writes only UTC DateTimeOffsets.
