@@ -12,10 +12,7 @@ public sealed class DraftRevisionTests
     public async Task An_Embargoed_round_naming_a_revision_not_here_yet_is_recorded_once_it_arrives_with_its_recipients()
     {
         await using var h = await NotifierHarness.StartAsync();
-        var pillowUser = await h.CreateProjectAsync("Pillow user", ["pkg:pypi/pillow"]);
-        var requestsUser = await h.CreateProjectAsync("Requests user", ["pkg:pypi/requests"]);
-        await h.CreateContactAsync(pillowUser, "sec@pillow-user.test");
-        await h.CreateContactAsync(requestsUser, "sec@requests-user.test");
+        await AddPillowAndRequestsUsersAsync(h);
         var caseId = Guid.NewGuid();
         var round = Guid.NewGuid();
         await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, round, DateTimeOffset.UtcNow.AddDays(7), ["default"], DraftRevision: 2));
@@ -38,10 +35,7 @@ public sealed class DraftRevisionTests
     public async Task A_revision_adding_a_package_during_the_embargo_warns_the_new_dependents_and_nobody_twice()
     {
         await using var h = await NotifierHarness.StartAsync();
-        var pillowUser = await h.CreateProjectAsync("Pillow user", ["pkg:pypi/pillow"]);
-        var requestsUser = await h.CreateProjectAsync("Requests user", ["pkg:pypi/requests"]);
-        await h.CreateContactAsync(pillowUser, "sec@pillow-user.test");
-        await h.CreateContactAsync(requestsUser, "sec@requests-user.test");
+        await AddPillowAndRequestsUsersAsync(h);
         var caseId = Guid.NewGuid();
         var pillow = NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow");
         await h.PublishDraftAsync(caseId, 1, "Heap overflow in the frobnicator", pillow);
@@ -67,4 +61,11 @@ public sealed class DraftRevisionTests
 
     private static async Task<bool> RoundExistsAsync(NotifierHarness h, Guid round) =>
         await Db.ScalarAsync<long>(h, "SELECT count(*) FROM notifier.notifications WHERE id = $1", round) > 0;
+
+    /// <summary>One project depending on pillow, one on requests, a contact each.</summary>
+    private static async Task AddPillowAndRequestsUsersAsync(NotifierHarness h)
+    {
+        await h.CreateContactAsync(await h.CreateProjectAsync("Pillow user", ["pkg:pypi/pillow"]), "sec@pillow-user.test");
+        await h.CreateContactAsync(await h.CreateProjectAsync("Requests user", ["pkg:pypi/requests"]), "sec@requests-user.test");
+    }
 }
