@@ -20,13 +20,12 @@ public static class AckStore
         ON CONFLICT (case_id, contact_id) DO UPDATE SET status = excluded.status, statement = excluded.statement, status_at = excluded.status_at
         """;
 
-    // A notice counts once the mail server accepted it: its state says so when its batch has committed, its acceptance
-    // before that. Of those, the newest that told the contact the case's details, else the newest.
-    private const string SentNoticeSql = """
+    // Of the notices the mail server accepted, the newest that told the contact the case's details, else the newest.
+    private const string SentNoticeSql = $"""
         SELECT f.draft::text AS draft_json, n.mode
         FROM notices n JOIN contacts c ON c.id = n.contact_id JOIN notifications f ON f.id = n.notification_id
         WHERE n.case_id = @CaseId AND n.contact_id = @ContactId
-          AND (n.state = 'sent' OR EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id))
+          AND {NoticeStore.WasSent}
         ORDER BY n.mode <> 'schedule_only' DESC, f.created_at DESC
         LIMIT 1
         """;

@@ -31,10 +31,15 @@ public static class NoticeStore
         FROM notifications WHERE id = @Id
         """;
 
-    // Sent: its state says so once its batch committed, its acceptance before that (see AckStore).
-    private const string EarlierRecipientsSql = """
+    /// <summary>
+    /// Condition on a notice <c>n</c>: the mail server accepted it. Its state says so once its batch committed, its
+    /// acceptance before that.
+    /// </summary>
+    public const string WasSent = "(n.state = 'sent' OR EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id))";
+
+    private const string EarlierRecipientsSql = $"""
         SELECT DISTINCT n.contact_id FROM notices n
-        WHERE n.case_id = @CaseId AND (n.state = 'sent' OR EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id))
+        WHERE n.case_id = @CaseId AND {WasSent}
         """;
 
     // A notice a sender holds is waited for (its batch's row lock) and then judged by the state it committed; one the
