@@ -43,5 +43,24 @@ public sealed class BusTests
         await publisher.StopAsync();
     }
 
+    [Fact]
+    public async Task A_command_sent_to_a_queue_no_service_has_declared_is_returned_by_the_broker_not_dropped_while_an_unheard_event_is_fine()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("bus-returned");
+        using var host = await StartPublisherAsync(isolation);
+        var bus = host.Services.GetRequiredService<IBus>();
+
+        var endpoint = await bus.GetSendEndpoint(Queues.Address($"nobody-home-{Guid.NewGuid():N}"));
+        await Assert.ThrowsAsync<MessageReturnedException>(() => endpoint.Send(new MemberAccessRevoked(Guid.NewGuid(), null, DateTimeOffset.UtcNow)));
+        // The redelivery and the clock go through the scheduler's exchange: no scheduler ever started here either.
+        var scheduler = await bus.GetSendEndpoint(BusRegistration.SchedulerAddress);
+        await Assert.ThrowsAsync<MessageReturnedException>(() => scheduler.Send(new MemberAccessRevoked(Guid.NewGuid(), null, DateTimeOffset.UtcNow)));
+
+        await bus.Publish(new UnheardOf(Guid.NewGuid()));
+        await host.StopAsync();
+    }
+
+    public sealed record UnheardOf(Guid Id);
+
     private static Task<IHost> StartPublisherAsync(Isolation isolation) => ServiceBusHost.StartAsync(isolation, "bus-test-publisher");
 }

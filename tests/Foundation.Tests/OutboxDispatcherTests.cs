@@ -78,6 +78,49 @@ public sealed class OutboxDispatcherTests
         await f.WaitForDeliveriesAsync(later);
     }
 
+    [Fact]
+    public async Task A_command_to_a_queue_that_does_not_exist_yet_waits_for_it_without_holding_back_the_rows_behind_it()
+    {
+        await using var f = await Fixture.StartAsync();
+        var queue = $"outbox-late-{Guid.NewGuid():N}";
+        var (command, after) = (Guid.NewGuid(), Guid.NewGuid());
+        await using (var conn = await f.Data.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await Outbox.SendAsync(conn, tx, "exchange:" + queue, Joined(Secret), command);
+            await Outbox.PublishAsync(conn, tx, Joined("after"), after);
+            await tx.CommitAsync();
+        }
+
+        Assert.Equal(2, await f.Dispatcher.DispatchBatchAsync(CancellationToken.None));
+        await f.WaitForDeliveriesAsync(after);
+        await using (var check = await f.Data.OpenConnectionAsync())
+        {
+            var kept = await check.QuerySingleAsync<(Guid MessageId, DateTime? RetryAt, DateTime? FailedAt, string Error)>(
+                "SELECT message_id, retry_at, failed_at, error FROM outbox_messages");
+            Assert.Equal(command, kept.MessageId);
+            Assert.NotNull(kept.RetryAt);
+            Assert.Null(kept.FailedAt);
+            Assert.Contains(queue, kept.Error);
+        }
+        Assert.Equal(0, await f.Dispatcher.DispatchBatchAsync(CancellationToken.None)); // not due again yet
+        Assert.Contains(f.Log, l => l.Contains("no queue is bound to exchange:" + queue));
+        Assert.DoesNotContain(f.Log, l => l.Contains(Secret));
+
+        // The service owning the queue starts; the row is due again.
+        var connector = f.Host.Services.GetRequiredService<IReceiveEndpointConnector>();
+        var handle = connector.ConnectReceiveEndpoint(queue, (context, e) => e.ConfigureConsumer<JoinedCounter>(context));
+        await handle.Ready;
+        await using (var conn = await f.Data.OpenConnectionAsync())
+            await conn.ExecuteAsync("UPDATE outbox_messages SET retry_at = now()");
+        Assert.Equal(1, await f.Dispatcher.DispatchBatchAsync(CancellationToken.None));
+        await f.WaitForDeliveriesAsync(command);
+        await Task.Delay(1000);
+        Assert.Equal(1, Deliveries.GetValueOrDefault(command));
+        await using var empty = await f.Data.OpenConnectionAsync();
+        Assert.Equal(0, await empty.ExecuteScalarAsync<long>("SELECT count(*) FROM outbox_messages"));
+    }
+
     private static MemberJoined Joined(string name) => new(Guid.NewGuid(), name, name, "member", DateTimeOffset.UtcNow);
 
     private static string Body(object message) => System.Text.Json.JsonSerializer.Serialize(message, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
@@ -99,6 +142,7 @@ public sealed class OutboxDispatcherTests
 
     private sealed class Fixture(IHost host, NpgsqlDataSource data, OutboxDispatcher dispatcher, ConcurrentQueue<string> log) : IAsyncDisposable
     {
+        public IHost Host => host;
         public NpgsqlDataSource Data => data;
         public OutboxDispatcher Dispatcher => dispatcher;
         public ConcurrentQueue<string> Log => log;

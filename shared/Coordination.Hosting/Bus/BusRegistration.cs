@@ -60,10 +60,26 @@ public static class BusRegistration
                 cfg.PrefetchCount = o.PrefetchCount;
                 cfg.ConcurrentMessageLimit = o.ConcurrentMessageLimit;
                 cfg.UseMessageScheduler(SchedulerAddress);
+                // A command sent to a service whose queue does not exist yet (that service has never started on this
+                // broker) would be dropped by the exchange without a word; mandatory, the broker returns it and the
+                // send fails (MessageReturnedException): the outbox keeps the row, the clock keeps the message, a
+                // consumer retries. Events are published to whoever subscribes, possibly no one: not mandatory.
+                cfg.ConfigurePublish(p => p.UseExecute(context => context.GetOrAddPayload(() => Published.Mark)));
+                cfg.ConfigureSend(s => s.UseExecute(context =>
+                {
+                    if (!context.TryGetPayload<Published>(out _) && context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                        rabbit.Mandatory = true;
+                }));
                 configureRabbit?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
         });
         return services;
+    }
+
+    /// <summary>Marks a send that is a publish (a send context is also a PublishContext, so that cannot tell).</summary>
+    private sealed class Published
+    {
+        public static readonly Published Mark = new();
     }
 }

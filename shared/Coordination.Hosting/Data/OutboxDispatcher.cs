@@ -15,7 +15,9 @@ namespace Coordination.Hosting.Data;
 /// several instances draining at once interleave their batches, so no consumer may depend on the order.
 /// A row that cannot be made into a message (its type, body or destination no longer reads) is set aside
 /// (failed_at, error) so the rows behind it still go; it is offered again when an instance starts, since a
-/// newer version may read it. A failure to publish rolls the batch back and it is tried again.
+/// newer version may read it. A command the broker returns (its destination queue does not exist yet: that service
+/// has never started on this broker) waits <see cref="UnroutableRetry"/> and goes again, without holding back the rows
+/// behind it. Any other failure to publish rolls the batch back and it is tried again.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     NpgsqlDataSource dataSource,
@@ -24,8 +26,14 @@ public sealed partial class OutboxDispatcher(
 {
     private const string ClaimSql = """
         SELECT id, message_id AS MessageId, message_type AS MessageType, destination, body::text AS Body
-        FROM outbox_messages WHERE failed_at IS NULL ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED
+        FROM outbox_messages WHERE failed_at IS NULL AND (retry_at IS NULL OR retry_at <= now())
+        ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED
         """;
+
+    private const string RetryLaterSql = "UPDATE outbox_messages SET retry_at = now() + @Delay, error = @Error WHERE id = @Id";
+
+    /// <summary>How long a command whose destination queue does not exist waits before it goes again.</summary>
+    public static readonly TimeSpan UnroutableRetry = TimeSpan.FromSeconds(5);
 
     private const string SetAsideSql = "UPDATE outbox_messages SET failed_at = now(), error = @Error WHERE id = @Id";
 
@@ -85,7 +93,15 @@ public sealed partial class OutboxDispatcher(
             if (endpoint is null)
                 await bus.Publish(message, type, ctx => ctx.MessageId = row.MessageId, ct);
             else
-                await endpoint.Send(message, type, ctx => ctx.MessageId = row.MessageId, ct);
+            {
+                try { await endpoint.Send(message, type, ctx => ctx.MessageId = row.MessageId, ct); }
+                catch (MessageReturnedException)
+                {
+                    LogUnroutable(row.Id, row.Destination!);
+                    await conn.ExecuteAsync(RetryLaterSql, new { row.Id, Delay = UnroutableRetry, Error = $"no queue bound to {row.Destination}" }, tx);
+                    continue;
+                }
+            }
             sent.Add(row.Id);
         }
         await conn.ExecuteAsync(DeleteSql, new { Ids = sent.ToArray() }, tx);
@@ -127,6 +143,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {RowId} cannot be made into a message ({ErrorType}); set aside, the rows after it go on")]
     private partial void LogSetAside(long rowId, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox row {RowId}: the broker returned the command, no queue is bound to {Destination} (has that service ever started on this broker?); trying again shortly")]
+    private partial void LogUnroutable(long rowId, string destination);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox LISTEN connection failed ({ErrorType}); reconnecting")]
     private partial void LogListenFailed(string errorType);
