@@ -49,7 +49,11 @@ builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(
 builder.Services.AddSingleton(arrivals);
 // Recording must not be the bottleneck: the settings MACHINE-NOTES measured fastest on this machine.
 builder.Services.AddCoordinationBus(new ServiceInfo("bench-disclosure", schema),
-    x => x.AddConsumer<DisclosureRecorder>().Endpoint(e => { e.Name = Queues.Disclosure; e.PrefetchCount = 200; e.ConcurrentMessageLimit = 32; }),
+    x =>
+    {
+        x.AddConsumer<DisclosureRecorder>().Endpoint(e => { e.Name = Queues.Disclosure; e.PrefetchCount = 200; e.ConcurrentMessageLimit = 32; });
+        x.AddConsumer<NotifierStandIn>().Endpoint(e => e.Name = Queues.DownstreamNotifier);
+    },
     (_, cfg) =>
     {
         if (!tapClock) return;

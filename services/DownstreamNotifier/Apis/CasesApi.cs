@@ -20,9 +20,11 @@ public static class CasesApi
         return app;
     }
 
-    public static async Task<Ok<RecipientsResponse>> GetRecipients(Guid id, NpgsqlDataSource db, IOptions<NotifierOptions> options, CancellationToken ct)
+    public static async Task<Ok<RecipientsResponse>> GetRecipients(Guid id, NpgsqlDataSource db, IOptions<NotifierOptions> options, TimeProvider time,
+        CancellationToken ct)
     {
         var o = options.Value;
+        var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         var draft = await CaseStore.DraftAsync(conn, id);
         var embargo = await CaseStore.EmbargoAsync(conn, id);
@@ -31,10 +33,12 @@ public static class CasesApi
         var views = recipients.Select(r => new RecipientView(r.ContactId, r.Name, r.Email, r.ProjectId, r.ProjectName, r.Path, r.HasKey,
             r.KeyFingerprint, r.KeyExpiresAt,
             r.KeyExpiresAt is { } exp && embargo is { } e && exp <= e.DisclosureAt,
-            r.HasKey ? NoticeModes.Encrypted : o.RequiresEncryption(r.ProjectChannels.Concat(caseChannels)) ? NoticeModes.LinkOnly : NoticeModes.Plain)).ToList();
+            NoticeModes.For(r, o.RequiresEncryption(r.ProjectChannels.Concat(caseChannels)), now))).ToList();
         var warnings = new List<string>();
         if (draft is null) warnings.Add("no draft received for this case yet: no affected packages to match");
-        foreach (var v in views.Where(v => v.KeyExpiresBeforeDisclosure))
+        foreach (var v in views.Where(v => v.HasKey && v.KeyExpiresAt <= now))
+            warnings.Add($"key of {v.Email} ({v.KeyFingerprint}) expired {v.KeyExpiresAt:yyyy-MM-dd HH:mm}Z: notices to this contact carry only a link");
+        foreach (var v in views.Where(v => v.KeyExpiresBeforeDisclosure && !(v.KeyExpiresAt <= now)))
             warnings.Add($"key of {v.Email} ({v.KeyFingerprint}) expires {v.KeyExpiresAt:yyyy-MM-dd HH:mm}Z, before the disclosure");
         return TypedResults.Ok(new RecipientsResponse(id, embargo?.DisclosureAt, o.MaxDepth, RecipientResolver.AffectedKeys(draft).ToList(), views, warnings));
     }

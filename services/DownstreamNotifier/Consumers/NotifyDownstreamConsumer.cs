@@ -78,7 +78,7 @@ public sealed partial class NotifyDownstreamConsumer(
                 LogCancelled(m.CaseId, m.NotificationId, await NoticeStore.CancelOpenNoticesAsync(conn, tx, m.CaseId, m.NotificationId));
             }
 
-            notices = (await ChooseAsync(conn, tx, m, draft)).Where(n => !recordedBefore.Contains(n.Recipient.ContactId)).ToList();
+            notices = (await ChooseAsync(conn, tx, m, draft, now)).Where(n => !recordedBefore.Contains(n.Recipient.ContactId)).ToList();
             var total = recordedBefore.Count + notices.Count;
             await NoticeStore.SetTotalAsync(conn, tx, m.NotificationId, total);
             if (isNew) await Outbox.PublishAsync(conn, tx, new DownstreamNotificationProgress(m.CaseId, m.Kind, m.NotificationId, total, 0, 0, 0));
@@ -113,7 +113,7 @@ public sealed partial class NotifyDownstreamConsumer(
     }
 
     private async Task<List<(Recipient Recipient, string Mode)>> ChooseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NotifyDownstream m,
-        AdvisoryDraft? draft)
+        AdvisoryDraft? draft, DateTimeOffset now)
     {
         var o = options.Value;
         var earlier = m.Kind == NoticeKinds.Embargoed ? [] : await NoticeStore.EarlierRecipientsAsync(conn, tx, m.CaseId);
@@ -137,9 +137,7 @@ public sealed partial class NotifyDownstreamConsumer(
         var caseChannels = m.Channels ?? [];
         // Excluded after they were told: they still hear that the date moved (they hold the secret and must keep to the
         // new date), but nothing that has been added to the case since.
-        return recipients.Select(r => (r, r.Excluded ? NoticeModes.ScheduleOnly
-            : r.HasKey ? NoticeModes.Encrypted
-            : o.RequiresEncryption(r.ProjectChannels.Concat(caseChannels)) ? NoticeModes.LinkOnly : NoticeModes.Plain)).ToList();
+        return recipients.Select(r => (r, NoticeModes.For(r, o.RequiresEncryption(r.ProjectChannels.Concat(caseChannels)), now))).ToList();
     }
 
     /// <summary>Records notices[from..from+Chunk], and marks the round when that is the last of them.</summary>

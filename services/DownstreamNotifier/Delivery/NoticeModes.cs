@@ -11,6 +11,16 @@ public static class NoticeModes
     public const string LinkOnly = "link_only";
     public const string ScheduleOnly = "schedule_only";
 
+    /// <summary>
+    /// The mode of a notice to <paramref name="r"/> recorded at <paramref name="now"/>. A key already expired gives
+    /// link-only (never plain: the contact asked for encryption), as the sender would fall back to at sending time.
+    /// </summary>
+    public static string For(Recipients.Recipient r, bool requiresEncryption, DateTimeOffset now) =>
+        r.Excluded ? ScheduleOnly
+        : r.HasKey && r.KeyExpiresAt is { } expires && expires <= now ? LinkOnly
+        : r.HasKey ? Encrypted
+        : requiresEncryption ? LinkOnly : Plain;
+
     /// <summary>Whether a notice in this mode carries the case's details in the mail itself.</summary>
     public static bool CarriesDetails(string mode) => mode is Encrypted or Plain;
 }

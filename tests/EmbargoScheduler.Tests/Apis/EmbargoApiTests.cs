@@ -2,8 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Coordination.Contracts.Cases;
+using Coordination.Contracts.Disclosure;
 using Coordination.Contracts.Embargo;
+using Coordination.Contracts.Notices;
 using Coordination.Hosting.Auth;
+using Coordination.Hosting.Bus;
 using Coordination.Testing;
 using EmbargoScheduler.Tests.Support;
 using MassTransit;
@@ -19,7 +22,11 @@ public sealed class EmbargoApiTests
     {
         var isolation = await TestInfrastructure.CreateIsolationAsync("embargo-api");
         await using var service = await SchedulerService.StartAsync(isolation);
-        using var intake = await TestBus.StartAsync(isolation, "intake-stand-in", _ => { });
+        using var intake = await TestBus.StartAsync(isolation, "intake-stand-in", x =>
+        {
+            x.Accept<NotifyDownstream>(Queues.DownstreamNotifier);
+            x.Accept<PublishAdvisory>(Queues.Disclosure);
+        });
         var bus = intake.Services.GetRequiredService<IBus>();
         var memberId = Guid.NewGuid();
         using var http = service.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Member, memberId));

@@ -1,5 +1,6 @@
 using Coordination.Contracts.Disclosure;
 using Coordination.Contracts.Embargo;
+using Coordination.Contracts.Notices;
 using Coordination.Hosting.Bus;
 using Coordination.Testing;
 using EmbargoScheduler.Tests.Support;
@@ -51,7 +52,7 @@ public sealed class DisclosureFiringTests
             var isolation = await TestInfrastructure.CreateIsolationAsync("firing");
             var advisories = new Arrivals<PublishAdvisory>();
             var others = await TestBus.StartAsync(isolation, "disclosure-stand-in",
-                x => x.Record<PublishAdvisory>(Queues.Disclosure), s => s.AddSingleton(advisories));
+                x => { x.Record<PublishAdvisory>(Queues.Disclosure); x.Accept<NotifyDownstream>(Queues.DownstreamNotifier); }, s => s.AddSingleton(advisories));
             return new Scenario(isolation, advisories, others, new EmbargoDatabase(isolation));
         }
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Coordination.Contracts.Disclosure;
 using Coordination.Contracts.Embargo;
+using Coordination.Contracts.Notices;
 using Coordination.Hosting.Auth;
 using Coordination.Hosting.Bus;
 using Coordination.Testing;
@@ -27,7 +28,7 @@ public sealed class PublicationRaceTests
         await using var service = await SchedulerService.StartAsync(isolation);
         var advisories = new Arrivals<PublishAdvisory>();
         using var others = await TestBus.StartAsync(isolation, "disclosure-stand-in",
-            x => x.Record<PublishAdvisory>(Queues.Disclosure), s => s.AddSingleton(advisories));
+            x => { x.Record<PublishAdvisory>(Queues.Disclosure); x.Accept<NotifyDownstream>(Queues.DownstreamNotifier); }, s => s.AddSingleton(advisories));
         var bus = others.Services.GetRequiredService<IBus>();
         var memberId = Guid.NewGuid();
         using var http = service.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Member, memberId));
