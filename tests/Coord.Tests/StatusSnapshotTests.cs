@@ -21,7 +21,23 @@ public sealed class StatusSnapshotTests
         Assert.Equal((4, 1, 1, 1, 1, 3, 1), (s.Notices, s.Sent, s.Deferred, s.Failed, s.Pending, s.Recipients, s.Acknowledged));
         var lines = s.Lines(DateTimeOffset.Parse("2026-11-25T20:00:07Z")).ToList();
         Assert.Equal($"case {id}: Embargoed; disclosure 2026-11-25 20:00:30Z, in 0m 23s", lines[0]);
+        Assert.Equal("notices: 4 total, 1 sent, 1 deferred, 1 failed, 1 pending", lines[1]);
         Assert.Equal("acknowledged: 1 of 3 recipients", lines[2]);
+    }
+
+    [Fact]
+    public void Notices_cancelled_by_a_withdrawal_are_counted_as_such()
+    {
+        var notices = JsonNode.Parse("""
+            {"notices":[
+              {"contactId":"a","kind":"Embargoed","state":"sent"},
+              {"contactId":"b","kind":"Embargoed","state":"cancelled"},
+              {"contactId":"a","kind":"Withdrawn","state":"sent"}]}
+            """);
+        var s = StatusSnapshot.From(Guid.NewGuid(), null, notices);
+        Assert.Equal((3, 2, 1), (s.Notices, s.Sent, s.Cancelled));
+        Assert.Equal("notices: 3 total, 2 sent, 0 deferred, 0 failed, 0 pending, 1 cancelled (the case was withdrawn before they went)",
+            s.Lines(DateTimeOffset.UtcNow).ToList()[1]);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Coord.Commands;
 
 /// <summary>
-/// coord status &lt;case&gt;: a live view (progress bars for notices sent/deferred/failed and acknowledgements, the
+/// coord status &lt;case&gt;: a live view (progress bars for notices sent/deferred/failed/cancelled and acknowledgements, the
 /// embargo countdown) refreshed every second until Ctrl-C; --once prints one snapshot and exits (for scripts, also as
 /// JSON with --json; the live view refuses --json).
 /// </summary>
@@ -57,6 +57,7 @@ public static class StatusCommand
                 var sent = progress.AddTask("sent", maxValue: 1);
                 var deferred = progress.AddTask("deferred", maxValue: 1);
                 var failed = progress.AddTask("failed", maxValue: 1);
+                var cancelled = progress.AddTask("cancelled (withdrawn)", maxValue: 1);
                 var acked = progress.AddTask("acknowledged", maxValue: 1);
                 while (!ct.IsCancellationRequested)
                 {
@@ -72,6 +73,7 @@ public static class StatusCommand
                     Set(sent, s.Sent, s.Notices);
                     Set(deferred, s.Deferred, s.Notices);
                     Set(failed, s.Failed, s.Notices);
+                    Set(cancelled, s.Cancelled, s.Notices);
                     Set(acked, s.Acknowledged, s.Recipients);
                     try { await Task.Delay(interval, ct); } catch (TaskCanceledException) { break; }
                 }

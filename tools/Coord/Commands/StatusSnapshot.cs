@@ -6,7 +6,7 @@ namespace Coord.Commands;
 /// <summary>Where a case stands: the embargo (scheduler) and its notices (notifier), reduced to counts.</summary>
 public sealed record StatusSnapshot(
     Guid CaseId, string State, DateTimeOffset? StartedAt, DateTimeOffset? DisclosureAt, string? AdvisoryId,
-    int Notices, int Pending, int Sent, int Deferred, int Failed, int Recipients, int Acknowledged)
+    int Notices, int Pending, int Sent, int Deferred, int Failed, int Recipients, int Acknowledged, int Cancelled = 0)
 {
     public static StatusSnapshot From(Guid caseId, JsonNode? embargo, JsonNode? notices)
     {
@@ -16,7 +16,7 @@ public sealed record StatusSnapshot(
         var acknowledged = list.Where(n => n.S("acknowledgedAt").Length > 0).Select(n => n.S("contactId")).Distinct().Count();
         return new StatusSnapshot(caseId, embargo is null ? "no embargo yet" : embargo.S("state"),
             Instant(embargo?["startedAt"]), Instant(embargo?["disclosureAt"]), embargo?["advisoryId"]?.ToString(),
-            list.Count, Count("pending"), Count("sent"), Count("deferred"), Count("failed"), recipients, acknowledged);
+            list.Count, Count("pending"), Count("sent"), Count("deferred"), Count("failed"), recipients, acknowledged, Count("cancelled"));
     }
 
     public string Countdown(DateTimeOffset now) => DisclosureAt switch
@@ -29,7 +29,8 @@ public sealed record StatusSnapshot(
     public IEnumerable<string> Lines(DateTimeOffset now)
     {
         yield return $"case {CaseId}: {State}; {Countdown(now)}" + (AdvisoryId is null ? "" : $"; advisory {AdvisoryId}");
-        yield return $"notices: {Notices} total, {Sent} sent, {Deferred} deferred, {Failed} failed, {Pending} pending";
+        yield return $"notices: {Notices} total, {Sent} sent, {Deferred} deferred, {Failed} failed, {Pending} pending" +
+                     (Cancelled > 0 ? $", {Cancelled} cancelled (the case was withdrawn before they went)" : "");
         yield return $"acknowledged: {Acknowledged} of {Recipients} recipients";
     }
 
