@@ -18,10 +18,10 @@ public static class DisclosureExtensions
 
     public static void ConfigureBus(IBusRegistrationConfigurator bus)
     {
-        // Commands (PublishAdvisory, WithdrawAdvisory) and the draft events share the service's queue, so a case's
-        // messages wait in one place; every consumer takes the case lock in its transaction.
+        // The command (PublishAdvisory) and the draft events share the service's queue, so a case's messages wait in one
+        // place; every consumer takes the case lock in its transaction. Members withdraw a public advisory over HTTP
+        // (POST /cases/{id}/advisory/withdraw); no bus command does it.
         bus.AddConsumer<PublishAdvisoryConsumer>().Endpoint(e => e.Name = Queues.Disclosure);
-        bus.AddConsumer<WithdrawAdvisoryConsumer>().Endpoint(e => e.Name = Queues.Disclosure);
         bus.AddConsumer<AdvisoryDraftUpdatedConsumer>().Endpoint(e => e.Name = Queues.Disclosure);
     }
 
