@@ -1,6 +1,7 @@
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ public static class OptionsRegistration
     /// </summary>
     public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, string section) where T : class
     {
-        services.AddSingleton<IValidateOptions<T>>(new SectionAnnotationsValidator<T>(section));
+        services.AddSingleton<IValidateOptions<T>>(sp => new SectionAnnotationsValidator<T>(section, sp.GetRequiredService<IConfiguration>()));
         return services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
     }
 
@@ -63,10 +64,32 @@ public static class OptionsRegistration
             Collect(value, path, failures, seen);
     }
 
-    private sealed class SectionAnnotationsValidator<T>(string section) : IValidateOptions<T> where T : class
+    /// <summary>
+    /// The entries of the section's dictionaries that do not convert. Binding a dictionary, the binder skips an entry
+    /// it cannot convert instead of failing ("Notifier:Channels:distros:RequireEncryption=maybe" left the channel as it
+    /// was); bound on its own, the entry fails with the binder's message.
+    /// </summary>
+    private static IEnumerable<string> DictionaryEntryFailures(Type type, IConfigurationSection section)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.PropertyType.GetInterfaces().Append(property.PropertyType).FirstOrDefault(i =>
+                    i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>)) is not { } dictionary) continue;
+            var valueType = dictionary.GetGenericArguments()[1];
+            foreach (var entry in section.GetSection(property.Name).GetChildren())
+            {
+                string? failure = null;
+                try { entry.Get(valueType); }
+                catch (InvalidOperationException e) { failure = ServiceDefaultsExtensions.ConversionFailure(e); }
+                if (failure is not null) yield return failure;
+            }
+        }
+    }
+
+    private sealed class SectionAnnotationsValidator<T>(string section, IConfiguration configuration) : IValidateOptions<T> where T : class
     {
         public ValidateOptionsResult Validate(string? name, T options) =>
-            AnnotationFailures(options, section) is { Count: > 0 } failures
+            DictionaryEntryFailures(typeof(T), configuration.GetSection(section)).Concat(AnnotationFailures(options, section)).ToList() is { Count: > 0 } failures
                 ? ValidateOptionsResult.Fail(failures)
                 : ValidateOptionsResult.Success;
     }

@@ -117,7 +117,7 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>"RabbitMq:Port: not a valid Int32" from the binder's message, which also quotes the value.</summary>
-    private static string ConversionFailure(InvalidOperationException e) =>
+    internal static string ConversionFailure(InvalidOperationException e) =>
         Regex.Match(e.Message, "at '(?<key>[^']*)' to type '(?:[^']*\\.)?(?<type>[^'.]*)'", RegexOptions.RightToLeft) is { Success: true } m
             ? $"{m.Groups["key"].Value}: not a valid {m.Groups["type"].Value}"
             : e.Message;

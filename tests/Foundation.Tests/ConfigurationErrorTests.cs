@@ -17,6 +17,9 @@ public sealed class ConfigurationErrorTests
         { "Disclosure", "Disclosure__Cna__ShortName", "X", "Disclosure:Cna:ShortName" },
         { "Intake", "RabbitMq__Port", "abc", "RabbitMq:Port" },
         { "EmbargoScheduler", "Postgres__StartupWaitSeconds", "lots", "Postgres:StartupWaitSeconds" },
+        // Inside a dictionary the binder skips a value it cannot convert instead of failing: the channel would silently
+        // stop requiring encryption.
+        { "DownstreamNotifier", "Notifier__Channels__distros__RequireEncryption", "maybe", "Notifier:Channels:distros:RequireEncryption" },
     };
 
     [Theory]
