@@ -94,3 +94,45 @@ public sealed class NoticeComposerKeyFallbackTests
         }
     }
 }
+
+/// <summary>The key a contact holds when its notice goes, not the mode recorded with the round, decides encryption.</summary>
+public sealed class NoticeComposerKeyNowTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 4, 20, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(NoticeModes.Plain, NoticeModes.Encrypted)]
+    [InlineData(NoticeModes.LinkOnly, NoticeModes.Encrypted)]
+    [InlineData(NoticeModes.ScheduleOnly, NoticeModes.ScheduleOnly)]
+    public async Task A_notice_to_a_contact_that_holds_a_usable_key_is_encrypted_whatever_it_was_recorded_as(string recorded, string sent)
+    {
+        using var gpg = new Coordination.Testing.Gpg();
+        var armored = await gpg.NewCurve25519KeyAsync("ada@distro.test");
+        Assert.True(DownstreamNotifier.Keys.OpenPgpKeyInspector.TryCheck(armored, Now, out var check, out _));
+        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]) });
+        var composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test" }), options, new NoticeLinks(options));
+        var draft = new Coordination.Contracts.Advisories.AdvisoryDraft("Heap overflow in the frobnicator", "A crafted input overflows a heap buffer.", "Details.",
+            [], null, [], [], null, [], "Upgrade to 3.12.9");
+        var kind = recorded == NoticeModes.ScheduleOnly ? NoticeKinds.Extended : NoticeKinds.Embargoed;
+        var round = new NotificationRecord(Guid.NewGuid(), Guid.NewGuid(), kind, Now.AddDays(7), [], null, null, [], draft);
+        var notice = new ClaimedNotice { Id = 1, Email = "ada@distro.test", Kind = kind, Mode = recorded, PublicKey = armored,
+            KeyFingerprint = check!.Fingerprint, EncryptionSubkey = Convert.ToHexString(check.EncryptionKey.GetFingerprint()), KeyExpiresAt = check.ExpiresAt };
+
+        var message = composer.Compose(round, notice, Now, out var mode);
+
+        Assert.Equal(sent, mode);
+        using var written = new MemoryStream();
+        message.WriteTo(written);
+        var raw = System.Text.Encoding.UTF8.GetString(written.ToArray());
+        Assert.Contains("multipart/encrypted", raw);
+        Assert.DoesNotContain("frobnicator", raw);
+        Assert.DoesNotContain("/notices/", raw); // the link too travels inside the encryption
+        var encrypted = Assert.IsAssignableFrom<Multipart>(MimeMessage.Load(new MemoryStream(written.ToArray())).Body);
+        using var cipherText = new MemoryStream();
+        ((MimePart)encrypted[1]).Content!.DecodeTo(cipherText);
+        var plain = await gpg.DecryptAsync(cipherText.ToArray());
+        Assert.Contains("/notices/", plain);
+        if (sent == NoticeModes.ScheduleOnly) Assert.DoesNotContain("frobnicator", plain);
+        else Assert.Contains("Heap overflow in the frobnicator", plain);
+    }
+}

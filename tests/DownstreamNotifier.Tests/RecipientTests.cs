@@ -49,6 +49,32 @@ public sealed class RecipientTests
     }
 
     [Fact]
+    public async Task An_address_that_is_a_contact_of_several_projects_is_told_as_safely_as_any_of_them_requires()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        using var gpg = new Coordination.Testing.Gpg();
+        var key = await gpg.NewCurve25519KeyAsync("sec@team.test");
+        var app = await h.CreateProjectAsync("Alpha app", ["pkg:pypi/pillow"]);
+        var distro = await h.CreateProjectAsync("Beta distro", ["pkg:pypi/pillow"], ["distros"]);
+        await h.CreateContactAsync(app, "sec@team.test"); // keyless here, shortest path
+        await h.CreateContactAsync(distro, "SEC@team.test", key);
+        await h.CreateContactAsync(app, "ops@team.test"); // keyless in both; Beta distro requires encryption
+        await h.CreateContactAsync(distro, "ops@team.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+
+        var preview = await h.Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/recipients");
+        var modes = preview.GetProperty("recipients").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("email").GetString()!.ToLowerInvariant(), r => r.GetProperty("mode").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["sec@team.test"] = "encrypted", ["ops@team.test"] = "link_only" }, modes);
+
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        var notices = await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
+        Assert.Equal(["encrypted", "link_only"], notices.Notices.OrderBy(n => n.Mode).Select(n => n.Mode));
+        Assert.All(h.Sink.Messages(), f => Assert.DoesNotContain("frobnicator", File.ReadAllText(f)));
+    }
+
+    [Fact]
     public async Task Packages_whose_names_need_percent_encoding_are_matched_and_notified()
     {
         await using var h = await NotifierHarness.StartAsync();

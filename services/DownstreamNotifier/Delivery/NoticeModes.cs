@@ -2,7 +2,9 @@ namespace DownstreamNotifier.Delivery;
 
 /// <summary>
 /// How a notice reaches its contact: encrypted to their key, plain, or (encryption required, no key) only a link; or,
-/// to a contact told before a member excluded its project, plain with the new schedule and none of the case's details.
+/// to a contact told before a member excluded its project, the new schedule and none of the case's details (encrypted
+/// when the contact has a key). Chosen when the round is recorded; the sender encrypts any notice to a contact that
+/// holds a usable key by then (see NoticeComposer.Compose).
 /// </summary>
 public static class NoticeModes
 {

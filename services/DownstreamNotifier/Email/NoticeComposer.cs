@@ -30,20 +30,26 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
     public MimeMessage Compose(NotificationRecord n, ClaimedNotice notice, DateTimeOffset now) => Compose(n, notice, now, out _);
 
     /// <summary>
-    /// An encrypted notice whose contact's key has expired, was removed or cannot be used goes as a link-only notice
-    /// (none of the details; always safe), so that the contact still hears of the case.
+    /// The mode recorded with the notice is what was known then; the key is what the contact holds now. A contact with
+    /// a usable key gets the notice encrypted whatever it was recorded as: a plain or link-only notice becomes an
+    /// encrypted one (a key uploaded since), a schedule-only one stays schedule-only but encrypted. An encrypted notice
+    /// whose contact's key has expired, was removed or cannot be used goes as a link-only notice (none of the details;
+    /// always safe), so that the contact still hears of the case.
     /// </summary>
-    /// <param name="mode">the mode the notice went in: its own, or link-only for want of a usable key.</param>
+    /// <param name="mode">the mode the notice went in: its own, encrypted for a key the contact has now, or link-only
+    /// for want of a usable one.</param>
     /// <exception cref="NoticeKeyException">the contact's key cannot be used when encrypting (a failed notice).</exception>
     public MimeMessage Compose(NotificationRecord n, ClaimedNotice notice, DateTimeOffset now, out string mode)
     {
         mode = notice.Mode;
         RecipientKey? key = null;
-        if (mode == NoticeModes.Encrypted)
+        if (mode == NoticeModes.Encrypted || notice.PublicKey is not null)
         {
             try { key = KeyFor(notice, now); }
-            catch (NoticeKeyException) { mode = NoticeModes.LinkOnly; }
+            catch (NoticeKeyException) when (mode == NoticeModes.Encrypted) { mode = NoticeModes.LinkOnly; }
+            catch (NoticeKeyException) { } // recorded without encryption: goes as recorded
         }
+        if (key is not null && mode is NoticeModes.Plain or NoticeModes.LinkOnly) mode = NoticeModes.Encrypted;
         var link = links.Url(n.CaseId, notice.ContactId, n.DisclosureAt);
         var (subject, text) = NoticeTemplates.Render(n, notice.ContactName, notice.TimeZone, link, mode);
         // Given as headers: the parameterless constructor makes a Date and a Message-Id of its own, which cost as much

@@ -83,11 +83,17 @@ public static class RecipientResolver
             paths[c.ProjectId] = [c.ProjectName, excluded.Contains(c.ProjectId) ? "notified earlier, excluded since" : "notified earlier"];
             rank[c.ProjectId] = rank.Count;
         }
+        // One notice per address. An address that is a contact of several projects is taken as the contact that can
+        // be told most safely: one that is not excluded, then one with a key, then the shortest path. It is in every
+        // channel of all those projects, so one of them requiring encryption requires it for the address.
         return contacts
-            .OrderBy(c => paths[c.ProjectId].Count).ThenBy(c => rank[c.ProjectId]).ThenBy(c => c.Email, StringComparer.OrdinalIgnoreCase)
-            .DistinctBy(c => c.Email.ToLowerInvariant())
-            .Select(c => new Recipient(c.Id, c.Name, c.Email, c.ProjectId, c.ProjectName, c.Channels, paths[c.ProjectId],
-                c.HasKey, c.KeyFingerprint, c.KeyExpiresAt, c.TimeZone, excluded.Contains(c.ProjectId)))
+            .OrderBy(c => excluded.Contains(c.ProjectId)).ThenByDescending(c => c.HasKey)
+            .ThenBy(c => paths[c.ProjectId].Count).ThenBy(c => rank[c.ProjectId]).ThenBy(c => c.Email, StringComparer.OrdinalIgnoreCase)
+            .GroupBy(c => c.Email.ToLowerInvariant())
+            .Select(g => (Chosen: g.First(), Channels: g.SelectMany(c => c.Channels).Distinct(StringComparer.OrdinalIgnoreCase).ToList()))
+            .Select(x => new Recipient(x.Chosen.Id, x.Chosen.Name, x.Chosen.Email, x.Chosen.ProjectId, x.Chosen.ProjectName, x.Channels,
+                paths[x.Chosen.ProjectId], x.Chosen.HasKey, x.Chosen.KeyFingerprint, x.Chosen.KeyExpiresAt, x.Chosen.TimeZone,
+                excluded.Contains(x.Chosen.ProjectId)))
             .ToList();
     }
 

@@ -13,9 +13,13 @@ public sealed class SmtpOptions
     [Range(1, 65535)]
     public int Port { get; set; } = 25;
 
-    /// <summary>None, StartTls (required STARTTLS), StartTlsWhenAvailable, or SslOnConnect.</summary>
+    /// <summary>
+    /// None, StartTls (required STARTTLS), StartTlsWhenAvailable, or SslOnConnect. StartTls by default: with
+    /// StartTlsWhenAvailable, anyone on the path who strips the server's STARTTLS offer reads plain and link-only
+    /// notices (their links open the case) and the SMTP password.
+    /// </summary>
     [RegularExpression("^(None|StartTls|StartTlsWhenAvailable|SslOnConnect)$", ErrorMessage = "must be None, StartTls, StartTlsWhenAvailable or SslOnConnect")]
-    public string Security { get; set; } = "StartTlsWhenAvailable";
+    public string Security { get; set; } = "StartTls";
 
     public string? Username { get; set; }
 
