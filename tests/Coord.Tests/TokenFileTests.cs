@@ -40,6 +40,23 @@ public sealed class TokenFileTests : IDisposable
     }
 
     [Fact]
+    public async Task Login_at_a_terminal_reads_the_token_without_echoing_it()
+    {
+        var config = Path.Combine(dir, "cfg", "config.json");
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var environment = new Coord.Cli.CliEnvironment
+        {
+            Out = output, Err = error, In = new StringReader("echoed-if-read-here\n"), InputRedirected = false, Interactive = false,
+            Variables = new Dictionary<string, string?> { ["COORD_CONFIG"] = config, ["COORD_INTAKE_URL"] = "http://127.0.0.1:1" },
+            ReadSecretLine = _ => Task.FromResult<string?>("tok-typed"),
+        };
+        await Coord.CoordCli.RunAsync(["login"], environment);
+        Assert.Equal("tok-typed", TokenFile.TryRead(Path.Combine(dir, "cfg", "token")));
+        Assert.Contains("(not shown)", error.ToString());
+        Assert.DoesNotContain("tok-typed", output.ToString() + error.ToString());
+    }
+
+    [Fact]
     public async Task Login_with_a_token_intake_refuses_keeps_the_stored_one()
     {
         var config = Path.Combine(dir, "cfg", "config.json");

@@ -14,6 +14,23 @@ public sealed class CliEnvironment
     public bool Interactive { get; init; } = !Console.IsOutputRedirected;
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Reads a line typed at the terminal without showing it (a token pasted where others can see the screen).</summary>
+    public Func<CancellationToken, Task<string?>> ReadSecretLine { get; init; } = ReadConsoleLineUnechoed;
+
+    private static Task<string?> ReadConsoleLineUnechoed(CancellationToken ct)
+    {
+        var line = new System.Text.StringBuilder();
+        while (!ct.IsCancellationRequested)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter) break;
+            if (key.Key == ConsoleKey.Backspace) { if (line.Length > 0) line.Length--; }
+            else if (!char.IsControl(key.KeyChar)) line.Append(key.KeyChar);
+        }
+        Console.Error.WriteLine();
+        return Task.FromResult<string?>(line.ToString());
+    }
+
     public IAnsiConsole CreateConsole()
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings

@@ -13,15 +13,19 @@ public static class AuthCommands
 {
     public static Command Login(CliEnvironment env)
     {
-        var token = new Option<string?>("--token") { Description = "The member token (otherwise read from stdin)" };
+        var token = new Option<string?>("--token") { Description = "The member token (otherwise read from stdin, not echoed at a terminal); on the command line other local users can see it in the process list" };
         var command = new Command("login", "Check your member token with intake and store it (file mode 600, next to the config file)") { token };
         return command.Does(env, async (ctx, ct) =>
         {
             var value = ctx.Value(token);
             if (string.IsNullOrWhiteSpace(value))
             {
-                if (!env.InputRedirected) env.Err.Write("Paste your member token and press Enter: ");
-                value = await env.In.ReadLineAsync(ct);
+                if (env.InputRedirected) value = await env.In.ReadLineAsync(ct);
+                else
+                {
+                    env.Err.Write("Paste your member token (not shown) and press Enter: ");
+                    value = await env.ReadSecretLine(ct);
+                }
             }
             if (string.IsNullOrWhiteSpace(value)) throw new UsageException("no token given (use --token or pipe it on stdin)");
             var settings = ctx.Settings;
