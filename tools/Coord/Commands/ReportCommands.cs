@@ -22,7 +22,7 @@ public static class ReportCommands
         var email = new Option<string>("--email") { Description = "Reporter's email", Required = true };
         var component = new Option<string[]>("--component") { Description = "Affected component (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
         var subject = new Option<string?>("--subject") { Description = "One-line subject" };
-        var description = new Option<string?>("--description") { Description = "The report text (or --description-file, or stdin)" };
+        var description = new Option<string?>("--description") { Description = "The report text (prefer --description-file or stdin: other local users can read a command line in the process list)" };
         var descriptionFile = new Option<FileInfo?>("--description-file") { Description = "Read the report text from a file (e.g. an ASCII-armored PGP message)" };
         var creditName = new Option<string?>("--credit-name") { Description = "Credit the reporter under this name" };
         var creditType = new Option<string[]>("--credit-type") { Description = "Credit type(s) for the reporter, e.g. FINDER REPORTER", AllowMultipleArgumentsPerToken = true };
