@@ -49,6 +49,7 @@ public static class ServiceDefaultsExtensions
         builder.AddCoordinationTelemetry(service.Name);
         services.AddCoordinationBus(service, configureBus, configureRabbit);
         services.AddHostedService<OutboxDispatcher>();
+        services.AddHostedService<InboxRetention>();
 
         services.AddSingleton<MemberTokenCodec>();
         services.AddSingleton<RevocationStore>();
