@@ -134,15 +134,17 @@ public static class CsafRenderer
         var vulnerability = new JsonObject();
         if (draft.CveId is { } cve) vulnerability["cve"] = cve;
         else vulnerability["ids"] = new JsonArray(new JsonObject { ["system_name"] = "OSV", ["text"] = meta.AdvisoryId });
-        var notes = new JsonArray();
-        if (!string.IsNullOrWhiteSpace(draft.Details))
-            notes.Add(new JsonObject { ["category"] = "description", ["title"] = "Details", ["text"] = draft.Details });
+        // A vulnerability of a security advisory needs notes (CSAF 6.1.27.5): the description is always there, the
+        // details or, where there are none, the summary or the title.
+        var notes = new JsonArray(string.IsNullOrWhiteSpace(draft.Details)
+            ? new JsonObject { ["category"] = "description", ["title"] = "Description", ["text"] = string.IsNullOrWhiteSpace(draft.Summary) ? draft.Title : draft.Summary }
+            : new JsonObject { ["category"] = "description", ["title"] = "Details", ["text"] = draft.Details });
         if (draft.Cwes.Count > 0)
             notes.Add(new JsonObject { ["category"] = "other", ["title"] = "CWE", ["text"] = string.Join(", ", draft.Cwes) });
         // CSAF 2.0 has no CVSS v4.0 score object: the vector and its score travel as a note.
         if (draft.Severity is { } v4 && Cvss40.IsVector(v4.CvssVector))
             notes.Add(new JsonObject { ["category"] = "other", ["title"] = "CVSS v4.0 vector", ["text"] = V4NoteText(v4.CvssVector) });
-        if (notes.Count > 0) vulnerability["notes"] = notes;
+        vulnerability["notes"] = notes;
         var status = new JsonObject();
         if (affected.Count > 0) status["known_affected"] = Ids(affected);
         if (products.FixedIds.Count > 0) status["fixed"] = Ids(products.FixedIds);

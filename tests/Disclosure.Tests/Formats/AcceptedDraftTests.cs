@@ -153,6 +153,14 @@ public sealed class AcceptedDraftTests
         var draft = Get("empty summary and details");
         Assert.Equal(draft.Title, (string?)CveRenderer.Render(draft, GoldenDrafts.Public())!["containers"]!["cna"]!["descriptions"]![0]!["value"]);
         Assert.Equal(draft.Title, (string?)CsafRenderer.Render(draft, GoldenDrafts.Public())["document"]!["notes"]![0]!["text"]);
+        Assert.Equal(draft.Title, (string?)CsafRenderer.Render(draft, GoldenDrafts.Public())["vulnerabilities"]![0]!["notes"]![0]!["text"]);
+    }
+
+    [Fact]
+    public void Without_details_the_summary_describes_the_CSAF_vulnerability()
+    {
+        var note = CsafRenderer.Render(Base with { Details = " " }, GoldenDrafts.Public())["vulnerabilities"]![0]!["notes"]![0]!;
+        Assert.Equal(("description", Base.Summary), ((string?)note["category"], (string?)note["text"]));
     }
 
     [Fact]

@@ -51,6 +51,14 @@ public sealed class CsafMandatoryCheckTests
     }
 
     [Fact]
+    public void Catches_a_vulnerability_without_notes()
+    {
+        var doc = Good();
+        doc["vulnerabilities"]![0]!.AsObject().Remove("notes");
+        Assert.Contains(CsafMandatoryChecks.Run(doc), p => p.StartsWith("6.1.27.5 "));
+    }
+
+    [Fact]
     public void Catches_TLP_AMBER_on_a_final_document()
     {
         var doc = Good();

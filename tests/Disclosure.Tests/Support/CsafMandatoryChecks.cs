@@ -10,7 +10,7 @@ namespace Disclosure.Tests.Support;
 /// affected and not affected/fixed; 6.1.8/6.1.9 CVSS v3 scores agree with their vectors (and the version);
 /// 6.1.14 revision history sorted; 6.1.16 the latest revision number is the tracking version; 6.1.18 a released
 /// document has no version 0; 6.1.21 no missing revision numbers; 6.1.22 no number twice; 6.1.27.x the
-/// profile's required parts; plus TLP agreeing with the status (WHITE final, AMBER interim) and 6.2.? a self reference.
+/// profile's required parts (6.1.27.5: every vulnerability has notes); plus TLP agreeing with the status (WHITE final, AMBER interim) and 6.2.? a self reference.
 /// </summary>
 public static class CsafMandatoryChecks
 {
@@ -73,6 +73,9 @@ public static class CsafMandatoryChecks
             if (doc["document"]!["notes"] is not JsonArray { Count: > 0 }) problems.Add("6.1.27.1 document notes missing");
             if (doc["document"]!["references"] is not JsonArray { Count: > 0 }) problems.Add("6.1.27.2 document references missing");
         }
+        if ((string?)doc["document"]!["category"] is "csaf_security_advisory" or "csaf_vex")
+            foreach (var (v, i) in vulns.Select((v, i) => (v!, i)))
+                if (v["notes"] is null) problems.Add($"6.1.27.5 vulnerabilities[{i}] has no notes");
 
         var label = (string?)doc["document"]!["distribution"]?["tlp"]?["label"];
         if (status2 == "final" && label != "WHITE") problems.Add($"TLP {label} on a final (public) document");
