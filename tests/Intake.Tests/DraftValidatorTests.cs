@@ -63,7 +63,10 @@ public sealed class DraftValidatorTests
         { "affected[0].ranges[0].repo", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0")], "https://github.com/x/y")) },
         { "affected[0].ranges[2].events[1].fixed", WithRange(2, new VersionRange("GIT", [new RangeEvent(Introduced: Sha1), new RangeEvent(Fixed: "abc123")], "https://github.com/x/y")) },
         { "affected[0].ranges[0].events[0]", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Fixed: "1.0")])) },
-        { "affected[0].ranges[0].events", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "2"), new RangeEvent(LastAffected: "1.5")])) },
+        { "affected[0].ranges[0].events", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "2"), new RangeEvent(Introduced: "3"), new RangeEvent(LastAffected: "4")])) },
+        { "affected[0].ranges[0].events[1]", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), new RangeEvent(Introduced: "1.0")])) },
+        { "affected[0].ranges[0].events[2]", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "1.0"), new RangeEvent(Fixed: "2.0")])) },
+        { "affected[0].ranges[1].events[2]", WithRange(1, new VersionRange("SEMVER", [new RangeEvent(Introduced: "1.0.0"), new RangeEvent(Limit: "1.1.0"), new RangeEvent(LastAffected: "1.2.0")])) },
         { "affected[0].ranges[0].events", WithRange(0, new VersionRange("ECOSYSTEM", [])) },
         { "affected[0].ranges[0].events[1]", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "2", Limit: "3")])) },
         { "affected[0].ranges[1].events[1].fixed", WithRange(1, new VersionRange("SEMVER", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "v1.2")])) },
@@ -93,6 +96,20 @@ public sealed class DraftValidatorTests
     [MemberData(nameof(Invalid))]
     public void An_invalid_field_is_refused_naming_the_field(string field, AdvisoryDraft draft) =>
         Assert.Equal([field], Fields(draft));
+
+    [Fact]
+    public void Range_events_out_of_order_are_refused_naming_each_event_out_of_turn() =>
+        Assert.Equal(["affected[0].ranges[0].events[1]", "affected[0].ranges[0].events[2]"], Fields(WithRange(0, new VersionRange("ECOSYSTEM",
+            [new RangeEvent(Introduced: "1.0"), new RangeEvent(Introduced: "2.0"), new RangeEvent(Fixed: "1.5"), new RangeEvent(Fixed: "2.5")]))));
+
+    [Fact]
+    public void Alternating_range_events_are_accepted_and_GIT_events_in_any_order()
+    {
+        Assert.Empty(Fields(WithRange(0, new VersionRange("ECOSYSTEM",
+            [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "1.5"), new RangeEvent(Introduced: "2.0"), new RangeEvent(Limit: "2.5"), new RangeEvent(Introduced: "3.0")]))));
+        Assert.Empty(Fields(WithRange(2, new VersionRange("GIT",
+            [new RangeEvent(Introduced: Sha1), new RangeEvent(Introduced: new string('c', 40)), new RangeEvent(Fixed: Sha2)], "https://github.com/example/lib"))));
+    }
 
     [Theory]
     [InlineData("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")]

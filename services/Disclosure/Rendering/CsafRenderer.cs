@@ -113,7 +113,8 @@ public static class CsafRenderer
         return new JsonObject { ["category"] = category, ["name"] = name, ["product"] = product };
     }
 
-    /// <summary>A vers-style range ("vers:pypi/&gt;=1.0|&lt;1.2") or, for GIT, the commits.</summary>
+    /// <summary>A vers-style range ("vers:pypi/&gt;=1.0|&lt;1.2") or, for GIT, the commits. The events are written in
+    /// their order, which intake requires to alternate (introduced, then the event closing it) outside GIT.</summary>
     private static string RangeName(VersionRange range, string purlType)
     {
         var parts = new List<string>();

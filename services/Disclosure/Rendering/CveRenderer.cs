@@ -145,6 +145,8 @@ public static class CveRenderer
         return node;
     }
 
+    /// <summary>One version range per 'introduced' and the event closing it, the next one (intake accepts SEMVER and
+    /// ECOSYSTEM events only in that order).</summary>
     private static IEnumerable<JsonNode> Versions(AffectedPackage package)
     {
         foreach (var range in package.Ranges)

@@ -7,9 +7,10 @@ namespace Intake.Validation;
 
 /// <summary>
 /// Every rule of an advisory draft (../shared/FORMATS.md): OSV ecosystems, PEP 503 PyPI names, purls agreeing with
-/// ecosystem and name, SEMVER/ECOSYSTEM/GIT ranges, severity with a complete CVSS vector, CWE and CVE ids, reference
-/// and credit types. Returns the draft normalised (PyPI names, credit types, severity rating) and the errors keyed
-/// by field path, e.g. "affected[0].ranges[1].events[0]".
+/// ecosystem and name, SEMVER/ECOSYSTEM/GIT ranges (outside GIT, events alternate introduced → fixed, lastAffected or
+/// limit), severity with a complete CVSS vector, CWE and CVE ids, reference and credit types. Returns the draft
+/// normalised (PyPI names, credit types, severity rating) and the errors keyed by field path, e.g.
+/// "affected[0].ranges[1].events[0]".
 /// </summary>
 public static partial class DraftValidator
 {
@@ -142,6 +143,10 @@ public static partial class DraftValidator
 
         if (r.Events is null || r.Events.Count == 0) { errors.Add(at + ".events", "needs at least one event, the first an 'introduced'"); return null; }
         bool hasFixed = false, hasLastAffected = false;
+        // Outside GIT (whose commits have no order) each 'introduced' is closed by the event right after it: the CVE
+        // and CSAF records pair them so, and events in another order (introduced 1.0, introduced 2.0, fixed 1.5,
+        // fixed 2.5) would read as other versions there.
+        var alternates = type is "SEMVER" or "ECOSYSTEM";
         for (var i = 0; i < r.Events.Count; i++)
         {
             var e = r.Events[i];
@@ -151,6 +156,10 @@ public static partial class DraftValidator
             if (set.Length != 1) { errors.Add(eat, "must set exactly one of introduced, fixed, lastAffected, limit"); continue; }
             var (kind, value) = set[0];
             if (i == 0 && kind != "introduced") errors.Add(eat, "the first event must be 'introduced'");
+            else if (alternates && i % 2 == 0 && kind != "introduced")
+                errors.Add(eat, "must be 'introduced': events alternate 'introduced' and one of fixed, lastAffected, limit");
+            else if (alternates && i % 2 == 1 && kind == "introduced")
+                errors.Add(eat, "must be one of fixed, lastAffected, limit: events alternate 'introduced' and the event that closes it");
             hasFixed |= kind == "fixed";
             hasLastAffected |= kind == "lastAffected";
             if (string.IsNullOrWhiteSpace(value)) { errors.Add($"{eat}.{kind}", "must not be empty"); continue; }
