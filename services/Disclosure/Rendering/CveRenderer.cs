@@ -44,7 +44,7 @@ public static class CveRenderer
             ["datePublic"] = Timestamps.Rfc3339(meta.Published),
             ["title"] = TextLimit.Cut(draft.Title, 256),
             ["descriptions"] = new JsonArray(new JsonObject { ["lang"] = "en", ["value"] = Description(draft, meta) }),
-            ["affected"] = new JsonArray(draft.Affected.Select(Affected).ToArray<JsonNode?>()),
+            ["affected"] = new JsonArray(draft.Affected.SelectMany(Affected).ToArray<JsonNode?>()),
         };
         if (draft.Cwes.Count > 0)
             cna["problemTypes"] = new JsonArray(new JsonObject
@@ -130,16 +130,31 @@ public static class CveRenderer
         };
     }
 
-    private static JsonNode Affected(AffectedPackage package)
+    /// <summary>
+    /// One entry per repository the package's GIT ranges name (an entry has one repo, and commits are versions of
+    /// theirs), the first also with the package's other ranges and versions; one entry when no range names a repo.
+    /// </summary>
+    private static IEnumerable<JsonNode> Affected(AffectedPackage package)
+    {
+        var repos = package.Ranges.Select(r => r.Repo).OfType<string>().Distinct().ToList<string?>();
+        if (repos.Count == 0) repos.Add(null);
+        for (var i = 0; i < repos.Count; i++)
+        {
+            var repo = repos[i];
+            var ranges = package.Ranges.Where(r => r.Repo == repo || (i == 0 && r.Repo is null)).ToList();
+            yield return Entry(package, repo, ranges, i == 0 ? package.Versions : null);
+        }
+    }
+
+    private static JsonNode Entry(AffectedPackage package, string? repo, IReadOnlyList<VersionRange> ranges, IReadOnlyList<string>? explicitVersions)
     {
         var node = new JsonObject();
         if (Collections.TryGetValue(package.Ecosystem, out var collection)) node["collectionURL"] = collection;
         else node["vendor"] = package.Ecosystem;
         node["packageName"] = package.Name;
         node["product"] = package.Name;
-        var repo = package.Ranges.FirstOrDefault(r => r.Repo is not null)?.Repo;
         if (repo is not null) node["repo"] = repo;
-        var versions = Versions(package).DistinctBy(v => v.ToJsonString()).ToArray<JsonNode?>(); // uniqueItems
+        var versions = Versions(package.Ecosystem, ranges, explicitVersions).DistinctBy(v => v.ToJsonString()).ToArray<JsonNode?>(); // uniqueItems
         node["defaultStatus"] = versions.Length > 0 ? "unaffected" : "affected";
         if (versions.Length > 0) node["versions"] = new JsonArray(versions);
         return node;
@@ -147,11 +162,11 @@ public static class CveRenderer
 
     /// <summary>One version range per 'introduced' and the event closing it, the next one (intake accepts SEMVER and
     /// ECOSYSTEM events only in that order).</summary>
-    private static IEnumerable<JsonNode> Versions(AffectedPackage package)
+    private static IEnumerable<JsonNode> Versions(string ecosystem, IReadOnlyList<VersionRange> ranges, IReadOnlyList<string>? explicitVersions)
     {
-        foreach (var range in package.Ranges)
+        foreach (var range in ranges)
         {
-            var versionType = range.Type switch { "GIT" => "git", "SEMVER" => "semver", _ => package.Ecosystem.ToLowerInvariant() };
+            var versionType = range.Type switch { "GIT" => "git", "SEMVER" => "semver", _ => ecosystem.ToLowerInvariant() };
             string? start = null;
             foreach (var e in range.Events)
             {
@@ -168,7 +183,7 @@ public static class CveRenderer
             if (start is not null)
                 yield return new JsonObject { ["version"] = start, ["status"] = "affected", ["lessThan"] = "*", ["versionType"] = versionType };
         }
-        foreach (var v in package.Versions ?? [])
+        foreach (var v in explicitVersions ?? [])
             yield return new JsonObject { ["version"] = v, ["status"] = "affected" };
     }
 

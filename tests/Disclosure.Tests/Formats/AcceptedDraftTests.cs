@@ -24,7 +24,7 @@ public sealed class AcceptedDraftTests
         "one package in two Debian releases", "SEMVER and ECOSYSTEM ranges with the same events", "one name in two ecosystems, same fix",
         "details of 100,000 characters", "remediation of 20,000 characters", "details of astral characters across the cut",
         "empty summary and details", "a version and a credit twice", "a source package purl and a fix with '+'",
-        "a purl written pkg://", "the advisory's own URL as a reference",
+        "a purl written pkg://", "the advisory's own URL as a reference", "GIT ranges in two repositories",
     };
 
     private static AdvisoryDraft Get(string name) => name switch
@@ -70,6 +70,19 @@ public sealed class AcceptedDraftTests
         {
             References = [new("ADVISORY", GoldenDrafts.Public().Url("")), new("ADVISORY", GoldenDrafts.Public().Url(""))],
         },
+        "GIT ranges in two repositories" => Base with
+        {
+            Affected =
+            [
+                new("PyPI", "examplezip", "pkg:pypi/examplezip",
+                [
+                    new("ECOSYSTEM", [new(Introduced: "0"), new(Fixed: "3.1.4")]),
+                    new("GIT", [new(Introduced: Commit('a')), new(Fixed: Commit('b'))], "https://github.com/example/examplezip"),
+                    new("GIT", [new(Introduced: Commit('c')), new(Fixed: Commit('d'))], "https://git.example.org/examplezip-fork"),
+                    new("GIT", [new(Introduced: Commit('e')), new(Fixed: Commit('f'))], "https://github.com/example/examplezip"),
+                ]),
+            ],
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -85,6 +98,20 @@ public sealed class AcceptedDraftTests
             Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Csaf, csaf));
             Assert.Empty(CsafMandatoryChecks.Run(csaf));
         }
+    }
+
+    private static string Commit(char digit) => new(digit, 40);
+
+    [Fact]
+    public void CVE_writes_one_affected_entry_per_repository_with_that_repository_s_commits()
+    {
+        var affected = CveRenderer.Render(Get("GIT ranges in two repositories"), GoldenDrafts.Public())!["containers"]!["cna"]!["affected"]!.AsArray();
+
+        var entries = affected.Select(a => ((string?)a!["repo"], string.Join(" ", a["versions"]!.AsArray().Select(v => $"{v!["version"]}<{v["lessThan"]}")))).ToList();
+        Assert.Equal(2, entries.Count);
+        Assert.Equal(("https://github.com/example/examplezip", $"0<3.1.4 {Commit('a')}<{Commit('b')} {Commit('e')}<{Commit('f')}"), entries[0]);
+        Assert.Equal(("https://git.example.org/examplezip-fork", $"{Commit('c')}<{Commit('d')}"), entries[1]);
+        Assert.All(affected, a => Assert.Equal("examplezip", (string?)a!["packageName"]));
     }
 
     [Fact]
