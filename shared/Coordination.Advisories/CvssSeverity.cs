@@ -12,4 +12,11 @@ public static class CvssSeverity
         < 9.0m => "HIGH",
         _ => "CRITICAL",
     };
+
+    /// <summary>None, Low, Medium, High or Critical, as the CVSS specifications spell it in text.</summary>
+    public static string Rating(decimal score)
+    {
+        var rating = Of(score);
+        return rating[0] + rating[1..].ToLowerInvariant();
+    }
 }

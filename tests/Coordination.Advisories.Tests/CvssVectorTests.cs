@@ -48,4 +48,11 @@ public sealed class CvssVectorTests
     [InlineData(10.0, "CRITICAL")]
     public void The_severity_rating_follows_the_qualitative_scale(double score, string rating) =>
         Assert.Equal(rating, CvssSeverity.Of((decimal)score));
+
+    [Theory]
+    [InlineData(0.0, "None")]
+    [InlineData(3.9, "Low")]
+    [InlineData(9.8, "Critical")]
+    public void The_rating_in_text_is_spelled_as_the_specification_does(double score, string rating) =>
+        Assert.Equal(rating, CvssSeverity.Rating((decimal)score));
 }

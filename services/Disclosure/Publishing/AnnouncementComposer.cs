@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using Coordination.Advisories;
 using Coordination.Contracts.Advisories;
 using Disclosure.Rendering;
 
@@ -16,7 +18,7 @@ public static class AnnouncementComposer
         b.AppendLine($"Advisory: {meta.AdvisoryId}");
         if (draft.CveId is not null) b.AppendLine($"CVE:      {draft.CveId}");
         b.AppendLine($"Published: {Timestamps.Rfc3339(meta.Published)}");
-        if (draft.Severity is { } s) b.AppendLine($"Severity: {s.Rating} ({s.CvssVector})");
+        if (draft.Severity is { } s) b.AppendLine(SeverityLine(s.CvssVector));
         if (draft.Cwes.Count > 0) b.AppendLine($"Weakness: {string.Join(", ", draft.Cwes)}");
         b.AppendLine();
         foreach (var paragraph in new[] { draft.Summary, draft.Details }.Where(t => !string.IsNullOrWhiteSpace(t)))
@@ -50,4 +52,10 @@ public static class AnnouncementComposer
         }
         return b.ToString();
     }
+
+    /// <summary>The score and rating the vector computes, never the rating typed in the draft (a vector that computes
+    /// nothing, as a draft older than intake's vector check might hold, is shown alone).</summary>
+    private static string SeverityLine(string vector) => CvssVector.Score(vector) is { } score
+        ? $"Severity: {score.ToString("0.0", CultureInfo.InvariantCulture)} {CvssSeverity.Rating(score)} ({vector})"
+        : $"Severity: {vector}";
 }

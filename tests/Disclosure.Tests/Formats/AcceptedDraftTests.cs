@@ -149,6 +149,17 @@ public sealed class AcceptedDraftTests
     }
 
     [Theory]
+    [InlineData("Low", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "9.8 Critical")]
+    [InlineData("Low", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", "0.0 None")]
+    [InlineData("Critical", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N", "8.7 High")]
+    public void The_announcement_gives_the_score_and_rating_the_vector_computes_not_the_rating_typed(string typed, string vector, string computed)
+    {
+        var body = AnnouncementComposer.Body(Base with { Severity = new(typed, vector) }, GoldenDrafts.Public()).ReplaceLineEndings("\n");
+        Assert.Contains($"\nSeverity: {computed} ({vector})\n", body);
+        Assert.DoesNotContain(typed, body);
+    }
+
+    [Theory]
     [InlineData("details of 100,000 characters")]
     [InlineData("details of astral characters across the cut")]
     public void Over_long_details_are_shortened_in_the_CVE_record_with_a_pointer_and_stay_whole_in_OSV_and_CSAF(string name)
