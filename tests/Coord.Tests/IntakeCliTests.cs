@@ -77,7 +77,7 @@ public sealed class IntakeCliTests : IAsyncLifetime
         await File.WriteAllTextAsync(draft, """
             {"title":"Edited in the editor","summary":"s","details":"d",
              "affected":[{"ecosystem":"PyPI","name":"x","purl":"pkg:pypi/x","ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.2"}]}]}],
-             "severity":{"rating":"High","cvssVector":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"},
+             "severity":{"rating":"Critical","cvssVector":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"},
              "cwes":["CWE-79"],"references":[],"cveId":null,"credits":[{"name":"Ada","types":["FINDER"]}]}
             """);
         var editor = Path.Combine(dir, "editor.sh");

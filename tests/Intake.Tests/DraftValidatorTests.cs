@@ -19,7 +19,7 @@ public sealed class DraftValidatorTests
                     new VersionRange("GIT", [new RangeEvent(Introduced: Sha1), new RangeEvent(Fixed: Sha2)], "https://github.com/example/lib"),
                 ]),
         ],
-        new Severity("High", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
+        new Severity("Critical", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
         ["CWE-122"],
         [new AdvisoryReference("FIX", "https://github.com/example/lib/commit/" + Sha2)],
         "CVE-2026-12345",
@@ -72,6 +72,8 @@ public sealed class DraftValidatorTests
         { "affected[0].ranges[1].events[1].fixed", WithRange(1, new VersionRange("SEMVER", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "v1.2")])) },
         { "affected[0].versions[0]", WithPackage(p => p with { Versions = [""] }) },
         { "severity.rating", Valid with { Severity = new Severity("Severe", Valid.Severity!.CvssVector) } },
+        { "severity.rating", Valid with { Severity = new Severity("Low", Valid.Severity!.CvssVector) } },
+        { "severity.rating", Valid with { Severity = new Severity("Low", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N") } },
         { "severity.cvssVector", Valid with { Severity = new Severity("High", "CVSS:3.1/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") } },
         { "severity.cvssVector", Valid with { Severity = new Severity("High", "CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") } },
         { "severity.cvssVector", Valid with { Severity = new Severity("High", "CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") } },
@@ -110,6 +112,21 @@ public sealed class DraftValidatorTests
         Assert.Empty(Fields(WithRange(2, new VersionRange("GIT",
             [new RangeEvent(Introduced: Sha1), new RangeEvent(Introduced: new string('c', 40)), new RangeEvent(Fixed: Sha2)], "https://github.com/example/lib"))));
     }
+
+    [Theory]
+    [InlineData("critical", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "Critical")]
+    [InlineData("None", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", "None")]
+    [InlineData("High", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N", "High")]
+    public void The_rating_the_vector_computes_is_accepted(string typed, string vector, string rating)
+    {
+        Assert.Empty(DraftValidator.Validate(Valid with { Severity = new Severity(typed, vector) }, out var normalized).ToDictionary());
+        Assert.Equal(rating, normalized.Severity!.Rating);
+    }
+
+    [Fact]
+    public void A_rating_the_vector_does_not_compute_is_refused_saying_which_it_computes() =>
+        Assert.Equal(["must be Critical: the CVSS vector's score is 9.8"],
+            DraftValidator.Validate(Valid with { Severity = new Severity("Low", Valid.Severity!.CvssVector) }, out _).ToDictionary()["severity.rating"]);
 
     [Theory]
     [InlineData("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")]

@@ -1,4 +1,5 @@
 using Coordination.Hosting.Validation;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Coordination.Advisories;
 using Coordination.Contracts.Advisories;
@@ -8,7 +9,7 @@ namespace Intake.Validation;
 /// <summary>
 /// Every rule of an advisory draft (../shared/FORMATS.md): OSV ecosystems, PEP 503 PyPI names, purls agreeing with
 /// ecosystem and name, SEMVER/ECOSYSTEM/GIT ranges (outside GIT, events alternate introduced → fixed, lastAffected or
-/// limit), severity with a complete CVSS vector, CWE and CVE ids, reference and credit types. Returns the draft
+/// limit), severity with a complete CVSS vector and the rating it computes, CWE and CVE ids, reference and credit types. Returns the draft
 /// normalised (PyPI names, credit types, severity rating) and the errors keyed by field path, e.g.
 /// "affected[0].ranges[1].events[0]".
 /// </summary>
@@ -16,7 +17,7 @@ public static partial class DraftValidator
 {
     public const int MaxTitle = 200, MaxSummary = 1_000, MaxDetails = 100_000, MaxRemediation = 20_000, MaxItems = 200;
 
-    public static readonly IReadOnlyList<string> Ratings = ["Low", "Medium", "High", "Critical"];
+    public static readonly IReadOnlyList<string> Ratings = ["None", "Low", "Medium", "High", "Critical"];
 
     public static readonly IReadOnlyList<string> ReferenceTypes =
         ["ADVISORY", "ARTICLE", "DETECTION", "DISCUSSION", "REPORT", "FIX", "INTRODUCED", "GIT", "PACKAGE", "EVIDENCE", "WEB"];
@@ -43,6 +44,9 @@ public static partial class DraftValidator
             var rating = Ratings.FirstOrDefault(r => string.Equals(r, s.Rating?.Trim(), StringComparison.OrdinalIgnoreCase));
             if (rating is null) errors.Add("severity.rating", $"must be one of {string.Join(", ", Ratings)}");
             if (CvssVector.Check(s.CvssVector) is { } rule) errors.Add("severity.cvssVector", rule);
+            // The records carry the rating the vector computes (FORMATS.md): a typed one that says otherwise is refused.
+            else if (rating is not null && CvssVector.Score(s.CvssVector) is { } score && CvssSeverity.Rating(score) != rating)
+                errors.Add("severity.rating", $"must be {CvssSeverity.Rating(score)}: the CVSS vector's score is {score.ToString("0.0", CultureInfo.InvariantCulture)}");
             severity = new Severity(rating ?? s.Rating ?? "", s.CvssVector ?? "");
         }
 

@@ -1,4 +1,7 @@
 namespace Coordination.Contracts.Advisories;
 
-/// <summary>Rating is Low, Medium, High or Critical; CvssVector a complete CVSS v3.1 or v4.0 vector.</summary>
+/// <summary>
+/// Rating is None, Low, Medium, High or Critical, the one the vector computes (intake refuses another; a draft accepted
+/// before may say otherwise, so records compute it); CvssVector a complete CVSS v3.1 or v4.0 vector.
+/// </summary>
 public sealed record Severity(string Rating, string CvssVector);

@@ -40,7 +40,7 @@ public static class Samples
                 versions = new[] { "2.4.0" },
             },
         },
-        severity = new { rating = "high", cvssVector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" },
+        severity = new { rating = "high", cvssVector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:L/A:N" },
         cwes = new[] { "CWE-122" },
         references = new[] { new { type = "FIX", url = "https://github.com/example/example-lib/commit/" + new string('b', 40) } },
         cveId = "CVE-2026-12345",

@@ -42,7 +42,7 @@ public static class DraftEditCommand
             ["ecosystem"] = "PyPI", ["name"] = "", ["purl"] = "pkg:pypi/",
             ["ranges"] = new JsonArray(new JsonObject { ["type"] = "ECOSYSTEM", ["events"] = new JsonArray(new JsonObject { ["introduced"] = "0" }, new JsonObject { ["fixed"] = "" }) }),
         }),
-        ["severity"] = new JsonObject { ["rating"] = "High", ["cvssVector"] = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" },
+        ["severity"] = new JsonObject { ["rating"] = "Critical", ["cvssVector"] = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" },
         ["cwes"] = new JsonArray(), ["references"] = new JsonArray(), ["cveId"] = null,
         ["credits"] = new JsonArray(new JsonObject { ["name"] = "", ["types"] = new JsonArray("FINDER") }),
         ["remediation"] = null,
