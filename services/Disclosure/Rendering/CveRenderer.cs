@@ -46,14 +46,16 @@ public static class CveRenderer
             ["descriptions"] = new JsonArray(new JsonObject { ["lang"] = "en", ["value"] = Description(draft, meta) }),
             ["affected"] = new JsonArray(draft.Affected.SelectMany(Affected).ToArray<JsonNode?>()),
         };
-        if (draft.Cwes.Count > 0)
-            cna["problemTypes"] = new JsonArray(new JsonObject
-            {
-                ["descriptions"] = new JsonArray(draft.Cwes.Distinct().Select(cwe => (JsonNode?)new JsonObject
+        // The CNA container must include a problem type (CVE rules): without a CWE, the text "n/a", as CVE records write it.
+        cna["problemTypes"] = new JsonArray(new JsonObject
+        {
+            ["descriptions"] = draft.Cwes.Count == 0
+                ? new JsonArray(new JsonObject { ["lang"] = "en", ["description"] = "n/a", ["type"] = "text" })
+                : new JsonArray(draft.Cwes.Distinct().Select(cwe => (JsonNode?)new JsonObject
                 {
                     ["lang"] = "en", ["description"] = cwe, ["cweId"] = cwe, ["type"] = "CWE",
                 }).ToArray()),
-            });
+        });
         cna["references"] = new JsonArray(References(draft, meta).ToArray<JsonNode?>());
         if (draft.Severity is { } severity) cna["metrics"] = new JsonArray(Metric(severity));
         if (!string.IsNullOrWhiteSpace(draft.Remediation))

@@ -92,7 +92,10 @@ public sealed class AcceptedDraftTests
         var draft = Get(name);
         var meta = GoldenDrafts.Public(2);
         Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Osv, OsvRenderer.Render(draft, meta)));
-        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Cve, CveRenderer.Render(draft, meta)!));
+        var cve = CveRenderer.Render(draft, meta)!;
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Cve, cve));
+        // Beyond the schema: the CNA container must include a problem type (its description in the schema, CVE rules).
+        Assert.NotEmpty(cve["containers"]!["cna"]!["problemTypes"]?.AsArray() ?? []);
         foreach (var csaf in new[] { CsafRenderer.Render(draft, meta), CsafRenderer.Render(draft, GoldenDrafts.Preview) })
         {
             Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Csaf, csaf));
