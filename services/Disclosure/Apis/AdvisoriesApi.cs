@@ -10,7 +10,8 @@ namespace Disclosure.Apis;
 /// <summary>
 /// The public advisories (no token). Only what is published exists here: anything else, whatever the URL, is 404.
 /// GET /advisories/{id} serves OSV, or CSAF / CVE when Accept asks for application/csaf+json / application/cve+json;
-/// the suffixes .osv.json, .cve.json and .csaf.json name the record directly.
+/// the suffixes .osv.json, .cve.json and .csaf.json name the record directly, and so does the CSAF document's own file
+/// name (CSAF 2.0 section 5.1, its canonical URL: x_coord-2026-7.json).
 /// </summary>
 public static class AdvisoriesApi
 {
@@ -52,8 +53,8 @@ public static class AdvisoriesApi
     {
         var (id, format) = Parse(file, http.Request.Headers.Accept.ToString());
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var advisory = await AdvisoryStore.GetByIdAsync(conn, id);
-        var version = advisory is null ? null : await AdvisoryStore.GetCurrentVersionAsync(conn, id);
+        var advisory = id is null ? await AdvisoryStore.GetByCsafFileNameAsync(conn, file) : await AdvisoryStore.GetByIdAsync(conn, id);
+        var version = advisory is null ? null : await AdvisoryStore.GetCurrentVersionAsync(conn, advisory.AdvisoryId);
         if (advisory is null || version is null) return TypedResults.NotFound();
         var (body, mediaType) = format switch
         {
@@ -73,11 +74,13 @@ public static class AdvisoriesApi
             new AdvisoryLinks(url + ".osv.json", a.CveId is null ? null : url + ".cve.json", url + ".csaf.json"));
     }
 
-    private static (string Id, string Format) Parse(string file, string accept)
+    /// <returns>Id null: the file is a CSAF file name, whose advisory is looked up.</returns>
+    private static (string? Id, string Format) Parse(string file, string accept)
     {
         foreach (var format in new[] { "osv", "cve", "csaf" })
             if (file.EndsWith($".{format}.json", StringComparison.Ordinal))
                 return (file[..^$".{format}.json".Length], format);
+        if (file.EndsWith(".json", StringComparison.Ordinal)) return (null, "csaf");
         if (accept.Contains(CsafMediaType, StringComparison.OrdinalIgnoreCase)) return (file, "csaf");
         if (accept.Contains(CveMediaType, StringComparison.OrdinalIgnoreCase)) return (file, "cve");
         return (file, "osv");

@@ -15,6 +15,13 @@ public static class AdvisoryStore
 
     private const string ByIdSql = $"SELECT {Columns} FROM advisories WHERE advisory_id = @AdvisoryId";
 
+    // CsafRenderer.FileName in SQL (the ids are ASCII).
+    private const string ByCsafFileNameSql = $"""
+        SELECT {Columns} FROM advisories
+        WHERE regexp_replace(lower(advisory_id), '[^+a-z0-9-]+', '_', 'g') || '.json' = @FileName
+        ORDER BY advisory_id LIMIT 1
+        """;
+
     private const string NextNumberSql = """
         INSERT INTO advisory_id_sequences (year, last_number) VALUES (@Year, 1)
         ON CONFLICT (year) DO UPDATE SET last_number = advisory_id_sequences.last_number + 1
@@ -73,6 +80,10 @@ public static class AdvisoryStore
 
     public static Task<AdvisoryRow?> GetByIdAsync(NpgsqlConnection conn, string advisoryId) =>
         conn.QuerySingleOrDefaultAsync<AdvisoryRow>(ByIdSql, new { AdvisoryId = advisoryId });
+
+    /// <summary>The advisory whose CSAF document has this file name (CSAF 2.0 section 5.1), e.g. x_coord-2026-7.json.</summary>
+    public static Task<AdvisoryRow?> GetByCsafFileNameAsync(NpgsqlConnection conn, string fileName) =>
+        conn.QueryFirstOrDefaultAsync<AdvisoryRow>(ByCsafFileNameSql, new { FileName = fileName });
 
     public static Task<int> NextNumberAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int year) =>
         conn.QuerySingleAsync<int>(NextNumberSql, new { Year = year }, tx);

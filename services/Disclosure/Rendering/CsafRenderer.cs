@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Coordination.Advisories;
 using Coordination.Contracts.Advisories;
 
@@ -58,6 +59,13 @@ public static class CsafRenderer
             ["vulnerabilities"] = new JsonArray(Vulnerability(draft, meta, products)),
         };
     }
+
+    /// <summary>
+    /// The document's file name (CSAF 2.0 section 5.1): the tracking id lowercased, each run of characters other than
+    /// +, -, a-z and 0-9 an underscore, then ".json" (x_COORD-2026-7 → x_coord-2026-7.json). The public API serves
+    /// the CSAF under it too, and the self reference (the canonical URL, recommended test 6.2.11) names it.
+    /// </summary>
+    public static string FileName(string trackingId) => Regex.Replace(trackingId.ToLowerInvariant(), "[^+\\-a-z0-9]+", "_") + ".json";
 
     private static JsonNode Tracking(PublicationMetadata meta) => new JsonObject
     {
@@ -198,7 +206,8 @@ public static class CsafRenderer
 
     private static IEnumerable<JsonNode> DocumentReferences(AdvisoryDraft draft, PublicationMetadata meta)
     {
-        yield return new JsonObject { ["category"] = "self", ["summary"] = "Canonical URL", ["url"] = meta.Url(".csaf.json") };
+        var canonical = $"{meta.PublicBaseUrl.TrimEnd('/')}/advisories/{FileName(meta.AdvisoryId)}";
+        yield return new JsonObject { ["category"] = "self", ["summary"] = "Canonical URL", ["url"] = canonical };
         foreach (var r in draft.References)
             yield return new JsonObject { ["category"] = "external", ["summary"] = r.Type, ["url"] = r.Url };
     }

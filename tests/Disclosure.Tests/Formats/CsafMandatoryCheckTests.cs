@@ -58,6 +58,23 @@ public sealed class CsafMandatoryCheckTests
         Assert.Contains(CsafMandatoryChecks.Run(doc), p => p.StartsWith("6.1.27.5 "));
     }
 
+    [Theory]
+    [InlineData("https://advisories.example.org/advisories/x_COORD-2026-7.csaf.json")]
+    [InlineData("http://advisories.example.org/advisories/x_coord-2026-7.json")]
+    public void Catches_a_self_reference_that_is_not_the_canonical_URL(string url)
+    {
+        var doc = Good();
+        doc["document"]!["references"]![0]!["url"] = url;
+        Assert.Contains(CsafMandatoryChecks.Run(doc), p => p.StartsWith("6.2.11 "));
+    }
+
+    [Theory]
+    [InlineData("x_COORD-2026-7", "x_coord-2026-7.json")]
+    [InlineData("x_My.Team-2026-12", "x_my_team-2026-12.json")]
+    [InlineData("openSUSE-SU-2026-1", "opensuse-su-2026-1.json")]
+    public void The_CSAF_file_name_is_the_tracking_id_as_section_5_1_writes_it(string id, string fileName) =>
+        Assert.Equal(fileName, CsafRenderer.FileName(id));
+
     [Fact]
     public void Catches_TLP_AMBER_on_a_final_document()
     {

@@ -34,6 +34,7 @@ public sealed class PublicationTests
         using var member = a.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Admin));
         var caseId = Guid.NewGuid();
         var guessedId = $"x_COORD-{DateTime.UtcNow.Year}-1";
+        var csafFileName = $"x_coord-{DateTime.UtcNow.Year}-1.json"; // CSAF 2.0 section 5.1
 
         await bus.Publish(new AdvisoryDraftUpdated(caseId, 1, GoldenDrafts.MultiPackage, Guid.NewGuid(), DateTimeOffset.UtcNow));
         var preview = JsonNode.Parse(await DisclosureHost.EventuallyAsync(() => BodyIfOk(member, $"cases/{caseId}/advisory/preview?format=csaf"), "the preview"))!;
@@ -50,6 +51,7 @@ public sealed class PublicationTests
         {
             foreach (var suffix in new[] { "", ".osv.json", ".cve.json", ".csaf.json" })
                 Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"advisories/{guessedId}{suffix}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"advisories/{csafFileName}")).StatusCode);
             Assert.Equal(0, (int)JsonNode.Parse(await http.GetStringAsync("advisories"))!["total"]!);
             Assert.Empty(Feed(await http.GetStringAsync("advisories.atom")).Items);
         }
@@ -95,6 +97,10 @@ public sealed class PublicationTests
         Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Csaf, csaf));
         Assert.Empty(CsafMandatoryChecks.Run(csaf));
         Assert.Equal("WHITE", (string?)csaf["document"]!["distribution"]!["tlp"]!["label"]);
+        // The self reference, the canonical URL, serves the same document.
+        var self = csaf["document"]!["references"]!.AsArray().Single(r => (string?)r!["category"] == "self")!;
+        Assert.Equal($"{DisclosureHost.PublicBaseUrl}/advisories/{csafFileName}", (string?)self["url"]);
+        Assert.Equal(csaf.ToJsonString(), JsonNode.Parse(await anonB.GetStringAsync($"advisories/{csafFileName}"))!.ToJsonString());
 
         // Content negotiation, caching headers, 304.
         using var negotiated = new HttpRequestMessage(HttpMethod.Get, $"advisories/{guessedId}");

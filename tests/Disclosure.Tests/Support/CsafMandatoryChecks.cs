@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Coordination.Advisories;
 
 namespace Disclosure.Tests.Support;
@@ -10,7 +11,8 @@ namespace Disclosure.Tests.Support;
 /// affected and not affected/fixed; 6.1.8/6.1.9 CVSS v3 scores agree with their vectors (and the version);
 /// 6.1.14 revision history sorted; 6.1.16 the latest revision number is the tracking version; 6.1.18 a released
 /// document has no version 0; 6.1.21 no missing revision numbers; 6.1.22 no number twice; 6.1.27.x the
-/// profile's required parts (6.1.27.5: every vulnerability has notes); plus TLP agreeing with the status (WHITE final, AMBER interim) and 6.2.? a self reference.
+/// profile's required parts (6.1.27.5: every vulnerability has notes); plus TLP agreeing with the status (WHITE final,
+/// AMBER interim) and the recommended 6.2.11: a self reference, https, ending in the file name of section 5.1.
 /// </summary>
 public static class CsafMandatoryChecks
 {
@@ -80,8 +82,10 @@ public static class CsafMandatoryChecks
         var label = (string?)doc["document"]!["distribution"]?["tlp"]?["label"];
         if (status2 == "final" && label != "WHITE") problems.Add($"TLP {label} on a final (public) document");
         if (status2 == "interim" && label != "AMBER") problems.Add($"TLP {label} on the embargoed interim preview");
-        if (!(doc["document"]!["references"] as JsonArray ?? []).Any(r => (string?)r!["category"] == "self"))
-            problems.Add("6.2 no self reference");
+        var fileName = Regex.Replace(((string)tracking["id"]!).ToLowerInvariant(), "[^+\\-a-z0-9]+", "_") + ".json";
+        if (!(doc["document"]!["references"] as JsonArray ?? []).Any(r => (string?)r!["category"] == "self"
+                && (string?)r["url"] is { } url && url.StartsWith("https://", StringComparison.Ordinal) && url.EndsWith("/" + fileName, StringComparison.Ordinal)))
+            problems.Add($"6.2.11 no self reference to an https URL ending in /{fileName}");
         return problems;
     }
 
