@@ -15,7 +15,8 @@ public sealed class EmbargoOptions : IValidatableObject
     /// <summary>The disclosure instant must be at least this far ahead, so recipients have time to act.</summary>
     public TimeSpan MinimumLeadTime { get; set; } = TimeSpan.FromDays(1);
 
-    /// <summary>Reminders this long before disclosure (null: 72 h and 24 h). Bound lists would append to defaults.</summary>
+    /// <summary>Reminders this long before disclosure (null: 72 h and 24 h, written "3.00:00:00" and "1.00:00:00": "72:00:00"
+    /// reads as 72 days). Bound lists would append to defaults.</summary>
     public TimeSpan[]? ReminderOffsets { get; set; }
 
     /// <summary>How long the clock keeps messages it has sent or cancelled (a cancel's tombstone must outlive any late
