@@ -65,31 +65,41 @@ public static class OptionsRegistration
     }
 
     /// <summary>
-    /// The entries of the section's dictionaries that do not convert. Binding a dictionary, the binder skips an entry
-    /// it cannot convert instead of failing ("Notifier:Channels:distros:RequireEncryption=maybe" left the channel as it
-    /// was); bound on its own, the entry fails with the binder's message.
+    /// The entries of the section's dictionaries and lists that do not convert. Binding a dictionary or a list (T[],
+    /// List&lt;T&gt;, ...), the binder skips an entry it cannot convert instead of failing
+    /// ("Notifier:Channels:distros:RequireEncryption=maybe" left the channel as it was, "Embargo:ReminderOffsets:0=abc"
+    /// left no reminders at all); bound on its own, the entry fails with the binder's message.
     /// </summary>
-    private static IEnumerable<string> DictionaryEntryFailures(Type type, IConfigurationSection section)
+    private static IEnumerable<string> EntryFailures(Type type, IConfigurationSection section)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (property.PropertyType.GetInterfaces().Append(property.PropertyType).FirstOrDefault(i =>
-                    i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>)) is not { } dictionary) continue;
-            var valueType = dictionary.GetGenericArguments()[1];
+            if (EntryType(property.PropertyType) is not { } entryType) continue;
             foreach (var entry in section.GetSection(property.Name).GetChildren())
             {
                 string? failure = null;
-                try { entry.Get(valueType); }
+                try { entry.Get(entryType); }
                 catch (InvalidOperationException e) { failure = ServiceDefaultsExtensions.ConversionFailure(e); }
                 if (failure is not null) yield return failure;
             }
         }
     }
 
+    /// <summary>The type of a dictionary's values or of a list's items; null for anything else (a string is no list).</summary>
+    private static Type? EntryType(Type type)
+    {
+        if (type == typeof(string)) return null;
+        if (type.IsArray) return type.GetElementType();
+        var generic = type.GetInterfaces().Append(type).Where(i => i.IsGenericType).ToList();
+        if (generic.FirstOrDefault(i => i.GetGenericTypeDefinition() == typeof(IDictionary<,>)) is { } dictionary)
+            return dictionary.GetGenericArguments()[1];
+        return generic.FirstOrDefault(i => i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+    }
+
     private sealed class SectionAnnotationsValidator<T>(string section, IConfiguration configuration) : IValidateOptions<T> where T : class
     {
         public ValidateOptionsResult Validate(string? name, T options) =>
-            DictionaryEntryFailures(typeof(T), configuration.GetSection(section)).Concat(AnnotationFailures(options, section)).ToList() is { Count: > 0 } failures
+            EntryFailures(typeof(T), configuration.GetSection(section)).Concat(AnnotationFailures(options, section)).ToList() is { Count: > 0 } failures
                 ? ValidateOptionsResult.Fail(failures)
                 : ValidateOptionsResult.Success;
     }

@@ -20,6 +20,8 @@ public sealed class ConfigurationErrorTests
         // Inside a dictionary the binder skips a value it cannot convert instead of failing: the channel would silently
         // stop requiring encryption.
         { "DownstreamNotifier", "Notifier__Channels__distros__RequireEncryption", "maybe", "Notifier:Channels:distros:RequireEncryption" },
+        // The same for a list's entry: the offset was dropped, and with it every reminder.
+        { "EmbargoScheduler", "Embargo__ReminderOffsets__0", "abc", "Embargo:ReminderOffsets:0: not a valid TimeSpan" },
     };
 
     [Theory]
