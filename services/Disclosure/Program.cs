@@ -5,7 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(DisclosureExtensions.Service, DisclosureExtensions.ConfigureBus);
 builder.AddDisclosure();
 
-var app = builder.Build();
+var app = builder.BuildService();
 app.MapDefaultEndpoints();
 app.MapDisclosureApis();
 

@@ -5,7 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(DownstreamNotifierExtensions.Service, DownstreamNotifierExtensions.ConfigureBus);
 builder.AddDownstreamNotifier();
 
-var app = builder.Build();
+var app = builder.BuildService();
 app.MapDefaultEndpoints();
 app.MapDownstreamNotifierApis();
 

@@ -5,7 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(EmbargoSchedulerExtensions.Service, EmbargoSchedulerExtensions.ConfigureBus);
 builder.AddEmbargoScheduler();
 
-var app = builder.Build();
+var app = builder.BuildService();
 app.MapDefaultEndpoints();
 app.MapEmbargoSchedulerApis();
 

@@ -8,7 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(IntakeExtensions.Service, IntakeExtensions.ConfigureBus);
 builder.AddIntake();
 
-var app = builder.Build();
+var app = builder.BuildService();
 app.MapDefaultEndpoints();
 app.MapIntakeApis();
 

@@ -66,10 +66,33 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Builds the service and checks every setting before anything uses one (mapping health checks already builds the
+    /// bus). Building makes the web server, whose options may read the service's settings (intake's body limit and
+    /// trusted proxies): a wrong setting then fails inside Build already. Either way a wrong setting ends the process
+    /// with one line naming it and exit code 2, not a stack trace.
+    /// </summary>
+    public static WebApplication BuildService(this WebApplicationBuilder builder)
+    {
+        WebApplication app;
+        try
+        {
+            app = builder.Build();
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception e) when (SettingsFailures(e) is { Count: > 0 } failures)
+        {
+            var service = builder.Services.Select(d => d.ImplementationInstance).OfType<ServiceInfo>().First();
+            Console.Error.WriteLine($"{service.Name}: configuration error: {string.Join("; ", failures)}");
+            Environment.Exit(2);
+            throw; // not reached
+        }
+        return app;
+    }
+
     /// <summary>Health, API reference, authentication and error handling for every service.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        ExitOnInvalidSettings(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -92,30 +115,16 @@ public static class ServiceDefaultsExtensions
         TypedResults.Ok(new WhoAmIResponse(user.MemberId(), user.MemberName(), user.FindFirstValue(ClaimTypes.Role) ?? "", service.Name));
 
     /// <summary>
-    /// Checks every setting before anything uses one (mapping health checks already builds the bus). A wrong
-    /// setting ends the process with one line naming it and exit code 2, not a stack trace later.
+    /// The wrong settings an exception stands for: validation failures (of one settings section, or of several at once)
+    /// or the binder's failure to convert a value; none for any other exception.
     /// </summary>
-    private static void ExitOnInvalidSettings(WebApplication app)
+    private static IReadOnlyList<string> SettingsFailures(Exception e) => e switch
     {
-        IReadOnlyList<string> failures;
-        try
-        {
-            app.Services.GetService<IStartupValidator>()?.Validate();
-            return;
-        }
-        catch (Exception e) when (e is OptionsValidationException or AggregateException)
-        {
-            failures = (e is AggregateException all ? all.InnerExceptions : [e])
-                .OfType<OptionsValidationException>().SelectMany(v => v.Failures).Distinct().ToList();
-            if (failures.Count == 0) throw;
-        }
-        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType == typeof(ConfigurationBinder))
-        {
-            failures = [ConversionFailure(e)];
-        }
-        Console.Error.WriteLine($"{app.Services.GetRequiredService<ServiceInfo>().Name}: configuration error: {string.Join("; ", failures)}");
-        Environment.Exit(2);
-    }
+        OptionsValidationException v => v.Failures.Distinct().ToList(),
+        AggregateException all => all.InnerExceptions.OfType<OptionsValidationException>().SelectMany(v => v.Failures).Distinct().ToList(),
+        InvalidOperationException b when b.TargetSite?.DeclaringType == typeof(ConfigurationBinder) => [ConversionFailure(b)],
+        _ => [],
+    };
 
     /// <summary>"RabbitMq:Port: not a valid Int32" from the binder's message, which also quotes the value.</summary>
     internal static string ConversionFailure(InvalidOperationException e) =>

@@ -22,6 +22,10 @@ public sealed class ConfigurationErrorTests
         { "DownstreamNotifier", "Notifier__Channels__distros__RequireEncryption", "maybe", "Notifier:Channels:distros:RequireEncryption" },
         // The same for a list's entry: the offset was dropped, and with it every reminder.
         { "EmbargoScheduler", "Embargo__ReminderOffsets__0", "abc", "Embargo:ReminderOffsets:0: not a valid TimeSpan" },
+        // Intake's web server reads these while the app is built, before the settings check used to run.
+        { "Intake", "Intake__TrustedProxies__0", "foo", "Intake:TrustedProxies:0" },
+        { "Intake", "Intake__ReportsPermitLimit", "0", "Intake:ReportsPermitLimit" },
+        { "Intake", "Intake__MaxRequestBodyBytes", "abc", "Intake:MaxRequestBodyBytes: not a valid Int64" },
     };
 
     [Theory]

@@ -42,7 +42,7 @@ public sealed class IntakeHost : IAsyncDisposable
         // StartAsync returns once the bus's queues and bindings exist: an event a test publishes before that is lost.
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         configure?.Invoke(builder);
-        var app = builder.Build();
+        var app = builder.BuildService();
         app.MapDefaultEndpoints();
         app.MapIntakeApis();
 
