@@ -26,6 +26,8 @@ public sealed class ConfigurationErrorTests
         { "Intake", "Intake__TrustedProxies__0", "foo", "Intake:TrustedProxies:0" },
         { "Intake", "Intake__ReportsPermitLimit", "0", "Intake:ReportsPermitLimit" },
         { "Intake", "Intake__MaxRequestBodyBytes", "abc", "Intake:MaxRequestBodyBytes: not a valid Int64" },
+        // The mailbox poller is on once Imap:Host is set: it needs the password as well as the user name.
+        { "Intake", "Imap__Host", "127.0.0.1", "Imap:Password: is required when Imap:Host is set" },
     };
 
     [Theory]

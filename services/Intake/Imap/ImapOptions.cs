@@ -36,5 +36,7 @@ public sealed class ImapOptions : IValidatableObject
     {
         if (Enabled && string.IsNullOrWhiteSpace(Username))
             yield return new ValidationResult("is required when Imap:Host is set", [nameof(Username)]);
+        if (Enabled && string.IsNullOrEmpty(Password))
+            yield return new ValidationResult("is required when Imap:Host is set", [nameof(Password)]);
     }
 }
