@@ -51,6 +51,9 @@ export Auth__SigningKey="$(cat "$LOCAL/auth.key")"
 export Smtp__Host=127.0.0.1 Smtp__Port="$COORD_SMTP_PORT" Smtp__Security=None Smtp__From=security@coordination.localhost
 export Notifier__LinkKey="$(cat "$LOCAL/link.key")" Notifier__PublicBaseUrl=http://127.0.0.1:35103
 export Disclosure__PublicBaseUrl=http://127.0.0.1:35104 Disclosure__AnnounceTo=security-announce@coordination.localhost
+# What the public records name as their CNA and publisher: made up for a local run (a real deployment sets its own).
+export Disclosure__Cna__OrgId=6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5 Disclosure__Cna__ShortName=LOCAL
+export Disclosure__Publisher__Namespace=https://coordination.localhost
 if [ "$MODE" = demo ]; then
   # The demo's embargo lasts about 30 seconds: allow short lead times and remind 15 s before disclosure.
   export Embargo__MinimumLeadTime=00:00:05 Embargo__ReminderOffsets__0=00:00:15

@@ -7,9 +7,9 @@ public sealed class NotifierOptions
 {
     public const string Section = "Notifier";
 
-    /// <summary>Base of the acknowledgement links in notices: {PublicBaseUrl}/notices/{token}.</summary>
+    /// <summary>Base of the acknowledgement links in notices: {PublicBaseUrl}/notices/{token}; required.</summary>
     [Required, Url]
-    public string PublicBaseUrl { get; set; } = "http://localhost:5003";
+    public string PublicBaseUrl { get; set; } = "";
 
     /// <summary>HMAC key of the acknowledgement tokens, base64, at least 32 bytes.</summary>
     [Required]

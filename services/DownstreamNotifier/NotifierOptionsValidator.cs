@@ -16,7 +16,8 @@ internal sealed class NotifierOptionsValidator : IValidateOptions<NotifierOption
         {
             failures.Add("Notifier:LinkKey is required and must be base64 (at least 32 bytes).");
         }
-        if (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
+        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl) // missing: the annotation says so
+            && (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
             failures.Add("Notifier:PublicBaseUrl must be an absolute http(s) URL.");
         if (options.RetryMaxDelaySeconds < options.RetryBaseDelaySeconds)
             failures.Add("Notifier:RetryMaxDelaySeconds must not be less than Notifier:RetryBaseDelaySeconds.");

@@ -23,5 +23,13 @@ public sealed record Isolation(string VirtualHost, string ConnectionString, Test
         ["Auth__SigningKey"] = SigningKey,
         ["Notifier__LinkKey"] = LinkKey,
         ["Smtp__Host"] = "127.0.0.1",
+        // Everything that reaches outsiders has no default: a deployment must say what it publishes and sends.
+        ["Smtp__From"] = "security@coordination.test",
+        ["Notifier__PublicBaseUrl"] = "http://notifier.coordination.test",
+        ["Disclosure__PublicBaseUrl"] = "https://advisories.coordination.test",
+        ["Disclosure__AnnounceTo"] = "security-announce@coordination.test",
+        ["Disclosure__Cna__OrgId"] = "5b0f5c4e-7d2a-4c1b-9e3f-2a6d8c0b1e47",
+        ["Disclosure__Cna__ShortName"] = "TEST",
+        ["Disclosure__Publisher__Namespace"] = "https://coordination.test",
     };
 }

@@ -17,7 +17,7 @@ public sealed class NoticeComposerTests
 
     public NoticeComposerTests()
     {
-        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]) });
+        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]), PublicBaseUrl = "http://notifier.test" });
         composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test", FromName = "PSRT" }), options, new NoticeLinks(options));
     }
 
@@ -74,7 +74,7 @@ public sealed class NoticeComposerKeyFallbackTests
         using var gpg = new Coordination.Testing.Gpg();
         var armored = await gpg.NewCurve25519KeyAsync("ada@distro.test");
         Assert.True(DownstreamNotifier.Keys.OpenPgpKeyInspector.TryCheck(armored, Now, out var check, out _));
-        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]) });
+        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]), PublicBaseUrl = "http://notifier.test" });
         var composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test" }), options, new NoticeLinks(options));
         var draft = new Coordination.Contracts.Advisories.AdvisoryDraft("Heap overflow in the frobnicator", "A crafted input overflows a heap buffer.", "Details.",
             [], null, [], [], null, [], "Upgrade to 3.12.9");
@@ -88,7 +88,7 @@ public sealed class NoticeComposerKeyFallbackTests
             var message = composer.Compose(round, notice, Now, out var mode);
             Assert.Equal(NoticeModes.LinkOnly, mode);
             var text = Assert.IsType<TextPart>(message.Body).Text;
-            Assert.Contains("http://localhost:5003/notices/", text);
+            Assert.Contains("http://notifier.test/notices/", text);
             Assert.DoesNotContain("frobnicator", message.ToString());
             Assert.DoesNotContain("Upgrade to", text);
         }
@@ -109,7 +109,7 @@ public sealed class NoticeComposerKeyNowTests
         using var gpg = new Coordination.Testing.Gpg();
         var armored = await gpg.NewCurve25519KeyAsync("ada@distro.test");
         Assert.True(DownstreamNotifier.Keys.OpenPgpKeyInspector.TryCheck(armored, Now, out var check, out _));
-        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]) });
+        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]), PublicBaseUrl = "http://notifier.test" });
         var composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test" }), options, new NoticeLinks(options));
         var draft = new Coordination.Contracts.Advisories.AdvisoryDraft("Heap overflow in the frobnicator", "A crafted input overflows a heap buffer.", "Details.",
             [], null, [], [], null, [], "Upgrade to 3.12.9");

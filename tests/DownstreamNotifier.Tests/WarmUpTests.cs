@@ -17,7 +17,7 @@ public sealed class WarmUpTests(ITestOutputHelper output)
     [Fact]
     public void Notices_of_every_mode_are_composed_with_the_embedded_keys_and_sent_to_the_warm_ups_own_discarding_server()
     {
-        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]) });
+        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]), PublicBaseUrl = "http://notifier.test" });
         var composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test" }), options, new NoticeLinks(options));
 
         // Throws if a key is not embedded or not usable (Compose would refuse it), or the discarding server does not

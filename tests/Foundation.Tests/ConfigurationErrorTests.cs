@@ -28,6 +28,12 @@ public sealed class ConfigurationErrorTests
         { "Intake", "Intake__MaxRequestBodyBytes", "abc", "Intake:MaxRequestBodyBytes: not a valid Int64" },
         // The mailbox poller is on once Imap:Host is set: it needs the password as well as the user name.
         { "Intake", "Imap__Host", "127.0.0.1", "Imap:Password: is required when Imap:Host is set" },
+        // What public records and mail to outsiders carry has no placeholder default.
+        { "Disclosure", "Disclosure__Cna__OrgId", "00000000-0000-4000-8000-000000000000", "Disclosure:Cna:OrgId: 00000000-0000-4000-8000-000000000000 is a placeholder" },
+        { "Disclosure", "Disclosure__Cna__OrgId", null, "Disclosure:Cna:OrgId: is required" },
+        { "Disclosure", "Disclosure__AnnounceTo", null, "Disclosure:AnnounceTo" },
+        { "Disclosure", "Smtp__From", null, "Smtp:From" },
+        { "DownstreamNotifier", "Notifier__PublicBaseUrl", null, "Notifier:PublicBaseUrl" },
     };
 
     [Theory]

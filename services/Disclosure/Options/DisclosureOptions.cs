@@ -11,9 +11,9 @@ public sealed class DisclosureOptions
     [Required]
     public string IdPrefix { get; set; } = "x_COORD";
 
-    /// <summary>Where the public API is reachable; record URLs are built from it.</summary>
+    /// <summary>Where the public API is reachable; record URLs are built from it (required: they are public).</summary>
     [Required, Url]
-    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+    public string PublicBaseUrl { get; set; } = "";
 
     [Required]
     public CnaOptions Cna { get; set; } = new();
@@ -21,9 +21,9 @@ public sealed class DisclosureOptions
     [Required]
     public PublisherOptions Publisher { get; set; } = new();
 
-    /// <summary>The announcement list address (e.g. security-announce@...).</summary>
+    /// <summary>The announcement list address (e.g. security-announce@...); required.</summary>
     [Required, EmailAddress]
-    public string AnnounceTo { get; set; } = "security-announce@localhost";
+    public string AnnounceTo { get; set; } = "";
 
     /// <summary>How often a failed announcement is retried before it is given up (logged, kept in the table).</summary>
     [Range(1, 100)]

@@ -25,8 +25,9 @@ public sealed class SmtpOptions
 
     public string? Password { get; set; }
 
+    /// <summary>The sender address of every mail (notices, announcements, replies); required.</summary>
     [Required, EmailAddress]
-    public string From { get; set; } = "security@localhost";
+    public string From { get; set; } = "";
 
     public string FromName { get; set; } = "Security Response Team";
 

@@ -18,7 +18,10 @@ public sealed class AtomFeedTests
             PublishedAt = DateTimeOffset.UnixEpoch, ModifiedAt = DateTimeOffset.UnixEpoch,
         };
 
-        var xml = AdvisoryFeedApi.Render([row], new DisclosureOptions());
+        var xml = AdvisoryFeedApi.Render([row], new DisclosureOptions
+        {
+            PublicBaseUrl = "https://advisories.example.org", Publisher = new PublisherOptions { Namespace = "https://example.org" },
+        });
 
         using var reader = XmlReader.Create(new StringReader(xml));
         var entry = Assert.Single(SyndicationFeed.Load(reader).Items);
