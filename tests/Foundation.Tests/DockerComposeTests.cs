@@ -5,22 +5,47 @@ namespace Foundation.Tests;
 
 public sealed class DockerComposeTests
 {
+    // What docker-compose.yml requires (${VAR:?}); values for the config check only.
+    private static readonly Dictionary<string, string> Required = new()
+    {
+        ["COORD_SIGNING_KEY"] = "c2lnbmluZy1rZXktZm9yLXRoZS1jb25maWctY2hlY2stb25seQ==",
+        ["COORD_LINK_KEY"] = "bGluay1rZXktZm9yLXRoZS1jb25maWctY2hlY2stb25seS4uLg==",
+        ["COORD_BROKER_PASSWORD"] = "broker-password-for-the-config-check",
+        ["COORD_CNA_ORG_ID"] = "6e3f1b2a-5c4d-4e8f-9a0b-1c2d3e4f5a6b",
+        ["COORD_CNA_SHORT_NAME"] = "Example",
+        ["COORD_PUBLISHER_NAMESPACE"] = "https://security.example.org",
+    };
+
     [Fact]
     public async Task Docker_compose_accepts_the_file_and_it_names_every_service()
     {
-        var root = ServiceProcess.RepositoryRoot();
-        var psi = new ProcessStartInfo("docker-compose") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-f", "docker-compose.yml", "config" }) psi.ArgumentList.Add(a);
-        psi.Environment["COORD_SIGNING_KEY"] = "c2lnbmluZy1rZXktZm9yLXRoZS1jb25maWctY2hlY2stb25seQ==";
-        psi.Environment["COORD_LINK_KEY"] = "bGluay1rZXktZm9yLXRoZS1jb25maWctY2hlY2stb25seS4uLg==";
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("docker-compose not found; ./test.sh installs it");
-        var output = await p.StandardOutput.ReadToEndAsync();
-        var errors = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
+        var (exit, output, errors) = await ComposeConfigAsync(Required);
 
-        Assert.True(p.ExitCode == 0, errors);
+        Assert.True(exit == 0, errors);
         foreach (var service in new[] { "rabbitmq:", "postgres:", "mail:", "intake:", "embargo-scheduler:", "downstream-notifier:", "disclosure:" })
             Assert.Contains("  " + service, output);
         Assert.Contains("condition: service_healthy", output);
+    }
+
+    [Fact]
+    public async Task Docker_compose_refuses_the_file_without_the_broker_password()
+    {
+        var (exit, _, errors) = await ComposeConfigAsync(Required.Where(kv => kv.Key != "COORD_BROKER_PASSWORD").ToDictionary());
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("COORD_BROKER_PASSWORD", errors);
+    }
+
+    private static async Task<(int Exit, string Output, string Errors)> ComposeConfigAsync(Dictionary<string, string> environment)
+    {
+        var psi = new ProcessStartInfo("docker-compose") { WorkingDirectory = ServiceProcess.RepositoryRoot(), RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-f", "docker-compose.yml", "config" }) psi.ArgumentList.Add(a);
+        foreach (var name in Required.Keys) psi.Environment.Remove(name);
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("docker-compose not found; ./test.sh installs it");
+        var output = p.StandardOutput.ReadToEndAsync();
+        var errors = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await output, await errors);
     }
 }
