@@ -6,6 +6,8 @@ using Intake;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +27,6 @@ public sealed class IntakeHost : IAsyncDisposable
 
     public static async Task<IntakeHost> StartAsync(Isolation isolation, IDictionary<string, string>? extra = null, Action<WebApplicationBuilder>? configure = null)
     {
-        var port = ServiceProcess.FreePort();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = "Production",
@@ -35,7 +36,9 @@ public sealed class IntakeHost : IAsyncDisposable
         var settings = isolation.ServiceSettings();
         if (extra is not null) foreach (var (k, v) in extra) settings[k] = v;
         builder.Configuration.AddInMemoryCollection(settings.Select(kv => KeyValuePair.Create(kv.Key.Replace("__", ":"), (string?)kv.Value)));
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        // Port 0: the server takes a free port as it binds. A port found free beforehand could be taken before the bind
+        // (a test failed so, "address already in use").
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults(IntakeExtensions.Service, IntakeExtensions.ConfigureBus);
         builder.AddIntake();
@@ -49,7 +52,8 @@ public sealed class IntakeHost : IAsyncDisposable
         MigrationRunner.Apply(isolation.ConnectionString, IntakeExtensions.Service.Schema,
             typeof(ServiceDefaultsExtensions).Assembly, typeof(IntakeExtensions).Assembly);
         await app.StartAsync();
-        return new IntakeHost { App = app, Isolation = isolation, BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new IntakeHost { App = app, Isolation = isolation, BaseAddress = new Uri(bound.TrimEnd('/') + "/") };
     }
 
     public HttpClient Client(string? bearerToken = null)
