@@ -68,16 +68,22 @@ public sealed class NoticeComposerKeyFallbackTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 4, 20, 0, TimeSpan.Zero);
 
+    private static readonly Coordination.Contracts.Advisories.AdvisoryDraft Draft = new("Heap overflow in the frobnicator",
+        "A crafted input overflows a heap buffer.", "Details.", [], null, [], [], null, [], "Upgrade to 3.12.9");
+
+    private static NoticeComposer Composer()
+    {
+        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]), PublicBaseUrl = "http://notifier.test" });
+        return new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test" }), options, new NoticeLinks(options));
+    }
+
     [Fact]
     public async Task An_encrypted_notice_whose_key_was_removed_or_has_expired_goes_link_only_without_details()
     {
         using var gpg = new Coordination.Testing.Gpg();
         var armored = await gpg.NewCurve25519KeyAsync("ada@distro.test");
         Assert.True(DownstreamNotifier.Keys.OpenPgpKeyInspector.TryCheck(armored, Now, out var check, out _));
-        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]), PublicBaseUrl = "http://notifier.test" });
-        var composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test" }), options, new NoticeLinks(options));
-        var draft = new Coordination.Contracts.Advisories.AdvisoryDraft("Heap overflow in the frobnicator", "A crafted input overflows a heap buffer.", "Details.",
-            [], null, [], [], null, [], "Upgrade to 3.12.9");
+        var (composer, draft) = (Composer(), Draft);
         var round = new NotificationRecord(Guid.NewGuid(), Guid.NewGuid(), NoticeKinds.Embargoed, Now.AddDays(7), [], null, null, [], draft);
         var removed = new ClaimedNotice { Id = 1, Email = "ada@distro.test", Kind = NoticeKinds.Embargoed, Mode = NoticeModes.Encrypted };
         var expired = new ClaimedNotice { Id = 2, Email = "ada@distro.test", Kind = NoticeKinds.Embargoed, Mode = NoticeModes.Encrypted, PublicKey = armored,
@@ -93,13 +99,8 @@ public sealed class NoticeComposerKeyFallbackTests
             Assert.DoesNotContain("Upgrade to", text);
         }
     }
-}
 
-/// <summary>The key a contact holds when its notice goes, not the mode recorded with the round, decides encryption.</summary>
-public sealed class NoticeComposerKeyNowTests
-{
-    private static readonly DateTimeOffset Now = new(2026, 11, 26, 4, 20, 0, TimeSpan.Zero);
-
+    // The key a contact holds when its notice goes, not the mode recorded with the round, decides encryption.
     [Theory]
     [InlineData(NoticeModes.Plain, NoticeModes.Encrypted)]
     [InlineData(NoticeModes.LinkOnly, NoticeModes.Encrypted)]
@@ -109,10 +110,7 @@ public sealed class NoticeComposerKeyNowTests
         using var gpg = new Coordination.Testing.Gpg();
         var armored = await gpg.NewCurve25519KeyAsync("ada@distro.test");
         Assert.True(DownstreamNotifier.Keys.OpenPgpKeyInspector.TryCheck(armored, Now, out var check, out _));
-        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]), PublicBaseUrl = "http://notifier.test" });
-        var composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test" }), options, new NoticeLinks(options));
-        var draft = new Coordination.Contracts.Advisories.AdvisoryDraft("Heap overflow in the frobnicator", "A crafted input overflows a heap buffer.", "Details.",
-            [], null, [], [], null, [], "Upgrade to 3.12.9");
+        var (composer, draft) = (Composer(), Draft);
         var kind = recorded == NoticeModes.ScheduleOnly ? NoticeKinds.Extended : NoticeKinds.Embargoed;
         var round = new NotificationRecord(Guid.NewGuid(), Guid.NewGuid(), kind, Now.AddDays(7), [], null, null, [], draft);
         var notice = new ClaimedNotice { Id = 1, Email = "ada@distro.test", Kind = kind, Mode = recorded, PublicKey = armored,
