@@ -2,6 +2,7 @@ using System.Text.Json;
 using Coordination.Hosting.Validation;
 using Disclosure.Data;
 using Disclosure.Options;
+using Disclosure.Rendering;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -11,7 +12,7 @@ namespace Disclosure.Apis;
 /// The public advisories (no token). Only what is published exists here: anything else, whatever the URL, is 404.
 /// GET /advisories/{id} serves OSV, or CSAF / CVE when Accept asks for application/csaf+json / application/cve+json;
 /// the suffixes .osv.json, .cve.json and .csaf.json name the record directly, and so does the CSAF document's own file
-/// name (CSAF 2.0 section 5.1, its canonical URL: x_coord-2026-7.json).
+/// name (CSAF 2.0 section 5.1, its canonical URL: x_coord-2026-7.json), which is what every link to the CSAF record names.
 /// </summary>
 public static class AdvisoriesApi
 {
@@ -71,7 +72,7 @@ public static class AdvisoriesApi
     {
         var url = $"{baseUrl}/advisories/{Uri.EscapeDataString(a.AdvisoryId)}";
         return new AdvisorySummary(a.AdvisoryId, a.CveId, a.Title, a.PublishedAt, a.ModifiedAt, a.WithdrawnAt, a.Ecosystems, a.Packages,
-            new AdvisoryLinks(url + ".osv.json", a.CveId is null ? null : url + ".cve.json", url + ".csaf.json"));
+            new AdvisoryLinks(url + ".osv.json", a.CveId is null ? null : url + ".cve.json", CsafRenderer.CanonicalUrl(baseUrl, a.AdvisoryId)));
     }
 
     /// <returns>Id null: the file is a CSAF file name, whose advisory is looked up.</returns>

@@ -81,8 +81,8 @@ public sealed partial class AdvisoryPublisher(MetadataFactory metadata, TimeProv
 
     public static IReadOnlyList<string> Urls(AdvisoryDraft draft, PublicationMetadata meta) =>
         draft.CveId is null
-            ? [meta.Url(".osv.json"), meta.Url(".csaf.json")]
-            : [meta.Url(".osv.json"), meta.Url(".cve.json"), meta.Url(".csaf.json")];
+            ? [meta.Url(".osv.json"), meta.CsafUrl]
+            : [meta.Url(".osv.json"), meta.Url(".cve.json"), meta.CsafUrl];
 
     private static async Task<IReadOnlyList<RevisionEntry>> HistoryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, RevisionEntry next) =>
         [.. (await AdvisoryStore.GetHistoryAsync(conn, tx, caseId)).Select(v => new RevisionEntry(v.Version, v.PublishedAt, v.Summary)), next];

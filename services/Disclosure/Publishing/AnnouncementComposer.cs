@@ -44,7 +44,7 @@ public static class AnnouncementComposer
         b.AppendLine().AppendLine("Records:");
         b.AppendLine($"  OSV:      {meta.Url(".osv.json")}");
         if (draft.CveId is not null) b.AppendLine($"  CVE JSON: {meta.Url(".cve.json")}");
-        b.AppendLine($"  CSAF:     {meta.Url(".csaf.json")}");
+        b.AppendLine($"  CSAF:     {meta.CsafUrl}");
         if (draft.References.Count > 0)
         {
             b.AppendLine().AppendLine("References:");

@@ -67,6 +67,9 @@ public static class CsafRenderer
     /// </summary>
     public static string FileName(string trackingId) => Regex.Replace(trackingId.ToLowerInvariant(), "[^+\\-a-z0-9]+", "_") + ".json";
 
+    /// <summary>Where the CSAF document is published under its <see cref="FileName"/>: its self reference, and what every link to it names.</summary>
+    public static string CanonicalUrl(string publicBaseUrl, string trackingId) => $"{publicBaseUrl.TrimEnd('/')}/advisories/{FileName(trackingId)}";
+
     private static JsonNode Tracking(PublicationMetadata meta) => new JsonObject
     {
         ["id"] = meta.AdvisoryId,
@@ -206,8 +209,7 @@ public static class CsafRenderer
 
     private static IEnumerable<JsonNode> DocumentReferences(AdvisoryDraft draft, PublicationMetadata meta)
     {
-        var canonical = $"{meta.PublicBaseUrl.TrimEnd('/')}/advisories/{FileName(meta.AdvisoryId)}";
-        yield return new JsonObject { ["category"] = "self", ["summary"] = "Canonical URL", ["url"] = canonical };
+        yield return new JsonObject { ["category"] = "self", ["summary"] = "Canonical URL", ["url"] = meta.CsafUrl };
         foreach (var r in draft.References)
             yield return new JsonObject { ["category"] = "external", ["summary"] = r.Type, ["url"] = r.Url };
     }

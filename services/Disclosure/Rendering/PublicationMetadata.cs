@@ -21,4 +21,7 @@ public sealed record PublicationMetadata(
     string? WithdrawnReason = null)
 {
     public string Url(string suffix) => $"{PublicBaseUrl.TrimEnd('/')}/advisories/{Uri.EscapeDataString(AdvisoryId)}{suffix}";
+
+    /// <summary>The CSAF document's canonical URL (CSAF 2.0 section 5.1 file name).</summary>
+    public string CsafUrl => CsafRenderer.CanonicalUrl(PublicBaseUrl, AdvisoryId);
 }

@@ -85,6 +85,11 @@ public sealed class PublicationTests
         Assert.Contains("To: " + DisclosureHost.AnnounceTo, mail);
         Assert.Contains("Ada Finder (finder, reporter)", mail);
         Assert.Contains($"{DisclosureHost.PublicBaseUrl}/advisories/{guessedId}.osv.json", mail);
+        // Every link to the CSAF record names its canonical file (CSAF 2.0 section 5.1), the one its self reference gives.
+        var canonicalCsaf = $"{DisclosureHost.PublicBaseUrl}/advisories/{csafFileName}";
+        Assert.Contains($"CSAF:     {canonicalCsaf}", mail);
+        Assert.DoesNotContain(".csaf.json", mail);
+        Assert.Contains(canonicalCsaf, published.Urls);
 
         // Public now, on either instance, in every format; each validates.
         var osvResponse = await anonB.GetAsync($"advisories/{guessedId}.osv.json");
@@ -122,9 +127,11 @@ public sealed class PublicationTests
         conditionalIndex.Headers.IfNoneMatch.Add(indexResponse.Headers.ETag!);
         Assert.Equal(HttpStatusCode.NotModified, (await anonB.SendAsync(conditionalIndex)).StatusCode);
         Assert.Equal(guessedId, (string?)index["items"]![0]!["id"]);
+        Assert.Equal(canonicalCsaf, (string?)index["items"]![0]!["links"]!["csaf"]);
         Assert.Equal(0, (int)JsonNode.Parse(await anonA.GetStringAsync("advisories?ecosystem=Go"))!["total"]!);
         var feed = Feed(await anonB.GetStringAsync("advisories.atom"));
         Assert.Contains("CVE-2026-32681", Assert.Single(feed.Items).Title.Text);
+        Assert.Contains(feed.Items.Single().Links, l => l.Title == "CSAF 2.0" && l.Uri.ToString() == canonicalCsaf);
 
         // A later draft revision after disclosure: a new version, modified changes, CSAF history grows; no second announcement.
         var modified1 = (string)osv["modified"]!;
