@@ -59,10 +59,12 @@ public static class OptionsRegistration
 
     private static void Nested(object? value, string path, List<string> failures, HashSet<object> seen)
     {
-        if (value?.GetType() is { IsClass: true, Namespace: { } ns } && !ns.StartsWith("System", StringComparison.Ordinal)
-            && !ns.StartsWith("Microsoft", StringComparison.Ordinal))
-            Collect(value, path, failures, seen);
+        if (value is not null && IsSettingsClass(value.GetType())) Collect(value, path, failures, seen);
     }
+
+    // A class of ours holding settings (a nested section), not one of the framework's (string, collections, ...).
+    private static bool IsSettingsClass(Type type) =>
+        type is { IsClass: true, Namespace: { } ns } && !ns.StartsWith("System", StringComparison.Ordinal) && !ns.StartsWith("Microsoft", StringComparison.Ordinal);
 
     /// <summary>
     /// The entries of the section's dictionaries and lists that do not convert. Binding a dictionary or a list (T[],
@@ -70,11 +72,17 @@ public static class OptionsRegistration
     /// ("Notifier:Channels:distros:RequireEncryption=maybe" left the channel as it was, "Embargo:ReminderOffsets:0=abc"
     /// left no reminders at all); bound on its own, the entry fails with the binder's message.
     /// </summary>
-    private static IEnumerable<string> EntryFailures(Type type, IConfigurationSection section)
+    private static IEnumerable<string> EntryFailures(Type type, IConfigurationSection section, int depth = 0)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (EntryType(property.PropertyType) is not { } entryType) continue;
+            if (EntryType(property.PropertyType) is not { } entryType)
+            {
+                // A nested section's own dictionaries and lists (depth-limited: a settings class may refer to its own type).
+                if (depth < 8 && IsSettingsClass(property.PropertyType))
+                    foreach (var failure in EntryFailures(property.PropertyType, section.GetSection(property.Name), depth + 1)) yield return failure;
+                continue;
+            }
             foreach (var entry in section.GetSection(property.Name).GetChildren())
             {
                 string? failure = null;
