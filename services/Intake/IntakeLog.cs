@@ -44,6 +44,6 @@ public static partial class IntakeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP poll failed ({ErrorType}); retrying in {Seconds}s")]
     public static partial void ImapPollFailed(this ILogger logger, string errorType, int seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Mail {Uid} could not be stored as read ({ErrorType}); kept raw in a report of its own")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mail {Uid} could not be read or stored as read ({ErrorType}); kept raw in a report of its own")]
     public static partial void ImapMessageUnreadable(this ILogger logger, uint uid, string errorType);
 }

@@ -51,15 +51,16 @@ public static class EmailReport
     }
 
     /// <summary>
-    /// The report kept when a message's parsed fields could not be stored: the raw message, nothing taken from it but
-    /// a note, so that one odd message neither jams the mailbox nor is lost.
+    /// The report kept when a message could not be parsed or its parsed fields could not be stored: the raw message,
+    /// nothing taken from it but a note, so that one odd message neither jams the mailbox nor is lost. The raw message
+    /// is also its one attachment, the only way members reach it through the API.
     /// </summary>
     public static Parsed Unparsed(byte[] raw, DateTimeOffset receivedAt)
     {
         var report = new Report(Guid.NewGuid(), "email", "(unknown sender)", "", "(message could not be read)", [],
-            "The security mailbox received a message whose fields could not be stored; its raw form is kept with this report.",
+            "The security mailbox received a message that could not be read; it is attached to this report as it came (message.eml).",
             false, false, null, [], RawKey(raw), receivedAt, null);
-        return new Parsed(report, [], raw);
+        return new Parsed(report, [new ReportAttachment(Guid.NewGuid(), report.Id, "message.eml", "message/rfc822", raw)], raw);
     }
 
     private const int MaxMessageId = 998; // the longest line RFC 5322 allows

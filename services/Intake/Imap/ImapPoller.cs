@@ -58,10 +58,21 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
                 await stream.CopyToAsync(copy, ct);
                 raw = copy.ToArray();
             }
-            var message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), ct);
             var receivedAt = time.GetUtcNow();
             var token = ReporterToken.New();
-            var parsed = EmailReport.From(message, raw, receivedAt);
+            MimeMessage? message = null;
+            EmailReport.Parsed parsed;
+            try
+            {
+                message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), ct);
+                parsed = EmailReport.From(message, raw, receivedAt);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Not a message MimeKit can read (no headers at all, say): kept raw, like one whose fields cannot be stored.
+                logger.ImapMessageUnreadable(uid.Id, e.GetType().Name);
+                parsed = EmailReport.Unparsed(raw, receivedAt);
+            }
             bool stored;
             try { stored = await StoreAsync(parsed, token, ct); }
             catch (Exception e) when (e is PostgresException { IsTransient: false } or ArgumentException) // Npgsql: EncoderFallbackException
@@ -74,7 +85,7 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
             if (stored)
             {
                 created++;
-                await AcknowledgeAsync(message, parsed.Report, token, ct);
+                if (message is not null) await AcknowledgeAsync(message, parsed.Report, token, ct);
             }
             await folder.AddFlagsAsync(uid, MessageFlags.Seen, silent: true, ct);
         }
