@@ -25,9 +25,10 @@ public static class EmailReport
         string description;
         bool encrypted;
         var attachments = new List<ReportAttachment>();
-        if (message.Body is MultipartEncrypted pgpMime)
+        var pgpMime = Leaves(message.Body, false).Select(l => l.Part).OfType<MultipartEncrypted>().FirstOrDefault();
+        if (pgpMime is not null)
         {
-            // PGP/MIME: the second part is the armored ciphertext; keep it verbatim.
+            // PGP/MIME, also inside multipart/mixed (a list footer): the second part is the armored ciphertext; keep it verbatim.
             encrypted = true;
             description = pgpMime.Count > 1 && pgpMime[1] is MimePart part ? ReadText(part) : "";
         }
@@ -35,13 +36,23 @@ public static class EmailReport
         {
             description = message.TextBody ?? message.HtmlBody ?? "";
             encrypted = ReportValidator.IsArmoredPgp(description);
-            foreach (var attachment in message.Attachments.OfType<MimePart>())
-            {
-                using var content = new MemoryStream();
-                attachment.Content?.DecodeTo(content);
-                attachments.Add(new ReportAttachment(Guid.NewGuid(), id, attachment.FileName is { } file ? TextLimit.Cut(Clean(file), MaxFileName) : null,
-                    Clean(attachment.ContentType.MimeType), content.ToArray()));
-            }
+        }
+        // Every part but the body and its alternatives: an inline screenshot, a PoC sent without Content-Disposition and
+        // a forwarded message are the report as much as the text is.
+        foreach (var (entity, inAlternative) in Leaves(message.Body, false))
+        {
+            if (entity == pgpMime) continue;
+            if (entity is TextPart { IsAttachment: false, FileName: null } text && (inAlternative || text.Text == description)) continue;
+            using var content = new MemoryStream();
+            if (entity is MessagePart { Message: { } forwarded }) forwarded.WriteTo(content);
+            else if (entity is MimePart mimePart) mimePart.Content?.DecodeTo(content);
+            var bytes = content.ToArray();
+            encrypted |= entity is ApplicationPkcs7Mime { SecureMimeType: SecureMimeType.EnvelopedData or SecureMimeType.AuthEnvelopedData }
+                         || entity.ContentType.IsMimeType("application", "pgp-encrypted")
+                         || bytes.Length <= MaxArmorScan && ReportValidator.IsArmoredPgp(System.Text.Encoding.Latin1.GetString(bytes));
+            var fileName = entity is MimePart named ? named.FileName : entity.ContentDisposition?.FileName ?? entity.ContentType.Name;
+            attachments.Add(new ReportAttachment(Guid.NewGuid(), id, fileName is { } file ? TextLimit.Cut(Clean(file), MaxFileName) : null,
+                Clean(entity.ContentType.MimeType), bytes));
         }
 
         var subject = message.Subject is null ? null : TextLimit.Cut(Clean(message.Subject), ReportValidator.MaxSubject);
@@ -65,6 +76,20 @@ public static class EmailReport
 
     private const int MaxMessageId = 998; // the longest line RFC 5322 allows
     private const int MaxFileName = 255;
+
+    private const int MaxArmorScan = 1 << 20;
+
+    /// <summary>The parts of a body that are not multiparts; a PGP/MIME multipart counts as one part.</summary>
+    private static IEnumerable<(MimeEntity Part, bool InAlternative)> Leaves(MimeEntity? entity, bool inAlternative)
+    {
+        if (entity is Multipart multipart and not MultipartEncrypted)
+        {
+            foreach (var child in multipart)
+                foreach (var leaf in Leaves(child, inAlternative || multipart is MultipartAlternative))
+                    yield return leaf;
+        }
+        else if (entity is not null) yield return (entity, inAlternative);
+    }
 
     private static string RawKey(byte[] raw) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(raw));
 
