@@ -97,7 +97,7 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
     /// <summary>Best effort, after the report is committed: a failed reply is logged, and the report stands.</summary>
     private async Task AcknowledgeAsync(MimeMessage received, Report report, string token, CancellationToken ct)
     {
-        if (!acknowledger.Enabled || !ReportAcknowledger.Wanted(received, report.ReporterEmail)) return;
+        if (!acknowledger.Enabled || !acknowledger.Wanted(received, report.ReporterEmail)) return;
         try
         {
             await acknowledger.SendAsync(acknowledger.Compose(received, report, token), ct);

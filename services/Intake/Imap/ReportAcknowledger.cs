@@ -8,19 +8,28 @@ namespace Intake.Imap;
 /// <summary>
 /// Answers a report that came by mail with its id and reporter token, so the reporter can follow it as one who used
 /// the form can (GET /reports/{id} with X-Reporter-Token). The reply carries nothing of the report (not even its
-/// subject): it crosses the same unencrypted hops the report did. Automatic mail (Auto-Submitted, bounces) gets no
-/// reply, and nothing is sent while no Smtp:Host is configured.
+/// subject): it crosses the same unencrypted hops the report did. Automatic mail (RFC 3834: auto-replies, bounces, list
+/// mail) gets no reply, nor does mail from the team's own Smtp:From address, and nothing is sent while no Smtp:Host is
+/// configured.
 /// </summary>
 public sealed class ReportAcknowledger(SmtpOptions? smtp, IntakeOptions intake)
 {
     public bool Enabled => smtp is not null;
 
-    public static bool Wanted(MimeMessage received, string reporterEmail)
+    public bool Wanted(MimeMessage received, string reporterEmail)
     {
         if (!MailboxAddress.TryParse(reporterEmail, out _)) return false;
-        var auto = received.Headers[HeaderId.AutoSubmitted]; // RFC 3834: never answer automatic mail
+        // Our own address (spoofed, or a member writing to the team): the reply would land in the mailbox it answers.
+        if (smtp is not null && reporterEmail.Equals(smtp.From, StringComparison.OrdinalIgnoreCase)) return false;
+        // RFC 3834: never answer automatic mail, bounces (null Return-Path, delivery reports) or list mail
+        var auto = received.Headers[HeaderId.AutoSubmitted];
         if (auto is not null && !auto.Trim().Equals("no", StringComparison.OrdinalIgnoreCase)) return false;
-        return received.From.Mailboxes.All(m => !m.LocalPart.Equals("mailer-daemon", StringComparison.OrdinalIgnoreCase));
+        if (received.Headers[HeaderId.ReturnPath]?.Trim() == "<>") return false;
+        if (received.Headers[HeaderId.Precedence]?.Trim().ToLowerInvariant() is "bulk" or "junk" or "list") return false;
+        if (received.Headers.Contains(HeaderId.ListId) || received.Headers.Contains("X-Autoreply") || received.Headers.Contains("X-Autorespond")) return false;
+        if (received.Body?.ContentType.IsMimeType("multipart", "report") == true) return false;
+        return received.From.Mailboxes.All(m => !m.LocalPart.Equals("mailer-daemon", StringComparison.OrdinalIgnoreCase)
+                                                && !m.LocalPart.Equals("postmaster", StringComparison.OrdinalIgnoreCase));
     }
 
     public MimeMessage Compose(MimeMessage received, Report report, string reporterToken)
