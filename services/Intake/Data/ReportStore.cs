@@ -52,6 +52,8 @@ public static class ReportStore
 
     private const string CountByMessageIdSql = "SELECT count(*) FROM reports WHERE message_id = @MessageId";
 
+    private const string GetByMessageIdSql = $"SELECT {Columns} FROM reports WHERE message_id = @MessageId";
+
     /// <returns>false when a report with the same message id exists already.</returns>
     public static async Task<bool> TryInsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Report r, string tokenHash, byte[]? rawMessage) =>
         await conn.ExecuteAsync(InsertSql, new
@@ -92,6 +94,9 @@ public static class ReportStore
 
     public static Task<long> CountByMessageIdAsync(NpgsqlConnection conn, string messageId) =>
         conn.ExecuteScalarAsync<long>(CountByMessageIdSql, new { MessageId = messageId });
+
+    public static Task<Report?> GetByMessageIdAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string messageId) =>
+        Single(conn.QuerySingleOrDefaultAsync<Row>(GetByMessageIdSql, new { MessageId = messageId }, tx));
 
     private static async Task<Report?> Single(Task<Row?> row) => (await row)?.ToReport();
 

@@ -74,6 +74,9 @@ public static class EmailReport
         return new Parsed(report, [new ReportAttachment(Guid.NewGuid(), report.Id, "message.eml", "message/rfc822", raw)], raw);
     }
 
+    /// <summary>The key of a mail that reuses the Message-Id of another: the Message-Id and a hash of the mail.</summary>
+    public static string DistinctKey(Parsed parsed) => $"{parsed.Report.MessageId} {RawKey(parsed.Raw)}";
+
     private const int MaxMessageId = 998; // the longest line RFC 5322 allows
     private const int MaxFileName = 255;
 

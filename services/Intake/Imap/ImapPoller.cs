@@ -114,7 +114,15 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report, ReporterToken.Hash(token), parsed.Raw))
-            return false;
+        {
+            // The Message-Id is known: the same mail again (fetched twice, or by a second route) is no new report, but
+            // another mail reusing it (a broken mailer, or one who knows the id) must not vanish.
+            var first = await ReportStore.GetByMessageIdAsync(conn, tx, parsed.Report.MessageId!);
+            if (first is null || (first.ReporterEmail, first.Subject, first.Description) == (parsed.Report.ReporterEmail, parsed.Report.Subject, parsed.Report.Description))
+                return false;
+            if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report with { MessageId = EmailReport.DistinctKey(parsed) }, ReporterToken.Hash(token), parsed.Raw))
+                return false;
+        }
         foreach (var attachment in parsed.Attachments) await ReportStore.InsertAttachmentAsync(conn, tx, attachment);
         await AuditLog.AppendAsync(conn, tx, new Actor(null, "security mailbox"), "report.received", parsed.Report.ReceivedAt,
             detail: new { reportId = parsed.Report.Id, parsed.Report.Source, attachments = parsed.Attachments.Count });
