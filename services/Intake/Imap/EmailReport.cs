@@ -19,7 +19,10 @@ public static class EmailReport
         var id = Guid.NewGuid();
         var sender = message.From.Mailboxes.FirstOrDefault() ?? message.Sender;
         var email = sender?.Address ?? "";
-        var name = string.IsNullOrWhiteSpace(sender?.Name) ? email : sender!.Name;
+        // A display name holding an address ("rita@example.org" <mallory@evil.example>) would pose as that sender where
+        // only the name is shown (GET /reports).
+        var name = string.IsNullOrWhiteSpace(sender?.Name) || sender.Name.Contains('@') ? email : sender.Name;
+        if (string.IsNullOrWhiteSpace(name)) name = UnknownSender;
         var key = string.IsNullOrWhiteSpace(message.MessageId) ? RawKey(raw) : TextLimit.Cut(Clean(message.MessageId), MaxMessageId);
 
         string description;
@@ -51,12 +54,12 @@ public static class EmailReport
                          || entity.ContentType.IsMimeType("application", "pgp-encrypted")
                          || bytes.Length <= MaxArmorScan && ReportValidator.IsArmoredPgp(System.Text.Encoding.Latin1.GetString(bytes));
             var fileName = entity is MimePart named ? named.FileName : entity.ContentDisposition?.FileName ?? entity.ContentType.Name;
-            attachments.Add(new ReportAttachment(Guid.NewGuid(), id, fileName is { } file ? TextLimit.Cut(Clean(file), MaxFileName) : null,
+            attachments.Add(new ReportAttachment(Guid.NewGuid(), id, fileName is { } file ? TextLimit.Cut(Line(file), MaxFileName) : null,
                 Clean(entity.ContentType.MimeType), bytes));
         }
 
-        var subject = message.Subject is null ? null : TextLimit.Cut(Clean(message.Subject), ReportValidator.MaxSubject);
-        var report = new Report(id, "email", TextLimit.Cut(Clean(name), ReportValidator.MaxName), Clean(email), subject, [], Clean(description), encrypted,
+        var subject = message.Subject is null ? null : TextLimit.Cut(Line(message.Subject), ReportValidator.MaxSubject);
+        var report = new Report(id, "email", TextLimit.Cut(Line(name), ReportValidator.MaxName), Clean(email), subject, [], Clean(description), encrypted,
             false, null, [], key, receivedAt, null);
         return new Parsed(report, attachments, raw);
     }
@@ -68,7 +71,7 @@ public static class EmailReport
     /// </summary>
     public static Parsed Unparsed(byte[] raw, DateTimeOffset receivedAt)
     {
-        var report = new Report(Guid.NewGuid(), "email", "(unknown sender)", "", "(message could not be read)", [],
+        var report = new Report(Guid.NewGuid(), "email", UnknownSender, "", "(message could not be read)", [],
             "The security mailbox received a message that could not be read; it is attached to this report as it came (message.eml).",
             false, false, null, [], RawKey(raw), receivedAt, null);
         return new Parsed(report, [new ReportAttachment(Guid.NewGuid(), report.Id, "message.eml", "message/rfc822", raw)], raw);
@@ -77,6 +80,7 @@ public static class EmailReport
     /// <summary>The key of a mail that reuses the Message-Id of another: the Message-Id and a hash of the mail.</summary>
     public static string DistinctKey(Parsed parsed) => $"{parsed.Report.MessageId} {RawKey(parsed.Raw)}";
 
+    private const string UnknownSender = "(unknown sender)";
     private const int MaxMessageId = 998; // the longest line RFC 5322 allows
     private const int MaxFileName = 255;
 
@@ -102,6 +106,11 @@ public static class EmailReport
         part.Content?.DecodeTo(content);
         return System.Text.Encoding.UTF8.GetString(content.ToArray());
     }
+
+    // Names, subjects and file names are shown on one line in members' terminals: no control characters (an escape
+    // sequence rewrites the screen) and no bidi controls (poc\u202Etxt.exe reads as pocexe.txt).
+    private static string Line(string text) =>
+        Clean(string.Concat(text.Where(c => !char.IsControl(c) && c is not (>= '\u202A' and <= '\u202E') and not (>= '\u2066' and <= '\u2069'))));
 
     // PostgreSQL text cannot hold NUL, and Npgsql refuses to encode a lone surrogate; a message carrying either must
     // not jam the mailbox (the raw bytes keep it as it came).
