@@ -52,6 +52,10 @@ public static class ReportStore
 
     private const string CountByMessageIdSql = "SELECT count(*) FROM reports WHERE message_id = @MessageId";
 
+    private const string AnsweredSql = "SELECT id, case_id FROM reports WHERE message_id = ANY(@Replies) ORDER BY received_at DESC, id LIMIT 1";
+
+    private const string CasesByTagSql = "SELECT id FROM cases WHERE left(id::text, 8) = @CaseTag LIMIT 2";
+
     private const string GetByMessageIdSql = $"SELECT {Columns} FROM reports WHERE message_id = @MessageId";
 
     /// <returns>false when a report with the same message id exists already.</returns>
@@ -97,6 +101,15 @@ public static class ReportStore
 
     public static Task<Report?> GetByMessageIdAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string messageId) =>
         Single(conn.QuerySingleOrDefaultAsync<Row>(GetByMessageIdSql, new { MessageId = messageId }, tx));
+
+    /// <returns>the newest report whose Message-Id is among those a mail answers, and its case.</returns>
+    public static async Task<(Guid ReportId, Guid? CaseId)?> AnsweredAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<string> replies) =>
+        replies.Count == 0 ? null
+            : (await conn.QueryAsync<(Guid, Guid?)>(AnsweredSql, new { Replies = replies.ToArray() }, tx)).Select(r => ((Guid, Guid?)?)r).FirstOrDefault();
+
+    /// <returns>the one case whose id begins with the 8 hex digits of a subject tag; null if none or several do.</returns>
+    public static async Task<Guid?> CaseByTagAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string caseTag) =>
+        (await conn.QueryAsync<Guid>(CasesByTagSql, new { CaseTag = caseTag }, tx)).ToList() is [var only] ? only : null;
 
     private static async Task<Report?> Single(Task<Row?> row) => (await row)?.ToReport();
 

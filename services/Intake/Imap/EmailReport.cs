@@ -10,9 +10,11 @@ namespace Intake.Imap;
 /// Turns a message from the security@ mailbox into a report: sender, subject, body, attachments, and the message
 /// exactly as received. An encrypted message (PGP/MIME or an inline armored block) is kept as it came, not decrypted.
 /// </summary>
-public static class EmailReport
+public static partial class EmailReport
 {
-    public sealed record Parsed(Report Report, IReadOnlyList<ReportAttachment> Attachments, byte[] Raw);
+    /// <param name="Replies">The Message-Ids the mail answers (In-Reply-To, References).</param>
+    /// <param name="CaseTag">The case the subject names ([COORD-first 8 hex digits], as the notifier's notices do).</param>
+    public sealed record Parsed(Report Report, IReadOnlyList<ReportAttachment> Attachments, byte[] Raw, IReadOnlyList<string> Replies, string? CaseTag);
 
     public static Parsed From(MimeMessage message, byte[] raw, DateTimeOffset receivedAt)
     {
@@ -61,7 +63,9 @@ public static class EmailReport
         var subject = message.Subject is null ? null : TextLimit.Cut(Line(message.Subject), ReportValidator.MaxSubject);
         var report = new Report(id, "email", TextLimit.Cut(Line(name), ReportValidator.MaxName), Clean(email), subject, [], Clean(description), encrypted,
             false, null, [], key, receivedAt, null);
-        return new Parsed(report, attachments, raw);
+        string[] replies = [.. message.References, .. message.InReplyTo is { } inReplyTo ? [inReplyTo] : Array.Empty<string>()];
+        var tag = subject is null ? null : CaseTag().Match(subject) is { Success: true } m ? m.Groups[1].Value.ToLowerInvariant() : null;
+        return new Parsed(report, attachments, raw, replies.Select(Clean).Distinct().ToList(), tag);
     }
 
     /// <summary>
@@ -74,7 +78,7 @@ public static class EmailReport
         var report = new Report(Guid.NewGuid(), "email", UnknownSender, "", "(message could not be read)", [],
             "The security mailbox received a message that could not be read; it is attached to this report as it came (message.eml).",
             false, false, null, [], RawKey(raw), receivedAt, null);
-        return new Parsed(report, [new ReportAttachment(Guid.NewGuid(), report.Id, "message.eml", "message/rfc822", raw)], raw);
+        return new Parsed(report, [new ReportAttachment(Guid.NewGuid(), report.Id, "message.eml", "message/rfc822", raw)], raw, [], null);
     }
 
     /// <summary>The key of a mail that reuses the Message-Id of another: the Message-Id and a hash of the mail.</summary>
@@ -85,6 +89,9 @@ public static class EmailReport
     private const int MaxFileName = 255;
 
     private const int MaxArmorScan = 1 << 20;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\[COORD-([0-9a-fA-F]{8})\]")]
+    private static partial System.Text.RegularExpressions.Regex CaseTag();
 
     /// <summary>The parts of a body that are not multiparts; a PGP/MIME multipart counts as one part.</summary>
     private static IEnumerable<(MimeEntity Part, bool InAlternative)> Leaves(MimeEntity? entity, bool inAlternative)

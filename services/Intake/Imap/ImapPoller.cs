@@ -73,19 +73,20 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
                 logger.ImapMessageUnreadable(uid.Id, e.GetType().Name);
                 parsed = EmailReport.Unparsed(raw, receivedAt);
             }
-            bool stored;
-            try { stored = await StoreAsync(parsed, token, ct); }
+            bool stored, reply;
+            try { (stored, reply) = await StoreAsync(parsed, token, ct); }
             catch (Exception e) when (e is PostgresException { IsTransient: false } or ArgumentException) // Npgsql: EncoderFallbackException
             {
                 // A field the database refuses must not leave the message unseen and in the way of every later one.
                 logger.ImapMessageUnreadable(uid.Id, e.GetType().Name);
                 parsed = EmailReport.Unparsed(raw, receivedAt);
-                stored = await StoreAsync(parsed, token, ct);
+                (stored, reply) = await StoreAsync(parsed, token, ct);
             }
             if (stored)
             {
                 created++;
-                if (message is not null) await AcknowledgeAsync(message, parsed.Report, token, ct);
+                // A follow-up is not acknowledged: its sender holds the token of the report, or is a downstream contact.
+                if (message is not null && !reply) await AcknowledgeAsync(message, parsed.Report, token, ct);
             }
             await folder.AddFlagsAsync(uid, MessageFlags.Seen, silent: true, ct);
         }
@@ -109,7 +110,9 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
         }
     }
 
-    private async Task<bool> StoreAsync(EmailReport.Parsed parsed, string token, CancellationToken ct)
+    /// <returns>whether a new report was stored, and whether it answers one kept before (a reply to a report's mail or
+    /// its acknowledgement, or to a notice whose subject names a case).</returns>
+    private async Task<(bool Stored, bool Reply)> StoreAsync(EmailReport.Parsed parsed, string token, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -119,15 +122,19 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
             // another mail reusing it (a broken mailer, or one who knows the id) must not vanish.
             var first = await ReportStore.GetByMessageIdAsync(conn, tx, parsed.Report.MessageId!);
             if (first is null || (first.ReporterEmail, first.Subject, first.Description) == (parsed.Report.ReporterEmail, parsed.Report.Subject, parsed.Report.Description))
-                return false;
+                return (false, false);
             if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report with { MessageId = EmailReport.DistinctKey(parsed) }, ReporterToken.Hash(token), parsed.Raw))
-                return false;
+                return (false, false);
         }
         foreach (var attachment in parsed.Attachments) await ReportStore.InsertAttachmentAsync(conn, tx, attachment);
-        await AuditLog.AppendAsync(conn, tx, new Actor(null, "security mailbox"), "report.received", parsed.Report.ReceivedAt,
-            detail: new { reportId = parsed.Report.Id, parsed.Report.Source, attachments = parsed.Attachments.Count });
+        // A follow-up joins the case of what it answers, so the team finds it with the report and not as a new one.
+        var answered = await ReportStore.AnsweredAsync(conn, tx, parsed.Replies);
+        var caseId = answered?.CaseId ?? (parsed.CaseTag is { } tag ? await ReportStore.CaseByTagAsync(conn, tx, tag) : null);
+        if (caseId is { } joined) await ReportStore.AssignCaseAsync(conn, tx, joined, [parsed.Report.Id]);
+        await AuditLog.AppendAsync(conn, tx, new Actor(null, "security mailbox"), "report.received", parsed.Report.ReceivedAt, caseId,
+            new { reportId = parsed.Report.Id, parsed.Report.Source, attachments = parsed.Attachments.Count, answersReportId = answered?.ReportId });
         await tx.CommitAsync(ct);
         logger.ReportReceived(parsed.Report.Id, parsed.Report.Source);
-        return true;
+        return (true, answered is not null || caseId is not null);
     }
 }
