@@ -60,6 +60,9 @@ public static partial class EmailReport
                 Clean(entity.ContentType.MimeType), bytes));
         }
 
+        // Nothing taken from a body that is there (a multipart without a boundary, say): the mail itself is the attachment.
+        if (string.IsNullOrWhiteSpace(description) && attachments.Count == 0 && message.Body is not null) attachments.Add(Whole(id, raw));
+
         var subject = message.Subject is null ? null : TextLimit.Cut(Line(message.Subject), ReportValidator.MaxSubject);
         var report = new Report(id, "email", TextLimit.Cut(Line(name), ReportValidator.MaxName), Clean(email), subject, [], Clean(description), encrypted,
             false, null, [], key, receivedAt, null);
@@ -78,8 +81,10 @@ public static partial class EmailReport
         var report = new Report(Guid.NewGuid(), "email", UnknownSender, "", "(message could not be read)", [],
             "The security mailbox received a message that could not be read; it is attached to this report as it came (message.eml).",
             false, false, null, [], RawKey(raw), receivedAt, null);
-        return new Parsed(report, [new ReportAttachment(Guid.NewGuid(), report.Id, "message.eml", "message/rfc822", raw)], raw, [], null);
+        return new Parsed(report, [Whole(report.Id, raw)], raw, [], null);
     }
+
+    private static ReportAttachment Whole(Guid reportId, byte[] raw) => new(Guid.NewGuid(), reportId, "message.eml", "message/rfc822", raw);
 
     /// <summary>The key of a mail that reuses the Message-Id of another: the Message-Id and a hash of the mail.</summary>
     public static string DistinctKey(Parsed parsed) => $"{parsed.Report.MessageId} {RawKey(parsed.Raw)}";
