@@ -52,7 +52,7 @@ public static class ReportStore
 
     private const string CountByMessageIdSql = "SELECT count(*) FROM reports WHERE message_id = @MessageId";
 
-    private const string AnsweredSql = "SELECT id, case_id FROM reports WHERE message_id = ANY(@Replies) ORDER BY received_at DESC, id LIMIT 1";
+    private const string AnsweredSql = "SELECT id, case_id FROM reports WHERE message_id = ANY(@Replies) AND id <> @Self ORDER BY received_at DESC, id LIMIT 1";
 
     private const string CasesByTagSql = "SELECT id FROM cases WHERE left(id::text, 8) = @CaseTag LIMIT 2";
 
@@ -103,9 +103,9 @@ public static class ReportStore
         Single(conn.QuerySingleOrDefaultAsync<Row>(GetByMessageIdSql, new { MessageId = messageId }, tx));
 
     /// <returns>the newest report whose Message-Id is among those a mail answers, and its case.</returns>
-    public static async Task<(Guid ReportId, Guid? CaseId)?> AnsweredAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<string> replies) =>
+    public static async Task<(Guid ReportId, Guid? CaseId)?> AnsweredAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid self, IReadOnlyList<string> replies) =>
         replies.Count == 0 ? null
-            : (await conn.QueryAsync<(Guid, Guid?)>(AnsweredSql, new { Replies = replies.ToArray() }, tx)).Select(r => ((Guid, Guid?)?)r).FirstOrDefault();
+            : (await conn.QueryAsync<(Guid, Guid?)>(AnsweredSql, new { Replies = replies.ToArray(), Self = self }, tx)).Select(r => ((Guid, Guid?)?)r).FirstOrDefault();
 
     /// <returns>the one case whose id begins with the 8 hex digits of a subject tag; null if none or several do.</returns>
     public static async Task<Guid?> CaseByTagAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string caseTag) =>

@@ -128,7 +128,7 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
         }
         foreach (var attachment in parsed.Attachments) await ReportStore.InsertAttachmentAsync(conn, tx, attachment);
         // A follow-up joins the case of what it answers, so the team finds it with the report and not as a new one.
-        var answered = await ReportStore.AnsweredAsync(conn, tx, parsed.Replies);
+        var answered = await ReportStore.AnsweredAsync(conn, tx, parsed.Report.Id, parsed.Replies);
         var caseId = answered?.CaseId ?? (parsed.CaseTag is { } tag ? await ReportStore.CaseByTagAsync(conn, tx, tag) : null);
         if (caseId is { } joined) await ReportStore.AssignCaseAsync(conn, tx, joined, [parsed.Report.Id]);
         await AuditLog.AppendAsync(conn, tx, new Actor(null, "security mailbox"), "report.received", parsed.Report.ReceivedAt, caseId,
