@@ -2,6 +2,7 @@ using Coordination.Hosting.Mail;
 using Intake.Reports;
 using MailKit.Net.Smtp;
 using MimeKit;
+using MimeKit.Utils;
 
 namespace Intake.Imap;
 
@@ -38,6 +39,7 @@ public sealed class ReportAcknowledger(SmtpOptions? smtp, IntakeOptions intake)
         message.From.Add(new MailboxAddress(smtp!.FromName, smtp.From));
         message.To.Add(MailboxAddress.Parse(report.ReporterEmail));
         message.Subject = $"Your report {report.Id} was received";
+        message.MessageId = MimeUtils.GenerateMessageId(smtp.From.Split('@')[^1]); // MimeKit's default names this host
         if (!string.IsNullOrEmpty(received.MessageId))
         {
             message.InReplyTo = received.MessageId;
