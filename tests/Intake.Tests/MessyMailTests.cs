@@ -261,4 +261,19 @@ public sealed class MessyMailTests
         Assert.Equal(("message.eml", "message/rfc822"), (whole.FileName, whole.ContentType));
         Assert.Equal(eml, Encoding.UTF8.GetString(whole.Content));
     }
+
+    [Fact]
+    public async Task A_body_of_many_armor_headers_does_not_stall_the_mailbox()
+    {
+        var box = new SecurityMailbox();
+        // a regex "BEGIN[\s\S]*END" backtracks from every BEGIN: minutes for these 2 MB, hours for 20 MB
+        await box.Deliver(Mail("odd@example.org", "armor", "", string.Concat(Enumerable.Repeat("-----BEGIN PGP MESSAGE-----\r\n", 70_000))));
+        await box.Deliver(Mail("rita@example.org", "Crash", "", "The parser crashes.\r\n"));
+        var (f, sink, _) = await Start(box);
+        await using var _f = f;
+        await using var _s = sink;
+
+        await box.WaitUntilAllSeen();
+        Assert.Equal(2, (await Reports(f)).Count);
+    }
 }

@@ -1,5 +1,4 @@
 using Coordination.Hosting.Validation;
-using System.Text.RegularExpressions;
 using Coordination.Contracts.Advisories;
 using Intake.Members;
 using Intake.Validation;
@@ -7,7 +6,7 @@ using Intake.Validation;
 namespace Intake.Reports;
 
 /// <summary>Rules of a submitted report; lengths come from IntakeOptions.</summary>
-public static partial class ReportValidator
+public static class ReportValidator
 {
     public const int MaxName = 200, MaxComponents = 20, MaxComponent = 200, MaxSubject = 300;
 
@@ -39,8 +38,13 @@ public static partial class ReportValidator
     }
 
     /// <summary>An ASCII-armored OpenPGP message (kept exactly as received, never decrypted here).</summary>
-    public static bool IsArmoredPgp(string text) => Armored().IsMatch(text);
+    public static bool IsArmoredPgp(string text)
+    {
+        // Two searches, not a pattern "BEGIN[\s\S]*END": that backtracks from every BEGIN, so a mail of BEGIN lines
+        // held the poller for hours.
+        var begin = text.IndexOf(ArmorBegin, StringComparison.Ordinal);
+        return begin >= 0 && text.IndexOf(ArmorEnd, begin + ArmorBegin.Length, StringComparison.Ordinal) >= 0;
+    }
 
-    [GeneratedRegex(@"-----BEGIN PGP MESSAGE-----[\s\S]*-----END PGP MESSAGE-----")]
-    private static partial Regex Armored();
+    private const string ArmorBegin = "-----BEGIN PGP MESSAGE-----", ArmorEnd = "-----END PGP MESSAGE-----";
 }
