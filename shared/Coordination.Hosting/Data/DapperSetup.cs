@@ -16,6 +16,10 @@ public static class DapperSetup
         {
             if (configured) return;
             DefaultTypeMap.MatchNamesWithUnderscores = true;
+            // Dapper passes a type of its built-in map straight to the driver, never through a handler's SetValue: without
+            // this, a DateTimeOffset with another offset (an API's "+02:00") reaches Npgsql, which refuses it (a 500).
+            SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+            SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
             SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
             SqlMapper.AddTypeHandler(new NullableDateTimeOffsetHandler());
             configured = true;

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text;
+using Coordination.Hosting.Auth;
+using Dapper;
+using Intake.Tests.Support;
+using Npgsql;
+
+namespace Intake.Tests;
+
+/// <summary>Inputs found to answer 500 or an unclear 400: each is a 400 naming the field, or is taken as what it means.</summary>
+public sealed class BadHttpInputTests : IAsyncLifetime
+{
+    private IntakeFixture f = null!;
+
+    public async Task InitializeAsync() => f = await IntakeFixture.StartAsync();
+
+    public async Task DisposeAsync() => await f.DisposeAsync();
+
+    [Fact]
+    public async Task A_token_expiry_written_with_another_offset_is_stored_as_that_instant()
+    {
+        using var admin = f.Host.Client(f.Host.Token(Roles.Admin));
+        var created = await admin.Post("members", new { name = "Olga", email = "olga@example.org", publicHandle = "olga", role = Roles.Member });
+        var id = (await created.Json()).GetProperty("id").GetGuid();
+
+        var issued = await admin.Post($"members/{id}/tokens", new { expiresAt = "2030-01-01T02:00:00+02:00" });
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var tokenId = (await issued.Json()).GetProperty("tokenId").GetGuid();
+
+        await using var conn = new NpgsqlConnection(f.Isolation.ConnectionString);
+        var stored = await conn.QuerySingleAsync<DateTime>("SELECT expires_at FROM intake.member_tokens WHERE id = @tokenId", new { tokenId });
+        Assert.Equal(new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc), stored.ToUniversalTime());
+    }
+
+    [Fact]
+    public async Task The_inactivity_report_takes_an_instant_written_with_another_offset()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var response = await member.GetAsync("team/inactivity?since=" + Uri.EscapeDataString("2026-01-01T02:00:00+02:00"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), (await response.Json()).GetProperty("since").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task A_purl_that_decodes_to_a_NUL_is_a_400_naming_the_purl()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        foreach (var purl in new[] { "pkg:generic/%00", "pkg:generic/ns%00/x", "pkg:generic/x?arch=%00", "pkg:generic/x#a%00" })
+        {
+            var response = await member.Put($"cases/{caseId}/draft", new
+            {
+                revision = 0,
+                draft = new
+                {
+                    title = "t",
+                    affected = new[]
+                    {
+                        new { ecosystem = "Linux", name = "x", purl, ranges = new[] { new { type = "ECOSYSTEM", events = new[] { new { introduced = "0" } } } } },
+                    },
+                },
+            });
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal(["affected[0].purl"], await response.ErrorFields());
+        }
+        Assert.Equal(0, (await (await member.GetAsync($"cases/{caseId}/draft")).Json()).GetProperty("revision").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_empty_body_or_a_JSON_null_is_a_400_naming_the_body()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        foreach (var body in new[] { "", "null" })
+        {
+            var response = await member.PostAsync("cases", new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal(["body"], await response.ErrorFields());
+        }
+    }
+}
