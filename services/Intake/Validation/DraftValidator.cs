@@ -100,6 +100,9 @@ public static partial class DraftValidator
 
         if (!Purl.TryParse(p.Purl, out var purl, out var purlError)) errors.Add(at + ".purl", purlError);
         else if (purl!.Version is not null) errors.Add(at + ".purl", "must not carry a version (@...)");
+        // "%00" decodes to U+0000, which the database cannot hold: the notifier matches packages by the decoded name.
+        else if (new[] { purl.Namespace, purl.Name, purl.Subpath }.Concat(purl.Qualifiers.Values).Any(NoNul.Violated))
+            errors.Add(at + ".purl", NoNul.Rule + ", also percent-encoded (%00)");
         else if (ecosystem is not null && nameOk && PurlDisagreement(ecosystem, name, purl) is { } rule) errors.Add(at + ".purl", rule);
 
         var ranges = new List<VersionRange>();
