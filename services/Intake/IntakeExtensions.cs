@@ -33,8 +33,8 @@ public static class IntakeExtensions
         services.AddSingleton<TokenIssuer>();
         services.AddValidatedOptions<IntakeOptions>(IntakeOptions.Section);
         services.AddIntakeRequestLimits();
-        services.AddExceptionHandler<BadRequestExceptionHandler>();
-        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // The draft edit wraps the draft ({"revision", "draft"}); its validator names the fields inside without "draft.".
+        services.Configure<Coordination.Hosting.Http.BadRequestFieldNames>(o => o.UnwrappedPrefixes.Add("draft."));
         services.AddValidatedOptions<ImapOptions>(ImapOptions.Section);
         // Mail out is optional here (only acknowledgements of emailed reports): its settings apply once Smtp:Host is set.
         var sendsMail = !string.IsNullOrWhiteSpace(builder.Configuration[$"{SmtpOptions.Section}:Host"]);

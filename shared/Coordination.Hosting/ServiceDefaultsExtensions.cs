@@ -61,6 +61,10 @@ public static class ServiceDefaultsExtensions
 
         services.AddProblemDetails();
         services.AddExceptionHandler<Http.DatabaseUnavailableExceptionHandler>();
+        // A body, query or route value the endpoint cannot bind is a 400 naming the field (not a bare 400, and not a
+        // 500 with a stack trace in Development, where the framework throws by default).
+        services.AddExceptionHandler<Http.BadRequestExceptionHandler>();
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
         return builder;

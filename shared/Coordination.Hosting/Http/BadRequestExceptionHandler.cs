@@ -1,35 +1,58 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
-namespace Intake.Apis;
+namespace Coordination.Hosting.Http;
 
 /// <summary>
-/// A body that is not valid JSON for the endpoint becomes a 400 validation problem naming the field (from the JSON
-/// path, e.g. "revision" or "affected[0].ranges"); other bad requests (413 too large, ...) keep their status. The
-/// messages name types and positions only, never the submitted text.
+/// A request the endpoint cannot bind becomes a 400 validation problem naming the field: a body that is not valid JSON
+/// for the endpoint names the JSON path ("revision", "affected[0].ranges"), a missing or null body names "body", a query
+/// or route value that does not convert names its parameter. Other bad requests (413 too large, ...) keep their
+/// status. The messages name types, fields and positions only, never the submitted text.
 /// </summary>
-public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems, IOptions<BadRequestFieldNames> names) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         if (exception is not BadHttpRequestException bad) return false;
         http.Response.StatusCode = bad.StatusCode;
-        var details = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = bad.StatusCode, Title = bad.StatusCode == 413 ? "Request body too large" : "Bad request", Detail = bad.Message };
-        if (bad.StatusCode == StatusCodes.Status400BadRequest && bad.InnerException is JsonException json)
-        {
-            var field = Field(json.Path);
-            details = new HttpValidationProblemDetails(new Dictionary<string, string[]>
+        Microsoft.AspNetCore.Mvc.ProblemDetails details = bad.StatusCode == StatusCodes.Status400BadRequest && Errors(bad) is { } errors
+            ? new HttpValidationProblemDetails(errors) { Status = 400, Title = "One or more validation errors occurred." }
+            : new Microsoft.AspNetCore.Mvc.ProblemDetails
             {
-                [field] = [json.Path is null or "$" ? "the body must be a JSON object" : "has the wrong JSON type or format"],
-            }) { Status = 400, Title = "One or more validation errors occurred." };
-        }
+                Status = bad.StatusCode, Title = bad.StatusCode == 413 ? "Request body too large" : "Bad request", Detail = bad.Message,
+            };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = details, Exception = null });
     }
 
-    private static string Field(string? path)
+    private Dictionary<string, string[]>? Errors(BadHttpRequestException bad)
+    {
+        if (bad.InnerException is JsonException json)
+            return new() { [Field(json.Path)] = [json.Path is null or "$" ? "the body must be a JSON object" : "has the wrong JSON type or format"] };
+        // The framework's own messages (RequestDelegateFactory, not localised) name the parameter; the value is left out.
+        if (NoBody().IsMatch(bad.Message)) return new() { ["body"] = ["is required: a JSON object"] };
+        if (Unconvertible().Match(bad.Message) is { Success: true } m) return new() { [m.Groups["name"].Value] = ["has the wrong format"] };
+        if (Missing().Match(bad.Message) is { Success: true } r) return new() { [r.Groups["name"].Value] = ["is required"] };
+        return null;
+    }
+
+    private string Field(string? path)
     {
         if (path is null or "$") return "body";
         var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-        return field.StartsWith("draft.", StringComparison.Ordinal) ? field["draft.".Length..] : field;
+        foreach (var prefix in names.Value.UnwrappedPrefixes)
+            if (field.StartsWith(prefix, StringComparison.Ordinal)) return field[prefix.Length..];
+        return field;
     }
+
+    [GeneratedRegex("""^(Implicit body inferred for parameter "[^"]*" but no body was provided|Required parameter "[^"]*" was not provided from body)""")]
+    private static partial Regex NoBody();
+
+    [GeneratedRegex("""^Failed to bind parameter "[^"]* (?<name>[^" ]+)" from""")]
+    private static partial Regex Unconvertible();
+
+    [GeneratedRegex("""^Required parameter "[^"]* (?<name>[^" ]+)" was not provided from""")]
+    private static partial Regex Missing();
 }
