@@ -1,4 +1,5 @@
 using Coordination.Contracts.Advisories;
+using Coordination.Hosting.Validation;
 using Dapper;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Packages;
@@ -35,10 +36,12 @@ public static class RecipientResolver
         WHERE c.project_id = ANY(@Ids) OR c.id = ANY(@ContactIds)
         """;
 
+    /// <remarks>A key holding a NUL (a purl with "%00", which intake once accepted) names no registered package (the
+    /// registry refuses them) and PostgreSQL cannot take it as a parameter: it is left out.</remarks>
     public static IEnumerable<string> AffectedKeys(AdvisoryDraft? draft) =>
         (draft?.Affected ?? []).Select(a =>
                 (PackageUrl.TryParse(a.Purl, out var p, out _) ? p : PackageUrl.FromEcosystem(a.Ecosystem, a.Name))?.Key)
-            .OfType<string>().Distinct();
+            .OfType<string>().Where(k => !NoNul.Violated(k)).Distinct();
 
     /// <param name="alsoContacts">Contacts to keep whatever the graph says now (e.g. those told earlier), path "notified earlier".</param>
     public static async Task<List<Recipient>> ResolveAsync(NpgsqlConnection conn, Guid caseId, AdvisoryDraft? draft, int maxDepth,
