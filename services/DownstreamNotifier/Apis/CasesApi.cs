@@ -49,6 +49,8 @@ public static class CasesApi
         var exclude = request.Exclude ?? [];
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        // Replacing is a delete and inserts: two at once would interleave into a mix of both lists (or deadlock).
+        await CaseLock.TakeAsync(conn, tx, id);
         var known = (await RegistryStore.ProjectsAsync(conn, null, tx)).Select(p => p.Id).ToHashSet();
         var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < include.Count; i++)
