@@ -59,10 +59,12 @@ public static class EmbargoApi
         if (saga.CurrentState != "Embargoed") return WrongState(saga, "extended");
 
         var now = time.GetUtcNow();
-        var decision = policy.EvaluateExtension(saga.Channels, saga.StartedAt!.Value, saga.DisclosureAt!.Value, request.DisclosureAt!.Value, now);
+        // The instant in UTC, as intake sends StartEmbargo: it goes on into the saga, the timeline and the notifier's rounds.
+        var disclosureAt = request.DisclosureAt!.Value.ToUniversalTime();
+        var decision = policy.EvaluateExtension(saga.Channels, saga.StartedAt!.Value, saga.DisclosureAt!.Value, disclosureAt, now);
         if (!decision.Allowed) return OutOfPolicy(decision);
 
-        await SendAsync(dataSource, new ExtendEmbargo(id, request.DisclosureAt.Value, request.Reason!.Trim(), user.MemberId(), now), ct);
+        await SendAsync(dataSource, new ExtendEmbargo(id, disclosureAt, request.Reason!.Trim(), user.MemberId(), now), ct);
         return TypedResults.Accepted($"/cases/{id}/embargo");
     }
 
