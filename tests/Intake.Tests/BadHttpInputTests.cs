@@ -77,4 +77,20 @@ public sealed class BadHttpInputTests : IAsyncLifetime
             Assert.Equal(["body"], await response.ErrorFields());
         }
     }
+
+    [Fact]
+    public async Task Parallel_nominations_of_one_handle_open_one_vote_and_refuse_the_others()
+    {
+        var team = new Governance.GovernanceTeam(f);
+        var nominators = await team.AddManyAsync(4, "nominator");
+        var responses = await Task.WhenAll(nominators.Select(n => n.Http.Post("nominations", new
+        {
+            candidateName = "Racing Candidate", contact = "racer@candidates.example", publicHandle = "racer", statement = "Years of triage.",
+        })));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        await using var conn = new NpgsqlConnection(f.Isolation.ConnectionString);
+        Assert.Equal(1, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.nominations WHERE public_handle = 'racer'"));
+    }
 }

@@ -49,6 +49,8 @@ public static class NominationsApi
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (await CurrentMemberAsync(conn, tx, user) is null) return NotAMember();
+        // Two nominations of one handle at once would both find it free (there is no unique index on open nominations).
+        await TeamStore.LockHandleAsync(conn, tx, nomination.PublicHandle);
         if (await TeamStore.HandleHeldAsync(conn, tx, nomination.PublicHandle))
             return TypedResults.Problem("This public handle belongs to a member or to a pending nomination.", statusCode: StatusCodes.Status409Conflict);
 

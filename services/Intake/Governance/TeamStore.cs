@@ -38,6 +38,9 @@ public static class TeamStore
                        AND (status = 'open' OR (status = 'accepted' AND member_id IS NULL)))
         """;
 
+    // Held to the end of the transaction: the check that a handle is free and the insert that takes it are one step.
+    private const string LockHandleSql = "SELECT pg_advisory_xact_lock(hashtext('intake-handle'), hashtext(lower(@Handle)))";
+
     private const string CountCurrentMembersSql = "SELECT count(*) FROM members WHERE removed_at IS NULL";
 
     public static async Task<IReadOnlyList<TeamEntry>> PublicListAsync(NpgsqlConnection conn, CancellationToken ct) =>
@@ -53,6 +56,9 @@ public static class TeamStore
         (await conn.QueryAsync<OpenCase>(OpenCasesSql, new { MemberId = memberId }, tx)).ToList();
 
     /// <summary>Held by a current member, an open nomination, or an accepted candidate not yet onboarded.</summary>
+    public static Task LockHandleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string handle) =>
+        conn.ExecuteAsync(LockHandleSql, new { Handle = handle }, tx);
+
     public static Task<bool> HandleHeldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string handle) =>
         conn.ExecuteScalarAsync<bool>(HandleHeldSql, new { Handle = handle }, tx);
 
