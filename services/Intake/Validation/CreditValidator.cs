@@ -42,5 +42,9 @@ public static class CreditValidator
     }
 
     public static bool IsHttpUrl(string? text) =>
-        text is { Length: <= 2048 } && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == "https" || uri.Scheme == "http") && uri.Host.Length > 0;
+        text is { Length: <= 2048 } && !HasSpaceOrControl(text) && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == "https" || uri.Scheme == "http") && uri.Host.Length > 0;
+
+    /// <summary>The records give URLs as JSON Schema "uri" (RFC 3986), which has no spaces or control characters; .NET's Uri
+    /// would accept and escape them.</summary>
+    public static bool HasSpaceOrControl(string text) => text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 }

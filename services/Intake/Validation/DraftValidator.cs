@@ -15,7 +15,7 @@ namespace Intake.Validation;
 /// </summary>
 public static partial class DraftValidator
 {
-    public const int MaxTitle = 200, MaxSummary = 1_000, MaxDetails = 100_000, MaxRemediation = 20_000, MaxItems = 200;
+    public const int MaxEcosystem = 100, MaxTitle = 200, MaxSummary = 1_000, MaxDetails = 100_000, MaxRemediation = 20_000, MaxItems = 200;
 
     public static readonly IReadOnlyList<string> Ratings = ["None", "Low", "Medium", "High", "Critical"];
 
@@ -53,7 +53,7 @@ public static partial class DraftValidator
         var cwes = new List<string>();
         Each(draft.Cwes, "cwes", errors, (c, at) =>
         {
-            if (c is null || !Cwe().IsMatch(c)) errors.Add(at, "must look like CWE-79");
+            if (c is null || !Cwe().IsMatch(c)) errors.Add(at, "must look like CWE-79 (at most 5 digits)");
             else if (cwes.Contains(c)) errors.Add(at, $"{c} is listed twice");
             else cwes.Add(c);
         });
@@ -69,7 +69,7 @@ public static partial class DraftValidator
         });
 
         var cveId = string.IsNullOrWhiteSpace(draft.CveId) ? null : draft.CveId.Trim();
-        if (cveId is not null && !Cve().IsMatch(cveId)) errors.Add("cveId", "must look like CVE-2026-12345 (CVE-YYYY-NNNN or more digits)");
+        if (cveId is not null && !Cve().IsMatch(cveId)) errors.Add("cveId", "must look like CVE-2026-12345 (CVE-YYYY- and 4 to 19 digits)");
 
         var credits = new List<Credit>();
         Each(draft.Credits, "credits", errors, (c, at) => { if (CreditValidator.Validate(c, at, errors) is { } ok) credits.Add(ok); });
@@ -85,7 +85,9 @@ public static partial class DraftValidator
     {
         if (p is null) { errors.Add(at, "is required"); return null; }
         var ecosystem = OsvEcosystems.Base(p.Ecosystem);
-        if (ecosystem is null) errors.Add(at + ".ecosystem", "must be one of OSV's ecosystems (e.g. PyPI, npm, crates.io, Go, Maven), optionally with ':suffix'");
+        // The CVE record carries it as vendor and (lowercased) versionType, at most 128 characters.
+        if (p.Ecosystem is { Length: > MaxEcosystem }) errors.Add(at + ".ecosystem", $"must be at most {MaxEcosystem} characters");
+        else if (ecosystem is null) errors.Add(at + ".ecosystem", "must be one of OSV's ecosystems (e.g. PyPI, npm, crates.io, Go, Maven), optionally with ':suffix'");
 
         var name = p.Name?.Trim() ?? "";
         var nameOk = false;
@@ -181,7 +183,7 @@ public static partial class DraftValidator
     }
 
     private static bool IsRepo(string? url) =>
-        url is { Length: <= 2048 } && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" or "git" or "ssh" && uri.Host.Length > 0;
+        url is { Length: <= 2048 } && !CreditValidator.HasSpaceOrControl(url) && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" or "git" or "ssh" && uri.Host.Length > 0;
 
     private static void Text(string? value, string field, int max, bool required, ValidationErrors errors)
     {
@@ -196,10 +198,11 @@ public static partial class DraftValidator
         for (var i = 0; i < items.Count; i++) check(items[i], $"{field}[{i}]");
     }
 
-    [GeneratedRegex("^CWE-[1-9][0-9]{0,6}$")]
+    // CVE 5 allows a cweId of at most 9 characters, and its cveId at most 19 digits after the year.
+    [GeneratedRegex("^CWE-[1-9][0-9]{0,4}$")]
     private static partial Regex Cwe();
 
-    [GeneratedRegex("^CVE-[0-9]{4}-[0-9]{4,}$")]
+    [GeneratedRegex("^CVE-[0-9]{4}-[0-9]{4,19}$")]
     private static partial Regex Cve();
 
     [GeneratedRegex("^([0-9a-f]{40}|[0-9a-f]{64})$")]
