@@ -79,6 +79,17 @@ public sealed class BadHttpInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_in_a_charset_that_is_not_known_is_a_400_naming_the_content_type()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var content = new StringContent("{\"reportIds\":[]}");
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json; charset=nonsense");
+        var response = await member.PostAsync("cases", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["Content-Type"], await response.ErrorFields());
+    }
+
+    [Fact]
     public async Task Parallel_nominations_of_one_handle_open_one_vote_and_refuse_the_others()
     {
         var team = new Governance.GovernanceTeam(f);

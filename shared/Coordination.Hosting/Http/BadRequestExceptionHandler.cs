@@ -1,8 +1,10 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Coordination.Hosting.Http;
 
@@ -16,6 +18,19 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
+        if (exception is InvalidOperationException && HasUnknownCharset(http.Request))
+        {
+            // The JSON reader cannot decode the body: a 400 naming the header, not a 500 with a stack trace.
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]>
+                {
+                    ["Content-Type"] = ["names a charset that is not known: send JSON as UTF-8 (application/json; charset=utf-8)"],
+                }) { Status = 400, Title = "One or more validation errors occurred." },
+            });
+        }
         if (exception is not BadHttpRequestException bad) return false;
         http.Response.StatusCode = bad.StatusCode;
         Microsoft.AspNetCore.Mvc.ProblemDetails details = bad.StatusCode == StatusCodes.Status400BadRequest && Errors(bad) is { } errors
@@ -36,6 +51,20 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         if (Unconvertible().Match(bad.Message) is { Success: true } m) return new() { [m.Groups["name"].Value] = ["has the wrong format"] };
         if (Missing().Match(bad.Message) is { Success: true } r) return new() { [r.Groups["name"].Value] = ["is required"] };
         return null;
+    }
+
+    private static bool HasUnknownCharset(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || type.Charset.Length == 0) return false;
+        try
+        {
+            Encoding.GetEncoding(type.Charset.Value!.Trim('"'));
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
     }
 
     private string Field(string? path)
