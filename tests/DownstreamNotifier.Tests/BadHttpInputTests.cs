@@ -83,6 +83,27 @@ public sealed class BadHttpInputTests
         }
     }
 
+    [Fact]
+    public async Task A_contact_for_a_project_deleted_meanwhile_is_a_404_and_nothing_is_stored()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Going away", ["pkg:pypi/six"]);
+        await using var conn = new Npgsql.NpgsqlConnection(h.Isolation.ConnectionString);
+        await conn.OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using (var delete = new Npgsql.NpgsqlCommand("DELETE FROM notifier.projects WHERE id = $1", conn, tx) { Parameters = { new() { Value = project } } })
+            await delete.ExecuteNonQueryAsync();
+
+        // The service still sees the project (the delete is not committed) and its insert waits for the row.
+        var creating = h.Http.PostAsJsonAsync($"projects/{project}/contacts", new { name = "late", email = "late@x.test" });
+        await Task.Delay(1500);
+        await tx.CommitAsync();
+        var response = await creating;
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("nhandled", h.Service.Output);
+    }
+
     private static async Task<(Guid[] Include, Guid[] Exclude)> StoredOverridesAsync(NotifierHarness h, Guid caseId)
     {
         await using var conn = new Npgsql.NpgsqlConnection(h.Isolation.ConnectionString);

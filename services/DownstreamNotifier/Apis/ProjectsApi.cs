@@ -98,6 +98,10 @@ public static class ProjectsApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["email"] = ["this project already has a contact with this address"] });
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            return TypedResults.NotFound(); // the project was deleted after the check above
+        }
         var created = (await RegistryStore.ContactsAsync(conn, contactId, tx: tx))[0];
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/contacts/{contactId}", created);
