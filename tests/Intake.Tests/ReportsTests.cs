@@ -75,7 +75,12 @@ public sealed class ReportsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["components[1]", "credit.types[0]", "description", "reporterEmail", "reporterName"], (await response.ErrorFields()).Order());
         Assert.Equal(["components"], await (await f.Host.Client().Post("reports", new { reporterName = "R", reporterEmail = "r@example.org", description = "d" })).ErrorFields());
-        Assert.Equal(["body"], await (await f.Host.Client().Post("reports", Samples.Report("nul \0 inside"))).ErrorFields());
+        Assert.Equal(["description"], await (await f.Host.Client().Post("reports", Samples.Report("nul \0 inside"))).ErrorFields());
+        Assert.Equal(["components[0]", "credit.name", "reporterName", "subject"], (await (await f.Host.Client().Post("reports", new
+        {
+            reporterName = "R\0", reporterEmail = "r@example.org", components = new[] { "c\0" }, description = "d", subject = "s\0",
+            credit = new { wanted = true, name = "n\0" },
+        })).ErrorFields()).Order());
         Assert.Equal(0, await Count("reports"));
     }
 

@@ -73,7 +73,7 @@ public static partial class CaseActionsApi
         Guid id, WithdrawRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 2000 || NoNul.Violated(request.Reason))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["must be 1 to 2000 characters (e.g. not a vulnerability, duplicate of ...)"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["must be 1 to 2000 characters, without NUL (U+0000) (e.g. not a vulnerability, duplicate of ...)"] });
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

@@ -92,7 +92,7 @@ public static class ReportsApi
         Guid id, ReplyRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Body) || request.Body.Length > 20_000 || NoNul.Violated(request.Body))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["must be 1 to 20000 characters"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["must be 1 to 20000 characters, without NUL (U+0000)"] });
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var report = await ReportStore.GetAsync(conn, id, ct);
