@@ -17,6 +17,12 @@ public static class TeamCsv
         return sb.ToString();
     }
 
-    private static string Field(string value) =>
-        value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    private static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r'];
+
+    // A name a spreadsheet would take for a formula (the list is public) gets a "'" before it, as the notifier's export does.
+    private static string Field(string value)
+    {
+        if (value.TrimStart('\'') is { Length: > 0 } rest && FormulaStarts.Contains(rest[0])) value = "'" + value;
+        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
 }
