@@ -11,8 +11,10 @@ namespace Disclosure.Announcements;
 /// <summary>
 /// Sends queued announcements. A row stays locked (FOR UPDATE SKIP LOCKED) while it is sent, so two instances never
 /// send the same one; a failure is retried with exponential backoff up to Disclosure:AnnounceMaxAttempts.
-/// The Message-Id is derived from the case and version, so a resend after a crash between the SMTP "250" and the
-/// commit can be recognised by the list.
+/// The row is marked sent and committed as soon as the server has accepted the message (its "250"), before the
+/// session is closed: a QUIT that goes unanswered, or the process dying then, does not send it again. The Message-Id
+/// is derived from the case and version, so a resend after a crash between the "250" and that commit can be
+/// recognised by the list.
 /// </summary>
 public sealed partial class AnnouncementSender(
     NpgsqlDataSource dataSource,
@@ -46,9 +48,10 @@ public sealed partial class AnnouncementSender(
         await using var tx = await conn.BeginTransactionAsync(ct);
         var row = await AnnouncementStore.ClaimAsync(conn, tx);
         if (row is null) return false;
+        using var client = new SmtpClient();
         try
         {
-            await SendAsync(row, ct);
+            await SendAsync(client, row, ct);
             await AnnouncementStore.MarkSentAsync(conn, tx, row.Id);
             LogSent(row.CaseId, row.Version, row.Attempts + 1);
         }
@@ -62,10 +65,19 @@ public sealed partial class AnnouncementSender(
             else LogFailed(row.CaseId, row.Version, attempts, e.GetType().Name);
         }
         await tx.CommitAsync(ct);
+        await QuitAsync(client, ct);
         return true;
     }
 
-    private async Task SendAsync(AnnouncementRow row, CancellationToken ct)
+    /// <summary>Closes the session once the outcome is committed; the message is accepted (or failed) whatever this does.</summary>
+    private static async Task QuitAsync(SmtpClient client, CancellationToken ct)
+    {
+        if (!client.IsConnected) return;
+        try { await client.DisconnectAsync(true, ct); }
+        catch (Exception e) when (e is not OperationCanceledException) { }
+    }
+
+    private async Task SendAsync(SmtpClient client, AnnouncementRow row, CancellationToken ct)
     {
         var o = smtp.Value;
         var message = new MimeMessage();
@@ -74,10 +86,8 @@ public sealed partial class AnnouncementSender(
         message.Subject = row.Subject;
         message.MessageId = $"announce-{row.CaseId:N}-{row.Version}@{o.From.Split('@')[^1]}";
         message.Body = new TextPart("plain") { Text = row.Body };
-        using var client = new SmtpClient();
         await SmtpConnector.ConnectAsync(client, o, ct);
         await client.SendAsync(message, ct);
-        await client.DisconnectAsync(true, ct);
     }
 
     private async Task ListenAsync(SemaphoreSlim wake, CancellationToken ct)
