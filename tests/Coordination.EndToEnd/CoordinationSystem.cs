@@ -17,6 +17,7 @@ public sealed class CoordinationSystem : IAsyncLifetime
     public const string AnnounceTo = "security-announce@lists.example.org";
 
     private readonly List<ServiceProcess> services = [];
+    private readonly Dictionary<ServiceProcess, (string Project, int Port, Dictionary<string, string> Settings)> started = [];
 
     public MailSinkServer Mail { get; private set; } = null!;
     public ServiceProcess Intake { get; private set; } = null!;
@@ -78,6 +79,33 @@ public sealed class CoordinationSystem : IAsyncLifetime
     {
         var process = ServiceProcess.Start(project, port, settings);
         services.Add(process);
+        started[process] = (project, port, settings);
+        return process;
+    }
+
+    /// <summary>Kills a service hard (SIGKILL, as a crash would): nothing of it runs after this returns.</summary>
+    public static Task KillAsync(ServiceProcess service) => service.DisposeAsync().AsTask();
+
+    /// <summary>Starts a killed service again as it ran (same port and settings), and waits until it is ready.</summary>
+    public async Task<ServiceProcess> RestartAsync(ServiceProcess killed)
+    {
+        await killed.DisposeAsync();
+        var (project, port, settings) = started[killed];
+        var process = Start(project, port, settings);
+        if (Intake == killed) Intake = process;
+        if (Scheduler == killed) Scheduler = process;
+        if (Notifier == killed) Notifier = process;
+        if (Disclosure == killed) Disclosure = process;
+        await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        return process;
+    }
+
+    /// <summary>Another instance of a running service (same settings, a port of its own), ready; stopped with the system.</summary>
+    public async Task<ServiceProcess> StartAnotherAsync(ServiceProcess running)
+    {
+        var (project, _, settings) = started[running];
+        var process = Start(project, ServiceProcess.FreePort(), settings);
+        await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
         return process;
     }
 

@@ -1,0 +1,44 @@
+using Coordination.Contracts.Disclosure;
+using Coordination.Contracts.Embargo;
+using Coordination.Contracts.Notices;
+using Coordination.Hosting.Bus;
+using Coordination.Testing;
+using EmbargoScheduler.Tests.Support;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EmbargoScheduler.Tests.Integration;
+
+/// <summary>The service as a process, killed while timers of an embargo fall due, then started again.</summary>
+public sealed class DowntimeTests
+{
+    [Fact]
+    public async Task Reminders_due_while_the_service_was_killed_are_sent_once_when_it_is_back_before_the_instant()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("downtime");
+        var notices = new Arrivals<NotifyDownstream>();
+        using var others = await TestBus.StartAsync(isolation, "downtime-stand-ins",
+            x => { x.Record<NotifyDownstream>(Queues.DownstreamNotifier); x.Accept<PublishAdvisory>(Queues.Disclosure); }, s => s.AddSingleton(notices));
+        var settings = SchedulerService.Settings(isolation);
+        settings["Embargo__ReminderOffsets__0"] = "00:01:50"; // due 10 s after the start
+        settings["Embargo__ReminderOffsets__1"] = "00:01:45"; // due 15 s after the start
+        var service = ServiceProcess.Start("EmbargoScheduler", settings);
+        await service.WaitUntilReadyAsync();
+
+        var caseId = NewId.NextGuid();
+        var disclosureAt = DateTimeOffset.UtcNow.AddMinutes(2);
+        await others.Services.GetRequiredService<IBus>().Publish(new StartEmbargo(caseId, disclosureAt, ["default"], Guid.NewGuid(), DateTimeOffset.UtcNow));
+        Assert.True(await notices.WaitForCountAsync(1, TimeSpan.FromSeconds(30)), "no Embargoed notice");
+        await service.DisposeAsync(); // kills the process tree, as a crash would
+
+        while (DateTimeOffset.UtcNow < disclosureAt.AddSeconds(-95)) await Task.Delay(250); // both reminders are due now
+        Assert.Single(notices.All);
+        await using var restarted = ServiceProcess.Start("EmbargoScheduler", settings);
+        await restarted.WaitUntilReadyAsync();
+
+        Assert.True(await notices.WaitForCountAsync(2, TimeSpan.FromSeconds(30)), "no reminder after the restart");
+        await Task.Delay(TimeSpan.FromSeconds(5)); // a second reminder would arrive now
+        Assert.True(DateTimeOffset.UtcNow < disclosureAt, "the test took past the instant; the reminder is then skipped");
+        Assert.Equal([NoticeKinds.Embargoed, NoticeKinds.Reminder], notices.All.Select(n => n.Message.Kind));
+    }
+}
