@@ -18,11 +18,12 @@ public sealed class CrashTests(CoordinationSystem system) : IDisposable
         await s.ReportAndDraftAsync();
         await s.RegisterDownstreamAsync();
         var selected = s.Contacts.Count(c => c.Selected);
-        var disclosureAt = DateTimeOffset.UtcNow.AddSeconds(12);
+        var disclosureAt = DateTimeOffset.UtcNow.AddSeconds(25);
         await s.StartEmbargoAsync(disclosureAt);
         Assert.Equal(selected, (await s.WaitForNoticesAsync("Embargoed", selected, TimeSpan.FromSeconds(20))).Count);
 
         await CoordinationSystem.KillAsync(system.Scheduler);
+        Assert.True(DateTimeOffset.UtcNow < disclosureAt.AddSeconds(-4), "killed only after the reminder was due (4 s before the instant)");
         while (DateTimeOffset.UtcNow < disclosureAt.AddSeconds(5)) await Task.Delay(250);
         Assert.Empty(await s.PublicAdvisoriesAsync()); // the clock was down: nothing could have fired
 
