@@ -20,18 +20,19 @@ public sealed class DowntimeTests
         using var others = await TestBus.StartAsync(isolation, "downtime-stand-ins",
             x => { x.Record<NotifyDownstream>(Queues.DownstreamNotifier); x.Accept<PublishAdvisory>(Queues.Disclosure); }, s => s.AddSingleton(notices));
         var settings = SchedulerService.Settings(isolation);
-        settings["Embargo__ReminderOffsets__0"] = "00:01:50"; // due 10 s after the start
-        settings["Embargo__ReminderOffsets__1"] = "00:01:45"; // due 15 s after the start
+        settings["Embargo__ReminderOffsets__0"] = "00:02:30"; // due 30 s after the start
+        settings["Embargo__ReminderOffsets__1"] = "00:02:25"; // due 35 s after the start
         var service = ServiceProcess.Start("EmbargoScheduler", settings);
         await service.WaitUntilReadyAsync();
 
         var caseId = NewId.NextGuid();
-        var disclosureAt = DateTimeOffset.UtcNow.AddMinutes(2);
+        var disclosureAt = DateTimeOffset.UtcNow.AddMinutes(3);
         await others.Services.GetRequiredService<IBus>().Publish(new StartEmbargo(caseId, disclosureAt, ["default"], Guid.NewGuid(), DateTimeOffset.UtcNow));
         Assert.True(await notices.WaitForCountAsync(1, TimeSpan.FromSeconds(30)), "no Embargoed notice");
         await service.DisposeAsync(); // kills the process tree, as a crash would
+        Assert.True(DateTimeOffset.UtcNow < disclosureAt.AddSeconds(-150), "killed only after the first reminder was due");
 
-        while (DateTimeOffset.UtcNow < disclosureAt.AddSeconds(-95)) await Task.Delay(250); // both reminders are due now
+        while (DateTimeOffset.UtcNow < disclosureAt.AddSeconds(-140)) await Task.Delay(250); // both reminders are due now
         Assert.Single(notices.All);
         await using var restarted = ServiceProcess.Start("EmbargoScheduler", settings);
         await restarted.WaitUntilReadyAsync();
