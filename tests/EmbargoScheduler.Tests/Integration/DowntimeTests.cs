@@ -33,13 +33,16 @@ public sealed class DowntimeTests
         Assert.True(DateTimeOffset.UtcNow < disclosureAt.AddSeconds(-150), "killed only after the first reminder was due");
 
         while (DateTimeOffset.UtcNow < disclosureAt.AddSeconds(-140)) await Task.Delay(250); // both reminders are due now
-        Assert.Single(notices.All);
+        Assert.Equal([NoticeKinds.Embargoed], Rounds());
         await using var restarted = ServiceProcess.Start("EmbargoScheduler", settings);
         await restarted.WaitUntilReadyAsync();
 
-        Assert.True(await notices.WaitForCountAsync(2, TimeSpan.FromSeconds(30)), "no reminder after the restart");
+        for (var i = 0; i < 120 && Rounds().Count < 2; i++) await Task.Delay(250);
         await Task.Delay(TimeSpan.FromSeconds(5)); // a second reminder would arrive now
         Assert.True(DateTimeOffset.UtcNow < disclosureAt, "the test took past the instant; the reminder is then skipped");
-        Assert.Equal([NoticeKinds.Embargoed, NoticeKinds.Reminder], notices.All.Select(n => n.Message.Kind));
+        Assert.Equal([NoticeKinds.Embargoed, NoticeKinds.Reminder], Rounds());
+
+        // A saga step retried after a failure sends its round again under the same id, which the notifier takes once.
+        List<string> Rounds() => notices.All.Select(n => n.Message).DistinctBy(m => m.NotificationId).Select(m => m.Kind).ToList();
     }
 }
