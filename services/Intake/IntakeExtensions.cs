@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Coordination.Hosting.Mail;
 using Coordination.Hosting;
+using Coordination.Hosting.Bus;
 using Intake.Apis;
 using Intake.Consumers;
 using Intake.Governance;
@@ -24,6 +25,7 @@ public static class IntakeExtensions
         bus.AddConsumer<EmbargoBrokenConsumer>();
         bus.AddConsumer<CaseWithdrawnConsumer>();
         bus.AddConsumer<AdvisoryPublishedConsumer>();
+        bus.AddConsumer<ResendDraftConsumer>().Endpoint(e => e.Name = Queues.Intake); // a command, like CloseVote
         bus.ConfigureGovernanceBus();
     }
 

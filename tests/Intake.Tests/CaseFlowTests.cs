@@ -5,6 +5,7 @@ using Coordination.Contracts.Cases;
 using Coordination.Contracts.Disclosure;
 using Coordination.Contracts.Embargo;
 using Coordination.Hosting.Auth;
+using Coordination.Hosting.Bus;
 using Intake.Tests.Support;
 
 namespace Intake.Tests;
@@ -16,6 +17,31 @@ public sealed class CaseFlowTests : IAsyncLifetime
     public async Task InitializeAsync() => f = await IntakeFixture.StartAsync();
 
     public async Task DisposeAsync() => await f.DisposeAsync();
+
+    [Fact]
+    public async Task A_service_that_never_got_the_draft_asks_for_it_and_the_current_revision_is_published_again()
+    {
+        using var anonymous = f.Host.Client();
+        var (reportId, _) = await Samples.SubmitReport(anonymous);
+        var memberId = Guid.NewGuid();
+        using var member = f.Host.Client(f.Host.Token(Roles.Member, memberId));
+        var caseId = await Samples.OpenCase(member, reportId);
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{caseId}/draft", new { revision = 0, draft = Samples.Draft() })).StatusCode);
+        var first = await f.Bus.WaitForAsync<AdvisoryDraftUpdated>(e => e.CaseId == caseId && e.Revision == 1);
+
+        await f.Bus.SendAsync(Queues.Intake, new ResendDraft(caseId, 2)); // no such revision yet: nothing
+        await f.Bus.SendAsync(Queues.Intake, new ResendDraft(caseId, 1));
+
+        for (var i = 0; i < 100 && Drafts().Count < 2; i++) await Task.Delay(100);
+        await Task.Delay(1000); // a second resend, if one were made, would be here by now
+        var drafts = Drafts();
+        Assert.Equal(2, drafts.Count);
+        Assert.All(drafts, d => Assert.Equal(1, d.Revision));
+        Assert.Equal(memberId, drafts[1].UpdatedBy);
+        Assert.Equal(JsonSerializer.Serialize(first.Draft), JsonSerializer.Serialize(drafts[1].Draft));
+
+        List<AdvisoryDraftUpdated> Drafts() => f.Bus.All<AdvisoryDraftUpdated>().Where(e => e.CaseId == caseId).ToList();
+    }
 
     [Fact]
     public async Task A_report_becomes_a_case_with_a_credited_draft_and_an_embargo_request_all_seen_on_the_bus()

@@ -1,4 +1,6 @@
+using Coordination.Contracts.Cases;
 using Coordination.Contracts.Disclosure;
+using Coordination.Hosting.Bus;
 using Coordination.Hosting.Data;
 using Disclosure.Data;
 using Disclosure.Publishing;
@@ -28,6 +30,8 @@ public sealed partial class PublishAdvisoryConsumer(NpgsqlDataSource dataSource,
             else
             {
                 await DraftStore.AddPendingAsync(conn, tx, m.CaseId, m.Revision);
+                // Usually the draft is on its way; but one published before this service's queue existed never comes.
+                await Outbox.SendAsync(conn, tx, Queues.Address(Queues.Intake).ToString(), new ResendDraft(m.CaseId, m.Revision));
                 LogPending(m.CaseId, m.Revision);
             }
         });

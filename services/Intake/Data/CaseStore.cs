@@ -34,6 +34,12 @@ public static class CaseStore
         RETURNING draft_revision
         """;
 
+    private const string CurrentRevisionSql = """
+        SELECT r.revision, r.draft::text AS draft, r.updated_by, r.updated_at
+        FROM cases c JOIN draft_revisions r ON r.case_id = c.id AND r.revision = c.draft_revision
+        WHERE c.id = @Id
+        """;
+
     private const string InsertRevisionSql = """
         INSERT INTO draft_revisions (case_id, revision, draft, updated_by, updated_at)
         VALUES (@CaseId, @Revision, @Draft::jsonb, @UpdatedBy, @UpdatedAt)
@@ -67,6 +73,16 @@ public static class CaseStore
         var row = await conn.QuerySingleOrDefaultAsync<(int Revision, string Draft)?>(GetDraftSql, new { Id = id }, tx);
         return row is { } r ? new DraftResponse(r.Revision, Deserialize(r.Draft)) : null;
     }
+
+    /// <summary>The case's current draft revision as it was published (null while the case has none).</summary>
+    public static async Task<(int Revision, AdvisoryDraft Draft, Guid UpdatedBy, DateTimeOffset UpdatedAt)?> GetCurrentRevisionAsync(
+        NpgsqlConnection conn, NpgsqlTransaction? tx, Guid id)
+    {
+        var row = await conn.QuerySingleOrDefaultAsync<RevisionRow>(CurrentRevisionSql, new { Id = id }, tx);
+        return row is null ? null : (row.Revision, Deserialize(row.Draft), row.UpdatedBy, row.UpdatedAt);
+    }
+
+    private sealed record RevisionRow(int Revision, string Draft, Guid UpdatedBy, DateTimeOffset UpdatedAt);
 
     /// <returns>the new revision, or null when the case's revision is no longer <paramref name="expected"/>.</returns>
     public static async Task<int?> TryUpdateDraftAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, int expected, AdvisoryDraft draft,

@@ -63,6 +63,10 @@ public sealed class BusObserver : IAsyncDisposable
     public Task PublishAsync<T>(T message, Guid messageId) where T : class =>
         bus.Publish(message, ctx => ctx.MessageId = messageId);
 
+    /// <summary>Sends a command to a service's queue as another service would.</summary>
+    public async Task SendAsync<T>(string queue, T message) where T : class =>
+        await (await bus.GetSendEndpoint(Queues.Address(queue))).Send(message);
+
     public IReadOnlyList<T> All<T>() => received.OfType<T>().ToList();
 
     /// <summary>Waits until a message of type T matching the predicate has arrived; fails after the timeout.</summary>
