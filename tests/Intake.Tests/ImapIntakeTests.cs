@@ -168,6 +168,45 @@ public sealed class ImapIntakeTests
     }
 
     [Fact]
+    public async Task A_report_stored_but_not_yet_answered_when_the_service_stopped_is_answered_after_the_restart_with_a_token_that_works()
+    {
+        var user = "intake-" + Guid.NewGuid().ToString("N");
+        await Deliver(user, PlainMessage(Guid.NewGuid() + "@example.org"));
+        // A mail server that takes the connection and says nothing: the reply is under way when the service stops.
+        var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var settings = ImapSettings(user);
+        settings["Smtp__Host"] = "127.0.0.1";
+        settings["Smtp__Port"] = ((IPEndPoint)silent.LocalEndpoint).Port.ToString();
+        settings["Smtp__Security"] = "None";
+        settings["Smtp__From"] = "security@example.org";
+        var isolation = await TestInfrastructure.CreateIsolationAsync("intake");
+        var first = await IntakeHost.StartAsync(isolation, settings);
+        using (await silent.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(30)))
+        {
+            await using var conn = new NpgsqlConnection(isolation.ConnectionString);
+            Assert.Equal(1, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.reports")); // stored, not answered
+            await first.DisposeAsync();
+        }
+        silent.Stop();
+
+        await using var sink = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "intake-mail-");
+        await sink.StartAsync();
+        settings["Smtp__Port"] = sink.Port.ToString();
+        await using var restarted = await IntakeHost.StartAsync(isolation, settings);
+        await WaitUntil(async () => await Unseen(user) == 0, "the poller did not take the message again");
+        var reply = MimeMessage.Load(Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30))));
+        await using var db = new NpgsqlConnection(isolation.ConnectionString);
+        var reportId = await db.ExecuteScalarAsync<Guid>("SELECT id FROM intake.reports");
+        Assert.Contains(reportId.ToString(), reply.Subject);
+        var token = System.Text.RegularExpressions.Regex.Match(reply.TextBody ?? "", @"rt1\.[A-Za-z0-9_-]+").Value;
+        using var reporter = restarted.Client();
+        reporter.DefaultRequestHeaders.Add(ReporterToken.Header, token);
+        Assert.Equal(HttpStatusCode.OK, (await reporter.GetAsync($"reports/{reportId}")).StatusCode);
+        Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.reports"));
+    }
+
+    [Fact]
     public async Task A_message_with_fields_the_database_cannot_hold_does_not_stop_the_mail_behind_it_and_raw_mail_is_kept_byte_for_byte()
     {
         var user = "intake-" + Guid.NewGuid().ToString("N");

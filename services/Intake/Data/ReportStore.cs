@@ -14,11 +14,21 @@ public static class ReportStore
     // ON CONFLICT (message_id): the same email fetched twice makes one report.
     private const string InsertSql = """
         INSERT INTO reports (id, source, reporter_name, reporter_email, subject, components, description, encrypted,
-            credit_wanted, credit_name, credit_types, reporter_token_hash, message_id, raw_message, received_at)
+            credit_wanted, credit_name, credit_types, reporter_token_hash, message_id, raw_message, received_at, reply_due)
         VALUES (@Id, @Source, @ReporterName, @ReporterEmail, @Subject, @Components, @Description, @Encrypted,
-            @CreditWanted, @CreditName, @CreditTypes, @TokenHash, @MessageId, @RawMessage, @ReceivedAt)
+            @CreditWanted, @CreditName, @CreditTypes, @TokenHash, @MessageId, @RawMessage, @ReceivedAt, @ReplyDue)
         ON CONFLICT (message_id) DO NOTHING
         """;
+
+    // Locks the report until its reply is sent (another instance answering it already holds the lock: skipped). The
+    // token of a reply that never went out reached no one: the reply sent now carries this fetch's token.
+    private const string TakeDueReplySql = """
+        UPDATE reports SET reporter_token_hash = @TokenHash
+        WHERE id = (SELECT id FROM reports WHERE message_id = @MessageId AND reply_due FOR UPDATE SKIP LOCKED)
+        RETURNING id
+        """;
+
+    private const string ReplySentSql = "UPDATE reports SET reply_due = false WHERE id = @Id";
 
     private const string InsertAttachmentSql = """
         INSERT INTO report_attachments (id, report_id, file_name, content_type, content)
@@ -59,12 +69,20 @@ public static class ReportStore
     private const string GetByMessageIdSql = $"SELECT {Columns} FROM reports WHERE message_id = @MessageId";
 
     /// <returns>false when a report with the same message id exists already.</returns>
-    public static async Task<bool> TryInsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Report r, string tokenHash, byte[]? rawMessage) =>
+    public static async Task<bool> TryInsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Report r, string tokenHash, byte[]? rawMessage,
+        bool replyDue = false) =>
         await conn.ExecuteAsync(InsertSql, new
         {
             r.Id, r.Source, r.ReporterName, r.ReporterEmail, r.Subject, r.Components, r.Description, r.Encrypted, r.CreditWanted,
-            r.CreditName, r.CreditTypes, TokenHash = tokenHash, r.MessageId, RawMessage = rawMessage, r.ReceivedAt,
+            r.CreditName, r.CreditTypes, TokenHash = tokenHash, r.MessageId, RawMessage = rawMessage, r.ReceivedAt, ReplyDue = replyDue,
         }, tx) == 1;
+
+    /// <returns>the id of the report with this message id whose reply is due, now locked with its token replaced; else null.</returns>
+    public static Task<Guid?> TakeDueReplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string messageId, string tokenHash, CancellationToken ct) =>
+        conn.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(TakeDueReplySql, new { MessageId = messageId, TokenHash = tokenHash }, tx, cancellationToken: ct));
+
+    public static Task ReplySentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition(ReplySentSql, new { Id = id }, tx, cancellationToken: ct));
 
     public static Task InsertAttachmentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ReportAttachment a) =>
         conn.ExecuteAsync(InsertAttachmentSql, a, tx);

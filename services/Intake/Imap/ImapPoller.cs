@@ -13,7 +13,9 @@ namespace Intake.Imap;
 /// <summary>
 /// Reads the security@ mailbox: each unseen message becomes a report (committed first), then is flagged \Seen.
 /// A message fetched twice — a crash between commit and flag, an overlapping instance, a resend with the same
-/// Message-Id — makes one report, because reports.message_id is unique.
+/// Message-Id — makes one report, because reports.message_id is unique. The reply to the reporter goes after the
+/// commit and before the flag; a report whose reply had not gone out when the service stopped (reports.reply_due) is
+/// answered when its message is fetched again, with a new token (the first never reached anyone).
 /// </summary>
 public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource db, ReportAcknowledger acknowledger, TimeProvider time,
     ILogger<ImapPoller> logger) : BackgroundService
@@ -73,21 +75,19 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
                 logger.ImapMessageUnreadable(uid.Id, e.GetType().Name);
                 parsed = EmailReport.Unparsed(raw, receivedAt);
             }
-            bool stored, reply;
-            try { (stored, reply) = await StoreAsync(parsed, token, ct); }
+            var replyWanted = message is not null && ReplyWanted(message, parsed.Report);
+            (bool Stored, string Key) result;
+            try { result = await StoreAsync(parsed, token, replyWanted, ct); }
             catch (Exception e) when (e is PostgresException { IsTransient: false } or ArgumentException) // Npgsql: EncoderFallbackException
             {
                 // A field the database refuses must not leave the message unseen and in the way of every later one.
                 logger.ImapMessageUnreadable(uid.Id, e.GetType().Name);
                 parsed = EmailReport.Unparsed(raw, receivedAt);
-                (stored, reply) = await StoreAsync(parsed, token, ct);
+                replyWanted = false; // nothing read from it, not even the sender
+                result = await StoreAsync(parsed, token, replyWanted, ct);
             }
-            if (stored)
-            {
-                created++;
-                // A follow-up is not acknowledged: its sender holds the token of the report, or is a downstream contact.
-                if (message is not null && !reply) await AcknowledgeAsync(message, parsed.Report, token, ct);
-            }
+            if (result.Stored) created++;
+            if (replyWanted) await AcknowledgeAsync(message!, parsed.Report, result.Key, token, ct);
             await folder.AddFlagsAsync(uid, MessageFlags.Seen, silent: true, ct);
         }
         await client.DisconnectAsync(true, ct);
@@ -95,46 +95,64 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
         return created;
     }
 
-    /// <summary>Best effort, after the report is committed: a failed reply is logged, and the report stands.</summary>
-    private async Task AcknowledgeAsync(MimeMessage received, Report report, string token, CancellationToken ct)
-    {
-        if (!acknowledger.Enabled || !acknowledger.Wanted(received, report.ReporterEmail)) return;
-        try
-        {
-            await acknowledger.SendAsync(acknowledger.Compose(received, report, token), ct);
-            logger.ReportAcknowledged(report.Id);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.ReportAcknowledgementFailed(report.Id, e.GetType().Name);
-        }
-    }
+    private bool ReplyWanted(MimeMessage received, Report report) =>
+        acknowledger.Enabled && acknowledger.Wanted(received, report.ReporterEmail);
 
-    /// <returns>whether a new report was stored, and whether it answers one kept before (a reply to a report's mail or
-    /// its acknowledgement, or to a notice whose subject names a case).</returns>
-    private async Task<(bool Stored, bool Reply)> StoreAsync(EmailReport.Parsed parsed, string token, CancellationToken ct)
+    /// <summary>
+    /// Best effort, after the report is committed: a failed reply is logged, and the report stands. The report stays
+    /// locked while its reply is sent, so of two instances that fetched the message only one answers it; a reply still
+    /// due from before a stop goes now, with this fetch's token (the one it was stored with reached no one). A follow-up
+    /// has no reply due.
+    /// </summary>
+    private async Task AcknowledgeAsync(MimeMessage received, Report report, string key, string token, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report, ReporterToken.Hash(token), parsed.Raw))
+        if (await ReportStore.TakeDueReplyAsync(conn, tx, key, ReporterToken.Hash(token), ct) is not { } reportId) return;
+        try
+        {
+            await acknowledger.SendAsync(acknowledger.Compose(received, report with { Id = reportId }, token), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.ReportAcknowledgementFailed(reportId, e.GetType().Name);
+            return;
+        }
+        logger.ReportAcknowledged(reportId);
+        await ReportStore.ReplySentAsync(conn, tx, reportId, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <returns>whether a new report was stored, and the key (reports.message_id) this mail is stored under, now or before.</returns>
+    /// <param name="replyDue">the sender is to be answered, unless the mail turns out to answer one kept before (a reply
+    /// to a report's mail or its acknowledgement, or to a notice whose subject names a case).</param>
+    private async Task<(bool Stored, string Key)> StoreAsync(EmailReport.Parsed parsed, string token, bool replyDue, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var key = parsed.Report.MessageId!;
+        if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report, ReporterToken.Hash(token), parsed.Raw, replyDue))
         {
             // The Message-Id is known: the same mail again (fetched twice, or by a second route) is no new report, but
             // another mail reusing it (a broken mailer, or one who knows the id) must not vanish.
-            var first = await ReportStore.GetByMessageIdAsync(conn, tx, parsed.Report.MessageId!);
+            var first = await ReportStore.GetByMessageIdAsync(conn, tx, key);
             if (first is null || (first.ReporterEmail, first.Subject, first.Description) == (parsed.Report.ReporterEmail, parsed.Report.Subject, parsed.Report.Description))
-                return (false, false);
-            if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report with { MessageId = EmailReport.DistinctKey(parsed) }, ReporterToken.Hash(token), parsed.Raw))
-                return (false, false);
+                return (false, key);
+            key = EmailReport.DistinctKey(parsed);
+            if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report with { MessageId = key }, ReporterToken.Hash(token), parsed.Raw, replyDue))
+                return (false, key);
         }
         foreach (var attachment in parsed.Attachments) await ReportStore.InsertAttachmentAsync(conn, tx, attachment);
         // A follow-up joins the case of what it answers, so the team finds it with the report and not as a new one.
         var answered = await ReportStore.AnsweredAsync(conn, tx, parsed.Report.Id, parsed.Replies);
         var caseId = answered?.CaseId ?? (parsed.CaseTag is { } tag ? await ReportStore.CaseByTagAsync(conn, tx, tag) : null);
         if (caseId is { } joined) await ReportStore.AssignCaseAsync(conn, tx, joined, [parsed.Report.Id]);
+        // A follow-up is not acknowledged: its sender holds the token of the report, or is a downstream contact.
+        if (replyDue && (answered is not null || caseId is not null)) await ReportStore.ReplySentAsync(conn, tx, parsed.Report.Id, ct);
         await AuditLog.AppendAsync(conn, tx, new Actor(null, "security mailbox"), "report.received", parsed.Report.ReceivedAt, caseId,
             new { reportId = parsed.Report.Id, parsed.Report.Source, attachments = parsed.Attachments.Count, answersReportId = answered?.ReportId });
         await tx.CommitAsync(ct);
         logger.ReportReceived(parsed.Report.Id, parsed.Report.Source);
-        return (true, answered is not null || caseId is not null);
+        return (true, key);
     }
 }
