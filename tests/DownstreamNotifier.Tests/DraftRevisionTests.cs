@@ -1,5 +1,11 @@
+using System.Collections.Concurrent;
+using Coordination.Contracts.Cases;
 using Coordination.Contracts.Notices;
+using Coordination.Hosting.Bus;
+using Coordination.Testing;
 using DownstreamNotifier.Tests.Support;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
 using MimeKit;
 
 namespace DownstreamNotifier.Tests;
@@ -29,6 +35,35 @@ public sealed class DraftRevisionTests
         var sent = await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
         Assert.Equal(["sec@pillow-user.test", "sec@requests-user.test"], sent.Notices.Select(n => n.Email).Order());
         Assert.All(sent.Notices, n => Assert.Equal(round, n.NotificationId));
+    }
+
+    [Fact]
+    public async Task A_round_naming_a_draft_never_received_asks_intake_to_publish_it_again()
+    {
+        // The draft was published before this service's queue existed: the broker dropped it, and nothing would come.
+        await using var h = await NotifierHarness.StartAsync();
+        using var intake = await ServiceBusHost.StartAsync(h.Isolation, "intake-stand-in",
+            x => x.AddConsumer<ResendDraftRecorder>().Endpoint(e => e.Name = Queues.Intake));
+        var caseId = Guid.NewGuid();
+
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"], DraftRevision: 2));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!ResendDraftRecorder.Received.ContainsKey(caseId) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(ResendDraftRecorder.Received.TryGetValue(caseId, out var asked), "no ResendDraft reached intake's queue");
+        Assert.Equal(2, asked.Revision);
+        await intake.StopAsync();
+    }
+
+    private sealed class ResendDraftRecorder : IConsumer<ResendDraft>
+    {
+        public static readonly ConcurrentDictionary<Guid, ResendDraft> Received = new();
+
+        public Task Consume(ConsumeContext<ResendDraft> context)
+        {
+            Received[context.Message.CaseId] = context.Message;
+            return Task.CompletedTask;
+        }
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using Coordination.Contracts.Advisories;
+using Coordination.Contracts.Cases;
 using Coordination.Contracts.Notices;
+using Coordination.Hosting.Bus;
 using Coordination.Hosting.Data;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Delivery;
@@ -22,7 +24,7 @@ namespace DownstreamNotifier.Consumers;
 /// only those sent a notice before; after it, a round of any other kind records nothing (one begun before is closed as
 /// it stands). Each transaction holds the case's lock (<see cref="CaseLock"/>), so a withdrawal falls between chunks.
 /// A round naming a draft revision newer than the one kept waits for it: <see cref="DraftNotYetReceivedException"/>
-/// makes the message retried and redelivered, nothing recorded. An Embargoed round tells nobody who already has an
+/// makes the message retried and redelivered, nothing recorded, and intake is asked for the draft (ResendDraft). An Embargoed round tells nobody who already has an
 /// Embargoed notice of the case (a newer revision's round tells only the dependents it adds).
 /// </summary>
 public sealed partial class NotifyDownstreamConsumer(
@@ -52,6 +54,7 @@ public sealed partial class NotifyDownstreamConsumer(
             if (m.DraftRevision is { } wanted && await CaseStore.DraftRevisionAsync(conn, m.CaseId, tx) is var stored && !(stored >= wanted))
             {
                 LogWaitingForDraft(m.CaseId, m.NotificationId, wanted, stored);
+                if (context.GetRetryAttempt() == 0) await AskForDraftAsync(m.CaseId, wanted, ct); // once a delivery, not each retry
                 throw new DraftNotYetReceivedException(m.CaseId, m.NotificationId, stored, wanted);
             }
             var draft = await CaseStore.DraftAsync(conn, m.CaseId, tx);
@@ -151,6 +154,19 @@ public sealed partial class NotifyDownstreamConsumer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: notification {NotificationId} waits for draft revision {Wanted} (have {Stored}); retried later")]
     private partial void LogWaitingForDraft(Guid caseId, Guid notificationId, int wanted, int? stored);
+
+    /// <summary>
+    /// Usually the draft is on its way on its own queue; but one published before this service's queue existed on the
+    /// broker (its first start came later) never comes: intake is asked to publish the case's current draft again. In a
+    /// transaction of its own (the round's rolls back), through the outbox (intake may not be up).
+    /// </summary>
+    private async Task AskForDraftAsync(Guid caseId, int revision, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await Outbox.SendAsync(conn, tx, Queues.Address(Queues.Intake).ToString(), new ResendDraft(caseId, revision));
+        await tx.CommitAsync(ct);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: withdrawn; notification {NotificationId} cancelled {Count} notices of other rounds not sent yet")]
     private partial void LogCancelled(Guid caseId, Guid notificationId, int count);
