@@ -130,6 +130,11 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        // A follow-up joins the case of what it answers, so the team finds it with the report and not as a new one; it is
+        // not acknowledged: its sender holds the token of the report, or is a downstream contact.
+        var answered = await ReportStore.AnsweredAsync(conn, tx, parsed.Report.Id, parsed.Replies);
+        var caseId = answered?.CaseId ?? (parsed.CaseTag is { } tag ? await ReportStore.CaseByTagAsync(conn, tx, tag) : null);
+        replyDue &= answered is null && caseId is null;
         var key = parsed.Report.MessageId!;
         if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report, ReporterToken.Hash(token), parsed.Raw, replyDue))
         {
@@ -143,12 +148,7 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
                 return (false, key);
         }
         foreach (var attachment in parsed.Attachments) await ReportStore.InsertAttachmentAsync(conn, tx, attachment);
-        // A follow-up joins the case of what it answers, so the team finds it with the report and not as a new one.
-        var answered = await ReportStore.AnsweredAsync(conn, tx, parsed.Report.Id, parsed.Replies);
-        var caseId = answered?.CaseId ?? (parsed.CaseTag is { } tag ? await ReportStore.CaseByTagAsync(conn, tx, tag) : null);
         if (caseId is { } joined) await ReportStore.AssignCaseAsync(conn, tx, joined, [parsed.Report.Id]);
-        // A follow-up is not acknowledged: its sender holds the token of the report, or is a downstream contact.
-        if (replyDue && (answered is not null || caseId is not null)) await ReportStore.ReplySentAsync(conn, tx, parsed.Report.Id, ct);
         await AuditLog.AppendAsync(conn, tx, new Actor(null, "security mailbox"), "report.received", parsed.Report.ReceivedAt, caseId,
             new { reportId = parsed.Report.Id, parsed.Report.Source, attachments = parsed.Attachments.Count, answersReportId = answered?.ReportId });
         await tx.CommitAsync(ct);
