@@ -7,10 +7,10 @@ namespace EmbargoScheduler.Sagas;
 /// <summary>
 /// MassTransit's saga repository contract on PostgreSQL (shaped like its Dapper integration's factory): each
 /// consumed message gets one transaction; the saga row is inserted-if-absent or loaded FOR UPDATE in it, the state
-/// machine runs, and the transaction commits after the machine's sends and publishes have gone to the broker.
-/// Those sends are not part of the transaction: a crash after them and before the commit rolls the saga back and the
-/// broker redelivers the message, so the machine runs again and sends again — at least once, never lost. Receivers
-/// therefore deduplicate (message ids, notification ids derived from the triggering message, revision numbers).
+/// machine runs, and the transaction commits. The machine's timers (TransactionalScheduleMessageProvider) and its sends
+/// and publishes (SagaOutbox) are rows written in the same transaction, so they exist only if the state change does.
+/// A crash before the commit rolls all of it back and the broker redelivers the message; the outbox may send a row
+/// twice (a crash between its send and its delete), with the same message id, so receivers still deduplicate.
 /// </summary>
 public sealed class PostgresSagaRepositoryContextFactory<TSaga>(
     PostgresSagaStore<TSaga> store,

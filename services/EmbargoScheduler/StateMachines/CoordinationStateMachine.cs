@@ -73,7 +73,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
             When(StartEmbargo).IfElse(c => StartDecision(c).Allowed,
                 accepted => BeginEmbargo(accepted),
                 refused => RefuseStart(refused).TransitionTo(Triaged)),
-            When(WithdrawCase).Then(RecordWithdrawal).PublishAsync(CaseWithdrawnFor).TransitionTo(Withdrawn));
+            When(WithdrawCase).Then(RecordWithdrawal).PublishAfterCommit(CaseWithdrawnFor).TransitionTo(Withdrawn));
 
         During(Triaged,
             When(StartEmbargo).IfElse(c => StartDecision(c).Allowed,
@@ -81,7 +81,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
                 refused => RefuseStart(refused)),
             When(ExtendEmbargo).ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.ExtendEmbargo), c.Message.RequestedBy, "no embargo is running for this case")),
             When(BreakEmbargo).ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.BreakEmbargo), c.Message.RequestedBy, "no embargo is running for this case")),
-            When(WithdrawCase).Then(RecordWithdrawal).PublishAsync(CaseWithdrawnFor).TransitionTo(Withdrawn));
+            When(WithdrawCase).Then(RecordWithdrawal).PublishAfterCommit(CaseWithdrawnFor).TransitionTo(Withdrawn));
 
         During(Embargoed,
             When(StartEmbargo).ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.StartEmbargo), c.Message.RequestedBy, "an embargo is already running; extend it instead")),
@@ -93,8 +93,8 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
                     .Unschedule(ReminderDue)
                     .If(c => NextReminder(c.Saga) is not null, reminder => reminder
                         .Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => NextReminder(c.Saga)!.Value.UtcDateTime))
-                    .Send(Notifier, c => Notice(c, NoticeKinds.Extended, c.Message.Reason))
-                    .Publish(c => new EmbargoExtended(c.Saga.CorrelationId, c.Saga.Extensions[^1].PreviousDisclosureAt, c.Saga.DisclosureAt!.Value,
+                    .SendAfterCommit(Notifier, c => Notice(c, NoticeKinds.Extended, c.Message.Reason))
+                    .PublishAfterCommit(c => new EmbargoExtended(c.Saga.CorrelationId, c.Saga.Extensions[^1].PreviousDisclosureAt, c.Saga.DisclosureAt!.Value,
                         c.Message.Reason, c.Message.RequestedBy, c.Saga.Extensions[^1].ExtendedAt)),
                 refused => refused.ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.ExtendEmbargo), c.Message.RequestedBy,
                     ExtensionDecision(c).Reason ?? InstantPassed(c.Saga)))), // within policy, but the clock had already sent the publication
@@ -103,16 +103,16 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
                     .Then(RecordBreak)
                     .Unschedule(ReminderDue)
                     .Unschedule(DisclosureDue)
-                    .Send(Notifier, c => Notice(c, NoticeKinds.Broken, c.Message.Reason) with { DisclosureAt = c.Saga.BrokenAt!.Value }) // disclosed now
-                    .Publish(c => new EmbargoBroken(c.Saga.CorrelationId, c.Message.Reason, c.Message.RequestedBy, c.Saga.BrokenAt!.Value))
+                    .SendAfterCommit(Notifier, c => Notice(c, NoticeKinds.Broken, c.Message.Reason) with { DisclosureAt = c.Saga.BrokenAt!.Value }) // disclosed now
+                    .PublishAfterCommit(c => new EmbargoBroken(c.Saga.CorrelationId, c.Message.Reason, c.Message.RequestedBy, c.Saga.BrokenAt!.Value))
                     .Then(RecordDisclosing)
-                    .Send(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value))
+                    .SendAfterCommit(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value))
                     .TransitionTo(Disclosing),
                 passed => passed.ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.BreakEmbargo), c.Message.RequestedBy, InstantPassed(c.Saga)))),
             When(ReminderDue.Received).IfElse(c => c.Saga.DisclosureAt > time.GetUtcNow(),
                 due => due
                     .Then(c => c.Saga.RemindersSent++)
-                    .Send(Notifier, c => Notice(c, NoticeKinds.Reminder, null))
+                    .SendAfterCommit(Notifier, c => Notice(c, NoticeKinds.Reminder, null))
                     .If(c => NextReminder(c.Saga) is not null, reminder => reminder
                         .Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => NextReminder(c.Saga)!.Value.UtcDateTime)),
                 late => late.Then(c => LogReminderTooLate(c.Saga.CorrelationId))), // e.g. overdue after downtime across the instant
@@ -120,29 +120,29 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
                 .Unschedule(ReminderDue)
                 .Then(RecordDisclosing)
                 .If(c => c.Saga.PublicationTokenId is null, // embargoed before the clock carried the command
-                    send => send.Send(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value)))
+                    send => send.SendAfterCommit(Disclosure, c => new PublishAdvisory(c.Saga.CorrelationId, c.Saga.RequestedRevision!.Value)))
                 .TransitionTo(Disclosing),
             When(AdvisoryPublished) // the clock's PublishAdvisory was handled before this saga's DisclosureDue
                 .Unschedule(ReminderDue)
                 .Unschedule(DisclosureDue)
                 .Then(RecordDisclosing)
                 .Then(RecordPublished)
-                .Send(Notifier, NowPublic)
+                .SendAfterCommit(Notifier, NowPublic)
                 .TransitionTo(Disclosed),
             When(WithdrawCase).IfElseAsync(StopPublication,
                 withdrawing => withdrawing
                     .Unschedule(ReminderDue)
                     .Unschedule(DisclosureDue)
                     .Then(RecordWithdrawal)
-                    .Send(Notifier, c => Notice(c, NoticeKinds.Withdrawn, c.Message.Reason)) // those told must hear the embargo is off
-                    .PublishAsync(CaseWithdrawnFor)
+                    .SendAfterCommit(Notifier, c => Notice(c, NoticeKinds.Withdrawn, c.Message.Reason)) // those told must hear the embargo is off
+                    .PublishAfterCommit(CaseWithdrawnFor)
                     .TransitionTo(Withdrawn),
                 passed => passed.ThenAsync(c => Refuse(c, nameof(Coordination.Contracts.Embargo.WithdrawCase), c.Message.RequestedBy, InstantPassed(c.Saga)))));
 
         During(Disclosing,
             When(AdvisoryPublished)
                 .Then(RecordPublished)
-                .Send(Notifier, NowPublic)
+                .SendAfterCommit(Notifier, NowPublic)
                 .TransitionTo(Disclosed));
 
         During(Disclosing, Disclosed, Withdrawn,
@@ -199,8 +199,8 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
         .Schedule(DisclosureDue, c => new DisclosureDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => c.Saga.DisclosureAt!.Value.UtcDateTime)
         .If(c => NextReminder(c.Saga) is not null, reminder => reminder
             .Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => NextReminder(c.Saga)!.Value.UtcDateTime))
-        .Send(Notifier, c => Notice(c, NoticeKinds.Embargoed, null))
-        .Publish(c => new EmbargoStarted(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value, c.Saga.Channels, c.Saga.StartedAt!.Value))
+        .SendAfterCommit(Notifier, c => Notice(c, NoticeKinds.Embargoed, null))
+        .PublishAfterCommit(c => new EmbargoStarted(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value, c.Saga.Channels, c.Saga.StartedAt!.Value))
         .TransitionTo(Embargoed);
 
     private EventActivityBinder<CoordinationState, StartEmbargo> RefuseStart(EventActivityBinder<CoordinationState, StartEmbargo> binder) => binder
@@ -302,8 +302,8 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
         c.Saga.WithdrawnAt = time.GetUtcNow();
     }
 
-    private static Task<CaseWithdrawn> CaseWithdrawnFor(BehaviorContext<CoordinationState, WithdrawCase> c) =>
-        Task.FromResult(new CaseWithdrawn(c.Saga.CorrelationId, c.Message.Reason, c.Message.RequestedBy, c.Saga.WithdrawnAt!.Value));
+    private static CaseWithdrawn CaseWithdrawnFor(BehaviorContext<CoordinationState, WithdrawCase> c) =>
+        new(c.Saga.CorrelationId, c.Message.Reason, c.Message.RequestedBy, c.Saga.WithdrawnAt!.Value);
 
     private Task RefuseInState<T>(BehaviorContext<CoordinationState, T> c, string request, Guid requestedBy) where T : class =>
         Refuse(c, request, requestedBy, $"not possible while the case is {c.Saga.CurrentState}");
@@ -313,13 +313,13 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
         var now = time.GetUtcNow();
         c.Saga.Refusals.Add(new EmbargoRefusal(request, reason, requestedBy, now));
         LogRefused(c.Saga.CorrelationId, request);
-        await c.Publish(new EmbargoRequestRefused(c.Saga.CorrelationId, request, reason, now));
+        await SagaOutbox.Publish(c, new EmbargoRequestRefused(c.Saga.CorrelationId, request, reason, now));
     }
 
     private Task RefuseUnknownCase<T>(ConsumeContext<T> c, Guid caseId, string request) where T : class
     {
         LogRefused(caseId, request);
-        return c.Publish(new EmbargoRequestRefused(caseId, request, "unknown case", time.GetUtcNow()));
+        return SagaOutbox.Publish(c, new EmbargoRequestRefused(caseId, request, "unknown case", time.GetUtcNow()));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: embargo started, disclosure at {DisclosureAt:O}")]
