@@ -128,4 +128,13 @@ public sealed class ContactAddressTests
         Assert.NotNull(DownstreamNotifier.Registry.RegistryValidation.Contact(new("Ops", "ops@bücher.example", null, null, null), DateTimeOffset.UtcNow, errors));
         Assert.Empty(errors);
     }
+
+    [Fact]
+    public void An_international_domain_written_in_punycode_is_accepted_as_written()
+    {
+        var errors = new Dictionary<string, string[]>();
+        var contact = DownstreamNotifier.Registry.RegistryValidation.Contact(new("Ops", "ops@xn--bcher-kva.example", null, null, null), DateTimeOffset.UtcNow, errors);
+        Assert.Empty(errors);
+        Assert.Equal("ops@xn--bcher-kva.example", contact?.Email);
+    }
 }

@@ -53,6 +53,10 @@ public static partial class RegistryValidation
                 packages.DistinctBy(p => (p.Item2, p.Item1.Relation)).ToList(), channels);
     }
 
+    // The parsed address is the text itself (not a part of "Name <a@b>" or a list); MimeKit shows a punycode domain
+    // decoded, so that form is compared encoded again.
+    private static bool IsWhole(MailboxAddress mailbox, string email) => mailbox.Address == email || mailbox.GetAddress(idnEncode: true) == email;
+
     public static ValidContact? Contact(ContactRequest r, DateTimeOffset now, Dictionary<string, string[]> errors, string prefix = "")
     {
         var before = errors.Count;
@@ -60,7 +64,7 @@ public static partial class RegistryValidation
         if (name.Length is 0 or > 200) errors[prefix + "name"] = ["is required, at most 200 characters"];
         else if (NoNul.Violated(name)) errors[prefix + "name"] = [NoNul.Rule];
         var email = r.Email?.Trim() ?? "";
-        if (email.Length is 0 or > 320 || NoNul.Violated(email) || !MailboxAddress.TryParse(email, out var mailbox) || mailbox.Address != email || !email.Contains('@'))
+        if (email.Length is 0 or > 320 || NoNul.Violated(email) || !MailboxAddress.TryParse(email, out var mailbox) || !IsWhole(mailbox, email) || !email.Contains('@'))
             errors[prefix + "email"] = ["must be one plain email address (name@example.org)"];
         // Sent without SMTPUTF8 (which many servers do not offer): a non-ASCII local part would be refused there. An
         // international domain is fine: it goes out as punycode.
