@@ -59,7 +59,7 @@ public sealed partial class AnnouncementSender(
         {
             var attempts = row.Attempts + 1;
             var giveUp = attempts >= options.Value.AnnounceMaxAttempts;
-            var delay = Math.Min(Math.Pow(2, attempts), 600) * (0.8 + Random.Shared.NextDouble() * 0.4);
+            var delay = BackoffSeconds(attempts) * (0.8 + Random.Shared.NextDouble() * 0.4);
             await AnnouncementStore.MarkFailedAsync(conn, tx, row.Id, e.GetType().Name, delay, giveUp);
             if (giveUp) LogGaveUp(row.CaseId, row.Version, attempts, e.GetType().Name);
             else LogFailed(row.CaseId, row.Version, attempts, e.GetType().Name);
@@ -68,6 +68,9 @@ public sealed partial class AnnouncementSender(
         await QuitAsync(client, ct);
         return true;
     }
+
+    /// <summary>The wait after a failed attempt, before ±20 % jitter: doubling from 2 s, at most 10 minutes.</summary>
+    public static double BackoffSeconds(int attempts) => Math.Min(Math.Pow(2, attempts), 600);
 
     /// <summary>Closes the session once the outcome is committed; the message is accepted (or failed) whatever this does.</summary>
     private static async Task QuitAsync(SmtpClient client, CancellationToken ct)

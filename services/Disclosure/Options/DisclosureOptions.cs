@@ -25,7 +25,9 @@ public sealed class DisclosureOptions
     [Required, EmailAddress]
     public string AnnounceTo { get; set; } = "";
 
-    /// <summary>How often a failed announcement is retried before it is given up (logged, kept in the table).</summary>
-    [Range(1, 100)]
-    public int AnnounceMaxAttempts { get; set; } = 10;
+    /// <summary>How often a failed announcement is tried before it is given up (logged, kept in the table). The wait
+    /// doubles from 2 s up to 10 minutes, so the default 190 keeps trying through at least a day of mail-server outage:
+    /// a public advisory's announcement is worth that; 10 gave up after some 27 minutes.</summary>
+    [Range(1, 1000)]
+    public int AnnounceMaxAttempts { get; set; } = 190;
 }
