@@ -70,6 +70,18 @@ public sealed class Gpg : IDisposable
         return await RunAsync(["--decrypt", file]);
     }
 
+    /// <summary>gpg --encrypt without --armor: the binary OpenPGP message a .gpg file holds (to the key of the email, or
+    /// with a passphrase when email is null).</summary>
+    public async Task<byte[]> EncryptBinaryAsync(string? email, string plain)
+    {
+        var input = Path.Combine(Home, $"plain-{Guid.NewGuid():N}.txt");
+        var output = input + ".gpg";
+        await File.WriteAllTextAsync(input, plain);
+        string[] how = email is null ? ["--passphrase", "correct horse", "--symmetric"] : ["--trust-model", "always", "--recipient", email, "--encrypt"];
+        await RunAsync(["--output", output, .. how, input]);
+        return await File.ReadAllBytesAsync(output);
+    }
+
     /// <summary>The armored secret key (generated without a passphrase).</summary>
     public Task<string> ExportSecretAsync(string email) => RunAsync(["--armor", "--export-secret-keys", email]);
 

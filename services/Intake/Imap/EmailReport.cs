@@ -8,7 +8,8 @@ namespace Intake.Imap;
 
 /// <summary>
 /// Turns a message from the security@ mailbox into a report: sender, subject, body, attachments, and the message
-/// exactly as received. An encrypted message (PGP/MIME or an inline armored block) is kept as it came, not decrypted.
+/// exactly as received. An encrypted message (PGP/MIME, an armored block, or an attached binary or armored OpenPGP
+/// message or S/MIME envelope) is kept as it came, flagged encrypted, not decrypted.
 /// </summary>
 public static partial class EmailReport
 {
@@ -54,6 +55,7 @@ public static partial class EmailReport
             var bytes = content.ToArray();
             encrypted |= entity is ApplicationPkcs7Mime { SecureMimeType: SecureMimeType.EnvelopedData or SecureMimeType.AuthEnvelopedData }
                          || entity.ContentType.IsMimeType("application", "pgp-encrypted")
+                         || ReportValidator.IsBinaryPgpMessage(bytes)
                          || bytes.Length <= MaxArmorScan && ReportValidator.IsArmoredPgp(System.Text.Encoding.Latin1.GetString(bytes));
             var fileName = entity is MimePart named ? named.FileName : entity.ContentDisposition?.FileName ?? entity.ContentType.Name;
             attachments.Add(new ReportAttachment(Guid.NewGuid(), id, fileName is { } file ? TextLimit.Cut(Line(file), MaxFileName) : null,

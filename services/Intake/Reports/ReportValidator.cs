@@ -52,5 +52,28 @@ public static class ReportValidator
         return begin >= 0 && text.IndexOf(ArmorEnd, begin + ArmorBegin.Length, StringComparison.Ordinal) >= 0;
     }
 
+    /// <summary>
+    /// Whether the bytes open like a binary OpenPGP message (gpg --encrypt without --armor, a .gpg file): a public-key
+    /// (tag 1) or passphrase (tag 3) encrypted session key packet of a known version, in either packet format.
+    /// </summary>
+    public static bool IsBinaryPgpMessage(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 3 || (bytes[0] & 0x80) == 0) return false;
+        int tag, bodyAt;
+        if ((bytes[0] & 0x40) != 0) // new format: the tag in six bits, then a 1-, 2- or 5-octet length
+        {
+            tag = bytes[0] & 0x3F;
+            bodyAt = bytes[1] switch { < 192 => 2, < 224 => 3, 255 => 6, _ => -1 }; // a partial length never opens these packets
+        }
+        else // old format: the tag in four bits, the length's size in two (1, 2 or 4 octets)
+        {
+            tag = (bytes[0] >> 2) & 0x0F;
+            bodyAt = (bytes[0] & 3) switch { 0 => 2, 1 => 3, 2 => 5, _ => -1 };
+        }
+        if (bodyAt < 0 || bytes.Length <= bodyAt) return false;
+        var version = bytes[bodyAt];
+        return (tag == 1 && version is 3 or 6) || (tag == 3 && version is 4 or 5 or 6);
+    }
+
     private const string ArmorBegin = "-----BEGIN PGP MESSAGE-----", ArmorEnd = "-----END PGP MESSAGE-----";
 }
