@@ -32,7 +32,7 @@ public sealed class BinaryPgpAttachmentTests
                  })
         {
             Assert.True(ReportValidator.IsBinaryPgpMessage(bytes), who);
-            var parsed = EmailReport.From(WithAttachment(bytes, "details.gpg"), [], DateTimeOffset.UtcNow);
+            var parsed = EmailReport.From(WithAttachment(bytes, "details.gpg"), [], DateTimeOffset.UtcNow, 100_000);
             Assert.True(parsed.Report.Encrypted, who);
             Assert.Equal(bytes, Assert.Single(parsed.Attachments).Content); // kept as it came
         }
@@ -52,7 +52,7 @@ public sealed class BinaryPgpAttachmentTests
             [],
         ];
         Assert.All(others, bytes => Assert.False(ReportValidator.IsBinaryPgpMessage(bytes)));
-        var parsed = EmailReport.From(WithAttachment(others[0], "poc.png"), [], DateTimeOffset.UtcNow);
+        var parsed = EmailReport.From(WithAttachment(others[0], "poc.png"), [], DateTimeOffset.UtcNow, 100_000);
         Assert.False(parsed.Report.Encrypted);
     }
 }

@@ -17,7 +17,12 @@ public static partial class EmailReport
     /// <param name="CaseTag">The case the subject names ([COORD-first 8 hex digits], as the notifier's notices do).</param>
     public sealed record Parsed(Report Report, IReadOnlyList<ReportAttachment> Attachments, byte[] Raw, IReadOnlyList<string> Replies, string? CaseTag);
 
-    public static Parsed From(MimeMessage message, byte[] raw, DateTimeOffset receivedAt)
+    /// <summary>The attachment that holds a mailed text longer than a description may be.</summary>
+    public const string WholeTextFileName = "description.txt";
+
+    /// <param name="maxDescriptionChars">Intake:MaxDescriptionChars, as for reports over HTTP: a longer text is cut there,
+    /// and kept whole as the attachment <see cref="WholeTextFileName"/>.</param>
+    public static Parsed From(MimeMessage message, byte[] raw, DateTimeOffset receivedAt, int maxDescriptionChars)
     {
         var id = Guid.NewGuid();
         var sender = message.From.Mailboxes.FirstOrDefault() ?? message.Sender;
@@ -60,6 +65,13 @@ public static partial class EmailReport
             var fileName = entity is MimePart named ? named.FileName : entity.ContentDisposition?.FileName ?? entity.ContentType.Name;
             attachments.Add(new ReportAttachment(Guid.NewGuid(), id, fileName is { } file ? TextLimit.Cut(Line(file), MaxFileName) : null,
                 Clean(entity.ContentType.MimeType), bytes));
+        }
+
+        if (description.Length > maxDescriptionChars)
+        {
+            attachments.Add(new ReportAttachment(Guid.NewGuid(), id, WholeTextFileName, "text/plain; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(description)));
+            var note = $"\n\n[cut at {maxDescriptionChars} characters: the whole text is the attachment {WholeTextFileName}]";
+            description = TextLimit.Cut(description, Math.Max(0, maxDescriptionChars - note.Length)) + note;
         }
 
         // Nothing taken from a body that is there (a multipart without a boundary, say): the mail itself is the attachment.

@@ -17,8 +17,8 @@ namespace Intake.Imap;
 /// commit and before the flag; a report whose reply had not gone out when the service stopped (reports.reply_due) is
 /// answered when its message is fetched again, with a new token (the first never reached anyone).
 /// </summary>
-public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource db, ReportAcknowledger acknowledger, TimeProvider time,
-    ILogger<ImapPoller> logger) : BackgroundService
+public sealed class ImapPoller(IOptions<ImapOptions> options, IOptions<IntakeOptions> intakeOptions, NpgsqlDataSource db,
+    ReportAcknowledger acknowledger, TimeProvider time, ILogger<ImapPoller> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,7 +67,7 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, NpgsqlDataSource d
             try
             {
                 message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), ct);
-                parsed = EmailReport.From(message, raw, receivedAt);
+                parsed = EmailReport.From(message, raw, receivedAt, intakeOptions.Value.MaxDescriptionChars);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
