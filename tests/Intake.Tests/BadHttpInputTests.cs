@@ -33,6 +33,30 @@ public sealed class BadHttpInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_instant_without_its_offset_is_a_400_saying_so_not_read_in_the_servers_zone()
+    {
+        using var admin = f.Host.Client(f.Host.Token(Roles.Admin));
+        var created = await admin.Post("members", new { name = "Piet", email = "piet@example.org", publicHandle = "piet", role = Roles.Member });
+        var id = (await created.Json()).GetProperty("id").GetGuid();
+        var caseId = await Samples.OpenCase(admin, (await Samples.SubmitReport(f.Host.Client())).Id);
+        foreach (var (response, field) in new[]
+                 {
+                     (await admin.Post($"members/{id}/tokens", new { expiresAt = "2030-01-01T02:00:00" }), "expiresAt"),
+                     (await admin.Post($"cases/{caseId}/embargo", new { disclosureAt = "2030-01-01T02:00:00", channels = new[] { "default" } }), "disclosureAt"),
+                     (await admin.Post($"cases/{caseId}/embargo", new { disclosureAt = "2030-01-01", channels = new[] { "default" } }), "disclosureAt"),
+                     (await admin.GetAsync("team/inactivity?since=" + Uri.EscapeDataString("2026-01-01T02:00:00")), "since"),
+                 })
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode} {text}");
+            Assert.Equal([field], await response.ErrorFields());
+            Assert.Contains("UTC offset", text);
+        }
+        await using var conn = new NpgsqlConnection(f.Isolation.ConnectionString);
+        Assert.Equal(0, await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM intake.member_tokens WHERE member_id = @id", new { id }));
+    }
+
+    [Fact]
     public async Task The_inactivity_report_takes_an_instant_written_with_another_offset()
     {
         using var member = f.Host.Client(f.Host.Token(Roles.Member));

@@ -1,8 +1,9 @@
-using Coordination.Hosting.Validation;
 using System.Security.Claims;
 using Coordination.Contracts.Members;
 using Coordination.Hosting.Data;
 using Coordination.Hosting.Auth;
+using Coordination.Hosting.Http;
+using Coordination.Hosting.Validation;
 using Intake.Data;
 using Intake.Governance;
 using Intake.Members;
@@ -53,14 +54,21 @@ public static class TeamApi
 
     /// <summary>Members with no case action (audit log entries on a case) since the given instant (default one year ago).</summary>
     public static async Task<Results<Ok<InactivityReport>, ValidationProblem>> Inactivity(
-        DateTimeOffset? since, NpgsqlDataSource db, TimeProvider time, IOptions<GovernanceOptions> options, CancellationToken ct)
+        string? since, NpgsqlDataSource db, TimeProvider time, IOptions<GovernanceOptions> options, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (since > now)
+        DateTimeOffset? from = null;
+        if (since is not null)
+        {
+            if (!ExplicitOffset.TryParse(since, out var parsed))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["since"] = [ExplicitOffset.Rule] });
+            from = parsed;
+        }
+        if (from > now)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["since"] = ["must not be in the future"] });
-        var from = since ?? now.AddDays(-options.Value.InactivityDays);
+        var start = from ?? now.AddDays(-options.Value.InactivityDays);
         await using var conn = await db.OpenConnectionAsync(ct);
-        return TypedResults.Ok(new InactivityReport(from, await TeamStore.InactiveSinceAsync(conn, from, ct)));
+        return TypedResults.Ok(new InactivityReport(start, await TeamStore.InactiveSinceAsync(conn, start, ct)));
     }
 
     /// <summary>The caller leaves the team: their tokens stop working everywhere; their open cases are listed.</summary>

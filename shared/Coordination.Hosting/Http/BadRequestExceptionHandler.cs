@@ -44,6 +44,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
 
     private Dictionary<string, string[]>? Errors(BadHttpRequestException bad)
     {
+        if (bad.InnerException is OffsetRequiredException offset) return new() { [Field(offset.Path)] = [ExplicitOffset.Rule] };
         if (bad.InnerException is JsonException json)
             return new() { [Field(json.Path)] = [json.Path is null or "$" ? "the body must be a JSON object" : "has the wrong JSON type or format"] };
         // The framework's own messages (RequestDelegateFactory, not localised) name the parameter; the value is left out.
