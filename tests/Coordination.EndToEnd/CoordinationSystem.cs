@@ -20,6 +20,7 @@ public sealed class CoordinationSystem : IAsyncLifetime
     private readonly Dictionary<ServiceProcess, (string Project, int Port, Dictionary<string, string> Settings)> started = [];
 
     public MailSinkServer Mail { get; private set; } = null!;
+    public OtlpReceiver Telemetry { get; private set; } = null!;
     public ServiceProcess Intake { get; private set; } = null!;
     public ServiceProcess Scheduler { get; private set; } = null!;
     public ServiceProcess Notifier { get; private set; } = null!;
@@ -32,7 +33,17 @@ public sealed class CoordinationSystem : IAsyncLifetime
         Mail = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "e2e-mail-");
         await Mail.StartAsync();
 
+        Telemetry = new OtlpReceiver(ServiceProcess.FreePort());
+
         var common = isolation.ServiceSettings();
+        // Everything a service logs (down to Debug) and traces goes out over OTLP as an operator would collect it, so
+        // tests can look for embargoed text in it; short export intervals so it arrives within a test.
+        common["Logging__LogLevel__Default"] = "Debug";
+        common["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint;
+        common["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        common["OTEL_BSP_SCHEDULE_DELAY"] = "500";
+        common["OTEL_BLRP_SCHEDULE_DELAY"] = "500";
+        common["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
         common["Smtp__Host"] = "127.0.0.1";
         common["Smtp__Port"] = Mail.Port.ToString();
         common["Smtp__Security"] = "None";
@@ -70,6 +81,7 @@ public sealed class CoordinationSystem : IAsyncLifetime
     {
         foreach (var s in services) await s.DisposeAsync();
         await Mail.DisposeAsync();
+        await Telemetry.DisposeAsync();
     }
 
     /// <summary>What a service printed, to explain a failure.</summary>

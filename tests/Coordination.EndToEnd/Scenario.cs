@@ -20,7 +20,10 @@ public sealed partial class Scenario(CoordinationSystem system, Gpg gpg)
     public string Package => $"coordlib-{suffix}";
     public string CveId { get; } = $"CVE-2026-{Random.Shared.Next(10000, 99999)}";
     public Guid CaseId { get; private set; }
-    public string Title => $"Header injection in coordlib {suffix}";
+    /// <summary>A word in every embargoed text of the scenario (report, title, summary, details, remediation) and nowhere
+    /// else, to look for where embargoed text must never be (logs, telemetry).</summary>
+    public string Secret { get; } = "zqx" + Guid.NewGuid().ToString("N")[..12];
+    public string Title => $"Header injection in coordlib {suffix} via {Secret}";
     public List<Downstream> Contacts { get; } = [];
 
     public sealed record Downstream(string Project, string Email, bool Encrypted, bool Selected);
@@ -34,7 +37,7 @@ public sealed partial class Scenario(CoordinationSystem system, Gpg gpg)
             reporterName = "Rita Reporter",
             reporterEmail = "rita@example.org",
             components = new[] { Package },
-            description = $"The {Package} client lets CRLF through into request headers.",
+            description = $"The {Package} client lets CRLF through into request headers ({Secret}).",
             credit = new { wanted = true, name = "Rita Reporter", types = new[] { "FINDER", "REPORTER" } },
         }), HttpStatusCode.Accepted);
 
@@ -52,8 +55,8 @@ public sealed partial class Scenario(CoordinationSystem system, Gpg gpg)
         var draft = new JsonObject
         {
             ["title"] = Title,
-            ["summary"] = "CRLF injection in request headers",
-            ["details"] = $"{Package} before 2.2.2 does not reject CR and LF in header values.",
+            ["summary"] = $"CRLF injection in request headers ({Secret})",
+            ["details"] = $"{Package} before 2.2.2 does not reject CR and LF in header values ({Secret}).",
             ["affected"] = new JsonArray(new JsonObject
             {
                 ["ecosystem"] = "PyPI",
@@ -70,7 +73,7 @@ public sealed partial class Scenario(CoordinationSystem system, Gpg gpg)
             ["references"] = new JsonArray(new JsonObject { ["type"] = "FIX", ["url"] = $"https://github.com/example/{Package}/commit/abc" }),
             ["cveId"] = CveId,
             ["credits"] = credits,
-            ["remediation"] = "Upgrade to 2.2.2.",
+            ["remediation"] = $"Upgrade to 2.2.2 ({Secret}).",
         };
         var saved = await Json(await member.PutAsJsonAsync($"cases/{CaseId}/draft", new JsonObject { ["revision"] = 0, ["draft"] = draft }), HttpStatusCode.OK);
         Assert.Equal(1, saved["revision"]!.GetValue<int>());
