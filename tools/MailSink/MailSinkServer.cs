@@ -9,8 +9,8 @@ using SmtpServer.Storage;
 namespace MailSink;
 
 /// <summary>
-/// A real SMTP server that accepts every message and keeps it as an .eml file (envelope recipients first, as
-/// X-MailSink-Rcpt headers). <see cref="RecipientPolicy"/> can answer a recipient with a 4xx or 5xx reply
+/// A real SMTP server that accepts every message and keeps it as an .eml file (the client's EHLO name and the envelope
+/// recipients first, as X-MailSink-Helo and X-MailSink-Rcpt headers). <see cref="RecipientPolicy"/> can answer a recipient with a 4xx or 5xx reply
 /// instead, to test senders' retries and failures.
 /// </summary>
 public sealed class MailSinkServer : IAsyncDisposable
@@ -36,7 +36,14 @@ public sealed class MailSinkServer : IAsyncDisposable
         services.Add(new Store(this));
         services.Add(new Filter(this));
         server = new SmtpServer.SmtpServer(options, services);
+        server.SessionCreated += (_, e) => e.Context.CommandExecuting += (_, c) =>
+        {
+            if (c.Command is EhloCommand ehlo) c.Context.Properties[HeloProperty] = ehlo.DomainOrAddress;
+            else if (c.Command is HeloCommand helo) c.Context.Properties[HeloProperty] = helo.DomainOrAddress;
+        };
     }
+
+    private const string HeloProperty = "helo";
 
     public int Port { get; }
     public string Directory { get; }
@@ -104,13 +111,15 @@ public sealed class MailSinkServer : IAsyncDisposable
         if (deleteDirectoryOnDispose && System.IO.Directory.Exists(Directory)) System.IO.Directory.Delete(Directory, recursive: true);
     }
 
-    private async Task<SmtpResponse> SaveAsync(IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken ct)
+    private async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken ct)
     {
         var n = Interlocked.Increment(ref counter);
         var name = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss'.'fffffff}-{n:D6}-{Guid.NewGuid():N}";
         var temp = Path.Combine(Directory, name + ".tmp");
         await using (var file = File.Create(temp))
         {
+            if (context.Properties.TryGetValue(HeloProperty, out var helo))
+                await file.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"X-MailSink-Helo: {helo}\r\n"), ct);
             foreach (var to in transaction.To)
                 await file.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"X-MailSink-Rcpt: {to.AsAddress()}\r\n"), ct);
             foreach (var segment in buffer) await file.WriteAsync(segment, ct);
@@ -123,7 +132,7 @@ public sealed class MailSinkServer : IAsyncDisposable
     private sealed class Store(MailSinkServer sink) : MessageStore
     {
         public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken) =>
-            sink.SaveAsync(transaction, buffer, cancellationToken);
+            sink.SaveAsync(context, transaction, buffer, cancellationToken);
     }
 
     private sealed class Filter(MailSinkServer sink) : MailboxFilter

@@ -10,6 +10,7 @@ public static class SmtpConnector
     public static async Task ConnectAsync(SmtpClient client, SmtpOptions options, CancellationToken ct)
     {
         client.Timeout = options.TimeoutSeconds * 1000;
+        client.LocalDomain = options.EffectiveHeloName;
         await client.ConnectAsync(options.Host, options.Port, Security(options), ct);
         if (!string.IsNullOrEmpty(options.Username))
             await client.AuthenticateAsync(options.Username, options.Password ?? "", ct);
@@ -26,6 +27,7 @@ public static class SmtpConnector
     public static Socket Connect(SmtpClient client, SmtpOptions options, CancellationToken ct)
     {
         client.Timeout = options.TimeoutSeconds * 1000;
+        client.LocalDomain = options.EffectiveHeloName;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendTimeout = client.Timeout };
         try
         {

@@ -31,6 +31,16 @@ public sealed class SmtpOptions
 
     public string FromName { get; set; } = "Security Response Team";
 
+    /// <summary>
+    /// The name this client gives in EHLO; by default the domain of <see cref="From"/>. MailKit's own default, the
+    /// machine's host name, would tell every recipient's mail server (in its Received header) the internal name of the
+    /// host that sends embargoed notices, or give a container's random id, which strict servers refuse.
+    /// </summary>
+    [RegularExpression(@"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$", ErrorMessage = "must be a host name, e.g. mail.example.org")]
+    public string? HeloName { get; set; }
+
+    public string EffectiveHeloName => string.IsNullOrWhiteSpace(HeloName) ? From[(From.LastIndexOf('@') + 1)..] : HeloName;
+
     /// <summary>Parallel SMTP connections, each reused for many messages.</summary>
     [Range(1, 64)]
     public int MaxConnections { get; set; } = 4;
