@@ -44,6 +44,13 @@ public sealed class PackageUrlTests
     }
 
     [Theory]
+    [InlineData("Alpine:v3.18", "openssl", "pkg:apk/alpine/openssl")]
+    [InlineData("Ubuntu:22.04:LTS", "openssl", "pkg:deb/ubuntu/openssl")]
+    [InlineData("Debian", "openssl", "pkg:deb/debian/openssl")]
+    public void A_distribution_ecosystem_gives_the_distribution_as_namespace_as_its_purl_does(string ecosystem, string name, string purl) =>
+        Assert.Equal(PackageUrl.Parse(purl).Key, PackageUrl.FromEcosystem(ecosystem, name)?.Key);
+
+    [Theory]
     [InlineData("pkg:generic/%40x")]
     [InlineData("pkg:generic/%3F")]
     [InlineData("pkg:generic/%23x")]

@@ -54,17 +54,19 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
     /// <summary>The purl of an OSV ecosystem + name (when an affected package comes without a purl).</summary>
     public static PackageUrl? FromEcosystem(string ecosystem, string name)
     {
-        var type = ecosystem.Split(':')[0].ToLowerInvariant() switch
+        var osv = ecosystem.Split(':')[0].ToLowerInvariant();
+        var type = osv switch
         {
             "pypi" => "pypi", "npm" => "npm", "crates.io" => "cargo", "go" => "golang", "maven" => "maven",
-            "nuget" => "nuget", "rubygems" => "gem", "packagist" => "composer", "debian" => "deb", "hex" => "hex",
+            "nuget" => "nuget", "rubygems" => "gem", "packagist" => "composer", "debian" or "ubuntu" => "deb", "hex" => "hex",
             "pub" => "pub", "swifturl" => "swift", "alpine" => "apk", "github actions" => "github",
             _ => null,
         };
         if (type is null || string.IsNullOrWhiteSpace(name)) return null;
         string? ns = null;
         var n = name;
-        if (type == "deb") ns = "debian";
+        // A distribution's packages have the distribution as namespace: pkg:deb/ubuntu/openssl, pkg:apk/alpine/openssl.
+        if (type is "deb" or "apk") ns = osv;
         else if (type == "maven" && name.Contains(':')) (ns, n) = (name[..name.IndexOf(':')], name[(name.IndexOf(':') + 1)..]);
         else if (name.Contains('/')) (ns, n) = (name[..name.LastIndexOf('/')], name[(name.LastIndexOf('/') + 1)..]);
         (ns, n) = Normalise(type, ns, n);
