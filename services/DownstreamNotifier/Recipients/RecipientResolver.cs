@@ -10,7 +10,8 @@ namespace DownstreamNotifier.Recipients;
 /// <summary>
 /// Who hears about a case: the contacts of every project that depends on (or ships) an affected package, then,
 /// level by level up to the maximum depth, of every project that depends on a package a chosen project ships;
-/// plus projects a member included, minus those excluded; each contact (by address) once, by its shortest path.
+/// plus projects a member included, minus those excluded (the projects depending on what an excluded one ships are still
+/// reached through it); each contact (by address) once, by its shortest path.
 /// A project is visited once, so cycles end. Contacts told earlier are kept whatever the graph says now; those of a
 /// project excluded since are marked <see cref="Recipient.Excluded"/>.
 /// </summary>
@@ -52,24 +53,29 @@ public static class RecipientResolver
         var paths = new Dictionary<Guid, List<string>>();
         var order = new List<Guid>();
 
+        // Every project the graph reaches, excluded or not: an excluded project's contacts are left out, not the
+        // projects that depend on what it ships.
+        var reached = new Dictionary<Guid, List<string>>();
         var frontier = AffectedKeys(draft).ToDictionary(k => k, _ => new List<string>());
         for (var depth = 1; depth <= maxDepth && frontier.Count > 0; depth++)
         {
             var rows = await conn.QueryAsync<ByPackageRow>(ByPackagesSql, new { Keys = frontier.Keys.ToArray() }, tx);
-            var chosenNow = new List<Guid>();
+            var reachedNow = new List<Guid>();
             foreach (var r in rows)
             {
-                if (paths.ContainsKey(r.ProjectId) || excluded.Contains(r.ProjectId)) continue;
+                if (reached.ContainsKey(r.ProjectId)) continue;
                 var via = frontier.GetValueOrDefault(r.PackageKey) ?? [];
-                paths[r.ProjectId] = [r.ProjectName, $"{(r.Relation == PackageRelation.Ships ? "ships" : "depends on")} {r.Purl}", .. via];
+                reached[r.ProjectId] = [r.ProjectName, $"{(r.Relation == PackageRelation.Ships ? "ships" : "depends on")} {r.Purl}", .. via];
+                reachedNow.Add(r.ProjectId);
+                if (excluded.Contains(r.ProjectId)) continue;
+                paths[r.ProjectId] = reached[r.ProjectId];
                 order.Add(r.ProjectId);
-                chosenNow.Add(r.ProjectId);
             }
-            var shipped = await conn.QueryAsync<ShippedRow>(ShippedSql, new { Ids = chosenNow.ToArray() }, tx);
+            var shipped = await conn.QueryAsync<ShippedRow>(ShippedSql, new { Ids = reachedNow.ToArray() }, tx);
             frontier = new Dictionary<string, List<string>>();
             foreach (var s in shipped)
                 if (!frontier.ContainsKey(s.PackageKey))
-                    frontier[s.PackageKey] = paths[s.ProjectId];
+                    frontier[s.PackageKey] = reached[s.ProjectId];
         }
 
         var added = include.Where(id => !paths.ContainsKey(id) && !excluded.Contains(id)).ToArray();
