@@ -34,6 +34,31 @@ public sealed class LinkTests
     }
 
     [Fact]
+    public async Task A_link_works_until_the_days_after_the_disclosure_as_it_stands_not_as_its_notice_said()
+    {
+        await using var h = await NotifierHarness.StartAsync(extra: new() { ["Notifier__LinkValidDays"] = "1" });
+        var project = await h.CreateProjectAsync("Alt python", ["pkg:pypi/pillow"]);
+        await h.CreateContactAsync(project, "sec@alt.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        // The first notice's link says it expires a day after an instant two days ago: expired.
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(-2), ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        var path = LinkIn(await MimeMessage.LoadAsync(h.Sink.Messages().Single()));
+        using var anonymous = h.Service.CreateClient();
+        Assert.Equal(HttpStatusCode.Gone, (await anonymous.GetAsync(path)).StatusCode);
+
+        // Extended: the case is disclosed in ten days, and the link it was told about works until a day after that.
+        var extended = DateTimeOffset.UtcNow.AddDays(10);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Extended, Guid.NewGuid(), extended, ["default"], "fix not ready"));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
+        var shown = await anonymous.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        var view = System.Text.Json.JsonDocument.Parse(await shown.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(extended.AddDays(1).ToUnixTimeSeconds(), view.GetProperty("linkExpiresAt").GetDateTimeOffset().ToUnixTimeSeconds());
+    }
+
+    [Fact]
     public async Task A_link_refuses_a_statement_with_NUL_and_is_404_like_a_forged_one_once_its_contact_is_deleted()
     {
         await using var h = await NotifierHarness.StartAsync();

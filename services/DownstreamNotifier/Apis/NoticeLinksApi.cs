@@ -13,7 +13,8 @@ namespace DownstreamNotifier.Apis;
 
 /// <summary>
 /// /notices/{token} (public): following the link acknowledges the notice and shows it; the recipient may then
-/// post a status. A forged or altered token is 404, an expired one 410, and neither says anything of the case.
+/// post a status. A forged or altered token is 404, an expired one 410 (see <see cref="ExpiresAt"/>), and neither says
+/// anything of the case.
 /// A genuine token is 404 as well once its contact is deleted, or when no notice to that contact about that case
 /// was sent. The link shows the case as the newest notice sent to the contact told it, and the embargo as it stands
 /// now: running until its instant, or how it ended (broken and disclosed at, public, withdrawn).
@@ -35,15 +36,17 @@ public static class NoticeLinksApi
         var now = time.GetUtcNow();
         var check = links.Check(token, now);
         if (!check.Valid) return TypedResults.Problem(statusCode: 404, title: "No such notice");
-        if (check.Expired) return TypedResults.Problem(statusCode: 410, title: "This link has expired");
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        var embargo = await CaseStore.EmbargoAsync(conn, check.CaseId, tx);
+        var expiresAt = ExpiresAt(links, check, embargo);
+        if (expiresAt <= now) return TypedResults.Problem(statusCode: 410, title: "This link has expired");
         if (await AckStore.SentNoticeAsync(conn, tx, check.CaseId, check.ContactId) is not { } sent)
             return TypedResults.Problem(statusCode: 404, title: "No such notice");
         if (await AckStore.AcknowledgeAsync(conn, tx, check.CaseId, check.ContactId, now))
             await Outbox.PublishAsync(conn, tx, new NoticeAcknowledged(check.CaseId, check.ContactId, null, now));
-        var view = await ViewAsync(conn, tx, check, sent);
+        var view = await ViewAsync(conn, tx, check, sent, embargo, expiresAt);
         await tx.CommitAsync(ct);
 
         var wantsHtml = request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
@@ -55,9 +58,11 @@ public static class NoticeLinksApi
         var now = time.GetUtcNow();
         var check = links.Check(token, now);
         if (!check.Valid) return TypedResults.Problem(statusCode: 404, title: "No such notice");
-        if (check.Expired) return TypedResults.Problem(statusCode: 410, title: "This link has expired");
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        var embargo = await CaseStore.EmbargoAsync(conn, check.CaseId, tx);
+        var expiresAt = ExpiresAt(links, check, embargo);
+        if (expiresAt <= now) return TypedResults.Problem(statusCode: 410, title: "This link has expired");
         if (await AckStore.SentNoticeAsync(conn, tx, check.CaseId, check.ContactId) is not { } sent)
             return TypedResults.Problem(statusCode: 404, title: "No such notice");
         var errors = new Dictionary<string, string[]>();
@@ -70,20 +75,29 @@ public static class NoticeLinksApi
 
         await AckStore.SetStatusAsync(conn, tx, check.CaseId, check.ContactId, status!, statement, now);
         await Outbox.PublishAsync(conn, tx, new NoticeAcknowledged(check.CaseId, check.ContactId, status, now));
-        var view = await ViewAsync(conn, tx, check, sent);
+        var view = await ViewAsync(conn, tx, check, sent, embargo, expiresAt);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(view);
     }
 
-    private static async Task<NoticeView> ViewAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LinkCheck check, AckStore.SentNotice sent)
+    /// <summary>
+    /// A link works until Notifier:LinkValidDays after the disclosure as it stands now, not the one its notice told (an
+    /// extension moves it later, a break earlier); by the instant it carries when the case was withdrawn or its embargo
+    /// is unknown.
+    /// </summary>
+    private static DateTimeOffset ExpiresAt(NoticeLinks links, LinkCheck check, CaseEmbargo? embargo) =>
+        embargo is null || embargo.IsWithdrawn ? check.ExpiresAt
+        : links.ExpiryFor(embargo.EndedAt is { } ended && ended < embargo.DisclosureAt ? ended : embargo.DisclosureAt);
+
+    private static async Task<NoticeView> ViewAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LinkCheck check, AckStore.SentNotice sent,
+        CaseEmbargo? embargo, DateTimeOffset expiresAt)
     {
         var draft = sent.Draft;
-        var embargo = await CaseStore.EmbargoAsync(conn, check.CaseId, tx);
         var ack = await AckStore.GetAsync(conn, tx, check.CaseId, check.ContactId);
         var state = embargo?.Ended ?? "embargoed";
         var disclosureAt = state switch { CaseEmbargo.Withdrawn => null, CaseEmbargo.Broken => embargo!.EndedAt, _ => embargo?.DisclosureAt };
         return new NoticeView(SubjectTag.For(check.CaseId), draft?.Title, draft?.Summary, draft?.Affected ?? [], draft?.Remediation,
-            disclosureAt, ack!.AcknowledgedAt, ack.Status, ack.Statement, check.ExpiresAt, state, embargo?.EndedAt);
+            disclosureAt, ack!.AcknowledgedAt, ack.Status, ack.Statement, expiresAt, state, embargo?.EndedAt);
     }
 
     private static string Standing(NoticeView v)
