@@ -34,7 +34,7 @@ public static class NoticeLinksApi
     public static async Task<IResult> OpenNotice(string token, HttpRequest request, NoticeLinks links, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var check = links.Check(token, now);
+        var check = links.Check(token);
         if (!check.Valid) return TypedResults.Problem(statusCode: 404, title: "No such notice");
 
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -56,7 +56,7 @@ public static class NoticeLinksApi
     public static async Task<IResult> PostStatus(string token, NoticeStatusRequest body, NoticeLinks links, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var check = links.Check(token, now);
+        var check = links.Check(token);
         if (!check.Valid) return TypedResults.Problem(statusCode: 404, title: "No such notice");
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

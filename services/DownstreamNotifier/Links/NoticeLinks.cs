@@ -31,7 +31,7 @@ public sealed class NoticeLinks(IOptions<NotifierOptions> options)
     public string Url(Guid caseId, Guid contactId, DateTimeOffset disclosureAt) =>
         $"{baseUrl}/notices/{Token(caseId, contactId, ExpiryFor(disclosureAt))}";
 
-    public LinkCheck Check(string token, DateTimeOffset now)
+    public LinkCheck Check(string token)
     {
         var bytes = Base64UrlDecode(token);
         if (bytes is null || bytes.Length != PayloadLength + 32) return LinkCheck.Invalid;
@@ -41,15 +41,20 @@ public sealed class NoticeLinks(IOptions<NotifierOptions> options)
         var expires = DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(32, 8)));
         var caseId = new Guid(bytes.AsSpan(0, 16));
         var contactId = new Guid(bytes.AsSpan(16, 16));
-        return new LinkCheck(true, expires <= now, caseId, contactId, expires);
+        return new LinkCheck(true, caseId, contactId, expires);
     }
+
+    private static readonly System.Buffers.SearchValues<char> UrlSafe =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     private static string Base64UrlEncode(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static byte[]? Base64UrlDecode(string text)
     {
-        if (text.Length is 0 or > 200) return null;
+        // Only the alphabet tokens are written in: Convert would also take whitespace, '+' and '/', so a token written
+        // differently would open the same notice.
+        if (text.Length is 0 or > 200 || text.AsSpan().ContainsAnyExcept(UrlSafe)) return null;
         var s = text.Replace('-', '+').Replace('_', '/');
         s += (s.Length % 4) switch { 2 => "==", 3 => "=", _ => "" };
         try { return Convert.FromBase64String(s); }
