@@ -93,6 +93,11 @@ public sealed class DraftValidatorTests
         { "references[0].url", Valid with { References = [new AdvisoryReference("WEB", "https://example.org/a b")] } },
         { "references[0].url", Valid with { References = [new AdvisoryReference("WEB", "https://example.org/\u0001")] } },
         { "credits[0].contact", Valid with { Credits = [new Credit("Rita", ["FINDER"], "https://example.org/\u007f")] } },
+        // Nor characters outside ASCII (an IRI, not a URI): a host in Unicode or a path a browser shows unescaped.
+        { "references[0].url", Valid with { References = [new AdvisoryReference("WEB", "https://de.wikipedia.org/wiki/Pufferüberlauf")] } },
+        { "references[0].url", Valid with { References = [new AdvisoryReference("WEB", "https://bücher.example/advisory")] } },
+        { "credits[0].contact", Valid with { Credits = [new Credit("Rita", ["FINDER"], "https://rita.example/über")] } },
+        { "affected[0].ranges[2].repo", WithRange(2, new VersionRange("GIT", [new RangeEvent(Introduced: Sha1)], "https://gït.example/lib")) },
         { "references[0].type", Valid with { References = [new AdvisoryReference("BLOG", "https://example.org")] } },
         { "references[0].url", Valid with { References = [new AdvisoryReference("WEB", "ftp://example.org/x")] } },
         { "credits[0].name", Valid with { Credits = [new Credit("", ["FINDER"])] } },

@@ -35,7 +35,7 @@ public static class CreditValidator
         var contact = string.IsNullOrWhiteSpace(credit.Contact) ? null : credit.Contact.Trim();
         if (contact is not null && (NoNul.Violated(contact) || !MemberValidator.IsEmail(contact) && !IsHttpUrl(contact)))
         {
-            errors.Add(at + "contact", "must be an email address or an http(s) URL");
+            errors.Add(at + "contact", "must be an email address or an http(s) URL (in ASCII: percent-encode other characters, the host in punycode)");
             ok = false;
         }
         return ok ? new Credit(credit.Name.Trim(), types, contact) : null;
@@ -44,7 +44,7 @@ public static class CreditValidator
     public static bool IsHttpUrl(string? text) =>
         text is { Length: <= 2048 } && !HasSpaceOrControl(text) && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == "https" || uri.Scheme == "http") && uri.Host.Length > 0;
 
-    /// <summary>The records give URLs as JSON Schema "uri" (RFC 3986), which has no spaces or control characters; .NET's Uri
-    /// would accept and escape them.</summary>
-    public static bool HasSpaceOrControl(string text) => text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+    /// <summary>The records give URLs as JSON Schema "uri" (RFC 3986), which has no spaces, control characters or
+    /// characters outside ASCII (a Unicode host or path is an IRI); .NET's Uri would accept and escape them.</summary>
+    public static bool HasSpaceOrControl(string text) => text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || !char.IsAscii(c));
 }

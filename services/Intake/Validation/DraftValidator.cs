@@ -64,7 +64,7 @@ public static partial class DraftValidator
             if (r is null) { errors.Add(at, "is required"); return; }
             var type = ReferenceTypes.FirstOrDefault(t => string.Equals(t, r.Type?.Trim(), StringComparison.OrdinalIgnoreCase));
             if (type is null) errors.Add(at + ".type", $"must be one of {string.Join(", ", ReferenceTypes)}");
-            if (!CreditValidator.IsHttpUrl(r.Url)) errors.Add(at + ".url", "must be an absolute http(s) URL");
+            if (!CreditValidator.IsHttpUrl(r.Url)) errors.Add(at + ".url", "must be an absolute http(s) URL in ASCII (percent-encode other characters, the host in punycode)");
             if (type is not null) references.Add(new AdvisoryReference(type, r.Url!));
         });
 
@@ -147,7 +147,7 @@ public static partial class DraftValidator
         if (r is null) { errors.Add(at, "is required"); return null; }
         var type = RangeTypes.FirstOrDefault(t => string.Equals(t, r.Type?.Trim(), StringComparison.OrdinalIgnoreCase));
         if (type is null) errors.Add(at + ".type", "must be SEMVER, ECOSYSTEM or GIT");
-        if (type == "GIT" && !IsRepo(r.Repo)) errors.Add(at + ".repo", "is required for a GIT range: the repository's URL");
+        if (type == "GIT" && !IsRepo(r.Repo)) errors.Add(at + ".repo", "is required for a GIT range: the repository's URL, in ASCII");
         if (type is not null and not "GIT" && r.Repo is not null) errors.Add(at + ".repo", "is only allowed for a GIT range");
 
         if (r.Events is null || r.Events.Count == 0) { errors.Add(at + ".events", "needs at least one event, the first an 'introduced'"); return null; }
