@@ -49,6 +49,13 @@ public static class CsafRenderer
             ["references"] = new JsonArray(DocumentReferences(draft, meta).ToArray<JsonNode?>()),
             ["tracking"] = Tracking(meta),
         };
+        // CSAF 2.0 has no withdrawn status: a final document whose note says so, and why (OSV "withdrawn", CVE REJECTED).
+        if (meta.Withdrawn is { } withdrawn)
+            document["notes"]!.AsArray().Add(new JsonObject
+            {
+                ["category"] = "general", ["title"] = "Withdrawn",
+                ["text"] = $"This advisory was withdrawn on {Timestamps.Rfc3339(withdrawn)}: {meta.WithdrawnReason}",
+            });
         if (draft.Credits.Count > 0)
             document["acknowledgments"] = new JsonArray(draft.Credits.Select(Acknowledgment).ToArray<JsonNode?>());
 

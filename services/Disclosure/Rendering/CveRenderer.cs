@@ -6,7 +6,7 @@ using Coordination.Contracts.Advisories;
 namespace Disclosure.Rendering;
 
 /// <summary>
-/// The CVE JSON 5 record (state PUBLISHED) with the CNA container. There is none without a CVE id.
+/// The CVE JSON 5 record (state PUBLISHED, REJECTED once the advisory is withdrawn) with the CNA container. There is none without a CVE id.
 /// dataVersion "5.1": the record uses nothing beyond 5.1.0, so it validates against 5.1.0 and 5.1.1.
 /// </summary>
 public static class CveRenderer
@@ -33,14 +33,10 @@ public static class CveRenderer
     public static JsonObject? Render(AdvisoryDraft draft, PublicationMetadata meta)
     {
         if (draft.CveId is not { } cveId) return null;
+        if (meta.Withdrawn is { } withdrawn) return Rejected(cveId, meta, withdrawn);
         var cna = new JsonObject
         {
-            ["providerMetadata"] = new JsonObject
-            {
-                ["orgId"] = meta.CnaOrgId.ToString(),
-                ["shortName"] = meta.CnaShortName,
-                ["dateUpdated"] = Timestamps.Rfc3339(meta.Modified),
-            },
+            ["providerMetadata"] = ProviderMetadata(meta),
             ["datePublic"] = Timestamps.Rfc3339(meta.Published),
             ["title"] = TextLimit.Cut(draft.Title, 256),
             ["descriptions"] = new JsonArray(new JsonObject { ["lang"] = "en", ["value"] = Description(draft, meta) }),
@@ -81,6 +77,44 @@ public static class CveRenderer
             ["containers"] = new JsonObject { ["cna"] = cna },
         };
     }
+
+    /// <summary>
+    /// A withdrawn advisory's record is REJECTED (what OSV's "withdrawn" is in CVE): no longer to be used, with the
+    /// withdrawal's reason, and none of the affected products a PUBLISHED record would still claim.
+    /// </summary>
+    private static JsonObject Rejected(string cveId, PublicationMetadata meta, DateTimeOffset withdrawn) => new()
+    {
+        ["dataType"] = "CVE_RECORD",
+        ["dataVersion"] = DataVersion,
+        ["cveMetadata"] = new JsonObject
+        {
+            ["cveId"] = cveId,
+            ["assignerOrgId"] = meta.CnaOrgId.ToString(),
+            ["assignerShortName"] = meta.CnaShortName,
+            ["state"] = "REJECTED",
+            ["datePublished"] = Timestamps.Rfc3339(meta.Published),
+            ["dateUpdated"] = Timestamps.Rfc3339(meta.Modified),
+            ["dateRejected"] = Timestamps.Rfc3339(withdrawn),
+        },
+        ["containers"] = new JsonObject
+        {
+            ["cna"] = new JsonObject
+            {
+                ["providerMetadata"] = ProviderMetadata(meta),
+                ["rejectedReasons"] = new JsonArray(new JsonObject
+                {
+                    ["lang"] = "en", ["value"] = RecordText.Shortened(meta.WithdrawnReason ?? "Withdrawn.", MaxText, meta.Url("")),
+                }),
+            },
+        },
+    };
+
+    private static JsonObject ProviderMetadata(PublicationMetadata meta) => new()
+    {
+        ["orgId"] = meta.CnaOrgId.ToString(),
+        ["shortName"] = meta.CnaShortName,
+        ["dateUpdated"] = Timestamps.Rfc3339(meta.Modified),
+    };
 
     /// <summary>Summary and details (the title when both are empty), shortened to the schema's limit.</summary>
     private static string Description(AdvisoryDraft draft, PublicationMetadata meta)
