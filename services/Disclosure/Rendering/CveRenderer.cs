@@ -197,12 +197,17 @@ public static class CveRenderer
     }
 
     /// <summary>One version range per 'introduced' and the event closing it, the next one (intake accepts SEMVER and
-    /// ECOSYSTEM events only in that order).</summary>
+    /// ECOSYSTEM events only in that order); a GIT range whose events do not alternate so, see <see cref="GitVersions"/>.</summary>
     private static IEnumerable<JsonNode> Versions(string ecosystem, IReadOnlyList<VersionRange> ranges, IReadOnlyList<string>? explicitVersions)
     {
         foreach (var range in ranges)
         {
             var versionType = range.Type switch { "GIT" => "git", "SEMVER" => "semver", _ => ecosystem.ToLowerInvariant() };
+            if (range.Type == "GIT" && !Alternates(range.Events))
+            {
+                foreach (var node in GitVersions(range.Events)) yield return node;
+                continue;
+            }
             string? start = null;
             foreach (var e in range.Events)
             {
@@ -221,6 +226,30 @@ public static class CveRenderer
         }
         foreach (var v in explicitVersions ?? [])
             yield return new JsonObject { ["version"] = v, ["status"] = "affected" };
+    }
+
+    private static bool Alternates(IReadOnlyList<RangeEvent> events) =>
+        events.Select((e, i) => (e.Introduced is not null) == (i % 2 == 0)).All(ok => ok);
+
+    /// <summary>
+    /// GIT events have no order (OSV): a commit after any 'introduced' is affected until it contains any 'fixed' or
+    /// 'limit' commit (a fix cherry-picked onto two branches is two of them), or up to a 'last_affected' one. So each
+    /// introduced commit is a range to "*" whose status changes to unaffected at every fix, and one to each last_affected.
+    /// </summary>
+    private static IEnumerable<JsonNode> GitVersions(IReadOnlyList<RangeEvent> events)
+    {
+        var fixes = events.Select(e => e.Fixed ?? e.Limit).OfType<string>().Distinct().ToList();
+        var lastAffected = events.Select(e => e.LastAffected).OfType<string>().Distinct().ToList();
+        foreach (var introduced in events.Select(e => e.Introduced).OfType<string>().Distinct())
+        {
+            foreach (var last in lastAffected)
+                yield return new JsonObject { ["version"] = introduced, ["status"] = "affected", ["lessThanOrEqual"] = last, ["versionType"] = "git" };
+            if (fixes.Count == 0 && lastAffected.Count > 0) continue;
+            var node = new JsonObject { ["version"] = introduced, ["status"] = "affected", ["lessThan"] = "*", ["versionType"] = "git" };
+            if (fixes.Count > 0)
+                node["changes"] = new JsonArray(fixes.Select(f => (JsonNode?)new JsonObject { ["at"] = f, ["status"] = "unaffected" }).ToArray());
+            yield return node;
+        }
     }
 
     private static IEnumerable<JsonNode> References(AdvisoryDraft draft, PublicationMetadata meta)

@@ -25,6 +25,7 @@ public sealed class AcceptedDraftTests
         "details of 100,000 characters", "remediation of 20,000 characters", "details of astral characters across the cut",
         "empty summary and details", "a version and a credit twice", "a source package purl and a fix with '+'",
         "a purl written pkg://", "the advisory's own URL as a reference", "GIT ranges in two repositories",
+        "a GIT fix on two branches", "GIT ranges introduced twice",
     };
 
     private static AdvisoryDraft Get(string name) => name switch
@@ -83,6 +84,26 @@ public sealed class AcceptedDraftTests
                 ]),
             ],
         },
+        // OSV's GIT events have no order: a fix cherry-picked onto a release branch is a second 'fixed' of the same range.
+        "a GIT fix on two branches" => Base with
+        {
+            Affected =
+            [
+                new("PyPI", "examplezip", "pkg:pypi/examplezip",
+                    [new("GIT", [new(Introduced: Commit('a')), new(Fixed: Commit('b')), new(Fixed: Commit('c'))], "https://github.com/example/examplezip")]),
+            ],
+        },
+        "GIT ranges introduced twice" => Base with
+        {
+            Affected =
+            [
+                new("PyPI", "examplezip", "pkg:pypi/examplezip",
+                [
+                    new("GIT", [new(Introduced: Commit('a')), new(Introduced: Commit('b')), new(Fixed: Commit('c'))], "https://github.com/example/examplezip"),
+                    new("GIT", [new(Introduced: Commit('d')), new(Introduced: Commit('e')), new(LastAffected: Commit('f')), new(Limit: Commit('1'))], "https://github.com/example/examplezip"),
+                ]),
+            ],
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -115,6 +136,24 @@ public sealed class AcceptedDraftTests
         Assert.Equal(("https://github.com/example/examplezip", $"0<3.1.4 {Commit('a')}<{Commit('b')} {Commit('e')}<{Commit('f')}"), entries[0]);
         Assert.Equal(("https://git.example.org/examplezip-fork", $"{Commit('c')}<{Commit('d')}"), entries[1]);
         Assert.All(affected, a => Assert.Equal("examplezip", (string?)a!["packageName"]));
+    }
+
+    [Fact]
+    public void CVE_keeps_every_commit_of_a_GIT_range_whose_events_do_not_alternate()
+    {
+        static IEnumerable<string> Versions(string draft) =>
+            CveRenderer.Render(Get(draft), GoldenDrafts.Public())!["containers"]!["cna"]!["affected"]![0]!["versions"]!.AsArray()
+                .Select(v => $"{v!["version"]}" + (v["lessThan"] is { } lt ? $"<{lt}" : $"<={v["lessThanOrEqual"]}")
+                    + string.Concat((v["changes"] as JsonArray ?? []).Select(c => $" {c!["status"]}@{c["at"]}")));
+
+        // Any commit after a or b is affected until it contains either fix, as in OSV.
+        Assert.Equal([$"{Commit('a')}<* unaffected@{Commit('b')} unaffected@{Commit('c')}"], Versions("a GIT fix on two branches"));
+        Assert.Equal(
+        [
+            $"{Commit('a')}<* unaffected@{Commit('c')}", $"{Commit('b')}<* unaffected@{Commit('c')}",
+            $"{Commit('d')}<={Commit('f')}", $"{Commit('d')}<* unaffected@{Commit('1')}",
+            $"{Commit('e')}<={Commit('f')}", $"{Commit('e')}<* unaffected@{Commit('1')}",
+        ], Versions("GIT ranges introduced twice"));
     }
 
     [Fact]
