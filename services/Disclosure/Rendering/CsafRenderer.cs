@@ -107,7 +107,7 @@ public static class CsafRenderer
         {
             var rangeName = RangeName(range, purl?.Type ?? "generic");
             // Two ranges that read the same (SEMVER and ECOSYSTEM with the same events) are one product.
-            if (products.Affected($"{key} {rangeName}") is { } id)
+            if (products.Affected($"{key} {rangeName}", hasFix: range.Events.Any(e => e.Fixed is not null)) is { } id)
                 leaves.Add(Leaf("product_version_range", rangeName, id, $"{package.Name} {rangeName}", purl?.ToString()));
             foreach (var fixedVersion in range.Events.Where(e => e.Fixed is not null).Select(e => e.Fixed!))
             {
@@ -116,8 +116,9 @@ public static class CsafRenderer
                     leaves.Add(Leaf("product_version", fixedVersion, fixedId, $"{package.Name} {fixedVersion}", isCommit ? null : Versioned(purl, fixedVersion)));
             }
         }
+        var packageHasFix = package.Ranges.Any(r => r.Events.Any(e => e.Fixed is not null));
         foreach (var version in package.Versions ?? [])
-            if (products.Affected($"{key}@{version}") is { } id)
+            if (products.Affected($"{key}@{version}", packageHasFix) is { } id)
                 leaves.Add(Leaf("product_version", version, id, $"{package.Name} {version}", Versioned(purl, version)));
         return new JsonObject { ["category"] = "product_name", ["name"] = package.Name, ["branches"] = leaves };
     }
@@ -170,17 +171,7 @@ public static class CsafRenderer
         if (status.Count > 0) vulnerability["product_status"] = status;
         if (affected.Count > 0)
         {
-            var fixedVersions = draft.Affected.SelectMany(p => p.Ranges.SelectMany(r => r.Events).Where(e => e.Fixed is not null)
-                .Select(e => $"{p.Name} {e.Fixed}")).ToList();
-            var details = !string.IsNullOrWhiteSpace(draft.Remediation) ? draft.Remediation
-                : fixedVersions.Count > 0 ? "Upgrade to a fixed version: " + string.Join(", ", fixedVersions) + "."
-                : "No fix is available yet.";
-            vulnerability["remediations"] = new JsonArray(new JsonObject
-            {
-                ["category"] = fixedVersions.Count > 0 || !string.IsNullOrWhiteSpace(draft.Remediation) ? "vendor_fix" : "none_available",
-                ["details"] = details,
-                ["product_ids"] = Ids(affected),
-            });
+            vulnerability["remediations"] = new JsonArray(Remediations(draft, products).ToArray<JsonNode?>());
             if (draft.Severity is { } severity && Cvss31.IsVector(severity.CvssVector))
             {
                 var score = Cvss31.BaseScore(severity.CvssVector);
@@ -198,6 +189,27 @@ public static class CsafRenderer
         vulnerability["title"] = draft.Title;
         return vulnerability;
     }
+
+    /// <summary>The team's remediation text for every affected product; without one, the upgrade to the fixed versions for
+    /// the products that have a fix (a range with a fixed version, or a version of a package with one), and "none
+    /// available" for the others (a range only introduced or up to a last_affected version).</summary>
+    private static IEnumerable<JsonNode> Remediations(AdvisoryDraft draft, ProductCatalog products)
+    {
+        if (!string.IsNullOrWhiteSpace(draft.Remediation))
+        {
+            yield return Remediation("vendor_fix", draft.Remediation, products.AffectedIds);
+            yield break;
+        }
+        var fixedVersions = draft.Affected.SelectMany(p => p.Ranges.SelectMany(r => r.Events).Where(e => e.Fixed is not null)
+            .Select(e => $"{p.Name} {e.Fixed}")).ToList();
+        var withFix = products.AffectedIds.Where(id => !products.Unfixed.Contains(id)).ToList();
+        if (withFix.Count > 0) yield return Remediation("vendor_fix", "Upgrade to a fixed version: " + string.Join(", ", fixedVersions) + ".", withFix);
+        var unfixed = products.AffectedIds.Where(products.Unfixed.Contains).ToList();
+        if (unfixed.Count > 0) yield return Remediation("none_available", "No fix is available yet.", unfixed);
+    }
+
+    private static JsonNode Remediation(string category, string details, IEnumerable<string> productIds) =>
+        new JsonObject { ["category"] = category, ["details"] = details, ["product_ids"] = Ids(productIds) };
 
     private static string V4NoteText(string vector)
     {
@@ -229,10 +241,18 @@ public static class CsafRenderer
         public List<string> AffectedIds { get; } = [];
         public List<string> FixedIds { get; } = [];
 
-        /// <returns>The new product's id, or null when a product with this key is defined already.</returns>
-        public string? Affected(string key) => Define(key, AffectedIds);
+        /// <summary>The affected products no fixed version is known for.</summary>
+        public HashSet<string> Unfixed { get; } = [];
 
-        /// <inheritdoc cref="Affected"/>
+        /// <returns>The new product's id, or null when a product with this key is defined already.</returns>
+        public string? Affected(string key, bool hasFix)
+        {
+            var id = Define(key, AffectedIds);
+            if (id is not null && !hasFix) Unfixed.Add(id);
+            return id;
+        }
+
+        /// <returns>The new product's id, or null when a product with this key is defined already.</returns>
         public string? Fixed(string key) => Define(key, FixedIds);
 
         private string? Define(string key, List<string> list)

@@ -25,7 +25,7 @@ public sealed class AcceptedDraftTests
         "details of 100,000 characters", "remediation of 20,000 characters", "details of astral characters across the cut",
         "empty summary and details", "a version and a credit twice", "a source package purl and a fix with '+'",
         "a purl written pkg://", "the advisory's own URL as a reference", "GIT ranges in two repositories",
-        "a GIT fix on two branches", "GIT ranges introduced twice",
+        "a GIT fix on two branches", "GIT ranges introduced twice", "one package fixed, one not",
     };
 
     private static AdvisoryDraft Get(string name) => name switch
@@ -104,6 +104,16 @@ public sealed class AcceptedDraftTests
                 ]),
             ],
         },
+        "one package fixed, one not" => Base with
+        {
+            Affected =
+            [
+                FixedIn("PyPI", "examplezip", "pkg:pypi/examplezip", "3.1.4"),
+                Unfixed("npm", "examplezip-js", "pkg:npm/examplezip-js"),
+                new("Debian:12", "python3-examplezip", "pkg:deb/debian/python3-examplezip",
+                    [new("ECOSYSTEM", [new(Introduced: "3.0-1"), new(LastAffected: "3.1-2")])], ["2.9-1"]),
+            ],
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -154,6 +164,21 @@ public sealed class AcceptedDraftTests
             $"{Commit('d')}<={Commit('f')}", $"{Commit('d')}<* unaffected@{Commit('1')}",
             $"{Commit('e')}<={Commit('f')}", $"{Commit('e')}<* unaffected@{Commit('1')}",
         ], Versions("GIT ranges introduced twice"));
+    }
+
+    [Fact]
+    public void CSAF_offers_the_vendor_fix_only_for_the_products_that_have_one()
+    {
+        var csaf = CsafRenderer.Render(Get("one package fixed, one not"), GoldenDrafts.Public());
+
+        var names = Products(csaf).ToDictionary(p => p.Id, p => p.Name);
+        var remediations = csaf["vulnerabilities"]![0]!["remediations"]!.AsArray()
+            .Select(r => ((string)r!["category"]!, (string)r["details"]!, string.Join(" | ", r["product_ids"]!.AsArray().Select(id => names[(string)id!]))));
+        Assert.Equal(
+        [
+            ("vendor_fix", "Upgrade to a fixed version: examplezip 3.1.4.", "examplezip vers:pypi/<3.1.4"),
+            ("none_available", "No fix is available yet.", "examplezip-js vers:npm/* | python3-examplezip vers:deb/>=3.0-1|<=3.1-2 | python3-examplezip 2.9-1"),
+        ], remediations);
     }
 
     [Fact]
@@ -250,14 +275,14 @@ public sealed class AcceptedDraftTests
         Assert.Null(Publishability.Refusal(Base));
     }
 
-    private static IEnumerable<(string Id, string? Purl)> Products(JsonNode csaf)
+    private static IEnumerable<(string Id, string? Purl, string Name)> Products(JsonNode csaf)
     {
-        var found = new List<(string, string?)>();
+        var found = new List<(string, string?, string)>();
         void Walk(JsonArray? branches)
         {
             foreach (var b in branches ?? [])
             {
-                if (b!["product"] is { } p) found.Add(((string)p["product_id"]!, (string?)p["product_identification_helper"]?["purl"]));
+                if (b!["product"] is { } p) found.Add(((string)p["product_id"]!, (string?)p["product_identification_helper"]?["purl"], (string)p["name"]!));
                 Walk(b["branches"] as JsonArray);
             }
         }
