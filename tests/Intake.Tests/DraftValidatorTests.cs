@@ -70,6 +70,9 @@ public sealed class DraftValidatorTests
         { "affected[0].ranges[0].events", WithRange(0, new VersionRange("ECOSYSTEM", [])) },
         { "affected[0].ranges[0].events[1]", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "2", Limit: "3")])) },
         { "affected[0].ranges[1].events[1].fixed", WithRange(1, new VersionRange("SEMVER", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "v1.2")])) },
+        // "0" stands for the first version: a range fixed there affects nothing, and records would offer "0" as the fix.
+        { "affected[0].ranges[0].events[1].fixed", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "0")])) },
+        { "affected[0].ranges[0].events[3].limit", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "1.0"), new RangeEvent(Introduced: "2.0"), new RangeEvent(Limit: "0")])) },
         { "affected[0].versions[0]", WithPackage(p => p with { Versions = [""] }) },
         { "severity.rating", Valid with { Severity = new Severity("Severe", Valid.Severity!.CvssVector) } },
         { "severity.rating", Valid with { Severity = new Severity("Low", Valid.Severity!.CvssVector) } },

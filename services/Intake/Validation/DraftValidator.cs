@@ -172,6 +172,8 @@ public static partial class DraftValidator
             hasFixed |= kind == "fixed";
             hasLastAffected |= kind == "lastAffected";
             if (string.IsNullOrWhiteSpace(value)) { errors.Add($"{eat}.{kind}", "must not be empty"); continue; }
+            // "0" is OSV's "before the first version": a range fixed (or limited) there affects no version at all.
+            if (kind is "fixed" or "limit" && value == "0") { errors.Add($"{eat}.{kind}", "must not be \"0\", which is before every version: name the first version without the flaw"); continue; }
             if (type == "GIT" && !(kind == "introduced" && value == "0") && !CommitHash().IsMatch(value))
                 errors.Add($"{eat}.{kind}", "must be a full commit hash (40 or 64 hex digits) in a GIT range");
             if (type == "SEMVER" && !(kind == "introduced" && value == "0") && !SemVer().IsMatch(value))
