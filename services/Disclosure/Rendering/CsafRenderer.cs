@@ -21,7 +21,7 @@ public static class CsafRenderer
         {
             ["category"] = "vendor",
             ["name"] = g.Key,
-            ["branches"] = new JsonArray(g.Select(p => (JsonNode?)PackageBranch(p, products)).ToArray()),
+            ["branches"] = new JsonArray(g.Select(p => PackageBranch(p, products)).OfType<JsonNode>().ToArray<JsonNode?>()),
         }).ToArray());
 
         var document = new JsonObject
@@ -97,7 +97,9 @@ public static class CsafRenderer
         },
     };
 
-    private static JsonNode PackageBranch(AffectedPackage package, ProductCatalog products)
+    /// <returns>The package's branch, or null when it defines no product of its own (a package listed again with ranges
+    /// and versions an earlier entry has: its branch would be empty, which CSAF does not allow).</returns>
+    private static JsonNode? PackageBranch(AffectedPackage package, ProductCatalog products)
     {
         var leaves = new JsonArray();
         var purl = Purl.TryParse(package.Purl, out var parsed, out _) ? parsed : null;
@@ -120,7 +122,7 @@ public static class CsafRenderer
         foreach (var version in package.Versions ?? [])
             if (products.Affected($"{key}@{version}", packageHasFix) is { } id)
                 leaves.Add(Leaf("product_version", version, id, $"{package.Name} {version}", Versioned(purl, version)));
-        return new JsonObject { ["category"] = "product_name", ["name"] = package.Name, ["branches"] = leaves };
+        return leaves.Count == 0 ? null : new JsonObject { ["category"] = "product_name", ["name"] = package.Name, ["branches"] = leaves };
     }
 
     private static string? Versioned(Purl? purl, string version) => purl is null ? null : (purl with { Version = version }).ToString();

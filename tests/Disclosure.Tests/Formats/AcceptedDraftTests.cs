@@ -26,6 +26,7 @@ public sealed class AcceptedDraftTests
         "empty summary and details", "a version and a credit twice", "a source package purl and a fix with '+'",
         "a purl written pkg://", "the advisory's own URL as a reference", "GIT ranges in two repositories",
         "a GIT fix on two branches", "GIT ranges introduced twice", "one package fixed, one not",
+        "the same package listed twice",
     };
 
     private static AdvisoryDraft Get(string name) => name switch
@@ -112,6 +113,16 @@ public sealed class AcceptedDraftTests
                 Unfixed("npm", "examplezip-js", "pkg:npm/examplezip-js"),
                 new("Debian:12", "python3-examplezip", "pkg:deb/debian/python3-examplezip",
                     [new("ECOSYSTEM", [new(Introduced: "3.0-1"), new(LastAffected: "3.1-2")])], ["2.9-1"]),
+            ],
+        },
+        "the same package listed twice" => Base with
+        {
+            Affected =
+            [
+                FixedIn("PyPI", "examplezip", "pkg:pypi/examplezip", "3.1.4"),
+                new("PyPI", "examplezip", "pkg:pypi/examplezip",
+                    [new("GIT", [new(Introduced: Commit('a')), new(Fixed: Commit('b'))], "https://github.com/example/examplezip")]),
+                FixedIn("PyPI", "examplezip", "pkg:pypi/examplezip", "3.1.4"),
             ],
         },
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
