@@ -28,12 +28,17 @@ public static class AnnouncementComposer
         {
             b.AppendLine($"  - {p.Ecosystem} {p.Name}");
             foreach (var r in p.Ranges)
+            {
+                if (r.Repo is not null) b.AppendLine($"      in {r.Repo}:");
                 foreach (var e in r.Events)
                 {
                     if (e.Introduced is not null) b.AppendLine($"      introduced {e.Introduced}");
                     if (e.Fixed is not null) b.AppendLine($"      fixed in {e.Fixed}");
                     if (e.LastAffected is not null) b.AppendLine($"      last affected {e.LastAffected}");
+                    if (e.Limit is not null) b.AppendLine($"      limit {e.Limit}");
                 }
+            }
+            if (p.Versions is { Count: > 0 } versions) b.AppendLine($"      affected versions {string.Join(", ", versions)}");
         }
         if (!string.IsNullOrWhiteSpace(draft.Remediation)) b.AppendLine().AppendLine("Remediation:").AppendLine(draft.Remediation);
         if (draft.Credits.Count > 0)

@@ -226,6 +226,29 @@ public sealed class AcceptedDraftTests
         Assert.Contains($"\n\n{Base.Summary}\n\n{Base.Details}\n\n", full);
     }
 
+    [Fact]
+    public void The_announcement_lists_explicit_versions_limits_and_the_repository_of_commits()
+    {
+        var draft = Base with
+        {
+            Affected =
+            [
+                new("PyPI", "examplezip", "pkg:pypi/examplezip",
+                [
+                    new("ECOSYSTEM", [new(Introduced: "1.0"), new(Limit: "2.0")]),
+                    new("GIT", [new(Introduced: Commit('a')), new(Fixed: Commit('b'))], "https://github.com/example/examplezip"),
+                ], ["0.9.1", "0.9.2"]),
+            ],
+        };
+
+        var body = AnnouncementComposer.Body(draft, GoldenDrafts.Public()).ReplaceLineEndings("\n");
+
+        Assert.Contains(
+            "  - PyPI examplezip\n      introduced 1.0\n      limit 2.0\n" +
+            $"      in https://github.com/example/examplezip:\n      introduced {Commit('a')}\n      fixed in {Commit('b')}\n" +
+            "      affected versions 0.9.1, 0.9.2\n", body);
+    }
+
     [Theory]
     [InlineData("Low", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "9.8 Critical")]
     [InlineData("Low", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", "0.0 None")]
