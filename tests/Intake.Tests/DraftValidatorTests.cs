@@ -74,6 +74,8 @@ public sealed class DraftValidatorTests
         { "affected[0].ranges[0].events[1].fixed", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "0")])) },
         { "affected[0].ranges[0].events[3].limit", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "1.0"), new RangeEvent(Introduced: "2.0"), new RangeEvent(Limit: "0")])) },
         { "affected[0].versions[0]", WithPackage(p => p with { Versions = [""] }) },
+        // A version both affected and the fix: the CVE record would call it affected, CSAF fixed.
+        { "affected[0].versions[1]", WithPackage(p => p with { Versions = ["2.4.0", "2.4.1"] }) },
         { "severity.rating", Valid with { Severity = new Severity("Severe", Valid.Severity!.CvssVector) } },
         { "severity.rating", Valid with { Severity = new Severity("Low", Valid.Severity!.CvssVector) } },
         { "severity.rating", Valid with { Severity = new Severity("Low", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N") } },

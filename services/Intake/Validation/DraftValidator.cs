@@ -112,10 +112,13 @@ public static partial class DraftValidator
             errors.Add(at + ".ranges", "needs at least one range (or explicit versions)");
         Each(p.Ranges, at + ".ranges", errors, (r, rat) => { if (Range(r, rat, errors) is { } ok) ranges.Add(ok); });
 
+        var fixedVersions = ranges.Where(r => r.Type != "GIT").SelectMany(r => r.Events).Select(e => e.Fixed).OfType<string>().ToHashSet();
         var versions = new List<string>();
         Each(p.Versions, at + ".versions", errors, (v, vat) =>
         {
             if (string.IsNullOrWhiteSpace(v) || v.Length > 200) errors.Add(vat, "must be a non-empty version of at most 200 characters");
+            // The CVE record would call it affected and CSAF fixed.
+            else if (fixedVersions.Contains(v.Trim())) errors.Add(vat, $"{v.Trim()} is a fixed version of a range: an affected version cannot be one");
             else versions.Add(v.Trim());
         });
 
