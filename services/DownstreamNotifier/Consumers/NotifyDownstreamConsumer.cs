@@ -129,13 +129,13 @@ public sealed partial class NotifyDownstreamConsumer(
         }
         if (m.Kind == NoticeKinds.Embargoed)
         {
-            var warned = await NoticeStore.ContactsWithKindAsync(conn, tx, m.CaseId, NoticeKinds.Embargoed, m.NotificationId);
-            recipients = recipients.Where(r => !warned.Contains(r.ContactId)).ToList();
+            var warned = await NoticeStore.AddressesWithKindAsync(conn, tx, m.CaseId, NoticeKinds.Embargoed, m.NotificationId);
+            recipients = recipients.Where(r => !warned.Contains(r.Email.ToLowerInvariant())).ToList();
         }
         if (m.Kind == NoticeKinds.Reminder)
         {
-            var acknowledged = await NoticeStore.AcknowledgedAsync(conn, tx, m.CaseId);
-            recipients = recipients.Where(r => !acknowledged.Contains(r.ContactId) && !r.Excluded).ToList();
+            var acknowledged = await NoticeStore.AcknowledgedAddressesAsync(conn, tx, m.CaseId);
+            recipients = recipients.Where(r => !acknowledged.Contains(r.Email.ToLowerInvariant()) && !r.Excluded).ToList();
         }
         var caseChannels = m.Channels ?? [];
         // Excluded after they were told: they still hear that the date moved (they hold the secret and must keep to the

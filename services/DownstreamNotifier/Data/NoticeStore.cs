@@ -57,11 +57,16 @@ public static class NoticeStore
 
     private const string HasRoundSql = "SELECT EXISTS (SELECT FROM notifications WHERE case_id = @CaseId AND kind = @Kind)";
 
-    private const string ContactsWithKindSql = """
-        SELECT DISTINCT contact_id FROM notices WHERE case_id = @CaseId AND kind = @Kind AND notification_id <> @Except
+    private const string AddressesWithKindSql = """
+        SELECT DISTINCT email FROM notices WHERE case_id = @CaseId AND kind = @Kind AND notification_id <> @Except
         """;
 
-    private const string AcknowledgedSql = "SELECT contact_id FROM acknowledgements WHERE case_id = @CaseId";
+    // By the addresses the acknowledging contacts were told at: an address that is a contact of several projects is
+    // told as one of them, and which one can change between rounds (a key added to the other).
+    private const string AcknowledgedAddressesSql = """
+        SELECT DISTINCT n.email FROM acknowledgements a JOIN notices n ON n.case_id = a.case_id AND n.contact_id = a.contact_id
+        WHERE a.case_id = @CaseId
+        """;
 
     private const string CopySql = """
         COPY notices (notification_id, case_id, contact_id, project_id, email, kind, mode, path, next_attempt_at) FROM STDIN (FORMAT BINARY)
@@ -185,12 +190,14 @@ public static class NoticeStore
     public static Task<bool> HasRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string kind) =>
         conn.ExecuteScalarAsync<bool>(HasRoundSql, new { CaseId = caseId, Kind = kind }, tx);
 
-    /// <summary>The contacts with a notice of this kind about the case in another round than <paramref name="exceptNotificationId"/>.</summary>
-    public static async Task<HashSet<Guid>> ContactsWithKindAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string kind, Guid exceptNotificationId) =>
-        (await conn.QueryAsync<Guid>(ContactsWithKindSql, new { CaseId = caseId, Kind = kind, Except = exceptNotificationId }, tx)).ToHashSet();
+    /// <summary>The addresses (lower case) with a notice of this kind about the case in another round than
+    /// <paramref name="exceptNotificationId"/>.</summary>
+    public static async Task<HashSet<string>> AddressesWithKindAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string kind, Guid exceptNotificationId) =>
+        (await conn.QueryAsync<string>(AddressesWithKindSql, new { CaseId = caseId, Kind = kind, Except = exceptNotificationId }, tx)).Select(e => e.ToLowerInvariant()).ToHashSet();
 
-    public static async Task<HashSet<Guid>> AcknowledgedAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
-        (await conn.QueryAsync<Guid>(AcknowledgedSql, new { CaseId = caseId }, tx)).ToHashSet();
+    /// <summary>The addresses (lower case) that acknowledged a notice about the case.</summary>
+    public static async Task<HashSet<string>> AcknowledgedAddressesAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
+        (await conn.QueryAsync<string>(AcknowledgedAddressesSql, new { CaseId = caseId }, tx)).Select(e => e.ToLowerInvariant()).ToHashSet();
 
     public static async Task InsertNoticesAsync(NpgsqlConnection conn, Guid notificationId, Guid caseId, string kind,
         IEnumerable<(Recipient Recipient, string Mode)> notices, DateTimeOffset now, CancellationToken ct)

@@ -32,7 +32,7 @@ public static class DatabaseWarmUp
         await NoticeStore.InsertNotificationAsync(conn, tx, round, draft, now);
         await CaseStore.UpsertEmbargoAsync(conn, tx, round.CaseId, round.DisclosureAt, round.Channels!);
         await RecipientResolver.ResolveAsync(conn, round.CaseId, draft, maxDepth, tx, []);
-        await NoticeStore.AcknowledgedAsync(conn, tx, round.CaseId);
+        await NoticeStore.AcknowledgedAddressesAsync(conn, tx, round.CaseId);
 
         string[] modes = [NoticeModes.Encrypted, NoticeModes.Encrypted, NoticeModes.Plain, NoticeModes.LinkOnly];
         var notices = modes.Select((mode, i) => (Recipient(i), mode)).ToList();
