@@ -2,7 +2,7 @@ namespace EmbargoScheduler.Policy;
 
 /// <summary>
 /// The embargo rules, pure: each channel has a maximum embargo (a case in several channels takes the strictest),
-/// the disclosure instant needs a minimum lead time, and reminders fall at fixed offsets before it.
+/// the disclosure instant of a new embargo needs a minimum lead time, and reminders fall at fixed offsets before it.
 /// </summary>
 public sealed class EmbargoPolicy(EmbargoOptions options)
 {
@@ -14,10 +14,14 @@ public sealed class EmbargoPolicy(EmbargoOptions options)
     public PolicyDecision EvaluateStart(IReadOnlyList<string> channels, DateTimeOffset disclosureAt, DateTimeOffset now)
     {
         if (CheckChannels(channels) is { } refused) return refused;
-        return CheckInstant(channels, disclosureAt, embargoStart: now, now);
+        if (disclosureAt < now + options.MinimumLeadTime)
+            return PolicyDecision.Refuse(DisclosureAtField,
+                $"disclosure must be at least {options.MinimumLeadTime} ahead (minimum lead time), i.e. not before {now + options.MinimumLeadTime:O}");
+        return CheckMaximum(channels, disclosureAt, embargoStart: now);
     }
 
-    /// <summary>An extension moves the instant later, still within the channels' maximum counted from the start.</summary>
+    /// <summary>An extension moves the instant later, still within the channels' maximum counted from the start. The
+    /// minimum lead time is not asked again: recipients were told at the start, and a later instant only gives them more.</summary>
     public PolicyDecision EvaluateExtension(IReadOnlyList<string> channels, DateTimeOffset startedAt, DateTimeOffset currentDisclosureAt,
         DateTimeOffset newDisclosureAt, DateTimeOffset now)
     {
@@ -26,7 +30,7 @@ public sealed class EmbargoPolicy(EmbargoOptions options)
         if (newDisclosureAt <= currentDisclosureAt)
             return PolicyDecision.Refuse(DisclosureAtField,
                 $"an extension must move disclosure later than the current instant {currentDisclosureAt:O}; to disclose early, break the embargo");
-        return CheckInstant(channels, newDisclosureAt, startedAt, now);
+        return CheckMaximum(channels, newDisclosureAt, startedAt);
     }
 
     /// <summary>The strictest maximum of the channels (unknown channels are ignored here; they are refused elsewhere).</summary>
@@ -51,11 +55,8 @@ public sealed class EmbargoPolicy(EmbargoOptions options)
         return null;
     }
 
-    private PolicyDecision CheckInstant(IReadOnlyList<string> channels, DateTimeOffset disclosureAt, DateTimeOffset embargoStart, DateTimeOffset now)
+    private PolicyDecision CheckMaximum(IReadOnlyList<string> channels, DateTimeOffset disclosureAt, DateTimeOffset embargoStart)
     {
-        if (disclosureAt < now + options.MinimumLeadTime)
-            return PolicyDecision.Refuse(DisclosureAtField,
-                $"disclosure must be at least {options.MinimumLeadTime} ahead (minimum lead time), i.e. not before {now + options.MinimumLeadTime:O}");
         var maximum = MaximumFor(channels);
         if (disclosureAt > embargoStart + maximum)
             return PolicyDecision.Refuse(DisclosureAtField,

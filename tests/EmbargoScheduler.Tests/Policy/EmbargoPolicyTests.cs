@@ -79,6 +79,14 @@ public sealed class EmbargoPolicyTests
     }
 
     [Fact]
+    public void An_extension_close_to_the_instant_is_not_held_to_the_minimum_lead_time()
+    {
+        // Disclosure is due in 10 hours; moving it 10 hours later only gives recipients more time.
+        var decision = policy.EvaluateExtension(["default"], Now.AddDays(-5), Now.AddHours(10), Now.AddHours(20), Now);
+        Assert.True(decision.Allowed, decision.Reason);
+    }
+
+    [Fact]
     public void Reminders_fall_72_and_24_hours_before_disclosure_by_default()
     {
         var disclosure = Now.AddDays(10);
