@@ -249,6 +249,22 @@ public sealed class CoordinationStateMachineTests
     }
 
     [Fact]
+    public async Task A_reminder_handled_on_a_clock_slightly_behind_the_one_that_fired_it_is_not_scheduled_again()
+    {
+        await using var h = await CoordinationHarness.StartAsync();
+        var disclosure = T0.AddDays(10);
+        var caseId = await Embargoed(h, disclosure);
+        var first = (ReminderDue)Assert.Single(Scheduled<ReminderDue>(h, caseId)).Payload;
+        Assert.Equal(disclosure.AddHours(-72), first.RemindAt);
+        h.Time.SetUtcNow(disclosure.AddHours(-72).AddMilliseconds(-5)); // the clock fired it on another instance, 5 ms ahead
+        await h.Fire(new ReminderDue(caseId, disclosure, first.RemindAt), h.Instance(caseId)!.ReminderTokenId);
+
+        await WaitUntil(() => Scheduled<ReminderDue>(h, caseId).Count == 2);
+        Assert.Single(Notices(h, caseId, NoticeKinds.Reminder));
+        Assert.Equal(disclosure.AddHours(-24).UtcDateTime, Scheduled<ReminderDue>(h, caseId)[1].ScheduledTime);
+    }
+
+    [Fact]
     public async Task A_reminder_overdue_past_the_disclosure_instant_sends_no_notice()
     {
         await using var h = await CoordinationHarness.StartAsync();
