@@ -57,8 +57,9 @@ public static class EmbargoApi
         var saga = await sagas.LoadAsync(id, ct);
         if (saga is null) return TypedResults.NotFound();
         if (saga.CurrentState != "Embargoed") return WrongState(saga, "extended");
-
         var now = time.GetUtcNow();
+        if (saga.DisclosureAt <= now) return InstantPassed(saga, "extended");
+
         // The instant in UTC, as intake sends StartEmbargo: it goes on into the saga, the timeline and the notifier's rounds.
         var disclosureAt = request.DisclosureAt!.Value.ToUniversalTime();
         var decision = policy.EvaluateExtension(saga.Channels, saga.StartedAt!.Value, saga.DisclosureAt!.Value, disclosureAt, now);
@@ -79,8 +80,10 @@ public static class EmbargoApi
         var saga = await sagas.LoadAsync(id, ct);
         if (saga is null) return TypedResults.NotFound();
         if (saga.CurrentState != "Embargoed") return WrongState(saga, "broken");
+        var now = time.GetUtcNow();
+        if (saga.DisclosureAt <= now) return InstantPassed(saga, "broken");
 
-        await SendAsync(dataSource, new BreakEmbargo(id, request.Reason!.Trim(), user.MemberId(), time.GetUtcNow()), ct);
+        await SendAsync(dataSource, new BreakEmbargo(id, request.Reason!.Trim(), user.MemberId(), now), ct);
         return TypedResults.Accepted($"/cases/{id}/embargo");
     }
 
@@ -96,6 +99,13 @@ public static class EmbargoApi
             detail: $"the embargo can only be {verb} while the case is Embargoed; it is {saga.CurrentState ?? "Initial"}",
             statusCode: StatusCodes.Status409Conflict, title: "Wrong state",
             extensions: new Dictionary<string, object?> { ["state"] = saga.CurrentState });
+
+    // The saga is still Embargoed until it handles its DisclosureDue, but the clock is publishing: as wrong a state as Disclosing.
+    private static ProblemHttpResult InstantPassed(CoordinationState saga, string verb) =>
+        TypedResults.Problem(
+            detail: $"the embargo can no longer be {verb}: the disclosure instant {saga.DisclosureAt:O} has passed; the advisory is being published",
+            statusCode: StatusCodes.Status409Conflict, title: "Wrong state",
+            extensions: new Dictionary<string, object?> { ["state"] = "Disclosing" });
 
     private static ProblemHttpResult OutOfPolicy(PolicyDecision decision) =>
         TypedResults.Problem(
