@@ -154,6 +154,24 @@ public sealed class LinkTests
         Assert.DoesNotContain("Embargoed until", await Html(anonymous, path));
     }
 
+    [Fact]
+    public async Task The_link_page_writes_its_times_alike_whatever_the_servers_culture()
+    {
+        await using var h = await NotifierHarness.StartAsync(extra: new() { ["LANG"] = "th_TH.UTF-8", ["LC_ALL"] = "th_TH.UTF-8" }); // a Buddhist calendar
+        var project = await h.CreateProjectAsync("Thai distro", ["pkg:pypi/pillow"]);
+        await h.CreateContactAsync(project, "sec@thai.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        var disclosureAt = new DateTimeOffset(2031, 1, 15, 14, 0, 0, TimeSpan.Zero);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), disclosureAt, ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+
+        using var anonymous = h.Service.CreateClient();
+        var html = await Html(anonymous, LinkIn(await MimeMessage.LoadAsync(h.Sink.Messages().Single())));
+        Assert.Contains("Embargoed until 2031-01-15 14:00 UTC", html);
+        Assert.Contains("Acknowledged " + DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), html);
+    }
+
     private static async Task<string> Html(HttpClient client, string path) =>
         await (await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, path) { Headers = { { "Accept", "text/html" } } })).Content.ReadAsStringAsync();
 

@@ -100,17 +100,16 @@ public static class NoticeLinksApi
             disclosureAt, ack!.AcknowledgedAt, ack.Status, ack.Statement, expiresAt, state, embargo?.EndedAt);
     }
 
-    private static string Standing(NoticeView v)
+    // Fixed format, whatever the server's culture (its calendar and digits would otherwise show).
+    private static string Utc(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
+    private static string Standing(NoticeView v) => v.State switch
     {
-        static string Utc(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) ?? "";
-        return v.State switch
-        {
-            CaseEmbargo.Withdrawn => "Withdrawn: the embargo is lifted, and there will be no coordinated disclosure",
-            CaseEmbargo.Broken => $"Embargo broken, disclosed at {Utc(v.DisclosureAt)}",
-            CaseEmbargo.Public => "Public",
-            _ => $"Embargoed until {Utc(v.DisclosureAt)}",
-        };
-    }
+        CaseEmbargo.Withdrawn => "Withdrawn: the embargo is lifted, and there will be no coordinated disclosure",
+        CaseEmbargo.Broken => $"Embargo broken, disclosed at {Utc(v.DisclosureAt)}",
+        CaseEmbargo.Public => "Public",
+        _ => $"Embargoed until {Utc(v.DisclosureAt)}",
+    };
 
     private static string Html(NoticeView v, string token)
     {
@@ -123,7 +122,7 @@ public static class NoticeLinksApi
         foreach (var a in v.Affected) b.Append("<li>").Append(E(a.Ecosystem)).Append(' ').Append(E(a.Name)).Append(" <code>").Append(E(a.Purl)).Append("</code></li>");
         b.Append("</ul>");
         if (v.Remediation is not null) b.Append("<h2>Fix</h2><p>").Append(E(v.Remediation)).Append("</p>");
-        b.Append("<p>Acknowledged ").Append(E(v.AcknowledgedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'"))).Append(".</p>");
+        b.Append("<p>Acknowledged ").Append(E(Utc(v.AcknowledgedAt))).Append(".</p>");
         if (v.Status is not null) b.Append("<p>Your status: ").Append(E(v.Status)).Append("</p>");
         b.Append("<p>Tell us your status with <code>POST /notices/").Append(E(token))
             .Append("/status</code> and a JSON body <code>{\"status\": \"affected|not_affected|fixed|investigating\", \"statement\": \"...\"}</code>.</p>");
