@@ -61,28 +61,29 @@ public static class CveRenderer
             cna["credits"] = new JsonArray(draft.Credits.SelectMany(c => c.Types.Select(t => (c.Name, Type: CreditNames.Cve(t)))).Distinct()
                 .Select(c => (JsonNode?)new JsonObject { ["lang"] = "en", ["value"] = c.Name, ["type"] = c.Type }).ToArray());
 
-        return new JsonObject
-        {
-            ["dataType"] = "CVE_RECORD",
-            ["dataVersion"] = DataVersion,
-            ["cveMetadata"] = new JsonObject
-            {
-                ["cveId"] = cveId,
-                ["assignerOrgId"] = meta.CnaOrgId.ToString(),
-                ["assignerShortName"] = meta.CnaShortName,
-                ["state"] = "PUBLISHED",
-                ["datePublished"] = Timestamps.Rfc3339(meta.Published),
-                ["dateUpdated"] = Timestamps.Rfc3339(meta.Modified),
-            },
-            ["containers"] = new JsonObject { ["cna"] = cna },
-        };
+        return Record(cveId, meta, "PUBLISHED", cna);
     }
 
     /// <summary>
     /// A withdrawn advisory's record is REJECTED (what OSV's "withdrawn" is in CVE): no longer to be used, with the
     /// withdrawal's reason, and none of the affected products a PUBLISHED record would still claim.
     /// </summary>
-    private static JsonObject Rejected(string cveId, PublicationMetadata meta, DateTimeOffset withdrawn) => new()
+    private static JsonObject Rejected(string cveId, PublicationMetadata meta, DateTimeOffset withdrawn)
+    {
+        var cna = new JsonObject
+        {
+            ["providerMetadata"] = ProviderMetadata(meta),
+            ["rejectedReasons"] = new JsonArray(new JsonObject
+            {
+                ["lang"] = "en", ["value"] = RecordText.Shortened(meta.WithdrawnReason ?? "Withdrawn.", MaxText, meta.Url("")),
+            }),
+        };
+        var record = Record(cveId, meta, "REJECTED", cna);
+        record["cveMetadata"]!["dateRejected"] = Timestamps.Rfc3339(withdrawn);
+        return record;
+    }
+
+    private static JsonObject Record(string cveId, PublicationMetadata meta, string state, JsonObject cna) => new()
     {
         ["dataType"] = "CVE_RECORD",
         ["dataVersion"] = DataVersion,
@@ -91,22 +92,11 @@ public static class CveRenderer
             ["cveId"] = cveId,
             ["assignerOrgId"] = meta.CnaOrgId.ToString(),
             ["assignerShortName"] = meta.CnaShortName,
-            ["state"] = "REJECTED",
+            ["state"] = state,
             ["datePublished"] = Timestamps.Rfc3339(meta.Published),
             ["dateUpdated"] = Timestamps.Rfc3339(meta.Modified),
-            ["dateRejected"] = Timestamps.Rfc3339(withdrawn),
         },
-        ["containers"] = new JsonObject
-        {
-            ["cna"] = new JsonObject
-            {
-                ["providerMetadata"] = ProviderMetadata(meta),
-                ["rejectedReasons"] = new JsonArray(new JsonObject
-                {
-                    ["lang"] = "en", ["value"] = RecordText.Shortened(meta.WithdrawnReason ?? "Withdrawn.", MaxText, meta.Url("")),
-                }),
-            },
-        },
+        ["containers"] = new JsonObject { ["cna"] = cna },
     };
 
     private static JsonObject ProviderMetadata(PublicationMetadata meta) => new()
