@@ -103,7 +103,7 @@ public static class EmbargoApi
     // The saga is still Embargoed until it handles its DisclosureDue, but the clock is publishing: as wrong a state as Disclosing.
     private static ProblemHttpResult InstantPassed(CoordinationState saga, string verb) =>
         TypedResults.Problem(
-            detail: $"the embargo can no longer be {verb}: the disclosure instant {saga.DisclosureAt:O} has passed; the advisory is being published",
+            detail: $"the embargo can no longer be {verb}: {EmbargoPolicy.InstantPassed(saga.DisclosureAt!.Value)}",
             statusCode: StatusCodes.Status409Conflict, title: "Wrong state",
             extensions: new Dictionary<string, object?> { ["state"] = "Disclosing" });
 

@@ -26,12 +26,16 @@ public sealed class EmbargoPolicy(EmbargoOptions options)
         DateTimeOffset newDisclosureAt, DateTimeOffset now)
     {
         if (currentDisclosureAt <= now)
-            return PolicyDecision.Refuse(DisclosureAtField, $"the disclosure instant {currentDisclosureAt:O} has passed; the advisory is being published");
+            return PolicyDecision.Refuse(DisclosureAtField, InstantPassed(currentDisclosureAt));
         if (newDisclosureAt <= currentDisclosureAt)
             return PolicyDecision.Refuse(DisclosureAtField,
                 $"an extension must move disclosure later than the current instant {currentDisclosureAt:O}; to disclose early, break the embargo");
         return CheckMaximum(channels, newDisclosureAt, startedAt);
     }
+
+    /// <summary>Why nothing can change an embargo any more (the policy, the saga and the API say it alike).</summary>
+    public static string InstantPassed(DateTimeOffset disclosureAt) =>
+        $"the disclosure instant {disclosureAt:O} has passed; the advisory is being published";
 
     /// <summary>The strictest maximum of the channels (unknown channels are ignored here; they are refused elsewhere).</summary>
     public TimeSpan MaximumFor(IReadOnlyList<string> channels) =>

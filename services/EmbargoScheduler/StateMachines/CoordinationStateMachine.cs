@@ -91,8 +91,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
                     .ThenAsync(SchedulePublication)
                     .Schedule(DisclosureDue, c => new DisclosureDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => c.Saga.DisclosureAt!.Value.UtcDateTime)
                     .Unschedule(ReminderDue)
-                    .If(c => NextReminder(c.Saga) is not null, reminder => reminder
-                        .Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value, NextReminder(c.Saga)), c => NextReminder(c.Saga)!.Value.UtcDateTime))
+                    .If(c => NextReminder(c) is not null, ScheduleNextReminder)
                     .SendAfterCommit(Notifier, c => Notice(c, NoticeKinds.Extended, c.Message.Reason))
                     .PublishAfterCommit(c => new EmbargoExtended(c.Saga.CorrelationId, c.Saga.Extensions[^1].PreviousDisclosureAt, c.Saga.DisclosureAt!.Value,
                         c.Message.Reason, c.Message.RequestedBy, c.Saga.Extensions[^1].ExtendedAt)),
@@ -113,9 +112,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
                 due => due
                     .Then(c => c.Saga.RemindersSent++)
                     .SendAfterCommit(Notifier, c => Notice(c, NoticeKinds.Reminder, null))
-                    .If(c => NextReminder(c.Saga, after: c.Message.RemindAt) is not null, reminder => reminder
-                        .Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value, NextReminder(c.Saga, after: c.Message.RemindAt)),
-                            c => NextReminder(c.Saga, after: c.Message.RemindAt)!.Value.UtcDateTime)),
+                    .If(c => NextReminder(c) is not null, ScheduleNextReminder),
                 late => late.Then(c => LogReminderTooLate(c.Saga.CorrelationId))), // e.g. overdue after downtime across the instant
             When(DisclosureDue.Received)
                 .Unschedule(ReminderDue)
@@ -198,8 +195,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
         })
         .ThenAsync(SchedulePublication)
         .Schedule(DisclosureDue, c => new DisclosureDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value), c => c.Saga.DisclosureAt!.Value.UtcDateTime)
-        .If(c => NextReminder(c.Saga) is not null, reminder => reminder
-            .Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value, NextReminder(c.Saga)), c => NextReminder(c.Saga)!.Value.UtcDateTime))
+        .If(c => NextReminder(c) is not null, ScheduleNextReminder)
         .SendAfterCommit(Notifier, c => Notice(c, NoticeKinds.Embargoed, null))
         .PublishAfterCommit(c => new EmbargoStarted(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value, c.Saga.Channels, c.Saga.StartedAt!.Value))
         .TransitionTo(Embargoed);
@@ -214,13 +210,17 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
     private PolicyDecision ExtensionDecision(BehaviorContext<CoordinationState, ExtendEmbargo> c) =>
         c.GetOrAddPayload(() => policy.EvaluateExtension(c.Saga.Channels, c.Saga.StartedAt!.Value, c.Saga.DisclosureAt!.Value, c.Message.NewDisclosureAt, time.GetUtcNow()));
 
-    /// <summary>The next reminder still ahead; after a reminder that has just come, the one after it (the clock that
-    /// fired it may run a little ahead of this instance's, and "after now" would arm the same reminder again).</summary>
-    private DateTimeOffset? NextReminder(CoordinationState saga, DateTimeOffset? after = null)
+    /// <summary>The next reminder still ahead; while a reminder that has just come is handled, the one after it (the
+    /// clock that fired it may run a little ahead of this instance's, and "after now" would arm the same reminder again).</summary>
+    private DateTimeOffset? NextReminder(BehaviorContext<CoordinationState> c)
     {
         var now = time.GetUtcNow();
-        return policy.NextReminder(saga.DisclosureAt!.Value, after > now ? after.Value : now);
+        var after = c is BehaviorContext<CoordinationState, ReminderDue> { Message.RemindAt: { } remindAt } && remindAt > now ? remindAt : now;
+        return policy.NextReminder(c.Saga.DisclosureAt!.Value, after);
     }
+
+    private EventActivityBinder<CoordinationState, T> ScheduleNextReminder<T>(EventActivityBinder<CoordinationState, T> binder) where T : class =>
+        binder.Schedule(ReminderDue, c => new ReminderDue(c.Saga.CorrelationId, c.Saga.DisclosureAt!.Value, NextReminder(c)), c => NextReminder(c)!.Value.UtcDateTime);
 
     // With the latest draft revision seen: the notifier waits for it before choosing recipients (the draft reaches it on another queue).
     private static NotifyDownstream Notice<T>(BehaviorContext<CoordinationState, T> c, string kind, string? reason) where T : class =>
@@ -276,8 +276,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
     private async Task<bool> StopPublication(BehaviorContext<CoordinationState> c) =>
         c.Saga.DisclosureAt > time.GetUtcNow() && await CancelPublication(c);
 
-    private static string InstantPassed(CoordinationState saga) =>
-        $"the disclosure instant {saga.DisclosureAt:O} has passed; the advisory is being published";
+    private static string InstantPassed(CoordinationState saga) => EmbargoPolicy.InstantPassed(saga.DisclosureAt!.Value);
 
     /// <summary>A newer draft during the embargo replaces the waiting command; once the instant has come, the command
     /// already sent stands (the newer revision can be published as an update).</summary>
