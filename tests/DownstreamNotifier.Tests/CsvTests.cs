@@ -1,4 +1,4 @@
-using DownstreamNotifier.Registry;
+using Coordination.Hosting.Csv;
 
 namespace DownstreamNotifier.Tests;
 

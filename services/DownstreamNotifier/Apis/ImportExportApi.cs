@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Coordination.Hosting.Auth;
+using Coordination.Hosting.Csv;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Packages;
 using DownstreamNotifier.Registry;

@@ -1,10 +1,11 @@
 using System.Text;
 
-namespace DownstreamNotifier.Registry;
+namespace Coordination.Hosting.Csv;
 
 /// <summary>
 /// RFC 4180 CSV, small on purpose: quoted fields may hold commas, quotes ("") and line breaks (armored keys).
-/// (CsvHelper 34, the version served here, is a rewrite with a different API; this is all the import needs.)
+/// (CsvHelper 34, the version served here, is a rewrite with a different API; this is all the notifier's import and
+/// export and intake's public team list need.)
 /// A cell a spreadsheet would take for a formula (starting with = + - @, tab or CR) is written with a "'" before it,
 /// and read back without it, so that an export opened in a spreadsheet runs nothing and imports as it was.
 /// </summary>
