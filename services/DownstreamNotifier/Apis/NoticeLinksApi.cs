@@ -35,18 +35,15 @@ public static class NoticeLinksApi
     {
         var now = time.GetUtcNow();
         var check = links.Check(token);
-        if (!check.Valid) return TypedResults.Problem(statusCode: 404, title: "No such notice");
+        if (!check.Valid) return NoSuchNotice();
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var embargo = await CaseStore.EmbargoAsync(conn, check.CaseId, tx);
-        var expiresAt = ExpiresAt(links, check, embargo);
-        if (expiresAt <= now) return TypedResults.Problem(statusCode: 410, title: "This link has expired");
-        if (await AckStore.SentNoticeAsync(conn, tx, check.CaseId, check.ContactId) is not { } sent)
-            return TypedResults.Problem(statusCode: 404, title: "No such notice");
+        var (notice, refusal) = await HonourAsync(conn, tx, links, check, now);
+        if (notice is null) return refusal!;
         if (await AckStore.AcknowledgeAsync(conn, tx, check.CaseId, check.ContactId, now))
             await Outbox.PublishAsync(conn, tx, new NoticeAcknowledged(check.CaseId, check.ContactId, null, now));
-        var view = await ViewAsync(conn, tx, check, sent, embargo, expiresAt);
+        var view = await ViewAsync(conn, tx, notice);
         await tx.CommitAsync(ct);
 
         var wantsHtml = request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
@@ -57,14 +54,11 @@ public static class NoticeLinksApi
     {
         var now = time.GetUtcNow();
         var check = links.Check(token);
-        if (!check.Valid) return TypedResults.Problem(statusCode: 404, title: "No such notice");
+        if (!check.Valid) return NoSuchNotice();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var embargo = await CaseStore.EmbargoAsync(conn, check.CaseId, tx);
-        var expiresAt = ExpiresAt(links, check, embargo);
-        if (expiresAt <= now) return TypedResults.Problem(statusCode: 410, title: "This link has expired");
-        if (await AckStore.SentNoticeAsync(conn, tx, check.CaseId, check.ContactId) is not { } sent)
-            return TypedResults.Problem(statusCode: 404, title: "No such notice");
+        var (notice, refusal) = await HonourAsync(conn, tx, links, check, now);
+        if (notice is null) return refusal!;
         var errors = new Dictionary<string, string[]>();
         var status = body.Status?.Trim().ToLowerInvariant();
         if (status is null || !Statuses.Contains(status)) errors["status"] = ["must be one of affected, not_affected, fixed, investigating"];
@@ -75,9 +69,26 @@ public static class NoticeLinksApi
 
         await AckStore.SetStatusAsync(conn, tx, check.CaseId, check.ContactId, status!, statement, now);
         await Outbox.PublishAsync(conn, tx, new NoticeAcknowledged(check.CaseId, check.ContactId, status, now));
-        var view = await ViewAsync(conn, tx, check, sent, embargo, expiresAt);
+        var view = await ViewAsync(conn, tx, notice);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(view);
+    }
+
+    private static IResult NoSuchNotice() => TypedResults.Problem(statusCode: 404, title: "No such notice");
+
+    /// <summary>What a genuine token opens: the notice sent, the embargo as it stands, and until when the link works.</summary>
+    private sealed record Honoured(LinkCheck Check, AckStore.SentNotice Sent, CaseEmbargo? Embargo, DateTimeOffset ExpiresAt);
+
+    /// <summary>The notice a genuine token names, in the request's transaction; else the answer: 410 once the link has
+    /// expired, 404 when no notice to that contact about that case was sent (or the contact is deleted).</summary>
+    private static async Task<(Honoured? Notice, IResult? Refusal)> HonourAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NoticeLinks links,
+        LinkCheck check, DateTimeOffset now)
+    {
+        var embargo = await CaseStore.EmbargoAsync(conn, check.CaseId, tx);
+        var expiresAt = ExpiresAt(links, check, embargo);
+        if (expiresAt <= now) return (null, TypedResults.Problem(statusCode: 410, title: "This link has expired"));
+        if (await AckStore.SentNoticeAsync(conn, tx, check.CaseId, check.ContactId) is not { } sent) return (null, NoSuchNotice());
+        return (new Honoured(check, sent, embargo, expiresAt), null);
     }
 
     /// <summary>
@@ -89,9 +100,9 @@ public static class NoticeLinksApi
         embargo is null || embargo.IsWithdrawn ? check.ExpiresAt
         : links.ExpiryFor(embargo.EndedAt is { } ended && ended < embargo.DisclosureAt ? ended : embargo.DisclosureAt);
 
-    private static async Task<NoticeView> ViewAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LinkCheck check, AckStore.SentNotice sent,
-        CaseEmbargo? embargo, DateTimeOffset expiresAt)
+    private static async Task<NoticeView> ViewAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Honoured notice)
     {
+        var (check, sent, embargo, expiresAt) = notice;
         var draft = sent.Draft;
         var ack = await AckStore.GetAsync(conn, tx, check.CaseId, check.ContactId);
         var state = embargo?.Ended ?? "embargoed";
