@@ -103,6 +103,13 @@ public sealed class DraftValidatorTests
         { "references[0].url", Valid with { References = [new AdvisoryReference("WEB", "https://bücher.example/advisory")] } },
         { "credits[0].contact", Valid with { Credits = [new Credit("Rita", ["FINDER"], "https://rita.example/über")] } },
         { "affected[0].ranges[2].repo", WithRange(2, new VersionRange("GIT", [new RangeEvent(Introduced: Sha1)], "https://gït.example/lib")) },
+        // Nor what RFC 3986 leaves out even in ASCII: a '%' not starting an escape, '<', '{', '|', a backslash.
+        { "references[0].url", Valid with { References = [new AdvisoryReference("WEB", "https://example.org/%zz")] } },
+        { "references[0].url", Valid with { References = [new AdvisoryReference("WEB", "https://example.org/100%")] } },
+        { "references[0].url", Valid with { References = [new AdvisoryReference("WEB", "https://example.org/a%4")] } },
+        { "references[0].url", Valid with { References = [new AdvisoryReference("WEB", "https://example.org/<script>")] } },
+        { "credits[0].contact", Valid with { Credits = [new Credit("Rita", ["FINDER"], "https://rita.example/{x}|y")] } },
+        { "affected[0].ranges[2].repo", WithRange(2, new VersionRange("GIT", [new RangeEvent(Introduced: Sha1)], "https://git.example/a\\b")) },
         { "references[0].type", Valid with { References = [new AdvisoryReference("BLOG", "https://example.org")] } },
         { "references[0].url", Valid with { References = [new AdvisoryReference("WEB", "ftp://example.org/x")] } },
         { "credits[0].name", Valid with { Credits = [new Credit("", ["FINDER"])] } },
@@ -116,6 +123,13 @@ public sealed class DraftValidatorTests
     [MemberData(nameof(Invalid))]
     public void An_invalid_field_is_refused_naming_the_field(string field, AdvisoryDraft draft) =>
         Assert.Equal([field], Fields(draft));
+
+    [Theory]
+    [InlineData("https://de.wikipedia.org/wiki/Puffer%C3%BCberlauf")]
+    [InlineData("https://xn--bcher-kva.example/a?q=1&r=%2F#frag")]
+    [InlineData("https://[2001:db8::1]:8443/~user/(x);p=1,2*3+4'!$@")]
+    public void Urls_in_rfc_3986_form_are_accepted(string url) =>
+        Assert.Empty(Fields(Valid with { References = [new AdvisoryReference("WEB", url)] }));
 
     [Fact]
     public void Range_events_out_of_order_are_refused_naming_each_event_out_of_turn() =>

@@ -42,9 +42,25 @@ public static class CreditValidator
     }
 
     public static bool IsHttpUrl(string? text) =>
-        text is { Length: <= 2048 } && !HasSpaceOrControl(text) && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == "https" || uri.Scheme == "http") && uri.Host.Length > 0;
+        text is { Length: <= 2048 } && IsUriText(text) && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == "https" || uri.Scheme == "http") && uri.Host.Length > 0;
 
-    /// <summary>The records give URLs as JSON Schema "uri" (RFC 3986), which has no spaces, control characters or
-    /// characters outside ASCII (a Unicode host or path is an IRI); .NET's Uri would accept and escape them.</summary>
-    public static bool HasSpaceOrControl(string text) => text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || !char.IsAscii(c));
+    /// <summary>
+    /// Whether the text is made only of what RFC 3986 allows in a URI: unreserved and reserved characters, and '%' only
+    /// as the start of a percent-encoded octet. The records give URLs as JSON Schema "uri": .NET's Uri would accept, and
+    /// escape, spaces, characters outside ASCII (a Unicode host or path is an IRI), '&lt;', '{' or a stray '%'.
+    /// </summary>
+    public static bool IsUriText(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '%')
+            {
+                if (i + 2 >= text.Length || !char.IsAsciiHexDigit(text[i + 1]) || !char.IsAsciiHexDigit(text[i + 2])) return false;
+                i += 2;
+            }
+            else if (!char.IsAsciiLetterOrDigit(c) && !"-._~:/?#[]@!$&'()*+,;=".Contains(c)) return false;
+        }
+        return true;
+    }
 }

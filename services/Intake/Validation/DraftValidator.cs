@@ -188,7 +188,7 @@ public static partial class DraftValidator
     }
 
     private static bool IsRepo(string? url) =>
-        url is { Length: <= 2048 } && !CreditValidator.HasSpaceOrControl(url) && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" or "git" or "ssh" && uri.Host.Length > 0;
+        url is { Length: <= 2048 } && CreditValidator.IsUriText(url) && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" or "git" or "ssh" && uri.Host.Length > 0;
 
     private static void Text(string? value, string field, int max, bool required, ValidationErrors errors)
     {
