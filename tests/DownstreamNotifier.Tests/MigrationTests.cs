@@ -40,6 +40,48 @@ public sealed class MigrationTests
         Assert.Equal(["nuget//newtonsoft.json", "pypi//six"], stored);
     }
 
+    [Fact]
+    public async Task Migration_0008_folds_the_cargo_keys_stored_before_as_crates_io_does_keeping_one_of_spelling_twins()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Rust app", ["pkg:cargo/foo-bar", "pkg:pypi/six"]);
+        await h.CreateContactAsync(project, "sec@rust.test");
+        await using var conn = new NpgsqlConnection(h.Isolation.ConnectionString);
+        await conn.OpenAsync();
+        // As the keys were made before crate names were folded: a crate listed twice in two spellings, and a namespaced key.
+        await ExecuteAsync(conn, $"""
+            SET search_path TO notifier;
+            UPDATE project_packages SET package_key = 'cargo//Foo-Bar' WHERE package_key = 'cargo//foo_bar';
+            INSERT INTO project_packages (project_id, purl, package_key, relation) VALUES
+              ('{project}', 'pkg:cargo/FOO_BAR', 'cargo//FOO_BAR', 'depends'),
+              ('{project}', 'pkg:cargo/Some-Ns/Baz-Qux', 'cargo/Some-Ns/Baz-Qux', 'ships');
+            """);
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("crates.io", "foo_bar", ""));
+        Assert.Empty(await RecipientsAsync(h, caseId));
+
+        var sql = await MigrationScriptAsync("0008_cargo_keys_canonical.sql");
+        await ExecuteAsync(conn, "SET search_path TO notifier; " + sql);
+        await ExecuteAsync(conn, "SET search_path TO notifier; " + sql); // idempotent
+
+        Assert.Equal(["sec@rust.test"], await RecipientsAsync(h, caseId));
+        await using var keys = new NpgsqlCommand("SELECT package_key FROM notifier.project_packages", conn);
+        var stored = new List<string>();
+        await using (var reader = await keys.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) stored.Add(reader.GetString(0));
+        // What the code makes of the same purls now.
+        Assert.Equal([PackageUrl.Parse("pkg:cargo/Foo-Bar").Key, PackageUrl.Parse("pkg:cargo/Some-Ns/Baz-Qux").Key, "pypi//six"],
+            stored.Order(StringComparer.Ordinal));
+    }
+
+    private static async Task<string> MigrationScriptAsync(string name)
+    {
+        var assembly = typeof(PackageUrl).Assembly;
+        using var script = new StreamReader(assembly.GetManifestResourceStream(
+            assembly.GetManifestResourceNames().Single(n => n.EndsWith("." + name, StringComparison.Ordinal)))!);
+        return await script.ReadToEndAsync();
+    }
+
     private static async Task ExecuteAsync(NpgsqlConnection conn, string sql)
     {
         await using var cmd = new NpgsqlCommand(sql, conn);

@@ -80,4 +80,43 @@ public sealed class PackageUrlTests
         Assert.Equal(PackageUrl.Parse("pkg:nuget/newtonsoft.json").Key, PackageUrl.Parse("pkg:nuget/Newtonsoft.Json@13.0.3").Key);
         Assert.Equal(PackageUrl.Parse("pkg:nuget/Newtonsoft.Json").Key, PackageUrl.FromEcosystem("NuGet", "NEWTONSOFT.JSON")!.Key);
     }
+
+    [Theory]
+    [InlineData(" PyPI ", " Requests ", "pkg:pypi/requests")]
+    [InlineData("crates.io ", "regex\t", "pkg:cargo/regex")]
+    [InlineData(" Debian:12", "openssl ", "pkg:deb/debian/openssl")]
+    [InlineData("Maven", " org.apache.logging.log4j : log4j-core ", "pkg:maven/org.apache.logging.log4j/log4j-core")]
+    public void An_OSV_ecosystem_and_name_are_read_without_surrounding_whitespace(string ecosystem, string name, string purl) =>
+        Assert.Equal(PackageUrl.Parse(purl).Key, PackageUrl.FromEcosystem(ecosystem, name)?.Key);
+
+    [Theory]
+    [InlineData("pkg:cargo/Foo_Bar")]
+    [InlineData("pkg:cargo/foo-bar@1.0.0")]
+    [InlineData("pkg:cargo/FOO-BAR")]
+    public void Crate_names_match_as_crates_io_folds_them_case_and_dash_or_underscore(string purl)
+    {
+        Assert.Equal("cargo//foo_bar", PackageUrl.Parse(purl).Key);
+        Assert.Equal("cargo//foo_bar", PackageUrl.FromEcosystem("crates.io", "Foo-bar")!.Key);
+        Assert.NotEqual(PackageUrl.Parse(purl).Key, PackageUrl.Parse("pkg:cargo/foobar").Key);
+        // Only ASCII is folded (crate names are ASCII; migration 0008 folds the same characters in SQL).
+        Assert.Equal("cargo//\u00c4_b", PackageUrl.Parse("pkg:cargo/%C3%84-B").Key);
+    }
+
+    [Theory]
+    [InlineData("pkg:golang/github.com/Sirupsen/logrus", "pkg:golang/github.com/sirupsen/logrus")]
+    [InlineData("pkg:npm/Express", "pkg:npm/express")]
+    [InlineData("pkg:npm/JSONStream", "pkg:npm/jsonstream")]
+    public void Go_module_paths_and_npm_names_differing_in_case_are_different_packages(string one, string other) =>
+        Assert.NotEqual(PackageUrl.Parse(one).Key, PackageUrl.Parse(other).Key);
+
+    [Fact]
+    public void A_Go_module_named_by_OSV_matches_its_purl_in_the_same_case()
+    {
+        Assert.Equal("golang/github.com/BurntSushi/toml", PackageUrl.FromEcosystem("Go", "github.com/BurntSushi/toml")!.Key);
+        Assert.Equal(PackageUrl.Parse("pkg:golang/github.com/BurntSushi/toml@v1.3.2").Key, PackageUrl.FromEcosystem("Go", "github.com/BurntSushi/toml")!.Key);
+    }
+
+    [Fact]
+    public void Pub_names_match_whatever_their_case_as_pub_allows_only_lowercase() =>
+        Assert.Equal(PackageUrl.Parse("pkg:pub/Flutter_Test").Key, PackageUrl.FromEcosystem("Pub", "flutter_test")!.Key);
 }

@@ -96,4 +96,29 @@ public sealed class RecipientTests
         await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
         await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
     }
+
+    [Fact]
+    public async Task A_dependent_is_found_by_the_name_its_registry_treats_as_the_same_package_and_no_one_else()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var crate = await h.CreateProjectAsync("Crate user", ["pkg:cargo/Foo_Bar"]);
+        var crateLookalike = await h.CreateProjectAsync("Other crate user", ["pkg:cargo/foobar"]);
+        var go = await h.CreateProjectAsync("Go user", ["pkg:golang/github.com/Sirupsen/logrus@v1.0.0"]);
+        var goTwin = await h.CreateProjectAsync("Other Go user", ["pkg:golang/github.com/sirupsen/logrus"]);
+        var npmTwin = await h.CreateProjectAsync("Express user", ["pkg:npm/express"]);
+        await h.CreateContactAsync(crate, "sec@crate.test");
+        await h.CreateContactAsync(crateLookalike, "sec@foobar.test");
+        await h.CreateContactAsync(go, "sec@go.test");
+        await h.CreateContactAsync(goTwin, "sec@gotwin.test");
+        await h.CreateContactAsync(npmTwin, "sec@express.test");
+
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected(" crates.io ", "foo-bar", ""),
+            NotifierHarness.Affected("Go", "github.com/Sirupsen/logrus", ""), NotifierHarness.Affected("npm", "Express", "pkg:npm/Express"));
+        var preview = await h.Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/recipients");
+        var byEmail = preview.GetProperty("recipients").EnumerateArray().ToDictionary(r => r.GetProperty("email").GetString()!,
+            r => r.GetProperty("path").EnumerateArray().Select(p => p.GetString()!).ToList());
+        Assert.Equal(["sec@crate.test", "sec@go.test"], byEmail.Keys.Order());
+        Assert.Equal(["Crate user", "depends on pkg:cargo/foo_bar"], byEmail["sec@crate.test"]);
+    }
 }

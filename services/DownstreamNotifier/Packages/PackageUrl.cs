@@ -5,8 +5,8 @@ namespace DownstreamNotifier.Packages;
 
 /// <summary>
 /// A package URL (https://github.com/package-url/purl-spec) reduced to what matching needs: type, namespace
-/// and name, normalised as the spec says per type (PEP 503 for PyPI). Version, qualifiers and subpath are
-/// parsed off and ignored: matching is version-agnostic.
+/// and name, normalised so that exactly the names the registry treats as one package give one key (PEP 503 for
+/// PyPI). Version, qualifiers and subpath are parsed off and ignored: matching is version-agnostic.
 /// </summary>
 public sealed partial record PackageUrl(string Type, string? Namespace, string Name)
 {
@@ -54,7 +54,8 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
     /// <summary>The purl of an OSV ecosystem + name (when an affected package comes without a purl).</summary>
     public static PackageUrl? FromEcosystem(string ecosystem, string name)
     {
-        var osv = ecosystem.Split(':')[0].ToLowerInvariant();
+        var osv = ecosystem.Split(':')[0].Trim().ToLowerInvariant();
+        name = name.Trim();
         var type = osv switch
         {
             "pypi" => "pypi", "npm" => "npm", "crates.io" => "cargo", "go" => "golang", "maven" => "maven",
@@ -67,7 +68,7 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
         var n = name;
         // A distribution's packages have the distribution as namespace: pkg:deb/ubuntu/openssl, pkg:apk/alpine/openssl.
         if (type is "deb" or "apk") ns = osv;
-        else if (type == "maven" && name.Contains(':')) (ns, n) = (name[..name.IndexOf(':')], name[(name.IndexOf(':') + 1)..]);
+        else if (type == "maven" && name.Contains(':')) (ns, n) = (name[..name.IndexOf(':')].Trim(), name[(name.IndexOf(':') + 1)..].Trim());
         else if (name.Contains('/')) (ns, n) = (name[..name.LastIndexOf('/')], name[(name.LastIndexOf('/') + 1)..]);
         (ns, n) = Normalise(type, ns, n);
         return new PackageUrl(type, ns, n);
@@ -76,11 +77,22 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
     /// <summary>PEP 503: lowercase, runs of "-", "_" and "." become one "-".</summary>
     public static string Pep503(string name) => Pep503Separators().Replace(name, "-").ToLowerInvariant();
 
+    /// <summary>crates.io's canonical crate name: ASCII-lowercased, "-" read as "_" (it treats "Foo-Bar" and "foo_bar"
+    /// as one crate). Only A-Z and "-" change, as in migration 0008's SQL, whatever the database's locale.</summary>
+    public static string CrateName(string name) =>
+        string.Create(name.Length, name, (chars, n) =>
+        {
+            for (var i = 0; i < n.Length; i++) chars[i] = n[i] switch { >= 'A' and <= 'Z' => (char)(n[i] + 32), '-' => '_', var c => c };
+        });
+
+    // Only where the registry itself treats the names as one package: npm ("express" and "Express" are two packages),
+    // Go module paths, Maven, RubyGems and Swift are case-sensitive and kept as written.
     private static (string? Namespace, string Name) Normalise(string type, string? ns, string name) => type switch
     {
         "pypi" => (ns?.ToLowerInvariant(), Pep503(name)),
+        "cargo" => (ns is null ? null : CrateName(ns), CrateName(name)),
         // NuGet package ids are case-insensitive (nuget.org treats "Newtonsoft.Json" and "newtonsoft.json" as one).
-        "deb" or "apk" or "rpm" or "github" or "bitbucket" or "gitlab" or "composer" or "golang" or "hex" or "npm" or "nuget"
+        "deb" or "apk" or "rpm" or "github" or "bitbucket" or "gitlab" or "composer" or "hex" or "nuget" or "pub"
             => (ns?.ToLowerInvariant(), name.ToLowerInvariant()),
         _ => (ns, name),
     };
