@@ -85,14 +85,17 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
             for (var i = 0; i < n.Length; i++) chars[i] = n[i] switch { >= 'A' and <= 'Z' => (char)(n[i] + 32), '-' => '_', var c => c };
         });
 
-    // Only where the registry itself treats the names as one package: npm ("express" and "Express" are two packages),
-    // Go module paths, Maven, RubyGems and Swift are case-sensitive and kept as written.
+    // Maven, RubyGems and Swift names are kept as written. npm names and Go module paths are case-sensitive upstream but
+    // matched whatever the case, on purpose: a dependent told of a package it does not use shows in the recipients'
+    // preview with the path that chose it, and a member can exclude it; a dependent missed shows nowhere. Go's case
+    // variants are mostly one GitHub repository under two paths (Sirupsen/sirupsen), and npm has taken no new mixed-case
+    // names since 2017. Keys stored so far are lowercased, so this keeps them matching too.
     private static (string? Namespace, string Name) Normalise(string type, string? ns, string name) => type switch
     {
         "pypi" => (ns?.ToLowerInvariant(), Pep503(name)),
         "cargo" => (ns is null ? null : CrateName(ns), CrateName(name)),
         // NuGet package ids are case-insensitive (nuget.org treats "Newtonsoft.Json" and "newtonsoft.json" as one).
-        "deb" or "apk" or "rpm" or "github" or "bitbucket" or "gitlab" or "composer" or "hex" or "nuget" or "pub"
+        "deb" or "apk" or "rpm" or "github" or "bitbucket" or "gitlab" or "composer" or "golang" or "hex" or "npm" or "nuget" or "pub"
             => (ns?.ToLowerInvariant(), name.ToLowerInvariant()),
         _ => (ns, name),
     };
