@@ -114,12 +114,16 @@ public sealed class RecipientTests
 
         var caseId = Guid.NewGuid();
         await h.PublishDraftAsync(caseId, NotifierHarness.Affected(" crates.io ", "foo-bar", ""),
-            NotifierHarness.Affected("Go", "github.com/Sirupsen/logrus", ""), NotifierHarness.Affected("npm", "Express", "pkg:npm/Express"));
+            NotifierHarness.Affected("Go", "github.com/Sirupsen/logrus", ""), NotifierHarness.Affected("npm", "Express", "pkg:npm/Express"),
+            NotifierHarness.Affected("Hackage", "aeson", ""));
         var preview = await h.Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/recipients");
         var byEmail = preview.GetProperty("recipients").EnumerateArray().ToDictionary(r => r.GetProperty("email").GetString()!,
             r => r.GetProperty("path").EnumerateArray().Select(p => p.GetString()!).ToList());
         // The Go and npm case variants are told too (see PackageUrl.Normalise); the crate without the '_' is not.
         Assert.Equal(["sec@crate.test", "sec@express.test", "sec@go.test", "sec@gotwin.test"], byEmail.Keys.Order());
         Assert.Equal(["Crate user", "depends on pkg:cargo/foo_bar"], byEmail["sec@crate.test"]);
+        // A package no purl type stands for matches nobody: the preview says so, for that package alone.
+        var warning = Assert.Single(preview.GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.StartsWith("affected package Hackage aeson has no purl", warning);
     }
 }

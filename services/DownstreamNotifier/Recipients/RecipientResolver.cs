@@ -44,6 +44,10 @@ public static class RecipientResolver
                 (PackageUrl.TryParse(a.Purl, out var p, out _) ? p : PackageUrl.FromEcosystem(a.Ecosystem, a.Name))?.Key)
             .OfType<string>().Where(k => !NoNul.Violated(k)).Distinct();
 
+    /// <summary>The affected packages no registered package can match: no purl, and an ecosystem with no purl type here.</summary>
+    public static IEnumerable<AffectedPackage> Unmatchable(AdvisoryDraft? draft) =>
+        (draft?.Affected ?? []).Where(a => !PackageUrl.TryParse(a.Purl, out _, out _) && PackageUrl.FromEcosystem(a.Ecosystem, a.Name) is null);
+
     /// <param name="alsoContacts">Contacts to keep whatever the graph says now (e.g. those told earlier), path "notified earlier".</param>
     public static async Task<List<Recipient>> ResolveAsync(NpgsqlConnection conn, Guid caseId, AdvisoryDraft? draft, int maxDepth,
         NpgsqlTransaction? tx = null, IReadOnlyCollection<Guid>? alsoContacts = null)
