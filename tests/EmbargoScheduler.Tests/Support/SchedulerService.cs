@@ -13,9 +13,11 @@ public static class SchedulerService
         return settings;
     }
 
-    public static async Task<ServiceProcess> StartAsync(Isolation isolation)
+    public static Task<ServiceProcess> StartAsync(Isolation isolation) => StartAsync(Settings(isolation));
+
+    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
-        var process = ServiceProcess.Start("EmbargoScheduler", Settings(isolation));
+        var process = ServiceProcess.Start("EmbargoScheduler", settings);
         try
         {
             await process.WaitUntilReadyAsync();
