@@ -35,11 +35,12 @@ public static class EmbargoApi
     {
         var saga = await sagas.LoadAsync(id, ct);
         if (saga is null) return TypedResults.NotFound();
-        var max = saga.Channels.Count > 0 ? policy.MaximumFor(saga.Channels) : (TimeSpan?)null;
+        var inForce = saga.Channels.Count > 0 ? policy.LimitsInForce(saga.Channels, saga.LimitsAtStart) : null;
         var limits = new EmbargoLimits(
-            policy.Options.Channels, max is { } m ? (int)m.TotalDays : null,
-            max is { } mx && saga.StartedAt is { } started ? started + mx : null,
-            policy.Options.MinimumLeadTime, policy.Options.EffectiveReminderOffsets);
+            policy.Options.Channels, inForce?.MaxDays,
+            inForce is { } l && saga.StartedAt is { } started ? started.AddDays(l.MaxDays) : null,
+            policy.Options.MinimumLeadTime, policy.Options.EffectiveReminderOffsets,
+            policy.Options.MaxExtensions, inForce?.MaxExtensions);
         return TypedResults.Ok(new EmbargoResponse(saga.CorrelationId, saga.CurrentState ?? "Initial", saga.DisclosureAt, saga.Channels,
             saga.StartedAt, saga.LatestRevision, limits, saga.Extensions, saga.Refusals, saga.BreakReason, saga.BrokenAt,
             saga.AdvisoryId, saga.PublishedAt));
@@ -47,7 +48,7 @@ public static class EmbargoApi
 
     public static async Task<Results<Accepted, ValidationProblem, NotFound, ProblemHttpResult>> ExtendEmbargo(
         Guid id, ExtendEmbargoRequest request, ClaimsPrincipal user, PostgresSagaStore<CoordinationState> sagas, EmbargoPolicy policy,
-        NpgsqlDataSource dataSource, TimeProvider time, CancellationToken ct)
+        NpgsqlDataSource dataSource, TimeProvider time, ILogger<EmbargoPolicy> logger, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.DisclosureAt is null) errors["disclosureAt"] = ["is required (an RFC 3339 instant)"];
@@ -62,7 +63,9 @@ public static class EmbargoApi
 
         // The instant in UTC, as intake sends StartEmbargo: it goes on into the saga, the timeline and the notifier's rounds.
         var disclosureAt = request.DisclosureAt!.Value.ToUniversalTime();
-        var decision = policy.EvaluateExtension(saga.Channels, saga.StartedAt!.Value, saga.DisclosureAt!.Value, disclosureAt, now);
+        var embargo = saga.AsRunningEmbargo();
+        logger.WarnIfChannelsUnconfigured(policy, id, embargo);
+        var decision = policy.EvaluateExtension(embargo, disclosureAt, now);
         if (!decision.Allowed) return OutOfPolicy(decision);
 
         await SendAsync(dataSource, new ExtendEmbargo(id, disclosureAt, request.Reason!.Trim(), user.MemberId(), now), ct);

@@ -12,6 +12,9 @@ public sealed class EmbargoOptions : IValidatableObject
     /// <summary>Channel name → longest embargo in days (distros 14, default 90; configured entries add or override).</summary>
     public Dictionary<string, int> Channels { get; set; } = new(StringComparer.OrdinalIgnoreCase) { ["distros"] = 14, ["default"] = 90 };
 
+    /// <summary>Channel name → how many times an embargo in it may be extended (a channel not named here: any number; 0: never).</summary>
+    public Dictionary<string, int> MaxExtensions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The disclosure instant must be at least this far ahead, so recipients have time to act.</summary>
     public TimeSpan MinimumLeadTime { get; set; } = TimeSpan.FromDays(1);
 
@@ -39,6 +42,11 @@ public sealed class EmbargoOptions : IValidatableObject
                 yield return new ValidationResult($"channel '{name}' must allow at least 1 day", [$"{nameof(Channels)}:{name}"]);
             else if (days > MaxDays)
                 yield return new ValidationResult($"channel '{name}' must allow at most {MaxDays} days", [$"{nameof(Channels)}:{name}"]);
+        foreach (var (name, count) in MaxExtensions)
+            if (count < 0)
+                yield return new ValidationResult($"channel '{name}' must allow 0 or more extensions (leave it unset for no limit)", [$"{nameof(MaxExtensions)}:{name}"]);
+            else if (!Channels.ContainsKey(name)) // a misspelt channel would leave the real one without its limit
+                yield return new ValidationResult($"'{name}' is not a channel of {Section}:{nameof(Channels)}", [$"{nameof(MaxExtensions)}:{name}"]);
         if (MinimumLeadTime < TimeSpan.Zero)
             yield return new ValidationResult("must not be negative", [nameof(MinimumLeadTime)]);
         else if (MinimumLeadTime > MaxSpan)

@@ -1,3 +1,4 @@
+using EmbargoScheduler.Policy;
 using MassTransit;
 
 namespace EmbargoScheduler.StateMachines;
@@ -19,6 +20,10 @@ public sealed class CoordinationState : SagaStateMachineInstance, ISagaVersion
     public DateTimeOffset? StartedAt { get; set; }
     public Guid? StartedBy { get; set; }
     public DateTimeOffset? DisclosureAt { get; set; }
+
+    /// <summary>The channels' limits when the embargo started, so that a later configuration never loosens them nor
+    /// loses them with a channel it no longer has (null in sagas stored before they were kept).</summary>
+    public ChannelLimits? LimitsAtStart { get; set; }
 
     public Guid? DisclosureTokenId { get; set; }
 
@@ -43,4 +48,7 @@ public sealed class CoordinationState : SagaStateMachineInstance, ISagaVersion
     public int? RequestedRevision { get; set; }
     public string? AdvisoryId { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
+
+    /// <summary>The embargo as the policy sees it; only once it has started.</summary>
+    public RunningEmbargo AsRunningEmbargo() => new(Channels, LimitsAtStart, StartedAt!.Value, DisclosureAt!.Value, Extensions.Count);
 }

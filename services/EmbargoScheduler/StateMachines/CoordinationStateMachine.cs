@@ -188,6 +188,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
         .Then(c =>
         {
             c.Saga.Channels = c.Message.Channels.ToList();
+            c.Saga.LimitsAtStart = policy.LimitsFor(c.Message.Channels);
             c.Saga.DisclosureAt = c.Message.DisclosureAt;
             c.Saga.StartedAt = time.GetUtcNow();
             c.Saga.StartedBy = c.Message.RequestedBy;
@@ -208,7 +209,12 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
         c.GetOrAddPayload(() => policy.EvaluateStart(c.Message.Channels, c.Message.DisclosureAt, time.GetUtcNow()));
 
     private PolicyDecision ExtensionDecision(BehaviorContext<CoordinationState, ExtendEmbargo> c) =>
-        c.GetOrAddPayload(() => policy.EvaluateExtension(c.Saga.Channels, c.Saga.StartedAt!.Value, c.Saga.DisclosureAt!.Value, c.Message.NewDisclosureAt, time.GetUtcNow()));
+        c.GetOrAddPayload(() =>
+        {
+            var embargo = c.Saga.AsRunningEmbargo();
+            logger.WarnIfChannelsUnconfigured(policy, c.Saga.CorrelationId, embargo);
+            return policy.EvaluateExtension(embargo, c.Message.NewDisclosureAt, time.GetUtcNow());
+        });
 
     /// <summary>The next reminder still ahead; while a reminder that has just come is handled, the one after it (the
     /// clock that fired it may run a little ahead of this instance's, and "after now" would arm the same reminder again).</summary>

@@ -27,7 +27,7 @@ public sealed class EmbargoPolicyTests
     public void A_case_in_several_channels_takes_the_strictest_limit()
     {
         Assert.False(policy.EvaluateStart(["default", "distros"], Now.AddDays(20), Now).Allowed);
-        Assert.Equal(TimeSpan.FromDays(14), policy.MaximumFor(["default", "distros"]));
+        Assert.Equal(14, policy.LimitsFor(["default", "distros"])!.MaxDays);
     }
 
     [Fact]
@@ -64,8 +64,8 @@ public sealed class EmbargoPolicyTests
     public void An_extension_is_measured_from_the_start_of_the_embargo()
     {
         var started = Now.AddDays(-10);
-        Assert.True(policy.EvaluateExtension(["distros"], started, Now.AddDays(2), Now.AddDays(4), Now).Allowed);
-        var decision = policy.EvaluateExtension(["distros"], started, Now.AddDays(2), Now.AddDays(5), Now);
+        Assert.True(policy.EvaluateExtension(Running(["distros"], started, Now.AddDays(2)), Now.AddDays(4), Now).Allowed);
+        var decision = policy.EvaluateExtension(Running(["distros"], started, Now.AddDays(2)), Now.AddDays(5), Now);
         Assert.False(decision.Allowed);
         Assert.Equal("disclosureAt", decision.Field);
     }
@@ -73,7 +73,7 @@ public sealed class EmbargoPolicyTests
     [Fact]
     public void An_extension_must_move_disclosure_later()
     {
-        var decision = policy.EvaluateExtension(["default"], Now.AddDays(-1), Now.AddDays(10), Now.AddDays(9), Now);
+        var decision = policy.EvaluateExtension(Running(["default"], Now.AddDays(-1), Now.AddDays(10)), Now.AddDays(9), Now);
         Assert.False(decision.Allowed);
         Assert.Contains("later", decision.Reason);
     }
@@ -82,7 +82,7 @@ public sealed class EmbargoPolicyTests
     public void An_extension_close_to_the_instant_is_not_held_to_the_minimum_lead_time()
     {
         // Disclosure is due in 10 hours; moving it 10 hours later only gives recipients more time.
-        var decision = policy.EvaluateExtension(["default"], Now.AddDays(-5), Now.AddHours(10), Now.AddHours(20), Now);
+        var decision = policy.EvaluateExtension(Running(["default"], Now.AddDays(-5), Now.AddHours(10)), Now.AddHours(20), Now);
         Assert.True(decision.Allowed, decision.Reason);
     }
 
@@ -135,4 +135,7 @@ public sealed class EmbargoPolicyTests
         var defaults = new EmbargoOptions();
         Assert.Empty(defaults.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(defaults)));
     }
+
+    private static RunningEmbargo Running(string[] channels, DateTimeOffset startedAt, DateTimeOffset disclosureAt, int extensions = 0,
+        ChannelLimits? limitsAtStart = null) => new(channels, limitsAtStart, startedAt, disclosureAt, extensions);
 }

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Coordination.Contracts.Disclosure;
+using Coordination.Contracts.Embargo;
+using Coordination.Contracts.Notices;
+using Coordination.Hosting.Auth;
+using Coordination.Hosting.Bus;
+using Coordination.Testing;
+using EmbargoScheduler.Tests.Support;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EmbargoScheduler.Tests.Apis;
+
+/// <summary>A channel taken out of the configuration (the service restarted with new settings) while embargoes use it.</summary>
+public sealed class ChannelRemovedTests
+{
+    [Fact]
+    public async Task A_running_embargo_keeps_the_limits_its_channel_had_when_it_started()
+    {
+        await using var scenario = await Scenario.StartAsync();
+        var caseId = await scenario.EmbargoAsync(DateTimeOffset.UtcNow.AddDays(5), "vendors");
+
+        await scenario.RestartWithoutVendorsAsync();
+
+        var extendedTo = DateTimeOffset.UtcNow.AddDays(25); // within the 30 days vendors allowed, far beyond the 0 days it would get now
+        var extend = await scenario.Http.PostAsJsonAsync($"cases/{caseId}/embargo/extend", new { disclosureAt = extendedTo, reason = "vendor release train" });
+        Assert.True(extend.StatusCode == HttpStatusCode.Accepted, await extend.Content.ReadAsStringAsync());
+        await scenario.Db.WaitUntilAsync(async () => (await scenario.EmbargoAsync(caseId)).GetProperty("extensions").GetArrayLength() == 1,
+            TimeSpan.FromSeconds(20), "the saga records the extension");
+        var embargo = await scenario.EmbargoAsync(caseId);
+        Assert.Equal(30, embargo.GetProperty("policy").GetProperty("caseMaxDays").GetInt32());
+        Assert.Empty(embargo.GetProperty("refusals").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task An_embargo_stored_before_limits_were_kept_falls_back_to_its_remaining_channels_and_warns()
+    {
+        await using var scenario = await Scenario.StartAsync();
+        var mixed = await scenario.EmbargoAsync(DateTimeOffset.UtcNow.AddDays(5), "vendors", "distros");
+        var vendorsOnly = await scenario.EmbargoAsync(DateTimeOffset.UtcNow.AddDays(5), "vendors");
+        foreach (var caseId in new[] { mixed, vendorsOnly }) // as an older version stored them
+            await scenario.Db.ScalarAsync<object>("UPDATE coordination_sagas SET body = body - 'LimitsAtStart' WHERE correlation_id = @Id", new { Id = caseId });
+
+        await scenario.RestartWithoutVendorsAsync();
+
+        // distros (14 days) still governs the mixed case.
+        var within = await scenario.Http.PostAsJsonAsync($"cases/{mixed}/embargo/extend", new { disclosureAt = DateTimeOffset.UtcNow.AddDays(10), reason = "more time" });
+        Assert.True(within.StatusCode == HttpStatusCode.Accepted, await within.Content.ReadAsStringAsync());
+        var beyond = await scenario.Http.PostAsJsonAsync($"cases/{mixed}/embargo/extend", new { disclosureAt = DateTimeOffset.UtcNow.AddDays(20), reason = "more time" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, beyond.StatusCode);
+        Assert.Contains("14 days", (await beyond.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+
+        // Nothing is left to say how long the other may last: refused, saying why (not "longer than 0 days").
+        var orphan = await scenario.Http.PostAsJsonAsync($"cases/{vendorsOnly}/embargo/extend", new { disclosureAt = DateTimeOffset.UtcNow.AddDays(6), reason = "more time" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, orphan.StatusCode);
+        var problem = await orphan.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("vendors", problem.GetProperty("detail").GetString());
+        Assert.Contains("no longer configured", problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("channels", out _));
+
+        foreach (var caseId in new[] { mixed, vendorsOnly })
+            await scenario.Db.WaitUntilAsync(() => Task.FromResult(scenario.Service.Output.Split('\n')
+                    .Any(l => l.Contains(caseId.ToString()) && l.Contains("vendors") && l.Contains("no longer configured"))),
+                TimeSpan.FromSeconds(20), $"a warning names case {caseId} and the channel");
+    }
+
+    /// <summary>The service with a third channel, vendors (30 days), and stand-ins for the services it sends to.</summary>
+    private sealed class Scenario : IAsyncDisposable
+    {
+        private readonly Isolation isolation;
+        private readonly IDisposable others;
+        private readonly IBus bus;
+        private readonly Guid member = Guid.NewGuid();
+
+        private Scenario(Isolation isolation, ServiceProcess service, IDisposable others, IBus bus)
+        {
+            this.isolation = isolation;
+            this.others = others;
+            this.bus = bus;
+            Service = service;
+            Db = new EmbargoDatabase(isolation);
+            Http = service.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Member, member));
+        }
+
+        public ServiceProcess Service { get; private set; }
+        public HttpClient Http { get; private set; }
+        public EmbargoDatabase Db { get; }
+
+        public static async Task<Scenario> StartAsync()
+        {
+            var isolation = await TestInfrastructure.CreateIsolationAsync("embargo-channels");
+            var settings = SchedulerService.Settings(isolation);
+            settings["Embargo__Channels__vendors"] = "30";
+            var service = await SchedulerService.StartAsync(settings);
+            var others = await TestBus.StartAsync(isolation, "others-stand-in", x =>
+            {
+                x.Accept<NotifyDownstream>(Queues.DownstreamNotifier);
+                x.Accept<PublishAdvisory>(Queues.Disclosure);
+            });
+            return new Scenario(isolation, service, others, others.Services.GetRequiredService<IBus>());
+        }
+
+        public async Task<Guid> EmbargoAsync(DateTimeOffset disclosureAt, params string[] channels)
+        {
+            var caseId = NewId.NextGuid();
+            await bus.Publish(new StartEmbargo(caseId, disclosureAt, channels, member, DateTimeOffset.UtcNow));
+            await Db.WaitUntilAsync(async () => await Db.ScalarAsync<string>("SELECT current_state FROM coordination_sagas WHERE correlation_id = @Id",
+                new { Id = caseId }) == "Embargoed", TimeSpan.FromSeconds(20), $"case {caseId} is embargoed");
+            return caseId;
+        }
+
+        public Task<JsonElement> EmbargoAsync(Guid caseId) => Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/embargo");
+
+        /// <summary>The team drops the vendors channel from the settings and restarts the service.</summary>
+        public async Task RestartWithoutVendorsAsync()
+        {
+            await Service.DisposeAsync();
+            Http.Dispose();
+            Service = await SchedulerService.StartAsync(SchedulerService.Settings(isolation));
+            Http = Service.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Member, member));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            others.Dispose();
+            await Service.DisposeAsync();
+        }
+    }
+}
