@@ -82,6 +82,10 @@ public static partial class CaseActionsApi
         if (c.Status is CaseStatuses.Disclosed or CaseStatuses.Withdrawn or CaseStatuses.WithdrawalRequested)
             return TypedResults.Problem(c.Status == CaseStatuses.Disclosed ? "The case is disclosed; it can no longer be withdrawn."
                 : "The case is already withdrawn, or its withdrawal was requested.", statusCode: StatusCodes.Status409Conflict);
+        // The saga refuses a withdrawal once the instant has come; answering 202 would only have it refused later.
+        if (await CaseStore.DisclosureInstantAsync(conn, tx, id) is { } instant && instant <= now)
+            return TypedResults.Problem($"The disclosure instant {instant.ToUniversalTime():O} has passed; the case can no longer be withdrawn (the advisory is being published).",
+                statusCode: StatusCodes.Status409Conflict, title: "Disclosure instant passed");
         await CaseStore.RequestWithdrawalAsync(conn, tx, id);
         await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "case.withdrawal-requested", now, id, new { reason = request.Reason });
         await Outbox.SendAsync(conn, tx, SchedulerQueue, new WithdrawCase(id, request.Reason.Trim(), user.MemberId(), now));

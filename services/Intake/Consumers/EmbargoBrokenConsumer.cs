@@ -10,6 +10,6 @@ public sealed class EmbargoBrokenConsumer(NpgsqlDataSource db) : IConsumer<Embar
     public Task Consume(ConsumeContext<EmbargoBroken> context)
     {
         var m = context.Message;
-        return CaseEventRecorder.RecordAsync(db, context, m.CaseId, new Actor(m.RequestedBy, "embargo-scheduler"), "embargo.broken", m.BrokenAt, new { m.Reason });
+        return CaseEventRecorder.RecordAsync(db, context, m.CaseId, new Actor(m.RequestedBy, "embargo-scheduler"), "embargo.broken", m.BrokenAt, new { m.Reason }, CaseStatusMoves.EmbargoBroken, new { m.CaseId, m.BrokenAt });
     }
 }

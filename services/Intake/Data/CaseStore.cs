@@ -50,6 +50,9 @@ public static class CaseStore
     private const string RequestWithdrawalSql =
         "UPDATE cases SET status_before_withdrawal = status, status = 'withdrawal-requested' WHERE id = @Id";
 
+    // least() ignores NULL: a broken embargo is disclosed at once, before its announced instant.
+    private const string DisclosureInstantSql = "SELECT least(disclosure_at, embargo_broken_at) FROM cases WHERE id = @Id";
+
     private const string SetCoordinatorSql = "UPDATE cases SET coordinator_id = @CoordinatorId WHERE id = @Id";
 
     public static Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Case c) =>
@@ -101,6 +104,10 @@ public static class CaseStore
     /// <summary>Marks the withdrawal requested, keeping the status it had for a refusal to restore.</summary>
     public static Task RequestWithdrawalAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id) =>
         conn.ExecuteAsync(RequestWithdrawalSql, new { Id = id }, tx);
+
+    /// <summary>When the case is disclosed as far as intake has heard from the embargo-scheduler; null without an embargo.</summary>
+    public static Task<DateTimeOffset?> DisclosureInstantAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id) =>
+        conn.QuerySingleOrDefaultAsync<DateTimeOffset?>(DisclosureInstantSql, new { Id = id }, tx);
 
     public static Task SetCoordinatorAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, Guid coordinatorId) =>
         conn.ExecuteAsync(SetCoordinatorSql, new { Id = id, CoordinatorId = coordinatorId }, tx);
