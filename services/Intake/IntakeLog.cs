@@ -20,6 +20,9 @@ public static partial class IntakeLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId} received via {Source}")]
     public static partial void ReportReceived(this ILogger logger, Guid reportId, string source);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId}: a retry with its Idempotency-Key answered as the first request")]
+    public static partial void ReportReplayed(this ILogger logger, Guid reportId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId} opened from {ReportCount} report(s)")]
     public static partial void CaseOpened(this ILogger logger, Guid caseId, int reportCount);
 

@@ -28,11 +28,22 @@ public static class ReportsApi
         return app;
     }
 
-    public static async Task<Results<Accepted<ReportAccepted>, ValidationProblem>> Submit(
-        ReportRequest request, NpgsqlDataSource db, TimeProvider time, IOptions<IntakeOptions> options, ILoggerFactory logs, CancellationToken ct)
+    /// <summary>With an Idempotency-Key, a retry of the same request is answered as the first one was and creates nothing.</summary>
+    public static async Task<Results<Accepted<ReportAccepted>, ValidationProblem, ProblemHttpResult>> Submit(
+        ReportRequest request, HttpRequest http, NpgsqlDataSource db, TimeProvider time, IOptions<IntakeOptions> options, ILoggerFactory logs,
+        CancellationToken ct)
     {
         var errors = ReportValidator.Validate(request, options.Value.MaxDescriptionChars);
+        var key = IdempotencyKey.Read(http.Headers, errors);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var logger = logs.CreateLogger(Logger);
+        var now = time.GetUtcNow();
+        var expiredBefore = now - IdempotencyKey.Lifetime;
+        var requestHash = key is null ? [] : IdempotencyKey.RequestHash(request);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        if (key is not null && await IdempotencyStore.FindAsync(conn, null, key.Lookup, expiredBefore, ct) is { } earlier)
+            return ReportReplay.Answer(key, requestHash, earlier, logger);
 
         var token = ReporterToken.New();
         var credit = request.Credit;
@@ -42,14 +53,21 @@ public static class ReportsApi
             ReportValidator.IsArmoredPgp(request.Description!), credit?.Wanted ?? false,
             credit is { Wanted: true } ? credit.Name?.Trim() : null,
             credit is { Wanted: true, Types: { } types } ? types.Select(t => CreditTypes.All.First(a => string.Equals(a, t.Trim(), StringComparison.OrdinalIgnoreCase))).Distinct().ToArray() : [],
-            null, time.GetUtcNow(), null);
+            null, now, null);
 
-        await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await ReportStore.TryInsertAsync(conn, tx, report, ReporterToken.Hash(token), null);
         await AuditLog.AppendAsync(conn, tx, new Actor(null, "reporter"), "report.received", report.ReceivedAt, detail: new { reportId = report.Id, report.Source });
+        if (key is not null && !await IdempotencyStore.TryRememberAsync(conn, tx, key.Lookup,
+                new IdempotencyStore.Entry(requestHash, report.Id, key.Seal(token, report.Id)), now, expiredBefore, ct))
+        {
+            await tx.RollbackAsync(ct); // a concurrent request with this key stored its report first: answer with that one
+            return await IdempotencyStore.FindAsync(conn, null, key.Lookup, expiredBefore, ct) is { } winner
+                ? ReportReplay.Answer(key, requestHash, winner, logger)
+                : ReportReplay.InUse();
+        }
         await tx.CommitAsync(ct);
-        logs.CreateLogger(Logger).ReportReceived(report.Id, report.Source);
+        logger.ReportReceived(report.Id, report.Source);
         return TypedResults.Accepted($"/reports/{report.Id}", new ReportAccepted(report.Id, token));
     }
 
