@@ -42,7 +42,8 @@ public sealed class DisclosureFiringTests
             var perCase = advisories.All.GroupBy(a => a.Message.CaseId).ToDictionary(g => g.Key, g => g.Count());
             Assert.Equal(caseIds.Order(), perCase.Keys.Order());
             Assert.All(perCase, kv => Assert.Equal(1, kv.Value));
-            Assert.Equal(Cases, await db.CountSagasInStateAsync("Disclosing"));
+            // Each saga handles its DisclosureDue apart from the clock's PublishAdvisory: on a loaded machine it may come later.
+            await db.WaitUntilAsync(async () => await db.CountSagasInStateAsync("Disclosing") == Cases, TimeSpan.FromSeconds(60), $"{Cases} sagas are disclosing");
         }
 
         public void Dispose() => others.Dispose();
