@@ -60,4 +60,15 @@ public sealed class ProblemRenderingTests
         Assert.Equal("""{"status":403}""", run.Out.Trim());
         Assert.Equal("intake: 403 your role may not do this", run.Err.Trim());
     }
+
+    [Theory]
+    [InlineData(""", "caseMaxExtensions": 2""", "1 of at most 2")]
+    [InlineData("", "1 (no limit)")]
+    public async Task Embargo_show_tells_the_extensions_had_and_allowed(string limit, string value)
+    {
+        var body = $$"""{"state":"Embargoed","channels":["distros"],"policy":{"caseMaxDays":14{{limit}}},"extensions":[{"reason":"r"}],"refusals":[]}""";
+        var run = await CliRun.RunAsync(["embargo", "show", Guid.NewGuid().ToString()], handler: new CannedHandler(HttpStatusCode.OK, body, "application/json"));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(run.Out.Split('\n'), l => l.TrimStart().StartsWith("extensions ") && l.TrimEnd().EndsWith(" " + value));
+    }
 }

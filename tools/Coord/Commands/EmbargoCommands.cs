@@ -64,6 +64,14 @@ public static class EmbargoCommands
         });
     }
 
+    /// <summary>How many extensions the embargo has had, and of how many its channels allow.</summary>
+    private static string Extensions(System.Text.Json.Nodes.JsonNode? j)
+    {
+        var had = (j?["extensions"] as System.Text.Json.Nodes.JsonArray)?.Count ?? 0;
+        var most = j?["policy"].S("caseMaxExtensions");
+        return most == "" ? $"{had} (no limit)" : $"{had} of at most {most}";
+    }
+
     private static Command Show(CliEnvironment env)
     {
         var id = CaseCommands.CaseArgument();
@@ -75,6 +83,7 @@ public static class EmbargoCommands
             {
                 ctx.Console.Write(Tables.Fields(("state", j.S("state")), ("disclosure", j.Utc("disclosureAt")), ("channels", j.List("channels")),
                     ("started", j.Utc("startedAt")), ("latest allowed", j?["policy"].Utc("latestDisclosureAt")), ("min lead time", j?["policy"].S("minimumLeadTime")),
+                    ("extensions", Extensions(j)),
                     ("broken", j.S("breakReason")), ("advisory", j.S("advisoryId")), ("published", j.Utc("publishedAt"))));
                 foreach (var e in j?["extensions"] as System.Text.Json.Nodes.JsonArray ?? []) ctx.Plain($"extended: {e?.ToJsonString()}");
                 foreach (var r in j?["refusals"] as System.Text.Json.Nodes.JsonArray ?? []) ctx.Err.WriteLine($"refused: {r?.ToJsonString()}");
