@@ -27,6 +27,14 @@ var serviceEnvironment = Environment.GetEnvironmentVariables().Keys.Cast<string>
     .Where(k => k.StartsWith("BENCH_SVC_", StringComparison.Ordinal))
     .ToDictionary(k => k["BENCH_SVC_".Length..], k => Environment.GetEnvironmentVariable(k)!);
 
+// What the machine does before the benchmark starts anything: leftovers (test processes, hundreds of test databases for autovacuum to
+// visit) once took ~0.3 ms of CPU per notice from the fan-outs and slowed the raw runs, and the figures meant nothing.
+var idleBefore = ProcessCpu.Machine().Busy;
+await Task.Delay(TimeSpan.FromSeconds(3));
+var idleBusy = (ProcessCpu.Machine().Busy - idleBefore) / 3;
+Console.WriteLine($"machine busy while idle: {idleBusy:F2} of {Environment.ProcessorCount} cores" +
+                  (idleBusy > 0.1 ? " -- something else is running (leftover services, test databases): the figures below are unreliable" : ""));
+
 using var gpg = new Gpg();
 var keys = new List<string>();
 for (var i = 0; i < 10; i++) keys.Add(await gpg.NewRsaKeyAsync($"rsa{i}@bench.test"));
