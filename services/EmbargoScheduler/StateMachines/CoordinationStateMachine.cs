@@ -209,12 +209,8 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
         c.GetOrAddPayload(() => policy.EvaluateStart(c.Message.Channels, c.Message.DisclosureAt, time.GetUtcNow()));
 
     private PolicyDecision ExtensionDecision(BehaviorContext<CoordinationState, ExtendEmbargo> c) =>
-        c.GetOrAddPayload(() =>
-        {
-            var embargo = c.Saga.AsRunningEmbargo();
-            logger.WarnIfChannelsUnconfigured(policy, c.Saga.CorrelationId, embargo);
-            return policy.EvaluateExtension(embargo, c.Message.NewDisclosureAt, time.GetUtcNow());
-        });
+        // An unconfigured channel was logged by the API, which every ExtendEmbargo comes through.
+        c.GetOrAddPayload(() => policy.EvaluateExtension(c.Saga.AsRunningEmbargo(), c.Message.NewDisclosureAt, time.GetUtcNow()));
 
     /// <summary>The next reminder still ahead; while a reminder that has just come is handled, the one after it (the
     /// clock that fired it may run a little ahead of this instance's, and "after now" would arm the same reminder again).</summary>
