@@ -40,13 +40,14 @@ public static class RecipientResolver
     /// <remarks>A key holding a NUL (a purl with "%00", which intake once accepted) names no registered package (the
     /// registry refuses them) and PostgreSQL cannot take it as a parameter: it is left out.</remarks>
     public static IEnumerable<string> AffectedKeys(AdvisoryDraft? draft) =>
-        (draft?.Affected ?? []).Select(a =>
-                (PackageUrl.TryParse(a.Purl, out var p, out _) ? p : PackageUrl.FromEcosystem(a.Ecosystem, a.Name))?.Key)
-            .OfType<string>().Where(k => !NoNul.Violated(k)).Distinct();
+        (draft?.Affected ?? []).Select(a => PackageOf(a)?.Key).OfType<string>().Where(k => !NoNul.Violated(k)).Distinct();
 
     /// <summary>The affected packages no registered package can match: no purl, and an ecosystem with no purl type here.</summary>
-    public static IEnumerable<AffectedPackage> Unmatchable(AdvisoryDraft? draft) =>
-        (draft?.Affected ?? []).Where(a => !PackageUrl.TryParse(a.Purl, out _, out _) && PackageUrl.FromEcosystem(a.Ecosystem, a.Name) is null);
+    public static IEnumerable<AffectedPackage> Unmatchable(AdvisoryDraft? draft) => (draft?.Affected ?? []).Where(a => PackageOf(a) is null);
+
+    /// <summary>The package an affected entry names: its purl, or else its OSV ecosystem and name; null when neither maps.</summary>
+    private static PackageUrl? PackageOf(AffectedPackage a) =>
+        PackageUrl.TryParse(a.Purl, out var p, out _) ? p : PackageUrl.FromEcosystem(a.Ecosystem, a.Name);
 
     /// <param name="alsoContacts">Contacts to keep whatever the graph says now (e.g. those told earlier), path "notified earlier".</param>
     public static async Task<List<Recipient>> ResolveAsync(NpgsqlConnection conn, Guid caseId, AdvisoryDraft? draft, int maxDepth,
