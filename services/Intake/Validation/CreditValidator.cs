@@ -41,15 +41,18 @@ public static class CreditValidator
         return ok ? new Credit(credit.Name.Trim(), types, contact) : null;
     }
 
-    public static bool IsHttpUrl(string? text) =>
-        text is { Length: <= 2048 } && IsUriText(text) && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == "https" || uri.Scheme == "http") && uri.Host.Length > 0;
+    public static bool IsHttpUrl(string? text) => IsAbsoluteUri(text, "https", "http");
+
+    /// <summary>An absolute URI of one of the schemes, with a host, in RFC 3986 text of at most 2,048 characters.</summary>
+    public static bool IsAbsoluteUri(string? text, params string[] schemes) =>
+        text is { Length: <= 2048 } && IsUriText(text) && Uri.TryCreate(text, UriKind.Absolute, out var uri) && schemes.Contains(uri.Scheme) && uri.Host.Length > 0;
 
     /// <summary>
     /// Whether the text is made only of what RFC 3986 allows in a URI: unreserved and reserved characters, and '%' only
     /// as the start of a percent-encoded octet. The records give URLs as JSON Schema "uri": .NET's Uri would accept, and
     /// escape, spaces, characters outside ASCII (a Unicode host or path is an IRI), '&lt;', '{' or a stray '%'.
     /// </summary>
-    public static bool IsUriText(string text)
+    private static bool IsUriText(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {

@@ -187,8 +187,7 @@ public static partial class DraftValidator
         return type is null ? null : new VersionRange(type, r.Events, r.Repo);
     }
 
-    private static bool IsRepo(string? url) =>
-        url is { Length: <= 2048 } && CreditValidator.IsUriText(url) && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" or "git" or "ssh" && uri.Host.Length > 0;
+    private static bool IsRepo(string? url) => CreditValidator.IsAbsoluteUri(url, "https", "http", "git", "ssh");
 
     private static void Text(string? value, string field, int max, bool required, ValidationErrors errors)
     {
