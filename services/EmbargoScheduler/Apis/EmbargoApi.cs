@@ -3,6 +3,7 @@ using Coordination.Contracts.Embargo;
 using Coordination.Hosting.Auth;
 using Coordination.Hosting.Bus;
 using Coordination.Hosting.Data;
+using Coordination.Hosting.Http;
 using Coordination.Hosting.Validation;
 using EmbargoScheduler.Policy;
 using EmbargoScheduler.Sagas;
@@ -111,9 +112,7 @@ public static class EmbargoApi
             extensions: new Dictionary<string, object?> { ["state"] = "Disclosing" });
 
     private static ProblemHttpResult OutOfPolicy(PolicyDecision decision) =>
-        TypedResults.Problem(
-            detail: decision.Reason, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Outside the embargo policy",
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [decision.Field!] = [decision.Reason!] } });
+        FieldProblem.Of(StatusCodes.Status422UnprocessableEntity, "Outside the embargo policy", decision.Reason!, decision.Field!, decision.Reason!);
 
     private static async Task SendAsync<T>(NpgsqlDataSource dataSource, T command, CancellationToken ct) where T : class
     {

@@ -1,3 +1,4 @@
+using Coordination.Hosting.Http;
 using Intake.Data;
 using Intake.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,6 +26,5 @@ public static class ReportReplay
         Refused(StatusCodes.Status409Conflict, "Idempotency-Key in use", "is used by a concurrent request; retry it");
 
     private static ProblemHttpResult Refused(int status, string title, string rule) =>
-        TypedResults.Problem(detail: $"The {IdempotencyKey.Header} {rule}.", statusCode: status, title: title,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [IdempotencyKey.Header] = [rule] } });
+        FieldProblem.Of(status, title, $"The {IdempotencyKey.Header} {rule}.", IdempotencyKey.Header, rule);
 }
