@@ -91,6 +91,22 @@ public sealed class ServiceProcess : IAsyncDisposable
         return http;
     }
 
+    /// <summary>
+    /// Stops the service as an operator does (SIGTERM: the host's graceful shutdown, messages being handled are finished
+    /// and acknowledged), killing it only if it has not ended within <paramref name="timeout"/>. DisposeAsync is a crash.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (!process.HasExited)
+        {
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString()])) await term.WaitForExitAsync();
+            using var cts = new CancellationTokenSource(timeout);
+            try { await process.WaitForExitAsync(cts.Token); }
+            catch (OperationCanceledException) { }
+        }
+        await DisposeAsync();
+    }
+
     private bool disposed;
 
     public async ValueTask DisposeAsync()
