@@ -60,6 +60,18 @@ public static class TestInfrastructure
         await http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(vhost)}");
     }
 
+    /// <summary>Whether the queue exists on the virtual host (MassTransit declares its _error and _skipped queues only
+    /// when it first moves a message there).</summary>
+    public static async Task<bool> QueueExistsAsync(string vhost, string queue)
+    {
+        var e = await GetAsync();
+        using var http = Management(e);
+        var response = await http.GetAsync($"api/queues/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(queue)}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return false;
+        response.EnsureSuccessStatusCode();
+        return true;
+    }
+
     /// <summary>A fresh, empty database; returns its connection string.</summary>
     public static async Task<string> CreateDatabaseAsync(string prefix = "test")
     {
