@@ -13,9 +13,25 @@ rabbit_env() {
     ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT="$COORD_RABBITMQ_EPMD_PORT" "$@"
 }
 
+# A node can accept connections and still not serve: one that had churned through vhosts for hours took exactly 60 s
+# to create each, and every service test then failed as "not ready". Creating and deleting a vhost in time says it serves.
+HEALTH_SECONDS="${COORD_RABBITMQ_HEALTH_SECONDS:-20}"
+serves() {
+  local api="http://127.0.0.1:$COORD_RABBITMQ_MANAGEMENT_PORT/api/vhosts/coord-health-$$-$RANDOM"
+  local curl=(curl -fs -o /dev/null -m "$HEALTH_SECONDS" -u "$COORD_RABBITMQ_USER:$COORD_RABBITMQ_PASSWORD")
+  "${curl[@]}" -X PUT "$api" && "${curl[@]}" -X DELETE "$api"
+}
+
 up() {
   if port_open "$COORD_RABBITMQ_PORT" && port_open "$COORD_RABBITMQ_MANAGEMENT_PORT"; then
-    log "RabbitMQ already running on 127.0.0.1:$COORD_RABBITMQ_PORT"; return 0
+    if serves; then log "RabbitMQ already running on 127.0.0.1:$COORD_RABBITMQ_PORT"; return 0; fi
+    if [ ! -f "$DIR/rabbitmq.pid" ]; then
+      log "something on 127.0.0.1:$COORD_RABBITMQ_PORT/$COORD_RABBITMQ_MANAGEMENT_PORT accepts connections but did not create a vhost within ${HEALTH_SECONDS}s," \
+          "and it is not this checkout's node (no $DIR/rabbitmq.pid): stop it, or set COORD_RABBITMQ_PORT and COORD_RABBITMQ_MANAGEMENT_PORT to free ports"
+      exit 1
+    fi
+    log "RabbitMQ on 127.0.0.1:$COORD_RABBITMQ_PORT did not create a vhost within ${HEALTH_SECONDS}s: restarting it"
+    down
   fi
   apt_install rabbitmq-server
   mkdir -p "$DIR/mnesia" "$DIR/log"
@@ -31,6 +47,11 @@ CONF
   rabbit_env setsid rabbitmq-server > "$DIR/log/console.log" 2>&1 < /dev/null &
   wait_port "$COORD_RABBITMQ_PORT" 90 "RabbitMQ (AMQP)" || { tail -20 "$DIR/log/console.log" >&2; exit 1; }
   wait_port "$COORD_RABBITMQ_MANAGEMENT_PORT" 60 "RabbitMQ (management)" || exit 1
+  if ! serves; then
+    log "RabbitMQ started but did not create a vhost within ${HEALTH_SECONDS}s; if its data is the cause, move $DIR/mnesia aside" \
+        "(its queues and messages go with it) and run this again"
+    exit 1
+  fi
   log "RabbitMQ up on 127.0.0.1:$COORD_RABBITMQ_PORT (management http://127.0.0.1:$COORD_RABBITMQ_MANAGEMENT_PORT)"
 }
 

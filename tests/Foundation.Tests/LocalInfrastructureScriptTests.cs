@@ -55,6 +55,42 @@ public sealed class LocalInfrastructureScriptTests
         Assert.True(Accepts(shared.PostgresPort) && Accepts(shared.RabbitPort));
     }
 
+    [Fact]
+    public async Task A_broker_port_that_accepts_connections_but_does_not_serve_is_not_reused()
+    {
+        var root = ServiceProcess.RepositoryRoot();
+        var local = Directory.CreateTempSubdirectory("coord-local-").FullName;
+        // Accept connections and never answer, as the wedged node did (its management API took 60 s per vhost).
+        using var amqp = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        using var management = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        amqp.Start();
+        management.Start();
+        var held = new List<TcpClient>();
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            try { while (true) held.Add(await management.AcceptTcpClientAsync(stop.Token)); }
+            catch (OperationCanceledException) { }
+        });
+        var env = new Dictionary<string, string>
+        {
+            ["COORD_LOCAL"] = local,
+            ["COORD_RABBITMQ_PORT"] = ((System.Net.IPEndPoint)amqp.LocalEndpoint).Port.ToString(),
+            ["COORD_RABBITMQ_MANAGEMENT_PORT"] = ((System.Net.IPEndPoint)management.LocalEndpoint).Port.ToString(),
+            ["COORD_RABBITMQ_HEALTH_SECONDS"] = "2",
+        };
+
+        var (code, output) = await RunAsync(Path.Combine(root, "deploy/local/rabbitmq.sh"), env, "up");
+
+        await stop.CancelAsync();
+        await accepting;
+        held.ForEach(c => c.Dispose());
+        Assert.True(code != 0, output);
+        Assert.Contains("did not create a vhost within 2s", output);
+        Assert.Contains("not this checkout's node", output);
+        Assert.DoesNotContain("already running", output);
+    }
+
     private static bool Accepts(int port)
     {
         try
