@@ -90,6 +90,7 @@ var rawRuns = new List<(double Rate, double Elapsed, double BenchCpu, double Mac
 var peakSinceStartKb = PeakKb(h.Service.ProcessId);
 ResetPeak(h.Service.ProcessId);
 var peakKb = 0L;
+double noticeBytes = 0, rawBytes = 0; // average size of a message as the sink stored it
 var cold = await FanOutAsync(1);
 rawRuns.Add(await RawAsync());
 var warm = await FanOutAsync(2);
@@ -114,6 +115,7 @@ foreach (var (name, r, raw) in new[] { ("first fan-out (cold service)", cold, Ma
 foreach (var (name, r) in new[] { "before the fan-outs", "between them", "after them" }.Zip(rawRuns))
     Console.WriteLine($"raw MailKit, same sink and parallelism, {name}: {r.Rate:F0} messages/s; this process (sink and client) {r.BenchCpu * 1000 / Contacts:F2} ms/message; " +
                       $"{r.MachineBusy / r.Elapsed:F2} of {Environment.ProcessorCount} cores busy");
+Console.WriteLine($"size of a message in the sink: notices {noticeBytes:F0} bytes on average (half of them encrypted), raw messages {rawBytes:F0} bytes");
 Console.WriteLine($"notifier peak memory (VmHWM): {peakKb / 1024.0:F0} MiB during the fan-outs, {peakSinceStartKb / 1024.0:F0} MiB since it started (import of the contacts included)");
 return 0;
 
@@ -153,6 +155,7 @@ async Task<(double Rate, double Elapsed, double BenchCpu, double MachineBusy)> R
     var watch = Stopwatch.StartNew();
     await SendRawAsync(sink, prebuilt);
     var elapsed = watch.Elapsed.TotalSeconds;
+    rawBytes = AverageSize(sink.Directory);
     return (Contacts / elapsed, elapsed, CpuSeconds(Environment.ProcessId) - benchBefore, ProcessCpu.Machine().Busy - machineBefore);
 }
 
@@ -205,9 +208,12 @@ async Task<(TimeSpan Elapsed, TimeSpan FirstIn, double ServiceCpu, double BenchC
     var machine = ProcessCpu.Machine();
     var (machineBusy, stolen) = (machine.Busy - machineBefore.Busy, machine.Stolen - machineBefore.Stolen);
     var stored = Directory.EnumerateFiles(h.Sink.Directory, "*.eml").Count();
+    noticeBytes = AverageSize(h.Sink.Directory);
     if (stored != round * Contacts) throw new InvalidOperationException($"{stored} messages in the sink folder, expected {round * Contacts}");
     return (elapsed, firstIn ?? elapsed, serviceCpu, benchCpu, Math.Max(0, machineBusy - serviceCpu - benchCpu), stolen, switches);
 }
+
+static double AverageSize(string folder) => Directory.EnumerateFiles(folder, "*.eml").Average(f => new FileInfo(f).Length);
 
 // Writing 5 to clear_refs resets VmHWM to the current resident size (Linux >= 4.0).
 static void ResetPeak(int pid)

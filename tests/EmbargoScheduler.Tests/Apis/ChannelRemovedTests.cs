@@ -113,8 +113,8 @@ public sealed class ChannelRemovedTests
 
         public Task<JsonElement> EmbargoAsync(Guid caseId) => Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/embargo");
 
-        /// <summary>The team drops the vendors channel from the settings and restarts the service (a clean stop: a kill could
-        /// fall between the saga's commit and the broker's acknowledgement, and the StartEmbargo come again).</summary>
+        /// <summary>The team drops the vendors channel from the settings and restarts the service (a clean stop, as a team
+        /// changing its settings does; a kill is RepeatedCommandTests' story).</summary>
         public async Task RestartWithoutVendorsAsync()
         {
             await Service.StopAsync(TimeSpan.FromSeconds(30));
