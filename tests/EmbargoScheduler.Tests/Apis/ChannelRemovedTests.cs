@@ -1,15 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Coordination.Contracts.Disclosure;
-using Coordination.Contracts.Embargo;
-using Coordination.Contracts.Notices;
-using Coordination.Hosting.Auth;
-using Coordination.Hosting.Bus;
-using Coordination.Testing;
 using EmbargoScheduler.Tests.Support;
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EmbargoScheduler.Tests.Apis;
 
@@ -19,10 +11,10 @@ public sealed class ChannelRemovedTests
     [Fact]
     public async Task A_running_embargo_keeps_the_limits_its_channel_had_when_it_started()
     {
-        await using var scenario = await Scenario.StartAsync();
+        await using var scenario = await StartWithVendorsAsync();
         var caseId = await scenario.EmbargoAsync(DateTimeOffset.UtcNow.AddDays(5), "vendors");
 
-        await scenario.RestartWithoutVendorsAsync();
+        await scenario.RestartAsync(); // the team drops vendors from the settings
 
         var extendedTo = DateTimeOffset.UtcNow.AddDays(25); // within the 30 days vendors allowed, far beyond the 0 days it would get now
         var extend = await scenario.Http.PostAsJsonAsync($"cases/{caseId}/embargo/extend", new { disclosureAt = extendedTo, reason = "vendor release train" });
@@ -37,13 +29,13 @@ public sealed class ChannelRemovedTests
     [Fact]
     public async Task An_embargo_stored_before_limits_were_kept_falls_back_to_its_remaining_channels_and_warns()
     {
-        await using var scenario = await Scenario.StartAsync();
+        await using var scenario = await StartWithVendorsAsync();
         var mixed = await scenario.EmbargoAsync(DateTimeOffset.UtcNow.AddDays(5), "vendors", "distros");
         var vendorsOnly = await scenario.EmbargoAsync(DateTimeOffset.UtcNow.AddDays(5), "vendors");
         foreach (var caseId in new[] { mixed, vendorsOnly }) // as an older version stored them
             await scenario.Db.ScalarAsync<object>("UPDATE coordination_sagas SET body = body - 'LimitsAtStart' WHERE correlation_id = @Id", new { Id = caseId });
 
-        await scenario.RestartWithoutVendorsAsync();
+        await scenario.RestartAsync(); // the team drops vendors from the settings
 
         // distros (14 days) still governs the mixed case.
         var within = await scenario.Http.PostAsJsonAsync($"cases/{mixed}/embargo/extend", new { disclosureAt = DateTimeOffset.UtcNow.AddDays(10), reason = "more time" });
@@ -66,68 +58,6 @@ public sealed class ChannelRemovedTests
                 TimeSpan.FromSeconds(20), $"a warning names case {caseId} and the channel");
     }
 
-    /// <summary>The service with a third channel, vendors (30 days), and stand-ins for the services it sends to.</summary>
-    private sealed class Scenario : IAsyncDisposable
-    {
-        private readonly Isolation isolation;
-        private readonly IDisposable others;
-        private readonly IBus bus;
-        private readonly Guid member = Guid.NewGuid();
-
-        private Scenario(Isolation isolation, ServiceProcess service, IDisposable others, IBus bus)
-        {
-            this.isolation = isolation;
-            this.others = others;
-            this.bus = bus;
-            Service = service;
-            Db = new EmbargoDatabase(isolation);
-            Http = service.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Member, member));
-        }
-
-        public ServiceProcess Service { get; private set; }
-        public HttpClient Http { get; private set; }
-        public EmbargoDatabase Db { get; }
-
-        public static async Task<Scenario> StartAsync()
-        {
-            var isolation = await TestInfrastructure.CreateIsolationAsync("embargo-channels");
-            var settings = SchedulerService.Settings(isolation);
-            settings["Embargo__Channels__vendors"] = "30";
-            var service = await SchedulerService.StartAsync(settings);
-            var others = await TestBus.StartAsync(isolation, "others-stand-in", x =>
-            {
-                x.Accept<NotifyDownstream>(Queues.DownstreamNotifier);
-                x.Accept<PublishAdvisory>(Queues.Disclosure);
-            });
-            return new Scenario(isolation, service, others, others.Services.GetRequiredService<IBus>());
-        }
-
-        public async Task<Guid> EmbargoAsync(DateTimeOffset disclosureAt, params string[] channels)
-        {
-            var caseId = NewId.NextGuid();
-            await bus.Publish(new StartEmbargo(caseId, disclosureAt, channels, member, DateTimeOffset.UtcNow));
-            await Db.WaitUntilAsync(async () => await Db.ScalarAsync<string>("SELECT current_state FROM coordination_sagas WHERE correlation_id = @Id",
-                new { Id = caseId }) == "Embargoed", TimeSpan.FromSeconds(20), $"case {caseId} is embargoed");
-            return caseId;
-        }
-
-        public Task<JsonElement> EmbargoAsync(Guid caseId) => Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/embargo");
-
-        /// <summary>The team drops the vendors channel from the settings and restarts the service (a clean stop, as a team
-        /// changing its settings does; a kill is RepeatedCommandTests' story).</summary>
-        public async Task RestartWithoutVendorsAsync()
-        {
-            await Service.StopAsync(TimeSpan.FromSeconds(30));
-            Http.Dispose();
-            Service = await SchedulerService.StartAsync(SchedulerService.Settings(isolation));
-            Http = Service.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Member, member));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Http.Dispose();
-            others.Dispose();
-            await Service.DisposeAsync();
-        }
-    }
+    private static Task<EmbargoScenario> StartWithVendorsAsync() =>
+        EmbargoScenario.StartAsync("embargo-channels", s => s["Embargo__Channels__vendors"] = "30");
 }

@@ -91,21 +91,9 @@ public sealed class EmbargoApiTests
     [Fact]
     public async Task Extend_and_break_once_the_instant_has_passed_are_409_not_accepted()
     {
-        var isolation = await TestInfrastructure.CreateIsolationAsync("embargo-api");
-        await using var service = await SchedulerService.StartAsync(isolation);
-        using var intake = await TestBus.StartAsync(isolation, "intake-stand-in", x =>
-        {
-            x.Accept<NotifyDownstream>(Queues.DownstreamNotifier);
-            x.Accept<PublishAdvisory>(Queues.Disclosure);
-        });
-        var bus = intake.Services.GetRequiredService<IBus>();
-        using var http = service.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Member, Guid.NewGuid()));
-        var db = new EmbargoDatabase(isolation);
-
-        var caseId = NewId.NextGuid();
-        var disclosureAt = DateTimeOffset.UtcNow.AddDays(5);
-        await bus.Publish(new StartEmbargo(caseId, disclosureAt, ["distros"], Guid.NewGuid(), DateTimeOffset.UtcNow));
-        await db.WaitUntilAsync(async () => await db.CountSagasInStateAsync("Embargoed") == 1, TimeSpan.FromSeconds(20), "the case is embargoed");
+        await using var scenario = await EmbargoScenario.StartAsync("embargo-api");
+        var (http, db) = (scenario.Http, scenario.Db);
+        var caseId = await scenario.EmbargoAsync(DateTimeOffset.UtcNow.AddDays(5), "distros");
         // The instant has come but the saga has not yet handled its DisclosureDue (many disclosures in the same second).
         var passed = DateTimeOffset.UtcNow.AddSeconds(-1);
         await db.ScalarAsync<object>("UPDATE coordination_sagas SET body = jsonb_set(body, '{DisclosureAt}', to_jsonb(@At::text)) WHERE correlation_id = @Id",
