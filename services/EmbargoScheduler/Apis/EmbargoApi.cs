@@ -39,7 +39,7 @@ public static class EmbargoApi
         var inForce = saga.Channels.Count > 0 ? policy.LimitsInForce(saga.Channels, saga.LimitsAtStart) : null;
         var limits = new EmbargoLimits(
             policy.Options.Channels, inForce?.MaxDays,
-            inForce is { } l && saga.StartedAt is { } started ? started.AddDays(l.MaxDays) : null,
+            saga.StartedAt is { } started ? inForce?.LatestDisclosure(started) : null,
             policy.Options.MinimumLeadTime, policy.Options.EffectiveReminderOffsets,
             policy.Options.MaxExtensions, inForce?.MaxExtensions);
         return TypedResults.Ok(new EmbargoResponse(saga.CorrelationId, saga.CurrentState ?? "Initial", saga.DisclosureAt, saga.Channels,

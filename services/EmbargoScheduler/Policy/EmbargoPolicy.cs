@@ -92,10 +92,10 @@ public sealed class EmbargoPolicy(EmbargoOptions options)
 
     private static PolicyDecision CheckMaximum(IReadOnlyList<string> channels, ChannelLimits limits, DateTimeOffset disclosureAt, DateTimeOffset embargoStart)
     {
-        var maximum = TimeSpan.FromDays(limits.MaxDays);
-        if (disclosureAt > embargoStart + maximum)
+        var latest = limits.LatestDisclosure(embargoStart);
+        if (disclosureAt > latest)
             return PolicyDecision.Refuse(DisclosureAtField,
-                $"embargo longer than the {maximum.TotalDays:0.##} days the channel(s) {string.Join(", ", channels)} allow (latest {embargoStart + maximum:O})");
+                $"embargo longer than the {limits.MaxDays} days the channel(s) {string.Join(", ", channels)} allow (latest {latest:O})");
         return PolicyDecision.Allow;
     }
 }
