@@ -21,10 +21,14 @@ public sealed class IdempotencyKey
 
     private readonly string key;
 
-    private IdempotencyKey(string key) => this.key = key;
+    private IdempotencyKey(string key)
+    {
+        this.key = key;
+        Lookup = SHA256.HashData(Encoding.ASCII.GetBytes(key));
+    }
 
     /// <summary>SHA-256 of the key: how an entry is found.</summary>
-    public byte[] Lookup => SHA256.HashData(Encoding.ASCII.GetBytes(key));
+    public byte[] Lookup { get; }
 
     /// <returns>the request's key, or null when it has none or it is malformed (then named in <paramref name="errors"/>).</returns>
     public static IdempotencyKey? Read(IHeaderDictionary headers, ValidationErrors errors)
