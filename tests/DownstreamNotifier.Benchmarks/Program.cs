@@ -23,6 +23,8 @@ using MimeKit;
 // BENCH_SINK_ROOT (folder the sinks write into; default /dev/shm, else the temp folder), BENCH_MAXMR (BouncyCastle's
 // RSA re-check, default 0), BENCH_SVC_<NAME>=<value> (extra environment for the notifier process only, e.g.
 // BENCH_SVC_DOTNET_gcServer=1).
+if (args is [RawClient.ChildArgument, _, _, _, _]) return await RawClient.ChildAsync(args);
+
 const int Contacts = 10_000;
 var rounds = int.Parse(Environment.GetEnvironmentVariable("BENCH_ROUNDS") ?? "5");
 if (rounds < 2) throw new ArgumentException("BENCH_ROUNDS: at least 2 (a cold fan-out and a warm one)");
@@ -81,14 +83,14 @@ Console.WriteLine($"import of {Contacts} contacts ({Contacts / 2} with keys): {i
 
 // The sink is a fixture, not the system measured: its code is compiled before the first fan-out (it runs in this
 // process) by 2,000 untimed plain messages to a sink of its own.
-await using (var warmupSink = await StartRawSinkAsync("bench-warmup-")) await SendRawAsync(warmupSink, Prebuilt(2_000));
+await using (var warmupSink = await StartRawSinkAsync("bench-warmup-")) await RawClient.SendAsync(warmupSink.Port, RawClient.Prebuilt(2_000), connections);
 
 // The raw limit: same sink, same parallelism, prebuilt plain messages, nothing else. Measured before, between and
 // after the fan-outs, each fan-out being compared with the faster of the raw runs either side of it: the machine's
 // speed drifts within a run (other tenants), by up to half, and a single raw run flattered or wronged the fan-outs
 // depending on when it fell. The fastest raw run of all is printed too.
-var prebuilt = Prebuilt(Contacts);
-var rawRuns = new List<(double Rate, double Elapsed, double BenchCpu, double MachineBusy)> { await RawAsync() };
+var prebuilt = RawClient.Prebuilt(Contacts);
+var rawRuns = new List<RawRun> { await RawAsync() };
 
 // Fan-outs, each to all 10,000 contacts for a case of its own: the first right after the service started (its send
 // path still being compiled by the JIT), the others on the warmed-up service; a raw run after each.
@@ -107,13 +109,15 @@ peakSinceStartKb = Math.Max(peakSinceStartKb, peakKb);
 var fastestRaw = rawRuns.Max(r => r.Rate);
 
 Console.WriteLine($"connections: {connections}");
-var warmRatios = new List<double>();
+var (warmRatios, warmSeparateRatios) = (new List<double>(), new List<double>());
 for (var i = 0; i < fanOuts.Count; i++)
 {
     var (r, raw) = (fanOuts[i], Math.Max(rawRuns[i].Rate, rawRuns[i + 1].Rate));
+    var separateRaw = Math.Max(rawRuns[i].SeparateRate, rawRuns[i + 1].SeparateRate);
     var name = i == 0 ? "first fan-out (cold service)" : $"fan-out {i + 1} (warm service)";
     var rate = Contacts / r.Elapsed.TotalSeconds;
     if (i > 0) warmRatios.Add(rate / raw);
+    if (i > 0) warmSeparateRatios.Add(rate / separateRaw);
     Console.WriteLine($"{name}, end to end (NotifyDownstream -> last message in sink): {Contacts} notices in {r.Elapsed.TotalSeconds:F2} s = {rate:F0} notices/s " +
                       $"(the first in the sink after {r.FirstIn.TotalSeconds:F2} s: recipients resolved, notices recorded)");
     Console.WriteLine($"  CPU meanwhile: notifier {r.ServiceCpu:F1} s ({r.ServiceCpu * 1000 / Contacts:F2} ms/notice), this process (sink, polling) {r.BenchCpu:F1} s ({r.BenchCpu * 1000 / Contacts:F2} ms/notice), " +
@@ -121,15 +125,21 @@ for (var i = 0; i < fanOuts.Count; i++)
                       $"{(r.ServiceCpu + r.BenchCpu + r.OtherCpu) / r.Elapsed.TotalSeconds:F2} of {Environment.ProcessorCount} cores busy, {r.Stolen / r.Elapsed.TotalSeconds:F2} stolen by the hypervisor; " +
                       $"notifier thread switches {(double)r.Switches / Contacts:F1}/notice");
     Console.WriteLine($"  goal >= 1000 notices/s: {(rate >= 1000 ? "MET" : "MISSED")} ({rate:F0}/s); goal >= 50 % of raw: {(rate >= raw / 2 ? "MET" : "MISSED")} " +
-                      $"({rate / raw:P0} of {raw:F0}/s, the faster raw run either side; {rate / fastestRaw:P0} of the fastest raw run, {fastestRaw:F0}/s)");
+                      $"({rate / raw:P0} of {raw:F0}/s, the faster raw run either side; {rate / fastestRaw:P0} of the fastest raw run, {fastestRaw:F0}/s); " +
+                      $"against the raw client in a process of its own: {(rate >= separateRaw / 2 ? "MET" : "MISSED")} ({rate / separateRaw:P0} of {separateRaw:F0}/s)");
 }
-warmRatios.Sort();
-var median = warmRatios.Count % 2 == 1 ? warmRatios[warmRatios.Count / 2] : (warmRatios[warmRatios.Count / 2 - 1] + warmRatios[warmRatios.Count / 2]) / 2;
-Console.WriteLine($"warm fan-outs ({warmRatios.Count}), each against the faster raw run either side: median {median:P0} of raw (lowest {warmRatios[0]:P0}, highest {warmRatios[^1]:P0}); " +
-                  $"goal >= 50 %: {(median >= 0.5 ? "MET" : "MISSED")} by the median, {(warmRatios[0] >= 0.5 ? "MET" : "MISSED")} by the lowest");
+foreach (var (ratios, client) in new[] { (warmRatios, "in this process"), (warmSeparateRatios, "in a process of its own") })
+{
+    ratios.Sort();
+    var median = ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[ratios.Count / 2 - 1] + ratios[ratios.Count / 2]) / 2;
+    Console.WriteLine($"warm fan-outs ({ratios.Count}) against the faster raw run either side, raw client {client}: median {median:P0} of raw (lowest {ratios[0]:P0}, highest {ratios[^1]:P0}); " +
+                      $"goal >= 50 %: {(median >= 0.5 ? "MET" : "MISSED")} by the median, {(ratios[0] >= 0.5 ? "MET" : "MISSED")} by the lowest");
+}
 foreach (var (r, i) in rawRuns.Select((r, i) => (r, i)))
-    Console.WriteLine($"raw MailKit, same sink and parallelism, {(i == 0 ? "before the fan-outs" : $"after fan-out {i}")}: {r.Rate:F0} messages/s; this process (sink and client) {r.BenchCpu * 1000 / Contacts:F2} ms/message; " +
-                      $"{r.MachineBusy / r.Elapsed:F2} of {Environment.ProcessorCount} cores busy");
+    Console.WriteLine($"raw MailKit, same sink and parallelism, {(i == 0 ? "before the fan-outs" : $"after fan-out {i}")}: client in this process {r.Rate:F0} messages/s " +
+                      $"(async {r.InProcessAsync:F0}, threads {r.InProcessThreads:F0}; sink and client {r.InProcessCpu * 1000:F2} ms/message, {r.InProcessCoresBusy:F2} of {Environment.ProcessorCount} cores busy); " +
+                      $"client in a process of its own {r.SeparateRate:F0} messages/s (async {r.SeparateAsync:F0}, threads {r.SeparateThreads:F0}; " +
+                      $"client {r.SeparateClientCpu * 1000:F2} and sink {r.SeparateSinkCpu * 1000:F2} ms/message)");
 Console.WriteLine($"size of a message in the sink: notices {noticeBytes:F0} bytes on average (half of them encrypted), raw messages {rawBytes:F0} bytes");
 Console.WriteLine($"notifier peak memory (VmHWM): {peakKb / 1024.0:F0} MiB during the fan-outs, {peakSinceStartKb / 1024.0:F0} MiB since it started (import of the contacts included)");
 return 0;
@@ -163,40 +173,32 @@ async Task<MailSinkServer> StartRawSinkAsync(string prefix)
     return sink;
 }
 
-async Task<(double Rate, double Elapsed, double BenchCpu, double MachineBusy)> RawAsync()
+// The raw limit four ways, each into a fresh sink: the client in this process (beside the sink) and in a process of its
+// own (as the notifier is), each with async continuations and with blocking threads (as the notifier's workers). The
+// faster of each pair is that placement's raw limit.
+async Task<RawRun> RawAsync()
 {
-    await using var sink = await StartRawSinkAsync("bench-raw-");
-    var (benchBefore, machineBefore) = (CpuSeconds(Environment.ProcessId), ProcessCpu.Machine().Busy);
-    var watch = Stopwatch.StartNew();
-    await SendRawAsync(sink, prebuilt);
-    var elapsed = watch.Elapsed.TotalSeconds;
-    rawBytes = AverageSize(sink.Directory);
-    return (Contacts / elapsed, elapsed, CpuSeconds(Environment.ProcessId) - benchBefore, ProcessCpu.Machine().Busy - machineBefore);
-}
-
-static MimeMessage[] Prebuilt(int count)
-{
-    var body = new string('x', 1500);
-    return Enumerable.Range(0, count).Select(i =>
+    var inProcess = new List<(double Rate, double CpuPerMessage, double CoresBusy)>();
+    foreach (var mode in new[] { RawClient.Mode.Async, RawClient.Mode.Threads })
     {
-        var m = new MimeMessage { Subject = $"[COORD-bench] raw {i}", Body = new TextPart("plain") { Text = body } };
-        m.From.Add(MailboxAddress.Parse("security@coordination.test"));
-        m.To.Add(MailboxAddress.Parse($"r{i}@raw.bench.test"));
-        return m;
-    }).ToArray();
-}
-
-async Task SendRawAsync(MailSinkServer sink, MimeMessage[] messages)
-{
-    var next = -1;
-    await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        await using var sink = await StartRawSinkAsync("bench-raw-");
+        var (benchBefore, machineBefore) = (CpuSeconds(Environment.ProcessId), ProcessCpu.Machine().Busy);
+        var watch = Stopwatch.StartNew();
+        await RawClient.SendAsync(sink.Port, prebuilt, connections, mode);
+        var elapsed = watch.Elapsed.TotalSeconds;
+        rawBytes = AverageSize(sink.Directory);
+        inProcess.Add((Contacts / elapsed, (CpuSeconds(Environment.ProcessId) - benchBefore) / Contacts, (ProcessCpu.Machine().Busy - machineBefore) / elapsed));
+    }
+    var separate = new List<(double Rate, double ClientCpu, double SinkCpu)>();
+    foreach (var mode in new[] { RawClient.Mode.Async, RawClient.Mode.Threads })
     {
-        using var client = new SmtpClient();
-        await client.ConnectAsync("127.0.0.1", sink.Port, MailKit.Security.SecureSocketOptions.None);
-        int i;
-        while ((i = Interlocked.Increment(ref next)) < messages.Length) await client.SendAsync(messages[i]);
-        await client.DisconnectAsync(true);
-    }));
+        await using var sink = await StartRawSinkAsync("bench-raw-child-");
+        var (elapsed, clientCpu, sinkCpu) = await RawClient.InChildProcessAsync(sink.Port, Contacts, connections, mode);
+        separate.Add((Contacts / elapsed, clientCpu / Contacts, sinkCpu / Contacts));
+    }
+    var (bestIn, bestSeparate) = (inProcess.MaxBy(r => r.Rate), separate.MaxBy(r => r.Rate));
+    return new RawRun(inProcess[0].Rate, inProcess[1].Rate, bestIn.CpuPerMessage, bestIn.CoresBusy,
+        separate[0].Rate, separate[1].Rate, bestSeparate.ClientCpu, bestSeparate.SinkCpu);
 }
 
 async Task<FanOut> FanOutAsync(int round)
@@ -254,3 +256,11 @@ static long PeakKb(int pid)
 }
 
 internal sealed record FanOut(TimeSpan Elapsed, TimeSpan FirstIn, double ServiceCpu, double BenchCpu, double OtherCpu, double Stolen, long Switches);
+/// <summary>One raw measurement: messages per second with the client in this process and in one of its own, each async and
+/// on threads; CPU seconds per message of the faster of each placement.</summary>
+internal sealed record RawRun(double InProcessAsync, double InProcessThreads, double InProcessCpu, double InProcessCoresBusy,
+    double SeparateAsync, double SeparateThreads, double SeparateClientCpu, double SeparateSinkCpu)
+{
+    public double Rate => Math.Max(InProcessAsync, InProcessThreads);
+    public double SeparateRate => Math.Max(SeparateAsync, SeparateThreads);
+}
