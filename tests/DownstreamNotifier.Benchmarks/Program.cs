@@ -5,9 +5,7 @@ using Coordination.Testing;
 using DownstreamNotifier.Email;
 using DownstreamNotifier.Keys;
 using DownstreamNotifier.Tests.Support;
-using MailKit.Net.Smtp;
 using MailSink;
-using MimeKit;
 
 // Fan-out of one Embargoed notice to 10,000 contacts (half with keys: RSA-3072 and Curve25519) into the in-process
 // mail sink, end to end from NotifyDownstream to the last message in the sink; and the raw limit before, between and
@@ -116,8 +114,11 @@ for (var i = 0; i < fanOuts.Count; i++)
     var separateRaw = Math.Max(rawRuns[i].SeparateRate, rawRuns[i + 1].SeparateRate);
     var name = i == 0 ? "first fan-out (cold service)" : $"fan-out {i + 1} (warm service)";
     var rate = Contacts / r.Elapsed.TotalSeconds;
-    if (i > 0) warmRatios.Add(rate / raw);
-    if (i > 0) warmSeparateRatios.Add(rate / separateRaw);
+    if (i > 0)
+    {
+        warmRatios.Add(rate / raw);
+        warmSeparateRatios.Add(rate / separateRaw);
+    }
     Console.WriteLine($"{name}, end to end (NotifyDownstream -> last message in sink): {Contacts} notices in {r.Elapsed.TotalSeconds:F2} s = {rate:F0} notices/s " +
                       $"(the first in the sink after {r.FirstIn.TotalSeconds:F2} s: recipients resolved, notices recorded)");
     Console.WriteLine($"  CPU meanwhile: notifier {r.ServiceCpu:F1} s ({r.ServiceCpu * 1000 / Contacts:F2} ms/notice), this process (sink, polling) {r.BenchCpu:F1} s ({r.BenchCpu * 1000 / Contacts:F2} ms/notice), " +

@@ -26,7 +26,7 @@ public sealed class EmbargoScenario : IAsyncDisposable
         this.others = others;
         Service = service;
         Db = new EmbargoDatabase(isolation);
-        Http = service.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Member, Member));
+        Http = MemberClient(service);
     }
 
     public Isolation Isolation { get; }
@@ -71,8 +71,10 @@ public sealed class EmbargoScenario : IAsyncDisposable
         await Service.StopAsync(TimeSpan.FromSeconds(30));
         Http.Dispose();
         Service = await SchedulerService.StartAsync(Configured(Isolation, configure));
-        Http = Service.CreateClient(TestTokens.Issue(Isolation.SigningKey, Roles.Member, Member));
+        Http = MemberClient(Service);
     }
+
+    private HttpClient MemberClient(ServiceProcess service) => service.CreateClient(TestTokens.Issue(Isolation.SigningKey, Roles.Member, Member));
 
     private static Dictionary<string, string> Configured(Isolation isolation, Action<Dictionary<string, string>>? configure)
     {
