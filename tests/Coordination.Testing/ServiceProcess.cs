@@ -128,11 +128,42 @@ public sealed class ServiceProcess : IAsyncDisposable
         return dir?.FullName ?? throw new InvalidOperationException("Coordination.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>
+    /// A loopback port nothing listens on, for a server a test starts. Chosen below the kernel's ephemeral range: a port
+    /// from bind(0) is in that range, where every outgoing connection of the run takes its local port too, and one taken
+    /// between this call and the server's own bind failed a restarted service with "address already in use". Never the
+    /// same port twice in a process (test classes run in parallel).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var below = EphemeralPortsStart();
+        lock (HandedOut)
+        {
+            for (var attempt = 0; attempt < 1000; attempt++)
+            {
+                var port = Random.Shared.Next(LowestPort, below);
+                if (!HandedOut.Add(port)) continue;
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException) { } // in use: another
+            }
+        }
+        throw new InvalidOperationException($"no free loopback port between {LowestPort} and {below}");
+    }
+
+    private const int LowestPort = 10_000;
+    private static readonly HashSet<int> HandedOut = [];
+
+    // Linux's net.ipv4.ip_local_port_range (32768 by default); elsewhere the IANA dynamic range's start.
+    private static int EphemeralPortsStart()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        return File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], out var start)
+               && start > LowestPort + 1_000 ? start : 49_152;
     }
 
 #if DEBUG
