@@ -16,6 +16,6 @@ public static partial class Pep503
     [GeneratedRegex("[-_.]+")]
     private static partial Regex Separators();
 
-    [GeneratedRegex("^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$")]
+    [GeneratedRegex("^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])\\z")]
     private static partial Regex ValidName();
 }

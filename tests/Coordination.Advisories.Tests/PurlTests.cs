@@ -11,6 +11,8 @@ public sealed class PurlTests
         Assert.Equal("sub/path", purl.Subpath);
         Assert.True(Purl.TryParse("pkg:npm/%40scope/pkg", out var npm, out _));
         Assert.Equal(("@scope", "pkg", null), (npm!.Namespace, npm.Name, npm.Version));
+        Assert.True(Purl.TryParse("pkg:generic/caf%C3%A9%20%F0%9F%90%8D", out var utf8, out _)); // whole characters, upper-case hex
+        Assert.Equal("café 🐍", utf8!.Name);
     }
 
     [Theory]
@@ -22,6 +24,14 @@ public sealed class PurlTests
     [InlineData("pkg:pypi/flask@", "version after '@' is empty")]
     [InlineData("pkg:pypi/flask?arch", "qualifier 'arch' must be key=value")]
     [InlineData("pkg:pypi/flask?a=1&a=2", "qualifier 'a' appears twice")]
+    [InlineData("pkg:pypi/%zz", "has a '%' that is not followed by two hex digits, or encodes bytes that are not UTF-8")]
+    [InlineData("pkg:pypi/a%", "has a '%' that is not followed by two hex digits, or encodes bytes that are not UTF-8")]
+    [InlineData("pkg:pypi/a%4", "has a '%' that is not followed by two hex digits, or encodes bytes that are not UTF-8")]
+    [InlineData("pkg:pypi/%c3", "has a '%' that is not followed by two hex digits, or encodes bytes that are not UTF-8")]
+    [InlineData("pkg:pypi/%ed%a0%80", "has a '%' that is not followed by two hex digits, or encodes bytes that are not UTF-8")]
+    [InlineData("pkg:pypi/%u0041", "has a '%' that is not followed by two hex digits, or encodes bytes that are not UTF-8")]
+    [InlineData("pkg:pypi/x?a=%c3%28", "has a '%' that is not followed by two hex digits, or encodes bytes that are not UTF-8")]
+    [InlineData("pkg:pypi/x#%ff", "has a '%' that is not followed by two hex digits, or encodes bytes that are not UTF-8")]
     public void A_bad_purl_is_refused_with_the_rule_it_breaks(string? text, string error)
     {
         Assert.False(Purl.TryParse(text, out var purl, out var actual));

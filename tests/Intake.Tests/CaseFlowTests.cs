@@ -114,7 +114,7 @@ public sealed class CaseFlowTests : IAsyncLifetime
         var (otherId, _) = await Samples.SubmitReport(anonymous, new
         {
             reporterName = "Sam Second", reporterEmail = "sam@example.org", components = new[] { "example-lib" }, description = "Found it too.",
-            credit = new { wanted = true },
+            credit = new { wanted = true, name = "   " }, // a blank name is no name: theirs is credited
         });
         using var member = f.Host.Client(f.Host.Token(Roles.Member));
         var caseId = await Samples.OpenCase(member, reportId);
@@ -146,6 +146,7 @@ public sealed class CaseFlowTests : IAsyncLifetime
         Assert.Equal(1, (await stale.Json()).GetProperty("currentRevision").GetInt32());
         var staleCredit = await member.Post($"cases/{caseId}/credits", new { revision = 0, name = "X", types = new[] { "TOOL" } });
         Assert.Equal(HttpStatusCode.Conflict, staleCredit.StatusCode);
+        Assert.Equal(["revision"], await (await member.Post($"cases/{caseId}/credits", new { revision = -5, name = "X", types = new[] { "TOOL" } })).ErrorFields());
 
         var draft = await (await member.GetAsync($"cases/{caseId}/draft")).Json();
         Assert.Equal(1, draft.GetProperty("revision").GetInt32());
@@ -253,6 +254,8 @@ public sealed class CaseFlowTests : IAsyncLifetime
         var (reportId, _) = await Samples.SubmitReport(f.Host.Client());
         var unknown = await member.Post("cases", new { reportIds = new[] { reportId, Guid.NewGuid() } });
         Assert.Equal(["reportIds[1]"], await unknown.ErrorFields());
+        // Named by its place in the request, duplicates counted.
+        Assert.Equal(["reportIds[2]"], await (await member.Post("cases", new { reportIds = new[] { reportId, reportId, Guid.NewGuid() } })).ErrorFields());
         Assert.Equal(["reportIds"], await (await member.Post("cases", new { reportIds = Array.Empty<Guid>() })).ErrorFields());
         Assert.Equal(["coordinatorId"], await (await member.Post("cases", new { reportIds = new[] { reportId }, coordinatorId = Guid.NewGuid() })).ErrorFields());
 
@@ -262,6 +265,11 @@ public sealed class CaseFlowTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, noDraft.StatusCode);
         var badEmbargo = await member.Post($"cases/{caseId}/embargo", new { disclosureAt = DateTimeOffset.UtcNow.AddDays(-1), channels = new[] { "Bad Channel" } });
         Assert.Equal(["channels[0]", "disclosureAt"], (await badEmbargo.ErrorFields()).Order());
+        Assert.Equal(["channels[0]"], await (await member.Post($"cases/{caseId}/embargo",
+            new { disclosureAt = DateTimeOffset.UtcNow.AddDays(3), channels = new[] { "distros\n" } })).ErrorFields()); // "$" matched before "\n"
+        Assert.Equal(["limit"], await (await member.GetAsync("cases?limit=0")).ErrorFields());
+        Assert.Equal(["limit"], await (await member.GetAsync("reports?limit=1001")).ErrorFields());
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("reports?limit=1000")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"cases/{Guid.NewGuid()}")).StatusCode);
     }
 

@@ -117,7 +117,20 @@ public sealed class DraftValidatorTests
         { "credits[0].types[1]", Valid with { Credits = [new Credit("Rita", ["FINDER", "HERO"])] } },
         { "credits[0].types[1]", Valid with { Credits = [new Credit("Rita", ["FINDER", "finder"])] } },
         { "credits[0].contact", Valid with { Credits = [new Credit("Rita", ["FINDER"], "not a contact")] } },
+        // A null event (JSON "events": [null]) was read while collecting fixed versions: a NullReferenceException, a 500.
+        { "affected[0].ranges[0].events[1]", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), null!])) },
+        // "$" also matches before a final newline: "CWE-79\n" passed and was stored.
+        { "cwes[0]", Valid with { Cwes = ["CWE-79\n"] } },
+        { "affected[0].ranges[1].events[1].lastAffected", WithRange(1, new VersionRange("SEMVER", [new RangeEvent(Introduced: "1.0.0"), new RangeEvent(LastAffected: "1.9.0\n")])) },
+        { "affected[0].ranges[2].events[1].fixed", WithRange(2, new VersionRange("GIT", [new RangeEvent(Introduced: Sha1), new RangeEvent(Fixed: Sha2 + "\n")], "https://github.com/x/y")) },
+        // U+0000 anywhere, named by where it is.
+        { "details", Valid with { Details = "nul \0 inside" } },
+        { "affected[0].versions[0]", WithPackage(p => p with { Versions = ["1.\02"] }) },
     };
+
+    [Fact]
+    public void Text_that_describes_a_nul_escape_is_not_a_nul() =>
+        Assert.Empty(Fields(Valid with { Details = "The parser accepts \"\\u0000\" and \\0 in a JSON string." }));
 
     [Theory]
     [MemberData(nameof(Invalid))]

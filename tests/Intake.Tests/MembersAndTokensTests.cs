@@ -129,6 +129,8 @@ public sealed class MembersAndTokensTests : IAsyncLifetime
         var response = await admin.Post("members", new { name = "", email = "not-an-email", publicHandle = "-bad handle", role = "owner" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["email", "name", "publicHandle", "role"], (await response.ErrorFields()).Order());
+        // "$" matched before a final newline: "dave\n" passed, and listed beside "dave" on the public team page.
+        Assert.Equal(["publicHandle"], await (await admin.Post("members", new { name = "Dave", email = "dave-nl@example.org", publicHandle = "dave\n", role = "member" })).ErrorFields());
 
         await AddMemberWithToken(admin, "dave");
         var duplicate = await admin.Post("members", new { name = "Other", email = "DAVE@example.org", publicHandle = "dave2", role = "member" });

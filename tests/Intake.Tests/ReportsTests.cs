@@ -116,7 +116,7 @@ public sealed class ReportsTests : IAsyncLifetime
         Assert.Equal(["affected[0].purl", "affected[0].ranges[0].events[0]", "credits[0].types[0]", "cveId", "revision", "severity.cvssVector"],
             (await response.ErrorFields()).Order());
         Assert.Equal(["types[0]"], await (await member.Post($"cases/{caseId}/credits", new { name = "A", types = new[] { "x" } })).ErrorFields());
-        Assert.Equal(["draft"], await (await member.Put($"cases/{caseId}/draft", new { revision = 0, draft = Samples.Draft("nul \0") })).ErrorFields());
+        Assert.Equal(["title"], await (await member.Put($"cases/{caseId}/draft", new { revision = 0, draft = Samples.Draft("nul \0") })).ErrorFields());
         Assert.Equal(["revision"], await (await member.Put($"cases/{caseId}/draft", new { revision = "one", draft = new { title = "T" } })).ErrorFields());
         Assert.Equal(["affected"], await (await member.Put($"cases/{caseId}/draft", new { revision = 0, draft = new { title = "T", affected = "PyPI" } })).ErrorFields());
 

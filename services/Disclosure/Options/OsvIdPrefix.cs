@@ -17,6 +17,6 @@ public static partial class OsvIdPrefix
     public static bool IsValid(string? prefix) =>
         prefix is not null && (Registered.Contains(prefix, StringComparer.Ordinal) || Private().IsMatch(prefix));
 
-    [GeneratedRegex("^x_[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    [GeneratedRegex("^x_[A-Za-z0-9][A-Za-z0-9._-]*\\z")]
     private static partial Regex Private();
 }

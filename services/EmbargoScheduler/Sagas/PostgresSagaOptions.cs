@@ -23,6 +23,6 @@ public sealed partial class PostgresSagaOptions<TSaga> where TSaga : class, ISag
     /// </summary>
     public List<Func<ConsumeContext, NpgsqlTransaction, object>> TransactionPayloads { get; } = [];
 
-    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}\\z")]
     private static partial Regex Identifier();
 }

@@ -94,6 +94,6 @@ public static partial class CaseActionsApi
         return TypedResults.Accepted($"/cases/{id}/timeline");
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}\\z")]
     private static partial Regex Channel();
 }

@@ -37,8 +37,8 @@ public static class CasesApi
         await using var tx = await conn.BeginTransactionAsync(ct);
         var coordinator = request.CoordinatorId ?? user.MemberId();
         if (request.CoordinatorId is { } chosen && await CurrentMember(conn, tx, chosen) is { } notMember) return notMember;
+        var (unknown, taken) = await LockUnassignedReports(conn, tx, request.ReportIds!);
         var ids = request.ReportIds!.Distinct().ToList();
-        var (unknown, taken) = await LockUnassignedReports(conn, tx, ids);
         if (unknown is not null) return unknown;
         if (taken is not null) return taken;
 
@@ -54,10 +54,11 @@ public static class CasesApi
         return TypedResults.Created($"/cases/{c.Id}", Response(c, ids));
     }
 
-    public static async Task<Ok<List<CaseResponse>>> List(NpgsqlDataSource db, CancellationToken ct, int limit = 200)
+    public static async Task<Results<Ok<List<CaseResponse>>, ValidationProblem>> List(NpgsqlDataSource db, CancellationToken ct, int limit = 200)
     {
+        if (ListLimit.Check(limit) is { } refused) return refused;
         await using var conn = await db.OpenConnectionAsync(ct);
-        var cases = await CaseStore.ListAsync(conn, Math.Clamp(limit, 1, 1000), ct);
+        var cases = await CaseStore.ListAsync(conn, limit, ct);
         var result = new List<CaseResponse>();
         foreach (var c in cases)
             result.Add(Response(c, (await ReportStore.ForCaseAsync(conn, null, c.Id)).Select(r => r.Id).ToList()));
@@ -81,8 +82,8 @@ public static class CasesApi
         await using var tx = await conn.BeginTransactionAsync(ct);
         var c = await CaseStore.GetForUpdateAsync(conn, tx, id);
         if (c is null) return TypedResults.NotFound();
+        var (unknown, taken) = await LockUnassignedReports(conn, tx, request.ReportIds!, id);
         var ids = request.ReportIds!.Distinct().ToList();
-        var (unknown, taken) = await LockUnassignedReports(conn, tx, ids, id);
         if (unknown is not null) return unknown;
         if (taken is not null) return taken;
         await ReportStore.AssignCaseAsync(conn, tx, id, ids);
@@ -136,10 +137,11 @@ public static class CasesApi
         return null;
     }
 
-    /// <summary>Locks the reports; each must exist and belong to no case (or already to <paramref name="caseId"/>).</summary>
+    /// <summary>Locks the reports; each must exist and belong to no case (or already to <paramref name="caseId"/>). An
+    /// unknown id is named by its place in the request, duplicates counted.</summary>
     private static async Task<(ValidationProblem? Unknown, ProblemHttpResult? Taken)> LockUnassignedReports(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Guid> ids, Guid? caseId = null)
     {
-        var found = (await ReportStore.LockManyAsync(conn, tx, ids)).ToDictionary(r => r.Id);
+        var found = (await ReportStore.LockManyAsync(conn, tx, ids.Distinct().ToList())).ToDictionary(r => r.Id);
         var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < ids.Count; i++)
             if (!found.ContainsKey(ids[i])) errors[$"reportIds[{i}]"] = ["no such report"];

@@ -71,6 +71,7 @@ public static class DraftApi
     {
         var errors = new ValidationErrors();
         var credit = CreditValidator.Validate(new Credit(request.Name!, request.Types!, request.Contact), "", errors);
+        if (request.Revision < 0) errors.Add("revision", "must not be negative");
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         await using var conn = await db.OpenConnectionAsync(ct);

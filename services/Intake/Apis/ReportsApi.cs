@@ -51,7 +51,7 @@ public static class ReportsApi
             string.IsNullOrWhiteSpace(request.Subject) ? null : request.Subject.Trim(),
             request.Components!.Select(c => c.Trim()).ToArray(), request.Description!,
             ReportValidator.IsArmoredPgp(request.Description!), credit?.Wanted ?? false,
-            credit is { Wanted: true } ? credit.Name?.Trim() : null,
+            credit is { Wanted: true } && !string.IsNullOrWhiteSpace(credit.Name) ? credit.Name.Trim() : null,
             credit is { Wanted: true, Types: { } types } ? types.Select(t => CreditTypes.All.First(a => string.Equals(a, t.Trim(), StringComparison.OrdinalIgnoreCase))).Distinct().ToArray() : [],
             null, now, null);
 
@@ -98,10 +98,11 @@ public static class ReportsApi
         return TypedResults.Ok(new ReporterView(own.Id, Status(own), own.ReceivedAt, ownReplies.Select(r => new ReplyView(r.AuthorName, r.Body, r.At)).ToList()));
     }
 
-    public static async Task<Ok<List<ReportSummary>>> List(NpgsqlDataSource db, CancellationToken ct, int limit = 200)
+    public static async Task<Results<Ok<List<ReportSummary>>, ValidationProblem>> List(NpgsqlDataSource db, CancellationToken ct, int limit = 200)
     {
+        if (ListLimit.Check(limit) is { } refused) return refused;
         await using var conn = await db.OpenConnectionAsync(ct);
-        var reports = await ReportStore.ListAsync(conn, Math.Clamp(limit, 1, 1000), ct);
+        var reports = await ReportStore.ListAsync(conn, limit, ct);
         return TypedResults.Ok(reports.Select(r => new ReportSummary(r.Id, r.Source, r.ReporterName, r.Subject, r.Components, r.Encrypted,
             r.ReceivedAt, r.CaseId, Status(r))).ToList());
     }

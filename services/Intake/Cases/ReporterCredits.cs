@@ -11,7 +11,7 @@ public static class ReporterCredits
 {
     public static IReadOnlyList<Credit> Wished(IEnumerable<Report> reports) =>
         reports.Where(r => r.CreditWanted)
-            .Select(r => (Name: (r.CreditName ?? r.ReporterName)?.Trim(), r))
+            .Select(r => (Name: (string.IsNullOrWhiteSpace(r.CreditName) ? r.ReporterName : r.CreditName)?.Trim(), r))
             .Where(x => !string.IsNullOrEmpty(x.Name))
             .Select(x => new Credit(x.Name!, Canonical(x.r.CreditTypes), x.r.ReporterEmail))
             .ToList();

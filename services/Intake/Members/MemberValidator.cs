@@ -29,6 +29,6 @@ public static partial class MemberValidator
         return MailAddress.TryCreate(text, out var address) && address.Address == text.Trim() && address.DisplayName.Length == 0;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,38}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,38}\\z")]
     private static partial Regex Handle();
 }

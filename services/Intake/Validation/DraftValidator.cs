@@ -1,5 +1,7 @@
 using Coordination.Hosting.Validation;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Coordination.Advisories;
 using Coordination.Contracts.Advisories;
@@ -74,8 +76,8 @@ public static partial class DraftValidator
         var credits = new List<Credit>();
         Each(draft.Credits, "credits", errors, (c, at) => { if (CreditValidator.Validate(c, at, errors) is { } ok) credits.Add(ok); });
 
-        // Any string anywhere in the draft (names, versions, events, URLs): the serialiser writes U+0000 as \u0000.
-        if (System.Text.Json.JsonSerializer.Serialize(draft).Contains("\\u0000", StringComparison.Ordinal)) errors.Add("draft", NoNul.Rule);
+        // Any string anywhere in the draft (names, versions, events, URLs), named by its path.
+        foreach (var path in NulStrings(JsonSerializer.SerializeToNode(draft, JsonSerializerOptions.Web), "")) errors.Add(path, NoNul.Rule);
         normalized = new AdvisoryDraft(draft.Title?.Trim() ?? "", draft.Summary ?? "", draft.Details ?? "", affected, severity, cwes,
             references, cveId, credits, string.IsNullOrEmpty(draft.Remediation) ? null : draft.Remediation);
         return errors;
@@ -112,7 +114,7 @@ public static partial class DraftValidator
             errors.Add(at + ".ranges", "needs at least one range (or explicit versions)");
         Each(p.Ranges, at + ".ranges", errors, (r, rat) => { if (Range(r, rat, errors) is { } ok) ranges.Add(ok); });
 
-        var fixedVersions = ranges.Where(r => r.Type != "GIT").SelectMany(r => r.Events).Select(e => e.Fixed).OfType<string>().ToHashSet();
+        var fixedVersions = ranges.Where(r => r.Type != "GIT").SelectMany(r => r.Events).Select(e => e?.Fixed).OfType<string>().ToHashSet();
         var versions = new List<string>();
         Each(p.Versions, at + ".versions", errors, (v, vat) =>
         {
@@ -195,6 +197,14 @@ public static partial class DraftValidator
         else if (value is not null && value.Length > max) errors.Add(field, $"must be at most {max} characters");
     }
 
+    private static IEnumerable<string> NulStrings(JsonNode? node, string path) => node switch
+    {
+        JsonObject o => o.SelectMany(p => NulStrings(p.Value, path.Length == 0 ? p.Key : $"{path}.{p.Key}")),
+        JsonArray a => a.SelectMany((item, i) => NulStrings(item, $"{path}[{i}]")),
+        JsonValue v when v.TryGetValue<string>(out var s) && NoNul.Violated(s) => [path],
+        _ => [],
+    };
+
     private static void Each<T>(IReadOnlyList<T>? items, string field, ValidationErrors errors, Action<T, string> check)
     {
         if (items is null) return;
@@ -203,15 +213,15 @@ public static partial class DraftValidator
     }
 
     // CVE 5 allows a cweId of at most 9 characters, and its cveId at most 19 digits after the year.
-    [GeneratedRegex("^CWE-[1-9][0-9]{0,4}$")]
+    [GeneratedRegex("^CWE-[1-9][0-9]{0,4}\\z")]
     private static partial Regex Cwe();
 
-    [GeneratedRegex("^CVE-[0-9]{4}-[0-9]{4,19}$")]
+    [GeneratedRegex("^CVE-[0-9]{4}-[0-9]{4,19}\\z")]
     private static partial Regex Cve();
 
-    [GeneratedRegex("^([0-9a-f]{40}|[0-9a-f]{64})$")]
+    [GeneratedRegex("^([0-9a-f]{40}|[0-9a-f]{64})\\z")]
     private static partial Regex CommitHash();
 
-    [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")]
+    [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\z")]
     private static partial Regex SemVer();
 }
