@@ -10,7 +10,8 @@ namespace Disclosure.Apis;
 
 /// <summary>
 /// The public advisories (no token). Only what is published exists here: anything else, whatever the URL, is 404.
-/// GET /advisories/{id} serves OSV, or CSAF / CVE when Accept asks for application/csaf+json / application/cve+json;
+/// GET /advisories/{id} serves OSV, or CSAF / CVE when Accept rates application/csaf+json / application/cve+json higher
+/// (see RecordNegotiation; 406 when it accepts none of the three);
 /// the suffixes .osv.json, .cve.json and .csaf.json name the record directly, and so does the CSAF document's own file
 /// name (CSAF 2.0 section 5.1, its canonical URL: x_coord-2026-7.json), which is what every link to the CSAF record names.
 /// </summary>
@@ -26,8 +27,9 @@ public static class AdvisoriesApi
     public static IEndpointRouteBuilder MapAdvisoriesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/advisories").AllowAnonymous().WithTags("Advisories");
-        group.MapGet("", List).WithName("ListAdvisories");
-        group.MapGet("/{file}", Get).WithName("GetAdvisory");
+        // HEAD too (RFC 9110 wants it wherever GET works): mirrors check the ETag without the body; Kestrel sends none.
+        group.MapMethods("", [HttpMethods.Get, HttpMethods.Head], List).WithName("ListAdvisories");
+        group.MapMethods("/{file}", [HttpMethods.Get, HttpMethods.Head], Get).WithName("GetAdvisory");
         return app;
     }
 
@@ -52,7 +54,10 @@ public static class AdvisoriesApi
 
     public static async Task<IResult> Get(NpgsqlDataSource dataSource, HttpContext http, string file, CancellationToken ct)
     {
-        var (id, format) = Parse(file, http.Request.Headers.Accept.ToString());
+        var (id, format) = Parse(file, http.Request.Headers.Accept);
+        if (format is null)
+            return TypedResults.Problem($"Accept allows none of {OsvMediaType}, {CveMediaType}, {CsafMediaType}; or name the record: {file}.osv.json",
+                statusCode: StatusCodes.Status406NotAcceptable);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var advisory = id is null ? await AdvisoryStore.GetByCsafFileNameAsync(conn, file) : await AdvisoryStore.GetByIdAsync(conn, id);
         var version = advisory is null ? null : await AdvisoryStore.GetCurrentVersionAsync(conn, advisory.AdvisoryId);
@@ -75,16 +80,14 @@ public static class AdvisoriesApi
             new AdvisoryLinks(url + ".osv.json", a.CveId is null ? null : url + ".cve.json", CsafRenderer.CanonicalUrl(baseUrl, a.AdvisoryId)));
     }
 
-    /// <returns>Id null: the file is a CSAF file name, whose advisory is looked up.</returns>
-    private static (string? Id, string Format) Parse(string file, string accept)
+    /// <returns>Id null: the file is a CSAF file name, whose advisory is looked up. Format null: Accept allows none.</returns>
+    private static (string? Id, string? Format) Parse(string file, IList<string>? accept)
     {
         foreach (var format in new[] { "osv", "cve", "csaf" })
             if (file.EndsWith($".{format}.json", StringComparison.Ordinal))
                 return (file[..^$".{format}.json".Length], format);
         if (file.EndsWith(".json", StringComparison.Ordinal)) return (null, "csaf");
-        if (accept.Contains(CsafMediaType, StringComparison.OrdinalIgnoreCase)) return (file, "csaf");
-        if (accept.Contains(CveMediaType, StringComparison.OrdinalIgnoreCase)) return (file, "cve");
-        return (file, "osv");
+        return (file, RecordNegotiation.Choose(accept));
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

@@ -16,7 +16,7 @@ public static class AdvisoryFeedApi
 
     public static IEndpointRouteBuilder MapAdvisoryFeedApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/advisories.atom", Get).AllowAnonymous().WithTags("Advisories").WithName("AdvisoryFeed");
+        app.MapMethods("/advisories.atom", [HttpMethods.Get, HttpMethods.Head], Get).AllowAnonymous().WithTags("Advisories").WithName("AdvisoryFeed");
         return app;
     }
 

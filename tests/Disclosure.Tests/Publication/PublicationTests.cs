@@ -113,6 +113,17 @@ public sealed class PublicationTests
         var csafByAccept = await anonA.SendAsync(negotiated);
         Assert.Equal("csaf_security_advisory", (string?)JsonNode.Parse(await csafByAccept.Content.ReadAsStringAsync())!["document"]!["category"]);
         Assert.Equal("application/csaf+json", csafByAccept.Content.Headers.ContentType!.MediaType);
+        using var unacceptable = new HttpRequestMessage(HttpMethod.Get, $"advisories/{guessedId}");
+        unacceptable.Headers.Accept.ParseAdd("application/osv+json;q=0, application/xml");
+        Assert.Equal(HttpStatusCode.NotAcceptable, (await anonA.SendAsync(unacceptable)).StatusCode);
+        // HEAD wherever GET works (RFC 9110): the same headers, no body.
+        foreach (var path in new[] { $"advisories/{guessedId}", "advisories", "advisories.atom" })
+        {
+            var head = await anonA.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.NotNull(head.Headers.ETag);
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        }
         Assert.NotNull(osvResponse.Headers.ETag);
         Assert.Null(osvResponse.Content.Headers.LastModified);
         Assert.True(osvResponse.Headers.CacheControl!.Public);
