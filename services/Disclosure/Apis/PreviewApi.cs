@@ -26,7 +26,9 @@ public static class PreviewApi
         if (format is not ("osv" or "cve" or "csaf"))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["must be osv, cve or csaf"] });
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (await DraftStore.GetNewestAsync(conn, null, caseId) is not { } latest) return TypedResults.NotFound();
+        if (await DraftStore.GetNewestAsync(conn, null, caseId) is not { } latest)
+            return TypedResults.Problem("No draft of this case has reached disclosure (no such case, or intake has not published one yet).",
+                statusCode: StatusCodes.Status404NotFound);
         var meta = metadata.Preview(caseId, time.GetUtcNow());
         var json = format switch
         {
@@ -34,7 +36,9 @@ public static class PreviewApi
             "cve" => CveRenderer.Render(latest.Draft, meta),
             _ => CsafRenderer.Render(latest.Draft, meta),
         };
-        if (json is null) return TypedResults.NotFound();
+        if (json is null) // only the CVE record can be absent
+            return TypedResults.Problem("The draft has no CVE id, and a CVE record needs one: set cveId in the draft.",
+                statusCode: StatusCodes.Status404NotFound);
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["X-Draft-Revision"] = latest.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (Publishability.Refusal(latest.Draft) is { } refusal) http.Response.Headers["X-Publication-Refused"] = refusal;

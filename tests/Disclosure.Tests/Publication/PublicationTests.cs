@@ -275,6 +275,19 @@ public sealed class PublicationTests
         var preview = await member.GetAsync($"cases/{caseId}/advisory/preview");
         Assert.Equal(Disclosure.Publishing.Publishability.NoAffectedPackage, Assert.Single(preview.Headers.GetValues("X-Publication-Refused")));
         Assert.Contains(Disclosure.Publishing.Publishability.NoAffectedPackage, service.Output);
+        // A 404 of the preview says why: no draft of the case, or (CVE) no CVE id in it.
+        var noCase = await member.GetAsync($"cases/{Guid.NewGuid()}/advisory/preview");
+        Assert.Equal(HttpStatusCode.NotFound, noCase.StatusCode);
+        Assert.StartsWith("No draft of this case", (string?)JsonNode.Parse(await noCase.Content.ReadAsStringAsync())!["detail"]);
+        var noCveCase = Guid.NewGuid();
+        await bus.Publish(new AdvisoryDraftUpdated(noCveCase, 1, GoldenDrafts.NoCveCvss4, Guid.NewGuid(), DateTimeOffset.UtcNow));
+        var noCve = await DisclosureHost.EventuallyAsync(async () =>
+        {
+            var r = await member.GetAsync($"cases/{noCveCase}/advisory/preview?format=cve");
+            var detail = (string?)JsonNode.Parse(await r.Content.ReadAsStringAsync())?["detail"];
+            return r.StatusCode == HttpStatusCode.NotFound && detail?.Contains("no CVE id") == true ? detail : null;
+        }, "the CVE preview's refusal");
+        Assert.Contains("cveId", noCve);
 
         await bus.Publish(new AdvisoryDraftUpdated(caseId, 2, GoldenDrafts.Minimal, Guid.NewGuid(), DateTimeOffset.UtcNow));
         var published = await DisclosureHost.EventuallyAsync(() => Task.FromResult(bus.Published.TryPeek(out var p) ? p : null), "AdvisoryPublished");
