@@ -83,6 +83,21 @@ public sealed class BadHttpInputTests
         }
     }
 
+    // Each list is checked against the projects while the case is locked: an unbounded one held the lock for seconds.
+    [Fact]
+    public async Task Overrides_with_more_than_10000_projects_in_a_list_are_a_400_naming_the_list()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var many = Enumerable.Range(0, 10_001).Select(_ => Guid.NewGuid()).ToArray();
+        foreach (var (body, field) in new (object, string)[] { (new { include = many }, "include"), (new { exclude = many }, "exclude") })
+        {
+            var response = await h.Http.PutAsJsonAsync($"cases/{Guid.NewGuid()}/recipients/overrides", body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal(["at most 10000 projects"], (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty(field)
+                .EnumerateArray().Select(e => e.GetString()));
+        }
+    }
+
     [Fact]
     public async Task A_contact_for_a_project_deleted_meanwhile_is_a_404_and_nothing_is_stored()
     {

@@ -30,6 +30,17 @@ public sealed class CsvTests
         Assert.Equal(["p", key], (await ReadAsync(line)).Single());
     }
 
+    [Theory]
+    [InlineData("project,email\r\n\"csvq3\"junk\"more,a@x.test\r\n", 2)]
+    [InlineData("project,email\r\n\"p\" ,a@x.test\r\n", 2)]
+    [InlineData("project,email\r\np,a@x.test\r\ncs\"vq2,b@x.test\r\n", 3)]
+    [InlineData("project,email\r\np,\"a\r\nb\"\r\nq,x\"\r\n", 3)]
+    public async Task A_quote_after_a_closing_quote_or_inside_an_unquoted_field_is_refused_naming_the_record(string text, int record)
+    {
+        var e = await Assert.ThrowsAsync<FormatException>(() => ReadAsync(text));
+        Assert.StartsWith($"record {record}: ", e.Message);
+    }
+
     private static async Task<List<string[]>> ReadAsync(string text)
     {
         var records = new List<string[]>();

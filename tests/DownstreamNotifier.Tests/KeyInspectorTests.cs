@@ -96,6 +96,21 @@ public sealed class KeyInspectorTests
         Assert.False(OpenPgpKeyInspector.TryReadChecked(armored, Convert.ToHexString(SignedKeys.NewPrimary(Created).PublicKey.GetFingerprint()), expires, out _));
     }
 
+    // Only the first armor block is read: the key in a second (cat a.asc b.asc) would be dropped without a word.
+    [Fact]
+    public void Text_after_the_armor_block_such_as_a_second_key_is_refused()
+    {
+        var primary = SignedKeys.NewPrimary(Created);
+        var one = SignedKeys.Armored(primary, (SignedKeys.RsaSubkey(SignedKeys.CompositeModulus(), Created), primary));
+        var other = SignedKeys.NewPrimary(Created);
+        var two = SignedKeys.Armored(other, (SignedKeys.RsaSubkey(SignedKeys.CompositeModulus(), Created), other));
+
+        Assert.False(OpenPgpKeyInspector.TryCheck(one + two, Now, out _, out var error));
+        Assert.Equal("contains more than one key; upload one", error);
+        Assert.False(OpenPgpKeyInspector.TryCheck(one + "\nmore", Now, out _, out error));
+        Assert.Contains("after its END line", error);
+    }
+
     [Fact]
     public void A_key_whose_user_ID_was_certified_by_another_key_is_refused()
     {

@@ -20,6 +20,13 @@ public sealed class PackageUrlTests
     [InlineData("pkg:urllib3", "must have a type and a name")]
     [InlineData("pkg:1py/urllib3", "type \"1py\" is not valid")]
     [InlineData("pkg:pypi/", "must have a name")]
+    [InlineData("pkg:pypi/%zz", "percent-encoding")]
+    [InlineData("pkg:pypi/%", "percent-encoding")]
+    [InlineData("pkg:pypi/a%4", "percent-encoding")]
+    [InlineData("pkg:pypi/%c3", "percent-encoding")] // the first byte of a two-byte UTF-8 sequence
+    [InlineData("pkg:pypi/%ed%a0%80", "percent-encoding")] // a surrogate, which UTF-8 does not encode
+    [InlineData("pkg:pypi/%u0041", "percent-encoding")]
+    [InlineData("pkg:npm/%zz/core", "percent-encoding")]
     public void Refuses_what_is_not_a_package_url_saying_why(string text, string why)
     {
         Assert.False(PackageUrl.TryParse(text, out _, out var error));

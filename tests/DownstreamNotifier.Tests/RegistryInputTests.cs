@@ -96,6 +96,50 @@ public sealed class RegistryInputTests
         Assert.True(results[2].GetProperty("errors").TryGetProperty("packages[0]", out _));
     }
 
+    [Fact]
+    public async Task A_homepage_channels_or_a_purl_as_stored_beyond_its_limit_is_a_400_naming_the_field()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        await AssertRefusedAsync(await h.Http.PostAsJsonAsync("projects", new { name = "P", homepage = "https://x.test/" + new string('a', 1_986) }), "homepage");
+        var channels = Enumerable.Range(0, 101).Select(i => $"c{i}").ToArray();
+        await AssertRefusedAsync(await h.Http.PostAsJsonAsync("projects", new { name = "P", channels }), "channels");
+        // 812 bytes as sent, 2,412 as stored ("é" is stored percent-encoded): a GET → PUT of it would be refused.
+        var response = await h.Http.PostAsJsonAsync("projects", new { name = "P", packages = new[] { "pkg:generic/" + new string('é', 400) } });
+        await AssertRefusedAsync(response, "packages[0]");
+        Assert.Contains("as stored", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_import_row_with_two_contacts_of_one_address_is_rejected_whole_naming_the_duplicate()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var rows = new object[]
+        {
+            new { name = "Twice", packages = new[] { "pkg:pypi/six" }, contacts = new[] { new { name = "A", email = "dup@example.org" }, new { name = "B", email = "DUP@example.org" } } },
+            new { name = "Once", packages = new[] { "pkg:pypi/six" }, contacts = new[] { new { name = "C", email = "dup@example.org" } } },
+        };
+        var report = await (await h.Http.PostAsJsonAsync("import", rows)).Content.ReadFromJsonAsync<JsonElement>();
+
+        var results = report.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["rejected", "imported"], results.Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal("duplicates contacts[0]", results[0].GetProperty("errors").GetProperty("contacts[1].email")[0].GetString());
+        Assert.Equal(["Once"], (await h.Http.GetFromJsonAsync<JsonElement>("projects")).EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task A_CSV_quote_that_RFC_4180_does_not_allow_is_a_400_naming_the_record_and_nothing_is_imported()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        foreach (var (line, record) in new[] { ("\"csvq3\"junk\"more,Q,q@x.test", "record 3"), ("cs\"vq2,Q,q@x.test", "record 3") })
+        {
+            var csv = $"project,name,email\r\nFine,F,f@x.test\r\n{line}\r\n";
+            var response = await h.Http.PostAsync("import", new StringContent(csv, Encoding.UTF8, "text/csv"));
+            await AssertRefusedAsync(response, "body");
+            Assert.Contains(record, await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(0, (await h.Http.GetFromJsonAsync<JsonElement>("projects")).GetArrayLength());
+    }
+
     private static async Task AssertRefusedAsync(HttpResponseMessage response, string field)
     {
         var text = await response.Content.ReadAsStringAsync();

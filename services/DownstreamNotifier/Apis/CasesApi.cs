@@ -45,21 +45,28 @@ public static class CasesApi
         return TypedResults.Ok(new RecipientsResponse(id, embargo?.DisclosureAt, o.MaxDepth, RecipientResolver.AffectedKeys(draft).ToList(), views, warnings));
     }
 
+    private const int MaxOverrides = 10_000;
+
     public static async Task<Results<Ok<OverridesRequest>, ValidationProblem>> PutOverrides(Guid id, OverridesRequest request, NpgsqlDataSource db, CancellationToken ct)
     {
         var include = request.Include ?? [];
         var exclude = request.Exclude ?? [];
+        var errors = new Dictionary<string, string[]>();
+        // Capped because the entries are checked while the case is locked.
+        if (include.Count > MaxOverrides) errors["include"] = [$"at most {MaxOverrides} projects"];
+        if (exclude.Count > MaxOverrides) errors["exclude"] = [$"at most {MaxOverrides} projects"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         // Replacing is a delete and inserts: two at once would interleave into a mix of both lists (or deadlock).
         await CaseLock.TakeAsync(conn, tx, id);
         var known = (await RegistryStore.ProjectsAsync(conn, null, tx)).Select(p => p.Id).ToHashSet();
-        var errors = new Dictionary<string, string[]>();
+        var included = include.ToHashSet();
         for (var i = 0; i < include.Count; i++)
             if (!known.Contains(include[i])) errors[$"include[{i}]"] = ["no such project"];
         for (var i = 0; i < exclude.Count; i++)
             if (!known.Contains(exclude[i])) errors[$"exclude[{i}]"] = ["no such project"];
-            else if (include.Contains(exclude[i])) errors[$"exclude[{i}]"] = ["is also in include"];
+            else if (included.Contains(exclude[i])) errors[$"exclude[{i}]"] = ["is also in include"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         await CaseStore.ReplaceOverridesAsync(conn, tx, id, include.Distinct(), exclude.Distinct());
         await tx.CommitAsync(ct);

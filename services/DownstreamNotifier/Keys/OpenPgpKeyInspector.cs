@@ -17,8 +17,23 @@ namespace DownstreamNotifier.Keys;
 public static class OpenPgpKeyInspector
 {
     /// <summary>The check made where a key is uploaded or imported.</summary>
-    public static bool TryCheck(string armored, DateTimeOffset now, [NotNullWhen(true)] out KeyCheck? key, out string error) =>
-        TryCheck(armored, now, testModulus: true, out key, out error);
+    public static bool TryCheck(string armored, DateTimeOffset now, [NotNullWhen(true)] out KeyCheck? key, out string error)
+    {
+        if (TextAfterArmor(armored) is not { } why) return TryCheck(armored, now, testModulus: true, out key, out error);
+        (key, error) = (null, why);
+        return false;
+    }
+
+    // GetDecoderStream reads the first armor block only: a key in a second one (cat a.asc b.asc) would be dropped unseen.
+    private static string? TextAfterArmor(string armored)
+    {
+        var end = armored.IndexOf("-----END PGP ", StringComparison.Ordinal);
+        var endLineEnd = end < 0 ? -1 : armored.IndexOf("-----", end + 5, StringComparison.Ordinal);
+        if (endLineEnd < 0 || armored.AsSpan(endLineEnd + 5).IsWhiteSpace()) return null;
+        return armored.IndexOf("-----BEGIN PGP ", endLineEnd, StringComparison.Ordinal) >= 0
+            ? "contains more than one key; upload one"
+            : "has text after its END line; upload the armored key alone";
+    }
 
     /// <summary>
     /// Reads a stored key, which passed <see cref="TryCheck(string, DateTimeOffset, out KeyCheck?, out string)"/> when it

@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace DownstreamNotifier.Packages;
@@ -39,13 +41,40 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
         var rest = s[(slash + 1)..].Trim('/');
         var at = rest.LastIndexOf('@');
         if (at >= 0 && at > rest.LastIndexOf('/')) rest = rest[..at];
-        var segments = rest.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToList();
+        var segments = rest.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Decode).ToList();
+        if (segments.Contains(null)) { error = "its percent-encoding is not valid: each '%' must be followed by two hex digits, and the bytes they give must be UTF-8"; return false; }
         if (segments.Count == 0 || string.IsNullOrWhiteSpace(segments[^1])) { error = "must have a name"; return false; }
-        var name = segments[^1];
+        var name = segments[^1]!;
         var ns = segments.Count > 1 ? string.Join('/', segments.SkipLast(1)) : null;
         (ns, name) = Normalise(type, ns, name);
         purl = new PackageUrl(type, ns, name);
         return true;
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // Uri.UnescapeDataString leaves what it cannot decode as written ("%zz", "%C3" alone), which would be stored as "%25zz".
+    private static string? Decode(string segment)
+    {
+        if (!segment.Contains('%')) return segment;
+        try
+        {
+            // '%' and hex digits are ASCII, and no byte of a multi-byte UTF-8 sequence is: the bytes can be scanned one by one.
+            var bytes = StrictUtf8.GetBytes(segment);
+            var n = 0;
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                if (bytes[i] != '%') bytes[n++] = bytes[i];
+                else if (i + 2 < bytes.Length && byte.TryParse(bytes.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var b))
+                {
+                    bytes[n++] = b;
+                    i += 2;
+                }
+                else return null;
+            }
+            return StrictUtf8.GetString(bytes, 0, n);
+        }
+        catch (ArgumentException) { return null; } // Encoder/DecoderFallbackException: a lone surrogate, bytes that are not UTF-8
     }
 
     public static PackageUrl Parse(string text) =>
@@ -100,7 +129,7 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
         _ => (ns, name),
     };
 
-    [GeneratedRegex("^[a-z.+-][a-z0-9.+-]*$")]
+    [GeneratedRegex("^[a-z.+-][a-z0-9.+-]*\\z")]
     private static partial Regex TypePattern();
 
     [GeneratedRegex("[-_.]+")]

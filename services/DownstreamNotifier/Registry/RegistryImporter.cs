@@ -69,10 +69,15 @@ public static class RegistryImporter
         var project = RegistryValidation.Project(new ProjectRequest(row.Name, row.Ecosystem, row.Homepage, row.Packages, row.Channels), errors);
         var contacts = new List<ValidContact>();
         var list = row.Contacts ?? [];
+        // Compared as the unique index on (project_id, lower(email)) does: the second of one address would overwrite the first.
+        var emails = new Dictionary<string, int>();
         for (var c = 0; c < list.Count; c++)
         {
             if (list[c] is null) { errors[$"contacts[{c}]"] = ["is empty"]; continue; }
-            if (RegistryValidation.Contact(list[c], now, errors, $"contacts[{c}].") is { } contact) contacts.Add(contact);
+            if (RegistryValidation.Contact(list[c], now, errors, $"contacts[{c}].") is not { } contact) continue;
+            var email = contact.Email.ToLowerInvariant();
+            if (emails.TryAdd(email, c)) contacts.Add(contact);
+            else errors[$"contacts[{c}].email"] = [$"duplicates contacts[{emails[email]}]"];
         }
         return (project, contacts, errors);
     }

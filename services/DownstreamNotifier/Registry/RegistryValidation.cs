@@ -10,8 +10,13 @@ namespace DownstreamNotifier.Registry;
 /// <summary>Checks project and contact input; each failure keyed by the field ("packages[2]", "publicKey").</summary>
 public static partial class RegistryValidation
 {
-    /// <summary>Longest purl accepted, in UTF-8 bytes: its key is indexed, and a btree entry holds at most 2704 bytes.</summary>
+    /// <summary>Longest purl accepted, in UTF-8 bytes: its key is indexed, and a btree entry holds at most 2704 bytes.
+    /// Counted as stored (canonical, percent-encoded), so that whatever is stored is accepted again.</summary>
     public const int MaxPurlBytes = 1000;
+
+    public const int MaxHomepageLength = 2000;
+
+    public const int MaxChannels = 100;
 
     public static ValidProject? Project(ProjectRequest r, Dictionary<string, string[]> errors, string prefix = "")
     {
@@ -22,7 +27,8 @@ public static partial class RegistryValidation
         if (r.Ecosystem is { Length: > 100 }) errors[prefix + "ecosystem"] = ["at most 100 characters"];
         else if (NoNul.Violated(r.Ecosystem)) errors[prefix + "ecosystem"] = [NoNul.Rule];
         var homepage = string.IsNullOrWhiteSpace(r.Homepage) ? null : r.Homepage.Trim();
-        if (NoNul.Violated(homepage)) errors[prefix + "homepage"] = [NoNul.Rule];
+        if (homepage is { Length: > MaxHomepageLength }) errors[prefix + "homepage"] = [$"at most {MaxHomepageLength} characters"];
+        else if (NoNul.Violated(homepage)) errors[prefix + "homepage"] = [NoNul.Rule];
         else if (homepage is not null && (!Uri.TryCreate(homepage, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
             errors[prefix + "homepage"] = ["must be an absolute http(s) URL"];
         var packages = new List<(ProjectPackage, string)>();
@@ -35,16 +41,18 @@ public static partial class RegistryValidation
             var relation = (p.Relation ?? PackageRelation.Depends).ToLowerInvariant();
             if (relation is not (PackageRelation.Depends or PackageRelation.Ships))
                 errors[$"{prefix}packages[{i}].relation"] = ["must be \"depends\" or \"ships\""];
-            else if (p.Purl is not null && Encoding.UTF8.GetByteCount(p.Purl) > MaxPurlBytes)
-                errors[$"{prefix}packages[{i}]"] = [$"at most {MaxPurlBytes} bytes (UTF-8)"];
             else if (!PackageUrl.TryParse(p.Purl, out var purl, out var why))
                 errors[$"{prefix}packages[{i}]"] = [$"not a package URL: {why}"];
             else if (NoNul.Violated(purl.Namespace) || NoNul.Violated(purl.Name))
                 errors[$"{prefix}packages[{i}]"] = [NoNul.Rule + ", also percent-encoded (%00)"];
+            else if (Encoding.UTF8.GetByteCount(purl.ToString()) is var stored and > MaxPurlBytes)
+                errors[$"{prefix}packages[{i}]"] = [$"at most {MaxPurlBytes} bytes as stored (without version, qualifiers and subpath, "
+                    + $"each character but letters, digits and \"-._~:\" percent-encoded: \"é\" is \"%C3%A9\"); this one is {stored}"];
             else
                 packages.Add((new ProjectPackage(purl.ToString(), relation), purl.Key));
         }
-        var channels = (r.Channels ?? []).Select(c => c?.Trim().ToLowerInvariant() ?? "").Distinct().ToArray();
+        if (r.Channels is { Count: > MaxChannels }) errors[prefix + "channels"] = [$"at most {MaxChannels} channels"];
+        var channels = (r.Channels ?? []).Take(MaxChannels).Select(c => c?.Trim().ToLowerInvariant() ?? "").Distinct().ToArray();
         for (var i = 0; i < channels.Length; i++)
             if (!ChannelName().IsMatch(channels[i])) errors[$"{prefix}channels[{i}]"] = ["must be 1-50 of a-z, 0-9, '-'"];
         return errors.Count > before
@@ -85,6 +93,6 @@ public static partial class RegistryValidation
             key is null ? null : Convert.ToHexString(key.EncryptionKey.GetFingerprint()));
     }
 
-    [GeneratedRegex("^[a-z0-9-]{1,50}$")]
+    [GeneratedRegex("^[a-z0-9-]{1,50}\\z")]
     private static partial Regex ChannelName();
 }

@@ -13,7 +13,8 @@ public static class Rfc4180
 {
     private static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r'];
 
-    /// <exception cref="FormatException">an unterminated quoted field, naming the record.</exception>
+    /// <exception cref="FormatException">an unterminated quoted field, anything but a separator after its closing quote, or a
+    /// quote inside an unquoted field, naming the record.</exception>
     public static async IAsyncEnumerable<string[]> ReadAsync(TextReader reader)
     {
         var text = await reader.ReadToEndAsync();
@@ -34,12 +35,15 @@ public static class Rfc4180
                     {
                         if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i += 2; continue; }
                         i++;
+                        if (i < text.Length && text[i] is not (',' or '\r' or '\n'))
+                            throw new FormatException($"record {record}: a quoted field goes on after its closing quote (a quote inside one is written \"\")");
                         break;
                     }
                     field.Append(text[i++]);
                 }
                 continue;
             }
+            if (c == '"') throw new FormatException($"record {record}: a quote inside an unquoted field (quote the field and write the quote \"\")");
             if (c == ',') { fields.Add(Unguard(field.ToString())); field.Clear(); i++; continue; }
             if (c is '\r' or '\n')
             {
