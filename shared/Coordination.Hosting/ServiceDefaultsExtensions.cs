@@ -65,7 +65,11 @@ public static class ServiceDefaultsExtensions
         // 500 with a stack trace in Development, where the framework throws by default).
         services.AddExceptionHandler<Http.BadRequestExceptionHandler>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new Http.ExplicitOffsetConverter()));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new Http.ExplicitOffsetConverter());
+            Http.StrictJson.Apply(o.SerializerOptions);
+        });
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
         return builder;

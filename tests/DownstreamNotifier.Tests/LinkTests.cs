@@ -31,6 +31,53 @@ public sealed class LinkTests
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"notices/{altered}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("notices/forged-token")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync($"notices/{altered}/status", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+
+        // The link is judged before what was posted to it: a malformed body or a wrong type changes nothing.
+        foreach (var body in new[] { new StringContent("{\"status\":", System.Text.Encoding.UTF8, "application/json"), new StringContent("status=fixed", System.Text.Encoding.UTF8, "text/plain") })
+        {
+            var forged = await anonymous.PostAsync($"notices/{altered}/status", body);
+            Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
+            var late = await anonymous.PostAsync($"{path}/status", body);
+            Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
+            Assert.DoesNotContain("frobnicator", await late.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_genuine_link_names_what_is_wrong_with_a_posted_status_and_records_nothing()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Nix python", ["pkg:pypi/pillow"]);
+        await h.CreateContactAsync(project, "sec@nix.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        var path = LinkIn(await MimeMessage.LoadAsync(h.Sink.Messages().Single()));
+        using var anonymous = h.Service.CreateClient();
+        static StringContent Json(string text) => new(text, System.Text.Encoding.UTF8, "application/json");
+
+        foreach (var (text, field) in new[]
+                 {
+                     ("{\"status\":", "status"), ("", "body"), ("null", "body"), ("[]", "body"),
+                     ("{\"status\":\"fixed\",\"statement\":7}", "statement"),
+                     // Given twice, the second no longer silently wins.
+                     ("{\"status\":\"fixed\",\"Status\":\"affected\"}", "Status"),
+                 })
+        {
+            var response = await anonymous.PostAsync($"{path}/status", Json(text));
+            var problem = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{text}: {(int)response.StatusCode} {problem}");
+            Assert.Equal([field], System.Text.Json.JsonDocument.Parse(problem).RootElement.GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        }
+        var unsupported = await anonymous.PostAsync($"{path}/status", new StringContent("status=fixed", System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported.StatusCode);
+        var huge = await anonymous.PostAsync($"{path}/status", Json($"{{\"status\":\"fixed\",\"statement\":\"{new string('x', 100_000)}\"}}"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+
+        var view = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync(path)).RootElement;
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, view.GetProperty("status").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync($"{path}/status", Json("{\"status\":\"fixed\"}"))).StatusCode);
     }
 
     [Fact]

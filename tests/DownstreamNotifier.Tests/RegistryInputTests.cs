@@ -140,6 +140,17 @@ public sealed class RegistryInputTests
         Assert.Equal(0, (await h.Http.GetFromJsonAsync<JsonElement>("projects")).GetArrayLength());
     }
 
+    [Fact]
+    public async Task A_JSON_import_with_a_property_given_twice_is_a_400_saying_so_and_nothing_is_imported()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var json = """[{"name":"Fine","contacts":[{"email":"f@x.test"}]},{"name":"Twice","contacts":[{"email":"a@x.test","Email":"b@x.test"}]}]""";
+        var response = await h.Http.PostAsync("import", new StringContent(json, Encoding.UTF8, "application/json"));
+        await AssertRefusedAsync(response, "body");
+        Assert.Contains("more than once ($[1].contacts[0].Email", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, (await h.Http.GetFromJsonAsync<JsonElement>("projects")).GetArrayLength());
+    }
+
     private static async Task AssertRefusedAsync(HttpResponseMessage response, string field)
     {
         var text = await response.Content.ReadAsStringAsync();

@@ -128,4 +128,27 @@ public sealed class BadHttpInputTests : IAsyncLifetime
         await using var conn = new NpgsqlConnection(f.Isolation.ConnectionString);
         Assert.Equal(1, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.nominations WHERE public_handle = 'racer'"));
     }
+
+    [Fact]
+    public async Task A_property_given_twice_or_a_number_written_as_a_string_is_a_400_naming_it_and_stores_nothing()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
+        var report = """{"reporterName":"Rita","reporterEmail":"rita@example.org","components":["x"],"subject":"s","description":"first",""";
+        foreach (var (response, field) in new[]
+                 {
+                     // Which of the two was meant? The last used to win, unseen by anything that read the first.
+                     (await f.Host.Client().PostAsync("reports", Json(report + "\"description\":\"second\"}")), "description"),
+                     (await f.Host.Client().PostAsync("reports", Json(report + "\"Description\":\"second\"}")), "Description"),
+                     (await member.PostAsync($"cases/{caseId}/credits", Json("""{"revision":"0","name":"Ann","types":["finder"]}""")), "revision"),
+                 })
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode} {text}");
+            Assert.Equal([field], await response.ErrorFields());
+        }
+        await using var conn = new NpgsqlConnection(f.Isolation.ConnectionString);
+        Assert.Equal(1, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.reports"));
+    }
 }

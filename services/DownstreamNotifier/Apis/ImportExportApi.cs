@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Coordination.Hosting.Auth;
 using Coordination.Hosting.Csv;
+using Coordination.Hosting.Http;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Packages;
 using DownstreamNotifier.Registry;
@@ -12,7 +13,7 @@ namespace DownstreamNotifier.Apis;
 /// <summary>POST /import (JSON array of projects with contacts, or CSV one contact a line) and GET /export?format=json|csv.</summary>
 public static class ImportExportApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = StrictJson.Apply(new(JsonSerializerDefaults.Web));
     private static readonly string[] CsvHeader = ["project", "ecosystem", "homepage", "packages", "channels", "name", "email", "role", "time_zone", "public_key"];
 
     public static IEndpointRouteBuilder MapImportExportApi(this IEndpointRouteBuilder app)
@@ -63,6 +64,10 @@ public static class ImportExportApi
             try
             {
                 rows = await JsonSerializer.DeserializeAsync<List<ImportProject?>>(http.Request.Body, Json, ct) ?? [];
+            }
+            catch (JsonException e) when (StrictJson.IsDuplicateProperty(e))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"a property is given more than once ({e.Path}, line {e.LineNumber + 1})"] });
             }
             catch (JsonException e)
             {

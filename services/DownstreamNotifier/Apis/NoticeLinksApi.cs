@@ -1,4 +1,8 @@
 using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using System.Text;
 using Coordination.Contracts.Notices;
 using Coordination.Hosting.Data;
@@ -50,15 +54,36 @@ public static class NoticeLinksApi
         return wantsHtml ? TypedResults.Content(Html(view, token), "text/html; charset=utf-8") : TypedResults.Ok(view);
     }
 
-    public static async Task<IResult> PostStatus(string token, NoticeStatusRequest body, NoticeLinks links, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// The token is judged before the body is read: a forged, altered or expired link is 404/410 whatever was posted
+    /// to it (bound by the framework, a malformed body was a 400 first). The body is read, bounded, before the
+    /// database is touched, and parsed after the link is honoured.
+    /// </summary>
+    public static async Task<IResult> PostStatus(string token, HttpRequest request, NoticeLinks links, NpgsqlDataSource db, TimeProvider time,
+        IOptions<JsonOptions> json, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var check = links.Check(token);
         if (!check.Valid) return NoSuchNotice();
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxStatusBody;
+        using var posted = new MemoryStream();
+        await request.Body.CopyToAsync(posted, ct);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var (notice, refusal) = await HonourAsync(conn, tx, links, check, now);
         if (notice is null) return refusal!;
+        if (!request.HasJsonContentType())
+            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type", detail: "Send the status as application/json.");
+        NoticeStatusRequest body;
+        try
+        {
+            body = JsonSerializer.Deserialize<NoticeStatusRequest>(posted.GetBuffer().AsSpan(0, (int)posted.Length), json.Value.SerializerOptions)
+                   ?? throw new BadHttpRequestException("Required parameter \"NoticeStatusRequest body\" was not provided from body.");
+        }
+        catch (JsonException e)
+        {
+            throw new BadHttpRequestException("The status is not valid JSON for this endpoint.", e); // named by BadRequestExceptionHandler
+        }
         var errors = new Dictionary<string, string[]>();
         var status = body.Status?.Trim().ToLowerInvariant();
         if (status is null || !Statuses.Contains(status)) errors["status"] = ["must be one of affected, not_affected, fixed, investigating"];
@@ -73,6 +98,9 @@ public static class NoticeLinksApi
         await tx.CommitAsync(ct);
         return TypedResults.Ok(view);
     }
+
+    // A status and a statement of at most 4,000 characters, with room for escapes.
+    private const long MaxStatusBody = 64 * 1024;
 
     private static IResult NoSuchNotice() => TypedResults.Problem(statusCode: 404, title: "No such notice");
 

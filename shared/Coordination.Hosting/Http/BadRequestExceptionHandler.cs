@@ -11,7 +11,7 @@ namespace Coordination.Hosting.Http;
 /// <summary>
 /// A request the endpoint cannot bind becomes a 400 validation problem naming the field: a body that is not valid JSON
 /// for the endpoint names the JSON path ("revision", "affected[0].ranges"), a missing or null body names "body", a query
-/// or route value that does not convert names its parameter. Other bad requests (413 too large, ...) keep their
+/// or route value that does not convert names its parameter; a property given twice is named (see <see cref="StrictJson"/>). Other bad requests (413 too large, ...) keep their
 /// status. The messages name types, fields and positions only, never the submitted text.
 /// </summary>
 public sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems, IOptions<BadRequestFieldNames> names) : IExceptionHandler
@@ -45,6 +45,8 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
     private Dictionary<string, string[]>? Errors(BadHttpRequestException bad)
     {
         if (bad.InnerException is OffsetRequiredException offset) return new() { [Field(offset.Path)] = [ExplicitOffset.Rule] };
+        if (bad.InnerException is JsonException duplicate && StrictJson.IsDuplicateProperty(duplicate))
+            return new() { [Field(duplicate.Path)] = ["is given more than once (property names are compared ignoring case)"] };
         if (bad.InnerException is JsonException json)
             return new() { [Field(json.Path)] = [json.Path is null or "$" ? "the body must be a JSON object" : "has the wrong JSON type or format"] };
         // The framework's own messages (RequestDelegateFactory, not localised) name the parameter; the value is left out.
