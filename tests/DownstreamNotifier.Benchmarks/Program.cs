@@ -125,6 +125,9 @@ for (var i = 0; i < fanOuts.Count; i++)
                       $"all else (PostgreSQL, RabbitMQ, the rest) {r.OtherCpu:F1} s ({r.OtherCpu * 1000 / Contacts:F2} ms/notice); " +
                       $"{(r.ServiceCpu + r.BenchCpu + r.OtherCpu) / r.Elapsed.TotalSeconds:F2} of {Environment.ProcessorCount} cores busy, {r.Stolen / r.Elapsed.TotalSeconds:F2} stolen by the hypervisor; " +
                       $"notifier thread switches {(double)r.Switches / Contacts:F1}/notice");
+    // Where the notifier's CPU went (its threads by name; CPU time is counted in hundredths of a second).
+    Console.WriteLine("  notifier threads: " + string.Join(", ", r.Threads.Take(6).Select(t =>
+        $"{t.Name} {t.Seconds * 1000 / Contacts:F3} ms and {(double)t.Switches / Contacts:F2} switches/notice")));
     Console.WriteLine($"  goal >= 1000 notices/s: {(rate >= 1000 ? "MET" : "MISSED")} ({rate:F0}/s); goal >= 50 % of raw: {(rate >= raw / 2 ? "MET" : "MISSED")} " +
                       $"({rate / raw:P0} of {raw:F0}/s, the faster raw run either side; {rate / fastestRaw:P0} of the fastest raw run, {fastestRaw:F0}/s); " +
                       $"against the raw client in a process of its own: {(rate >= separateRaw / 2 ? "MET" : "MISSED")} ({rate / separateRaw:P0} of {separateRaw:F0}/s)");
@@ -140,7 +143,7 @@ foreach (var (r, i) in rawRuns.Select((r, i) => (r, i)))
     Console.WriteLine($"raw MailKit, same sink and parallelism, {(i == 0 ? "before the fan-outs" : $"after fan-out {i}")}: client in this process {r.Rate:F0} messages/s " +
                       $"(async {r.InProcessAsync:F0}, threads {r.InProcessThreads:F0}; sink and client {r.InProcessCpu * 1000:F2} ms/message, {r.InProcessCoresBusy:F2} of {Environment.ProcessorCount} cores busy); " +
                       $"client in a process of its own {r.SeparateRate:F0} messages/s (async {r.SeparateAsync:F0}, threads {r.SeparateThreads:F0}; " +
-                      $"client {r.SeparateClientCpu * 1000:F2} and sink {r.SeparateSinkCpu * 1000:F2} ms/message)");
+                      $"client {r.SeparateClientCpu * 1000:F2} ms and {r.SeparateClientSwitches:F1} thread switches/message, sink {r.SeparateSinkCpu * 1000:F2} ms/message)");
 Console.WriteLine($"size of a message in the sink: notices {noticeBytes:F0} bytes on average (half of them encrypted), raw messages {rawBytes:F0} bytes");
 Console.WriteLine($"notifier peak memory (VmHWM): {peakKb / 1024.0:F0} MiB during the fan-outs, {peakSinceStartKb / 1024.0:F0} MiB since it started (import of the contacts included)");
 return 0;
@@ -190,16 +193,16 @@ async Task<RawRun> RawAsync()
         rawBytes = AverageSize(sink.Directory);
         inProcess.Add((Contacts / elapsed, (CpuSeconds(Environment.ProcessId) - benchBefore) / Contacts, (ProcessCpu.Machine().Busy - machineBefore) / elapsed));
     }
-    var separate = new List<(double Rate, double ClientCpu, double SinkCpu)>();
+    var separate = new List<(double Rate, double ClientCpu, double ClientSwitches, double SinkCpu)>();
     foreach (var mode in new[] { RawClient.Mode.Async, RawClient.Mode.Threads })
     {
         await using var sink = await StartRawSinkAsync("bench-raw-child-");
-        var (elapsed, clientCpu, sinkCpu) = await RawClient.InChildProcessAsync(sink.Port, Contacts, connections, mode);
-        separate.Add((Contacts / elapsed, clientCpu / Contacts, sinkCpu / Contacts));
+        var (elapsed, clientCpu, clientSwitches, sinkCpu) = await RawClient.InChildProcessAsync(sink.Port, Contacts, connections, mode);
+        separate.Add((Contacts / elapsed, clientCpu / Contacts, (double)clientSwitches / Contacts, sinkCpu / Contacts));
     }
     var (bestIn, bestSeparate) = (inProcess.MaxBy(r => r.Rate), separate.MaxBy(r => r.Rate));
     return new RawRun(inProcess[0].Rate, inProcess[1].Rate, bestIn.CpuPerMessage, bestIn.CoresBusy,
-        separate[0].Rate, separate[1].Rate, bestSeparate.ClientCpu, bestSeparate.SinkCpu);
+        separate[0].Rate, separate[1].Rate, bestSeparate.ClientCpu, bestSeparate.ClientSwitches, bestSeparate.SinkCpu);
 }
 
 async Task<FanOut> FanOutAsync(int round)
@@ -208,6 +211,7 @@ async Task<FanOut> FanOutAsync(int round)
     await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
     var serviceCpuBefore = CpuSeconds(h.Service.ProcessId);
     var switchesBefore = ProcessCpu.ContextSwitches(h.Service.ProcessId);
+    var threadsBefore = ProcessCpu.Threads(h.Service.ProcessId);
     var benchCpuBefore = CpuSeconds(Environment.ProcessId);
     var machineBefore = ProcessCpu.Machine();
     var watch = Stopwatch.StartNew();
@@ -223,12 +227,15 @@ async Task<FanOut> FanOutAsync(int round)
     var elapsed = watch.Elapsed;
     var (serviceCpu, benchCpu) = (CpuSeconds(h.Service.ProcessId) - serviceCpuBefore, CpuSeconds(Environment.ProcessId) - benchCpuBefore);
     var switches = ProcessCpu.ContextSwitches(h.Service.ProcessId) - switchesBefore;
+    var threads = ProcessCpu.Threads(h.Service.ProcessId)
+        .Select(t => (Name: t.Key, Seconds: t.Value.Seconds - threadsBefore.GetValueOrDefault(t.Key).Seconds, Switches: t.Value.Switches - threadsBefore.GetValueOrDefault(t.Key).Switches))
+        .Where(t => t.Seconds > 0).OrderByDescending(t => t.Seconds).ToList();
     var machine = ProcessCpu.Machine();
     var (machineBusy, stolen) = (machine.Busy - machineBefore.Busy, machine.Stolen - machineBefore.Stolen);
     var stored = Directory.EnumerateFiles(h.Sink.Directory, "*.eml").Count();
     noticeBytes = AverageSize(h.Sink.Directory);
     if (stored != round * Contacts) throw new InvalidOperationException($"{stored} messages in the sink folder, expected {round * Contacts}");
-    return new(elapsed, firstIn ?? elapsed, serviceCpu, benchCpu, Math.Max(0, machineBusy - serviceCpu - benchCpu), stolen, switches);
+    return new(elapsed, firstIn ?? elapsed, serviceCpu, benchCpu, Math.Max(0, machineBusy - serviceCpu - benchCpu), stolen, switches, threads);
 }
 
 static double AverageSize(string folder) => Directory.EnumerateFiles(folder, "*.eml").Average(f => new FileInfo(f).Length);
@@ -256,11 +263,12 @@ static long PeakKb(int pid)
     catch (IOException) { return 0; }
 }
 
-internal sealed record FanOut(TimeSpan Elapsed, TimeSpan FirstIn, double ServiceCpu, double BenchCpu, double OtherCpu, double Stolen, long Switches);
+internal sealed record FanOut(TimeSpan Elapsed, TimeSpan FirstIn, double ServiceCpu, double BenchCpu, double OtherCpu, double Stolen, long Switches,
+    List<(string Name, double Seconds, long Switches)> Threads);
 /// <summary>One raw measurement: messages per second with the client in this process and in one of its own, each async and
-/// on threads; CPU seconds per message of the faster of each placement.</summary>
+/// on threads; CPU seconds (and, in its own process, the client's thread switches) per message of the faster of each placement.</summary>
 internal sealed record RawRun(double InProcessAsync, double InProcessThreads, double InProcessCpu, double InProcessCoresBusy,
-    double SeparateAsync, double SeparateThreads, double SeparateClientCpu, double SeparateSinkCpu)
+    double SeparateAsync, double SeparateThreads, double SeparateClientCpu, double SeparateClientSwitches, double SeparateSinkCpu)
 {
     public double Rate => Math.Max(InProcessAsync, InProcessThreads);
     public double SeparateRate => Math.Max(SeparateAsync, SeparateThreads);

@@ -98,10 +98,10 @@ internal static class RawClient
     }
 
     /// <summary>
-    /// Runs the client in a process of its own: the seconds its sending took, the CPU seconds it used meanwhile, and those
-    /// this process (the sink's) used meanwhile.
+    /// Runs the client in a process of its own: the seconds its sending took, the CPU seconds and thread switches it used
+    /// meanwhile, and the CPU seconds this process (the sink's) used meanwhile.
     /// </summary>
-    public static async Task<(double Elapsed, double ClientCpu, double SinkCpu)> InChildProcessAsync(int port, int count, int connections, Mode mode)
+    public static async Task<(double Elapsed, double ClientCpu, long ClientSwitches, double SinkCpu)> InChildProcessAsync(int port, int count, int connections, Mode mode)
     {
         var self = typeof(RawClient).Assembly.Location;
         var host = Environment.ProcessPath ?? "dotnet";
@@ -113,14 +113,16 @@ internal static class RawClient
         {
             await Expect(child, "ready");
             var (clientBefore, sinkBefore) = (ProcessCpu.Seconds(child.Id), ProcessCpu.Seconds(Environment.ProcessId));
+            var switchesBefore = ProcessCpu.ContextSwitches(child.Id);
             await child.StandardInput.WriteLineAsync("go");
             await child.StandardInput.FlushAsync();
             var done = await Expect(child, "done ");
             var (clientCpu, sinkCpu) = (ProcessCpu.Seconds(child.Id) - clientBefore, ProcessCpu.Seconds(Environment.ProcessId) - sinkBefore);
+            var switches = ProcessCpu.ContextSwitches(child.Id) - switchesBefore;
             await child.StandardInput.WriteLineAsync("exit");
             await child.StandardInput.FlushAsync();
             await child.WaitForExitAsync();
-            return (double.Parse(done["done ".Length..], System.Globalization.CultureInfo.InvariantCulture), clientCpu, sinkCpu);
+            return (double.Parse(done["done ".Length..], System.Globalization.CultureInfo.InvariantCulture), clientCpu, switches, sinkCpu);
         }
         finally
         {
