@@ -1,16 +1,16 @@
 using System.Net;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using System.Text;
+using System.Text.Json;
 using Coordination.Contracts.Notices;
 using Coordination.Hosting.Data;
 using Coordination.Hosting.Validation;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Email;
 using DownstreamNotifier.Links;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DownstreamNotifier.Apis;

@@ -11,8 +11,9 @@ namespace Coordination.Hosting.Http;
 /// <summary>
 /// A request the endpoint cannot bind becomes a 400 validation problem naming the field: a body that is not valid JSON
 /// for the endpoint names the JSON path ("revision", "affected[0].ranges"), a missing or null body names "body", a query
-/// or route value that does not convert names its parameter; a property given twice is named (see <see cref="StrictJson"/>). Other bad requests (413 too large, ...) keep their
-/// status. The messages name types, fields and positions only, never the submitted text.
+/// or route value that does not convert names its parameter, a property given twice is named (see
+/// <see cref="StrictJson"/>). Other bad requests (413 too large, ...) keep their status. The messages name types,
+/// fields and positions only, never the submitted text.
 /// </summary>
 public sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems, IOptions<BadRequestFieldNames> names) : IExceptionHandler
 {
