@@ -17,7 +17,7 @@ public sealed partial record Purl(string Type, string? Namespace, string Name, s
         if (string.IsNullOrWhiteSpace(text)) { error = "is required"; return false; }
         if (text.Any(char.IsWhiteSpace)) { error = "must not contain whitespace"; return false; }
         if (!text.StartsWith("pkg:", StringComparison.OrdinalIgnoreCase)) { error = "must start with 'pkg:'"; return false; }
-        if (!PercentEncodingValid(text)) { error = "has a '%' that is not followed by two hex digits, or encodes bytes that are not UTF-8"; return false; }
+        if (!PercentEncoding.TryDecode(text, out _)) { error = "has a '%' that is not followed by two hex digits, or encodes bytes that are not UTF-8"; return false; }
         var rest = text[4..].TrimStart('/');
 
         string? subpath = null;
@@ -77,31 +77,10 @@ public sealed partial record Purl(string Type, string? Namespace, string Name, s
         return b.ToString();
     }
 
+    // Valid throughout once TryParse checked the whole text.
     private static string Decode(string s) => Uri.UnescapeDataString(s);
 
-    // Uri.UnescapeDataString leaves "%zz" or "%c3" (half a character) as they are, and Encode would then store "%25zz".
-    // Each run of %XX must be whole UTF-8 characters.
-    private static bool PercentEncodingValid(string text)
-    {
-        for (var i = 0; i < text.Length;)
-        {
-            if (text[i] != '%') { i++; continue; }
-            var run = new List<byte>();
-            for (; i < text.Length && text[i] == '%'; i += 3)
-            {
-                if (i + 2 >= text.Length || !char.IsAsciiHexDigit(text[i + 1]) || !char.IsAsciiHexDigit(text[i + 2])) return false;
-                run.Add(Convert.ToByte(text.Substring(i + 1, 2), 16));
-            }
-            try { StrictUtf8.GetString(run.ToArray()); }
-            catch (DecoderFallbackException) { return false; }
-        }
-        return true;
-    }
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    // Uri.EscapeDataString leaves only RFC 3986's unreserved characters; the purl spec never encodes ':'.
-    private static string Encode(string s) => Uri.EscapeDataString(s).Replace("%3A", ":", StringComparison.Ordinal);
+    private static string Encode(string s) => PercentEncoding.EncodePurlComponent(s);
 
     [GeneratedRegex("^[a-z.+-][a-z0-9.+-]*\\z")]
     private static partial Regex TypePattern();

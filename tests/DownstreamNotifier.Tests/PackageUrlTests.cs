@@ -39,7 +39,7 @@ public sealed class PackageUrlTests
     [InlineData("friendly.bard", "friendly-bard")]
     [InlineData("FrIeNdLy-._.-bArD", "friendly-bard")]
     public void Normalises_PyPI_names_as_PEP_503_says(string name, string normalised) =>
-        Assert.Equal(normalised, PackageUrl.Pep503(name));
+        Assert.Equal(normalised, Coordination.Advisories.Pep503.Normalize(name));
 
     [Fact]
     public void An_OSV_ecosystem_and_name_match_the_same_package_as_its_purl()

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
+using Coordination.Advisories;
 
 namespace DownstreamNotifier.Packages;
 
@@ -19,8 +18,8 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
     public override string ToString() =>
         Namespace is null ? $"pkg:{Type}/{Encode(Name)}" : $"pkg:{Type}/{string.Join('/', Namespace.Split('/').Select(Encode))}/{Encode(Name)}";
 
-    // The spec leaves ':' unencoded; everything but letters, digits and "-._~" is encoded ("@", "/", "?", "#", "%", " ").
-    private static string Encode(string segment) => Uri.EscapeDataString(segment).Replace("%3A", ":", StringComparison.Ordinal);
+    // "@", "/", "?", "#", "%", " " and the rest but letters, digits and "-._~:".
+    private static string Encode(string segment) => PercentEncoding.EncodePurlComponent(segment);
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out PackageUrl? purl, out string error)
     {
@@ -41,7 +40,7 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
         var rest = s[(slash + 1)..].Trim('/');
         var at = rest.LastIndexOf('@');
         if (at >= 0 && at > rest.LastIndexOf('/')) rest = rest[..at];
-        var segments = rest.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Decode).ToList();
+        var segments = rest.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(segment => PercentEncoding.TryDecode(segment, out var decoded) ? decoded : null).ToList();
         if (segments.Contains(null)) { error = "its percent-encoding is not valid: each '%' must be followed by two hex digits, and the bytes they give must be UTF-8"; return false; }
         if (segments.Count == 0 || string.IsNullOrWhiteSpace(segments[^1])) { error = "must have a name"; return false; }
         var name = segments[^1]!;
@@ -49,32 +48,6 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
         (ns, name) = Normalise(type, ns, name);
         purl = new PackageUrl(type, ns, name);
         return true;
-    }
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    // Uri.UnescapeDataString leaves what it cannot decode as written ("%zz", "%C3" alone), which would be stored as "%25zz".
-    private static string? Decode(string segment)
-    {
-        if (!segment.Contains('%')) return segment;
-        try
-        {
-            // '%' and hex digits are ASCII, and no byte of a multi-byte UTF-8 sequence is: the bytes can be scanned one by one.
-            var bytes = StrictUtf8.GetBytes(segment);
-            var n = 0;
-            for (var i = 0; i < bytes.Length; i++)
-            {
-                if (bytes[i] != '%') bytes[n++] = bytes[i];
-                else if (i + 2 < bytes.Length && byte.TryParse(bytes.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var b))
-                {
-                    bytes[n++] = b;
-                    i += 2;
-                }
-                else return null;
-            }
-            return StrictUtf8.GetString(bytes, 0, n);
-        }
-        catch (ArgumentException) { return null; } // Encoder/DecoderFallbackException: a lone surrogate, bytes that are not UTF-8
     }
 
     public static PackageUrl Parse(string text) =>
@@ -103,9 +76,6 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
         return new PackageUrl(type, ns, n);
     }
 
-    /// <summary>PEP 503: lowercase, runs of "-", "_" and "." become one "-".</summary>
-    public static string Pep503(string name) => Pep503Separators().Replace(name, "-").ToLowerInvariant();
-
     /// <summary>crates.io's canonical crate name: ASCII-lowercased, "-" read as "_" (it treats "Foo-Bar" and "foo_bar"
     /// as one crate). Only A-Z and "-" change, as in migration 0008's SQL, whatever the database's locale.</summary>
     public static string CrateName(string name) =>
@@ -121,7 +91,7 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
     // names since 2017. Keys stored so far are lowercased, so this keeps them matching too.
     private static (string? Namespace, string Name) Normalise(string type, string? ns, string name) => type switch
     {
-        "pypi" => (ns?.ToLowerInvariant(), Pep503(name)),
+        "pypi" => (ns?.ToLowerInvariant(), Pep503.Normalize(name)),
         "cargo" => (ns is null ? null : CrateName(ns), CrateName(name)),
         // NuGet package ids are case-insensitive (nuget.org treats "Newtonsoft.Json" and "newtonsoft.json" as one).
         "deb" or "apk" or "rpm" or "github" or "bitbucket" or "gitlab" or "composer" or "golang" or "hex" or "npm" or "nuget" or "pub"
@@ -131,7 +101,4 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
 
     [GeneratedRegex("^[a-z.+-][a-z0-9.+-]*\\z")]
     private static partial Regex TypePattern();
-
-    [GeneratedRegex("[-_.]+")]
-    private static partial Regex Pep503Separators();
 }
