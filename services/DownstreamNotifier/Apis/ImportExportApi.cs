@@ -6,6 +6,8 @@ using DownstreamNotifier.Data;
 using DownstreamNotifier.Packages;
 using DownstreamNotifier.Registry;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DownstreamNotifier.Apis;
@@ -13,7 +15,6 @@ namespace DownstreamNotifier.Apis;
 /// <summary>POST /import (JSON array of projects with contacts, or CSV one contact a line) and GET /export?format=json|csv.</summary>
 public static class ImportExportApi
 {
-    private static readonly JsonSerializerOptions Json = StrictJson.Apply(new(JsonSerializerDefaults.Web));
     private static readonly string[] CsvHeader = ["project", "ecosystem", "homepage", "packages", "channels", "name", "email", "role", "time_zone", "public_key"];
 
     public static IEndpointRouteBuilder MapImportExportApi(this IEndpointRouteBuilder app)
@@ -23,7 +24,8 @@ public static class ImportExportApi
         return app;
     }
 
-    public static async Task<IResult> Import(HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    /// <param name="json">the services' JSON options (strict, see <see cref="StrictJson"/>), as for every other body.</param>
+    public static async Task<IResult> Import(HttpContext http, NpgsqlDataSource db, TimeProvider time, IOptions<JsonOptions> json, CancellationToken ct)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = 512L * 1024 * 1024;
         var contentType = http.Request.ContentType ?? "";
@@ -63,7 +65,7 @@ public static class ImportExportApi
         {
             try
             {
-                rows = await JsonSerializer.DeserializeAsync<List<ImportProject?>>(http.Request.Body, Json, ct) ?? [];
+                rows = await JsonSerializer.DeserializeAsync<List<ImportProject?>>(http.Request.Body, json.Value.SerializerOptions, ct) ?? [];
             }
             catch (JsonException e) when (StrictJson.IsDuplicateProperty(e))
             {
@@ -96,7 +98,7 @@ public static class ImportExportApi
         {
             var body = projects.Select(p => new ImportProject(p.Name, p.Ecosystem, p.Homepage, p.Packages.ToList(), p.Channels.ToList(),
                 contacts[p.Id].Select(c => new ContactRequest(c.Name, c.Email, c.Role, c.PublicKey, c.TimeZone)).ToList()));
-            return TypedResults.Json(body, Json);
+            return TypedResults.Ok(body);
         }
 
         http.Response.ContentType = "text/csv; charset=utf-8";
