@@ -106,6 +106,16 @@ public sealed class CliParsingTests
     }
 
     [Fact]
+    public async Task A_value_that_is_not_an_id_in_a_repeatable_option_is_a_usage_error_not_a_crash()
+    {
+        var handler = new CannedHandler(HttpStatusCode.OK, "{}", "application/json");
+        var run = await CliRun.RunAsync(["case", "open", "--report", Guid.NewGuid().ToString(), "bob"], handler: handler);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("Cannot parse argument 'bob' for option '--report' as expected type 'System.Guid'.", run.Err.Trim());
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
     public async Task Credit_add_sends_the_types_upper_cased_to_the_case_s_credits()
     {
         var handler = new CannedHandler(HttpStatusCode.OK, """{"revision":3}""", "application/json");

@@ -26,6 +26,7 @@ public static class CoordCli
         root.Subcommands.Add(RecipientsCommand.Build(env));
         root.Subcommands.Add(EmbargoCommands.Build(env));
         root.Subcommands.Add(StatusCommand.Build(env));
+        root.Subcommands.Add(ResendCommand.Build(env));
         root.Subcommands.Add(AdvisoryCommands.Build(env));
         root.Subcommands.Add(Demo.DemoCommand.Build(env));
         return root;

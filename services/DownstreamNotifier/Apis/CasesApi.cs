@@ -8,7 +8,7 @@ using Npgsql;
 
 namespace DownstreamNotifier.Apis;
 
-/// <summary>/cases/{id}: the recipient preview and overrides, and the notices sent with their state.</summary>
+/// <summary>/cases/{id}: the recipient preview and overrides, and the notices sent with their state (and resent).</summary>
 public static class CasesApi
 {
     public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder app)
@@ -17,6 +17,7 @@ public static class CasesApi
         group.MapGet("/recipients", GetRecipients);
         group.MapPut("/recipients/overrides", PutOverrides);
         group.MapGet("/notices", GetNotices);
+        group.MapPost("/notices/resend", ResendNotices.Post);
         return app;
     }
 

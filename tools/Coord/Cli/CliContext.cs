@@ -21,8 +21,16 @@ public sealed class CliContext(CliEnvironment environment, ParseResult parse)
     public TextWriter Out => Environment.Out;
     public TextWriter Err => Environment.Err;
 
-    public T Value<T>(Option<T> option) => Parse.GetValue(option)!;
-    public T Value<T>(Argument<T> argument) => Parse.GetValue(argument)!;
+    // System.CommandLine 2.0 reports a value that does not convert when parsing, except in an array option
+    // (`--report a b`): there GetValue throws. Either way it is bad input: one line, exit code 2.
+    public T Value<T>(Option<T> option) => Converted(() => Parse.GetValue(option)!);
+    public T Value<T>(Argument<T> argument) => Converted(() => Parse.GetValue(argument)!);
+
+    private static T Converted<T>(Func<T> value)
+    {
+        try { return value(); }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("Cannot parse argument", StringComparison.Ordinal)) { throw new UsageException(e.Message); }
+    }
 
     /// <summary>With --json the raw body; otherwise the human rendering.</summary>
     public void Show(ApiResponse response, Action<System.Text.Json.Nodes.JsonNode?> human)

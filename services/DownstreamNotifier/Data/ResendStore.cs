@@ -1,0 +1,47 @@
+using Dapper;
+using Npgsql;
+
+namespace DownstreamNotifier.Data;
+
+/// <summary>Reads a case's failed notices and puts those chosen back in the senders' queue (see ResendRule).</summary>
+public static class ResendStore
+{
+    // A notice the server accepted is not failed, whatever its row says (see NoticeStore.WasSent); none should be.
+    private const string FailedSql = """
+        SELECT n.id AS notice_id, n.notification_id, n.contact_id, coalesce(c.email, n.email) AS email, n.kind,
+               r.disclosure_at, n.last_error, c.id IS NULL AS contact_deleted
+        FROM notices n JOIN notifications r ON r.id = n.notification_id LEFT JOIN contacts c ON c.id = n.contact_id
+        WHERE n.case_id = @CaseId AND n.state = 'failed' AND (@ContactIds::uuid[] IS NULL OR n.contact_id = ANY(@ContactIds))
+          AND NOT EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id)
+        ORDER BY n.id
+        """;
+
+    private const string ContactsWithNoticesSql =
+        "SELECT DISTINCT contact_id FROM notices WHERE case_id = @CaseId AND contact_id = ANY(@ContactIds)";
+
+    private const string AcknowledgedSql = "SELECT contact_id FROM acknowledgements WHERE case_id = @CaseId";
+
+    private const string RequeueSql = """
+        UPDATE notices SET state = 'pending', attempts = 0, next_attempt_at = @Now
+        WHERE id = ANY(@Ids) AND state = 'failed'
+        """;
+
+    // Done again once these are: DeliveryReporter publishes the round's progress and DownstreamNotified with the new counts.
+    private const string ReopenRoundsSql = "UPDATE notifications SET completed_at = NULL WHERE id = ANY(@Ids)";
+
+    /// <param name="contactIds">null for every contact.</param>
+    public static async Task<List<FailedNotice>> FailedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid[]? contactIds) =>
+        (await conn.QueryAsync<FailedNotice>(FailedSql, new { CaseId = caseId, ContactIds = contactIds }, tx)).ToList();
+
+    public static async Task<HashSet<Guid>> ContactsWithNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid[] contactIds) =>
+        (await conn.QueryAsync<Guid>(ContactsWithNoticesSql, new { CaseId = caseId, ContactIds = contactIds }, tx)).ToHashSet();
+
+    public static async Task<HashSet<Guid>> AcknowledgedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId) =>
+        (await conn.QueryAsync<Guid>(AcknowledgedSql, new { CaseId = caseId }, tx)).ToHashSet();
+
+    public static async Task RequeueAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<FailedNotice> notices, DateTimeOffset now)
+    {
+        await conn.ExecuteAsync(RequeueSql, new { Ids = notices.Select(n => n.NoticeId).ToArray(), Now = now }, tx);
+        await conn.ExecuteAsync(ReopenRoundsSql, new { Ids = notices.Select(n => n.NotificationId).Distinct().ToArray() }, tx);
+    }
+}

@@ -1,0 +1,37 @@
+using Coordination.Contracts.Notices;
+using DownstreamNotifier.Data;
+
+namespace DownstreamNotifier.Delivery;
+
+/// <summary>
+/// Whether a failed notice may go again when a member asks (after fixing the contact's address or key, or once the
+/// mail server is fixed). It goes with the contact's current address and key, and says what its round said; so it
+/// goes only while that is still true: a notice of the running embargo for the current disclosure instant, or the
+/// one that ended it (Broken, NowPublic, Withdrawn). A Reminder does not go to a contact who has acknowledged since.
+/// </summary>
+public static class ResendRule
+{
+    /// <returns>null when the notice may go again, otherwise why not.</returns>
+    public static string? WhyNot(FailedNotice notice, CaseEmbargo? embargo, bool acknowledged)
+    {
+        if (notice.ContactDeleted) return "the contact was deleted";
+        if (embargo is null) return "the case has no embargo on record";
+        var endedBy = embargo.Ended switch
+        {
+            null => null,
+            CaseEmbargo.Broken => NoticeKinds.Broken,
+            CaseEmbargo.Public => NoticeKinds.NowPublic,
+            CaseEmbargo.Withdrawn => NoticeKinds.Withdrawn,
+            _ => "",
+        };
+        if (endedBy is not null)
+            return notice.Kind == endedBy ? null : $"out of date: the embargo has ended ({embargo.Ended}) since this {notice.Kind} notice";
+        if (notice.Kind is not (NoticeKinds.Embargoed or NoticeKinds.Reminder or NoticeKinds.Extended))
+            return $"a {notice.Kind} notice while the embargo runs";
+        if (notice.DisclosureAt != embargo.DisclosureAt)
+            return $"out of date: the disclosure instant has moved to {embargo.DisclosureAt.UtcDateTime:yyyy-MM-dd HH:mm}Z since this notice's round";
+        if (notice.Kind == NoticeKinds.Reminder && acknowledged)
+            return "the contact has acknowledged since; reminders go only to those who have not";
+        return null;
+    }
+}
