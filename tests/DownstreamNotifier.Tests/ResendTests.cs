@@ -112,6 +112,44 @@ public sealed class ResendTests
     }
 
     [Fact]
+    public async Task A_resent_notice_goes_as_a_round_now_would_send_it_link_only_where_encryption_is_required_since_and_not_to_an_excluded_project()
+    {
+        var refuse = true;
+        await using var h = await NotifierHarness.StartAsync(to => Volatile.Read(ref refuse) && to.StartsWith("gone", StringComparison.Ordinal)
+            ? new SmtpReply(550, "no such user") : null);
+        var joined = await h.CreateProjectAsync("Joins distros", ["pkg:pypi/pillow"]);
+        var excluded = await h.CreateProjectAsync("Excluded distro", ["pkg:pypi/pillow"]);
+        var keyless = await h.CreateContactAsync(joined, "gone-a@joins.test");
+        var left = await h.CreateContactAsync(excluded, "gone-b@excluded.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        var failed = await h.WaitForNoticesAsync(caseId, n => n.Counts["failed"] == 2);
+        Assert.All(failed.Notices, n => Assert.Equal("plain", n.Mode));
+
+        (await h.Http.PutAsJsonAsync($"projects/{joined}", new { name = "Joins distros", ecosystem = "PyPI", packages = new[] { "pkg:pypi/pillow" }, channels = new[] { "distros" } }))
+            .EnsureSuccessStatusCode();
+        (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = new[] { excluded } })).EnsureSuccessStatusCode();
+        Volatile.Write(ref refuse, false);
+        var answer = await (await h.Http.PostAsync($"cases/{caseId}/notices/resend", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var resent = Assert.Single(answer.GetProperty("resent").EnumerateArray());
+        Assert.Equal((keyless, "link_only"), (resent.GetProperty("contactId").GetGuid(), resent.GetProperty("mode").GetString()));
+        var notResent = Assert.Single(answer.GetProperty("notResent").EnumerateArray());
+        Assert.Equal(left, notResent.GetProperty("contactId").GetGuid());
+        Assert.StartsWith("no longer a recipient", notResent.GetProperty("reason").GetString());
+
+        var done = await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        Assert.Equal(("sent", "link_only"), (done.Notices.Single(n => n.ContactId == keyless).State, done.Notices.Single(n => n.ContactId == keyless).Mode));
+        await Task.Delay(500);
+        var message = MimeMessage.Load(Assert.Single(h.Sink.Messages()));
+        Assert.Equal("gone-a@joins.test", message.To.Mailboxes.Single().Address);
+        var text = message.TextBody;
+        Assert.DoesNotContain("frobnicator", text);
+        Assert.DoesNotContain("3.12.9", text);
+        Assert.Contains("http://notifier.test/notices/", text);
+    }
+
+    [Fact]
     public async Task A_bad_request_is_a_400_naming_the_field_and_queues_nothing()
     {
         await using var h = await NotifierHarness.StartAsync(to => to.StartsWith("gone", StringComparison.Ordinal) ? new SmtpReply(550, "no such user") : null);

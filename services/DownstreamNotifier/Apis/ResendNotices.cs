@@ -2,7 +2,9 @@ using System.Security.Claims;
 using Coordination.Hosting.Auth;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Delivery;
+using DownstreamNotifier.Recipients;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DownstreamNotifier.Apis;
@@ -10,16 +12,17 @@ namespace DownstreamNotifier.Apis;
 /// <summary>
 /// POST /cases/{id}/notices/resend: a member puts a case's failed notices (all, or those of the contacts named) back in
 /// the senders' queue, once the cause is fixed (the contact's address or key, the mail server). Each goes to the
-/// contact's current address, encrypted to their current key, with its attempts counted afresh; one that would say
-/// something no longer true stays failed, with the reason in the answer (<see cref="ResendRule"/>). Its round reports
-/// its progress again and a second DownstreamNotified with the new counts.
+/// contact as a recipient of the case now (current address and key; the mode chosen again, so an exclusion or a channel
+/// that requires encryption since is heeded), with its attempts counted afresh; one that would say something no longer
+/// true stays failed, with the reason in the answer (<see cref="ResendRule"/>). Its round reports its progress again
+/// and a second DownstreamNotified with the new counts.
 /// </summary>
 public static partial class ResendNotices
 {
     private const int MaxContacts = 10_000;
 
     public static async Task<Results<Accepted<ResendResponse>, ValidationProblem>> Post(Guid id, ResendRequest? request, ClaimsPrincipal user,
-        NpgsqlDataSource db, NoticeSignal signal, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        NpgsqlDataSource db, NoticeSignal signal, IOptions<NotifierOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var contactIds = request?.ContactIds?.Distinct().ToArray();
         if (contactIds is { Length: 0 })
@@ -40,23 +43,36 @@ public static partial class ResendNotices
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         }
 
+        var now = time.GetUtcNow();
         var failed = await ResendStore.FailedAsync(conn, tx, id, contactIds);
         var embargo = await CaseStore.EmbargoAsync(conn, id, tx);
         var acknowledged = await ResendStore.AcknowledgedAsync(conn, tx, id);
-        var resent = new List<FailedNotice>();
+        var recipients = failed.Count == 0 ? [] : await RecipientsNowAsync(conn, tx, id, options.Value);
+        var resent = new List<(FailedNotice Notice, string Mode)>();
         var notResent = new List<NotResentNotice>();
         foreach (var n in failed)
         {
-            if (ResendRule.WhyNot(n, embargo, acknowledged.Contains(n.ContactId)) is { } reason)
+            var recipient = recipients.GetValueOrDefault(n.ContactId);
+            if (ResendRule.WhyNot(n, embargo, recipient, acknowledged.Contains(n.ContactId), now) is { } reason)
                 notResent.Add(new(n.NoticeId, n.ContactId, n.Email, n.Kind, reason));
-            else resent.Add(n);
+            else resent.Add((n, NoticeModes.For(recipient!, options.Value.RequiresEncryption(recipient!.ProjectChannels.Concat(embargo!.Channels)), now)));
         }
-        if (resent.Count > 0) await ResendStore.RequeueAsync(conn, tx, resent, time.GetUtcNow());
+        if (resent.Count > 0) await ResendStore.RequeueAsync(conn, tx, resent, now);
         await tx.CommitAsync(ct);
         if (resent.Count > 0) signal.Pulse();
         LogResent(loggers.CreateLogger(typeof(ResendNotices)), id, resent.Count, notResent.Count, user.MemberId());
         return TypedResults.Accepted($"/cases/{id}/notices", new ResendResponse(id,
-            resent.Select(n => new ResentNotice(n.NoticeId, n.ContactId, n.Email, n.Kind, n.LastError)).ToList(), notResent));
+            resent.Select(r => new ResentNotice(r.Notice.NoticeId, r.Notice.ContactId, r.Notice.Email, r.Notice.Kind, r.Mode, r.Notice.LastError)).ToList(),
+            notResent));
+    }
+
+    /// <summary>The case's recipients as a round recorded now would choose them: the graph for the current draft and
+    /// overrides, plus the contacts told before (marked when their project was excluded since).</summary>
+    private static async Task<Dictionary<Guid, Recipient>> RecipientsNowAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, NotifierOptions o)
+    {
+        var draft = await CaseStore.DraftAsync(conn, caseId, tx);
+        var told = await NoticeStore.EarlierRecipientsAsync(conn, tx, caseId);
+        return (await RecipientResolver.ResolveAsync(conn, caseId, draft, o.MaxDepth, tx, told)).ToDictionary(r => r.ContactId);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: {Resent} failed notices queued again ({NotResent} out of date or undeliverable) at the request of member {MemberId}")]

@@ -5,6 +5,6 @@ public sealed record ResendRequest(List<Guid>? ContactIds);
 
 public sealed record ResendResponse(Guid CaseId, IReadOnlyList<ResentNotice> Resent, IReadOnlyList<NotResentNotice> NotResent);
 
-public sealed record ResentNotice(long NoticeId, Guid ContactId, string Email, string Kind, string? LastError);
+public sealed record ResentNotice(long NoticeId, Guid ContactId, string Email, string Kind, string Mode, string? LastError);
 
 public sealed record NotResentNotice(long NoticeId, Guid ContactId, string Email, string Kind, string Reason);

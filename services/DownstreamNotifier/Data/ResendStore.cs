@@ -22,8 +22,9 @@ public static class ResendStore
     private const string AcknowledgedSql = "SELECT contact_id FROM acknowledgements WHERE case_id = @CaseId";
 
     private const string RequeueSql = """
-        UPDATE notices SET state = 'pending', attempts = 0, next_attempt_at = @Now
-        WHERE id = ANY(@Ids) AND state = 'failed'
+        UPDATE notices n SET state = 'pending', attempts = 0, next_attempt_at = $3, mode = r.mode
+        FROM unnest($1::bigint[], $2::text[]) AS r (id, mode)
+        WHERE n.id = r.id AND n.state = 'failed'
         """;
 
     // Done again once these are: DeliveryReporter publishes the round's progress and DownstreamNotified with the new counts.
@@ -39,9 +40,17 @@ public static class ResendStore
     public static async Task<HashSet<Guid>> AcknowledgedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId) =>
         (await conn.QueryAsync<Guid>(AcknowledgedSql, new { CaseId = caseId }, tx)).ToHashSet();
 
-    public static async Task RequeueAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<FailedNotice> notices, DateTimeOffset now)
+    /// <param name="notices">each with the mode it goes in now.</param>
+    public static async Task RequeueAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(FailedNotice Notice, string Mode)> notices,
+        DateTimeOffset now)
     {
-        await conn.ExecuteAsync(RequeueSql, new { Ids = notices.Select(n => n.NoticeId).ToArray(), Now = now }, tx);
-        await conn.ExecuteAsync(ReopenRoundsSql, new { Ids = notices.Select(n => n.NotificationId).Distinct().ToArray() }, tx);
+        await using (var requeue = new NpgsqlCommand(RequeueSql, conn, tx))
+        {
+            requeue.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Notice.NoticeId).ToArray() });
+            requeue.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Mode).ToArray() });
+            requeue.Parameters.Add(new NpgsqlParameter { Value = now });
+            await requeue.ExecuteNonQueryAsync();
+        }
+        await conn.ExecuteAsync(ReopenRoundsSql, new { Ids = notices.Select(n => n.Notice.NotificationId).Distinct().ToArray() }, tx);
     }
 }
