@@ -36,4 +36,30 @@ public sealed class ContactChangedMidRoundTests
         var recipients = h.Sink.Messages().Select(f => MimeMessage.Load(f).To.Mailboxes.Single().Address).ToList();
         Assert.Equal(["new-moved@alpine.test"], recipients);
     }
+
+    [Fact]
+    public async Task A_project_that_joins_an_encryption_required_channel_mid_round_gets_link_only_notices_not_plain_ones()
+    {
+        var hold = 1;
+        await using var h = await NotifierHarness.StartAsync(to =>
+            Volatile.Read(ref hold) == 1 && to.StartsWith("slow", StringComparison.Ordinal) ? new SmtpReply(451, "try again later") : null);
+        var project = await h.CreateProjectAsync("Joins distros", ["pkg:pypi/urllib3"]);
+        var contact = await h.CreateContactAsync(project, "slow@joins.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        var deferred = await h.WaitForNoticesAsync(caseId, c => c.Counts.GetValueOrDefault("deferred") == 1);
+        Assert.Equal("plain", deferred.Notices.Single().Mode);
+
+        (await h.Http.PutAsJsonAsync($"projects/{project}", new { name = "Joins distros", ecosystem = "PyPI", packages = new[] { "pkg:pypi/urllib3" }, channels = new[] { "distros" } }))
+            .EnsureSuccessStatusCode();
+        Volatile.Write(ref hold, 0);
+
+        var done = await h.WaitForNoticesAsync(caseId, c => c.Counts.GetValueOrDefault("sent") == 1);
+        Assert.Equal((contact, "link_only"), (done.Notices.Single().ContactId, done.Notices.Single().Mode));
+        var text = MimeMessage.Load(Assert.Single(h.Sink.Messages())).TextBody;
+        Assert.DoesNotContain("frobnicator", text);
+        Assert.DoesNotContain("3.12.9", text);
+        Assert.Contains("requires encryption", text);
+    }
 }

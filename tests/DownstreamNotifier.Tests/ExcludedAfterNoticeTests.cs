@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Coordination.Contracts.Notices;
 using DownstreamNotifier.Tests.Support;
+using MailSink;
 using MimeKit;
 
 namespace DownstreamNotifier.Tests;
@@ -51,6 +52,46 @@ public sealed class ExcludedAfterNoticeTests
         var shown = await anonymous.GetStringAsync(leakyLink);
         Assert.Contains("Heap overflow in the frobnicator", shown);
         Assert.DoesNotContain("defrobnicator", shown);
+    }
+
+    [Fact]
+    public async Task Excluding_a_project_cancels_its_notices_not_sent_yet_and_strips_the_details_from_those_to_contacts_told_before()
+    {
+        var hold = 1;
+        await using var h = await NotifierHarness.StartAsync(to =>
+            Volatile.Read(ref hold) == 1 && to.StartsWith("slow", StringComparison.Ordinal) ? new SmtpReply(451, "try again later") : null);
+        var leaky = await h.CreateProjectAsync("Leaky distro", ["pkg:pypi/pillow"]);
+        var steady = await h.CreateProjectAsync("Steady distro", ["pkg:pypi/pillow"]);
+        var told = await h.CreateContactAsync(leaky, "told@leaky.test");
+        var never = await h.CreateContactAsync(leaky, "slow-never@leaky.test");
+        await h.CreateContactAsync(steady, "slow@steady.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        var disclosureAt = DateTimeOffset.UtcNow.AddDays(7);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), disclosureAt, ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1 && n.Counts["deferred"] == 2);
+        // The told contact's Extended notice is held back too: its address is renamed to one the server defers.
+        (await h.Http.PutAsJsonAsync($"contacts/{told}", new { name = "told", email = "slow-told@leaky.test", role = "security" })).EnsureSuccessStatusCode();
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Extended, Guid.NewGuid(), disclosureAt.AddDays(3), ["default"], "the fix needs longer"));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["deferred"] == 5);
+
+        var response = await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = new[] { leaky } });
+        response.EnsureSuccessStatusCode();
+        var answer = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal((2, 1), (answer.GetProperty("noticesCancelled").GetInt32(), answer.GetProperty("noticesScheduleOnly").GetInt32()));
+        Volatile.Write(ref hold, 0);
+
+        var done = await h.WaitForNoticesAsync(caseId, n => n.Counts["pending"] + n.Counts["deferred"] == 0);
+        Assert.All(done.Notices.Where(n => n.ContactId == never), n => Assert.Equal("cancelled", n.State));
+        var toTold = done.Notices.Single(n => n.ContactId == told && n.Kind == NoticeKinds.Extended);
+        Assert.Equal(("sent", "schedule_only"), (toTold.State, toTold.Mode));
+        Assert.Equal(2, done.Notices.Count(n => n.Email == "slow@steady.test" && n.State == "sent"));
+
+        await Task.Delay(500);
+        Assert.Empty(Messages(h, "slow-never@leaky.test"));
+        var text = ((TextPart)Messages(h, "slow-told@leaky.test").Single().Body!).Text;
+        Assert.Contains(disclosureAt.AddDays(3).UtcDateTime.ToString("yyyy-MM-dd HH:mm"), text);
+        Assert.DoesNotContain("frobnicator", text);
     }
 
     private static List<MimeMessage> Messages(NotifierHarness h, string to) =>

@@ -48,7 +48,7 @@ public static class CasesApi
 
     private const int MaxOverrides = 10_000;
 
-    public static async Task<Results<Ok<OverridesRequest>, ValidationProblem>> PutOverrides(Guid id, OverridesRequest request, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<OverridesResponse>, ValidationProblem>> PutOverrides(Guid id, OverridesRequest request, NpgsqlDataSource db, CancellationToken ct)
     {
         var include = request.Include ?? [];
         var exclude = request.Exclude ?? [];
@@ -70,8 +70,9 @@ public static class CasesApi
             else if (included.Contains(exclude[i])) errors[$"exclude[{i}]"] = ["is also in include"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         await CaseStore.ReplaceOverridesAsync(conn, tx, id, include.Distinct(), exclude.Distinct());
+        var (cancelled, scheduleOnly) = await ExcludedProjectNotices.ApplyAsync(conn, tx, id, exclude.Distinct().ToArray());
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new OverridesRequest(include.Distinct().ToList(), exclude.Distinct().ToList()));
+        return TypedResults.Ok(new OverridesResponse(include.Distinct().ToList(), exclude.Distinct().ToList(), cancelled, scheduleOnly));
     }
 
     public static async Task<Ok<CaseNoticesResponse>> GetNotices(Guid id, NpgsqlDataSource db, CancellationToken ct)
