@@ -67,4 +67,7 @@ public sealed class NotifierOptions
 
     public bool RequiresEncryption(IEnumerable<string> channels) =>
         channels.Any(c => Channels.TryGetValue(c, out var o) && o.RequireEncryption);
+
+    /// <summary>The channels that require encryption, in lower case (as projects' channels are stored).</summary>
+    public string[] EncryptionChannels() => Channels.Where(c => c.Value.RequireEncryption).Select(c => c.Key.ToLowerInvariant()).ToArray();
 }

@@ -47,11 +47,11 @@ public sealed class ClaimBatchTests
         DapperSetup.Configure();
         // The cursor stands after the third row: three are due after it, and a batch is four.
         await using var tx = await conn.BeginTransactionAsync();
-        var batch = NoticeStore.ClaimBatch(conn, tx, DateTimeOffset.UtcNow, 4, new ClaimCursor.Position(t0.AddSeconds(3), ids[2]));
+        var batch = NoticeStore.ClaimBatch(conn, tx, DateTimeOffset.UtcNow, 4, new ClaimCursor.Position(t0.AddSeconds(3), ids[2]), ["distros"]);
         Assert.Equal([ids[0], ids[3], ids[4], ids[5]], batch.Select(n => n.Id).Order());
 
         // All due after it: nothing is claimed twice.
-        var all = NoticeStore.ClaimBatch(conn, tx, DateTimeOffset.UtcNow, 10, new ClaimCursor.Position(t0, 0));
+        var all = NoticeStore.ClaimBatch(conn, tx, DateTimeOffset.UtcNow, 10, new ClaimCursor.Position(t0, 0), ["distros"]);
         Assert.Equal(ids, all.Select(n => n.Id).Order());
     }
 

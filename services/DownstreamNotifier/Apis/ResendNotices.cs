@@ -72,7 +72,9 @@ public static partial class ResendNotices
     {
         var draft = await CaseStore.DraftAsync(conn, caseId, tx);
         var told = await NoticeStore.EarlierRecipientsAsync(conn, tx, caseId);
-        return (await RecipientResolver.ResolveAsync(conn, caseId, draft, o.MaxDepth, tx, told)).ToDictionary(r => r.ContactId);
+        var byContact = new Dictionary<Guid, Recipient>();
+        foreach (var r in await RecipientResolver.ResolveAsync(conn, caseId, draft, o.MaxDepth, tx, told)) byContact.TryAdd(r.ContactId, r);
+        return byContact;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: {Resent} failed notices queued again ({NotResent} out of date or undeliverable) at the request of member {MemberId}")]

@@ -99,6 +99,10 @@ public sealed partial class NotifyDownstreamConsumer(
                 return;
             }
             await RecordChunkAsync(conn, tx, m, notices, from, now, ct);
+            // The recipients were chosen before the first chunk: a project a member has excluded since is treated as
+            // one excluded mid-round (its notices not sent yet cancelled or stripped of details).
+            if ((await CaseStore.OverridesAsync(conn, m.CaseId, tx)).Exclude is { Count: > 0 } excluded)
+                await ExcludedProjectNotices.ApplyAsync(conn, tx, m.CaseId, excluded.ToArray());
             await tx.CommitAsync(ct);
             signal.Pulse();
         }

@@ -90,7 +90,7 @@ public static class NoticeStore
         SELECT n.id, n.notification_id, n.case_id, n.contact_id, coalesce(c.email, n.email) AS email, c.id IS NULL AS contact_deleted,
                n.kind, n.mode, n.attempts, n.next_attempt_at,
                c.name AS contact_name, c.public_key, c.key_fingerprint, c.key_expires_at, c.encryption_subkey, c.time_zone,
-               p.channels AS project_channels,
+               coalesce(p.channels && @EncryptionChannels, false) AS project_requires_encryption,
                a.notice_id IS NOT NULL AS accepted, a.server_reply AS accepted_reply, a.accepted_at
         FROM claimed JOIN notices n ON n.id = claimed.id
              LEFT JOIN contacts c ON c.id = n.contact_id
@@ -223,10 +223,12 @@ public static class NoticeStore
     }
 
     /// <summary>Locks up to <paramref name="batch"/> due notices that come after <paramref name="after"/> in due order.</summary>
-    public static List<ClaimedNotice> Claim(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, ClaimCursor.Position after)
+    /// <param name="encryptionChannels">the channels that require encryption (lower case, as projects' are stored).</param>
+    public static List<ClaimedNotice> Claim(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, ClaimCursor.Position after,
+        string[] encryptionChannels)
     {
         conn.Execute(ClaimPlanSql, transaction: tx);
-        return ClaimAfter(conn, tx, now, batch, after);
+        return ClaimAfter(conn, tx, now, batch, after, encryptionChannels);
     }
 
     /// <summary>
@@ -234,21 +236,23 @@ public static class NoticeStore
     /// fewer, the rest from the start of the due order in the same transaction, so that rows behind the cursor (a batch
     /// rolled back, rows another instance released) do not wait for the periodic revisit of the start.
     /// </summary>
-    public static List<ClaimedNotice> ClaimBatch(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, ClaimCursor.Position from)
+    public static List<ClaimedNotice> ClaimBatch(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, ClaimCursor.Position from,
+        string[] encryptionChannels)
     {
-        var claimed = Claim(conn, tx, now, batch, from);
+        var claimed = Claim(conn, tx, now, batch, from, encryptionChannels);
         if (claimed.Count >= batch || from == ClaimCursor.Position.Start) return claimed;
         // The walk from the start meets this transaction's own rows last (they lie after the cursor; SKIP LOCKED does
         // not skip a transaction's own locks): those are left out.
-        var more = ClaimAfter(conn, tx, now, batch - claimed.Count, ClaimCursor.Position.Start);
+        var more = ClaimAfter(conn, tx, now, batch - claimed.Count, ClaimCursor.Position.Start, encryptionChannels);
         if (claimed.Count == 0) return more;
         var ids = claimed.Select(n => n.Id).ToHashSet();
         claimed.AddRange(more.Where(n => !ids.Contains(n.Id)));
         return claimed;
     }
 
-    private static List<ClaimedNotice> ClaimAfter(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, ClaimCursor.Position after) =>
-        conn.Query<ClaimedNotice>(ClaimSql, new { Now = now, Batch = batch, AfterAt = after.At, AfterId = after.Id }, tx).ToList();
+    private static List<ClaimedNotice> ClaimAfter(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int batch, ClaimCursor.Position after,
+        string[] encryptionChannels) =>
+        conn.Query<ClaimedNotice>(ClaimSql, new { Now = now, Batch = batch, AfterAt = after.At, AfterId = after.Id, EncryptionChannels = encryptionChannels }, tx).ToList();
 
     /// <summary>
     /// The statement that records a group of acceptances, autocommit, right after the SMTP server accepted them.

@@ -37,6 +37,7 @@ public sealed partial class NoticeSender(
     ILogger<NoticeSender> logger) : BackgroundService
 {
     private readonly ClaimCursor cursor = new();
+    private readonly string[] encryptionChannels = options.Value.EncryptionChannels();
     private static readonly TimeSpan UnexpectedFailurePause = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -109,7 +110,7 @@ public sealed partial class NoticeSender(
         using var conn = deliveryDataSource.Value.OpenConnection();
         using var tx = conn.BeginTransaction();
         var from = cursor.ClaimFrom(time.GetUtcNow());
-        var batch = NoticeStore.ClaimBatch(conn, tx, time.GetUtcNow(), o.BatchSize, from);
+        var batch = NoticeStore.ClaimBatch(conn, tx, time.GetUtcNow(), o.BatchSize, from, encryptionChannels);
         if (batch.Count == 0) return 0;
         cursor.Advance(batch.Select(n => new ClaimCursor.Position(n.NextAttemptAt, n.Id)).Max());
 

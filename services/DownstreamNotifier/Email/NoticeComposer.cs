@@ -23,7 +23,6 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
     private readonly string fromName = smtp.Value.FromName, fromAddress = smtp.Value.From;
     private readonly string fromDomain = new MailboxAddress(smtp.Value.FromName, smtp.Value.From).Domain;
     private readonly TeamSigner? signer = LoadSigner(options.Value);
-    private readonly Func<IEnumerable<string>, bool> requiresEncryption = options.Value.RequiresEncryption;
     // One context per thread, not one per message (building one is not free); Compose never awaits, so a thread's
     // context never serves two messages at once. AES-256 is named explicitly: MimeKit's default cipher is CAST5.
     private readonly ThreadLocal<InMemoryOpenPgpContext> contexts = new(() => new InMemoryOpenPgpContext(options.Value.SigningKeyPassphrase));
@@ -52,7 +51,7 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
             catch (NoticeKeyException) { } // recorded without encryption: goes as recorded
         }
         if (key is not null && mode is NoticeModes.Plain or NoticeModes.LinkOnly) mode = NoticeModes.Encrypted;
-        if (key is null && mode == NoticeModes.Plain && notice.ProjectChannels is { Length: > 0 } channels && requiresEncryption(channels))
+        if (key is null && mode == NoticeModes.Plain && notice.ProjectRequiresEncryption)
             mode = NoticeModes.LinkOnly; // the project joined a channel that requires encryption after the round was recorded
         var link = links.Url(n.CaseId, notice.ContactId, n.DisclosureAt);
         var (subject, text) = NoticeTemplates.Render(n, notice.ContactName, notice.TimeZone, link, mode);

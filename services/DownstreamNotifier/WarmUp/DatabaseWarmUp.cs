@@ -41,7 +41,7 @@ public static class DatabaseWarmUp
         await NoticeStore.MarkNoticesRecordedAsync(conn, tx, round.NotificationId, now);
 
         // From just before the made-up notices, so that notices really due are neither claimed nor walked over.
-        var claimed = NoticeStore.Claim(conn, tx, now, notices.Count, new ClaimCursor.Position(now.AddTicks(-10), 0))
+        var claimed = NoticeStore.Claim(conn, tx, now, notices.Count, new ClaimCursor.Position(now.AddTicks(-10), 0), ["any"]) // (any channels: it is the statement that is warmed up)
             .Where(n => n.NotificationId == round.NotificationId).ToList();
         NoticeStore.Notification(conn, round.NotificationId);
         using (var accepted = NoticeStore.PrepareAccepted(conn))
