@@ -23,6 +23,7 @@ public sealed class StatusSnapshotTests
         Assert.Equal($"case {id}: Embargoed; disclosure 2026-11-25 20:00:30Z, in 0m 23s", lines[0]);
         Assert.Equal("notices: 4 total, 1 sent, 1 deferred, 1 failed, 1 pending", lines[1]);
         Assert.Equal("acknowledged: 1 of 3 recipients", lines[2]);
+        Assert.Equal($"failed notices stay failed until resent: fix the cause (address, key, mail server), then `coord resend {id}`", lines[3]);
     }
 
     [Fact]
@@ -36,8 +37,10 @@ public sealed class StatusSnapshotTests
             """);
         var s = StatusSnapshot.From(Guid.NewGuid(), null, notices);
         Assert.Equal((3, 2, 1), (s.Notices, s.Sent, s.Cancelled));
-        Assert.Equal("notices: 3 total, 2 sent, 0 deferred, 0 failed, 0 pending, 1 cancelled (the case was withdrawn before they went)",
-            s.Lines(DateTimeOffset.UtcNow).ToList()[1]);
+        var lines = s.Lines(DateTimeOffset.UtcNow).ToList();
+        Assert.Equal("notices: 3 total, 2 sent, 0 deferred, 0 failed, 0 pending, 1 cancelled (the case was withdrawn, or their project excluded, before they went)",
+            lines[1]);
+        Assert.Equal(3, lines.Count); // nothing failed: no word on resending
     }
 
     [Fact]

@@ -30,8 +30,9 @@ public sealed record StatusSnapshot(
     {
         yield return $"case {CaseId}: {State}; {Countdown(now)}" + (AdvisoryId is null ? "" : $"; advisory {AdvisoryId}");
         yield return $"notices: {Notices} total, {Sent} sent, {Deferred} deferred, {Failed} failed, {Pending} pending" +
-                     (Cancelled > 0 ? $", {Cancelled} cancelled (the case was withdrawn before they went)" : "");
+                     (Cancelled > 0 ? $", {Cancelled} cancelled (the case was withdrawn, or their project excluded, before they went)" : "");
         yield return $"acknowledged: {Acknowledged} of {Recipients} recipients";
+        if (Failed > 0) yield return $"failed notices stay failed until resent: fix the cause (address, key, mail server), then `coord resend {CaseId}`";
     }
 
     private static string Format(TimeSpan t) =>
