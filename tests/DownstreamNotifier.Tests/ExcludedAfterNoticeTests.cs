@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Coordination.Contracts.Notices;
+using DownstreamNotifier.Consumers;
 using DownstreamNotifier.Tests.Support;
 using MailSink;
 using MimeKit;
@@ -92,6 +93,48 @@ public sealed class ExcludedAfterNoticeTests
         var text = ((TextPart)Messages(h, "slow-told@leaky.test").Single().Body!).Text;
         Assert.Contains(disclosureAt.AddDays(3).UtcDateTime.ToString("yyyy-MM-dd HH:mm"), text);
         Assert.DoesNotContain("frobnicator", text);
+    }
+
+    [Fact]
+    public async Task A_project_excluded_while_a_round_is_being_recorded_gets_none_of_the_notices_recorded_after_it()
+    {
+        var hold = 1;
+        await using var h = await NotifierHarness.StartAsync(to =>
+            Volatile.Read(ref hold) == 1 && to.EndsWith("@zeta.test", StringComparison.Ordinal) ? new SmtpReply(451, "try again later") : null);
+        // Alpha's contacts fill the first chunk and Zeta's the next two (recipients come in project-name order).
+        var rows = new[] { ("Alpha distro", "alpha", NotifyDownstreamConsumer.Chunk), ("Zeta distro", "zeta", NotifyDownstreamConsumer.Chunk + 100) }
+            .Select(p => new
+            {
+                name = p.Item1, packages = new[] { "pkg:pypi/requests" },
+                contacts = Enumerable.Range(0, p.Item3).Select(c => new { name = $"C{c}", email = $"c{c}@{p.Item2}.test" }).ToArray(),
+            }).ToArray();
+        (await h.Http.PostAsJsonAsync("import", rows)).EnsureSuccessStatusCode();
+        var zeta = (await h.Http.GetFromJsonAsync<List<System.Text.Json.JsonElement>>("projects"))!
+            .Single(p => p.GetProperty("name").GetString() == "Zeta distro").GetProperty("id").GetGuid();
+        // Each chunk takes two seconds to record: the exclusion lands while the round is still being recorded.
+        await Db.ScalarAsync<object>(h, """
+            CREATE FUNCTION notifier.slow_chunk() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$;
+            CREATE TRIGGER slow_chunk AFTER INSERT ON notifier.notices FOR EACH STATEMENT EXECUTE FUNCTION notifier.slow_chunk();
+            """);
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "requests", "pkg:pypi/requests"));
+        var round = Guid.NewGuid();
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, round, DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        for (var deadline = DateTime.UtcNow.AddSeconds(30);
+             await Db.ScalarAsync<long>(h, "SELECT count(*) FROM notifier.notices WHERE notification_id = $1", round) == 0; await Task.Delay(100))
+            Assert.True(DateTime.UtcNow < deadline, "the first chunk was never recorded");
+
+        (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = new[] { zeta } })).EnsureSuccessStatusCode();
+        Assert.False(await Db.ScalarAsync<bool>(h, "SELECT notices_recorded_at IS NOT NULL FROM notifier.notifications WHERE id = $1", round),
+            "the round was recorded whole before the exclusion: the test shows nothing");
+        Volatile.Write(ref hold, 0);
+
+        await Db.WaitForRoundDoneAsync(h, round);
+        var done = await h.WaitForNoticesAsync(caseId, _ => true);
+        Assert.Equal(2 * NotifyDownstreamConsumer.Chunk + 100, done.Counts["total"]);
+        Assert.Equal(NotifyDownstreamConsumer.Chunk, done.Counts["sent"]);
+        Assert.Equal(NotifyDownstreamConsumer.Chunk + 100, done.Counts["cancelled"]);
+        Assert.DoesNotContain(h.Sink.Messages(), f => MimeMessage.Load(f).To.Mailboxes.Single().Address.EndsWith("@zeta.test", StringComparison.Ordinal));
     }
 
     private static List<MimeMessage> Messages(NotifierHarness h, string to) =>
