@@ -93,6 +93,18 @@ public sealed class ExcludedAfterNoticeTests
         var text = ((TextPart)Messages(h, "slow-told@leaky.test").Single().Body!).Text;
         Assert.Contains(disclosureAt.AddDays(3).UtcDateTime.ToString("yyyy-MM-dd HH:mm"), text);
         Assert.DoesNotContain("frobnicator", text);
+
+        // The exclusion lifted, a resend sends the cancelled notice that is still true (the Extended one, with the
+        // details); the Embargoed one names the instant since moved and stays cancelled.
+        (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = Array.Empty<Guid>() })).EnsureSuccessStatusCode();
+        var resend = await (await h.Http.PostAsJsonAsync($"cases/{caseId}/notices/resend", new { contactIds = new[] { never } }))
+            .Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(NoticeKinds.Extended, Assert.Single(resend.GetProperty("resent").EnumerateArray()).GetProperty("kind").GetString());
+        Assert.StartsWith("out of date: the disclosure instant has moved",
+            Assert.Single(resend.GetProperty("notResent").EnumerateArray()).GetProperty("reason").GetString());
+        await h.WaitForNoticesAsync(caseId, n => n.Notices.Any(x => x.ContactId == never && x.Kind == NoticeKinds.Extended && x.State == "sent"));
+        await Task.Delay(500);
+        Assert.Contains("frobnicator", ((TextPart)Messages(h, "slow-never@leaky.test").Single().Body!).Text);
     }
 
     [Fact]

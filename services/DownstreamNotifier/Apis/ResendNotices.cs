@@ -11,7 +11,8 @@ namespace DownstreamNotifier.Apis;
 
 /// <summary>
 /// POST /cases/{id}/notices/resend: a member puts a case's failed notices (all, or those of the contacts named) back in
-/// the senders' queue, once the cause is fixed (the contact's address or key, the mail server). Each goes to the
+/// the senders' queue, once the cause is fixed (the contact's address or key, the mail server); and those an exclusion
+/// cancelled, once the project is no longer excluded. Each goes to the
 /// contact as a recipient of the case now (current address and key; the mode chosen again, so an exclusion or a channel
 /// that requires encryption since is heeded), with its attempts counted afresh; one that would say something no longer
 /// true stays failed, with the reason in the answer (<see cref="ResendRule"/>). Its round reports its progress again

@@ -1,6 +1,6 @@
 namespace DownstreamNotifier.Data;
 
-/// <summary>A failed notice of a case, with what its round said and whether its contact is still registered.</summary>
+/// <summary>A failed or cancelled notice of a case, with what its round said and whether its contact is still registered.</summary>
 public sealed class FailedNotice
 {
     public long NoticeId { get; init; }

@@ -3,7 +3,11 @@ using Npgsql;
 
 namespace DownstreamNotifier.Data;
 
-/// <summary>Reads a case's failed notices and puts those chosen back in the senders' queue (see ResendRule).</summary>
+/// <summary>
+/// Reads a case's failed and cancelled notices and puts those chosen back in the senders' queue (see ResendRule). A
+/// cancelled one is either a withdrawal's (the rule refuses it: the embargo ended) or an exclusion's, which goes again
+/// once its project is a recipient again.
+/// </summary>
 public static class ResendStore
 {
     // A notice the server accepted is not failed, whatever its row says (see NoticeStore.WasSent); none should be.
@@ -11,7 +15,7 @@ public static class ResendStore
         SELECT n.id AS notice_id, n.notification_id, n.contact_id, coalesce(c.email, n.email) AS email, n.kind,
                r.disclosure_at, n.last_error, c.id IS NULL AS contact_deleted
         FROM notices n JOIN notifications r ON r.id = n.notification_id LEFT JOIN contacts c ON c.id = n.contact_id
-        WHERE n.case_id = @CaseId AND n.state = 'failed' AND (@ContactIds::uuid[] IS NULL OR n.contact_id = ANY(@ContactIds))
+        WHERE n.case_id = @CaseId AND n.state IN ('failed', 'cancelled') AND (@ContactIds::uuid[] IS NULL OR n.contact_id = ANY(@ContactIds))
           AND NOT EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id)
         ORDER BY n.id
         """;
@@ -24,7 +28,7 @@ public static class ResendStore
     private const string RequeueSql = """
         UPDATE notices n SET state = 'pending', attempts = 0, next_attempt_at = $3, mode = r.mode
         FROM unnest($1::bigint[], $2::text[]) AS r (id, mode)
-        WHERE n.id = r.id AND n.state = 'failed'
+        WHERE n.id = r.id AND n.state IN ('failed', 'cancelled')
         """;
 
     // Done again once these are: DeliveryReporter publishes the round's progress and DownstreamNotified with the new counts.

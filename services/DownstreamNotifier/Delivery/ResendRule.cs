@@ -5,8 +5,8 @@ using DownstreamNotifier.Recipients;
 namespace DownstreamNotifier.Delivery;
 
 /// <summary>
-/// Whether a failed notice may go again when a member asks (after fixing the contact's address or key, or once the
-/// mail server is fixed). It goes to the contact as a recipient of the case now (address, key, mode: an exclusion or a
+/// Whether a failed (or cancelled) notice may go again when a member asks (after fixing the contact's address or key,
+/// once the mail server is fixed, or once its project is no longer excluded). It goes to the contact as a recipient of the case now (address, key, mode: an exclusion or a
 /// channel that has come to require encryption since count) and says what its round said; so it goes only while that
 /// is still true: a notice of the running embargo for the current disclosure instant, or the one that ended it
 /// (Broken, NowPublic, Withdrawn). A Reminder does not go to a contact who has acknowledged or been excluded since.
