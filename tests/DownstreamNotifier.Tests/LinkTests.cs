@@ -75,8 +75,19 @@ public sealed class LinkTests
         var huge = await anonymous.PostAsync($"{path}/status", Json($"{{\"status\":\"fixed\",\"statement\":\"{new string('x', 100_000)}\"}}"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
 
+        var unknownCharset = new ByteArrayContent("{\"status\":\"fixed\"}"u8.ToArray());
+        unknownCharset.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=x-made-up");
+        var refused = await anonymous.PostAsync($"{path}/status", unknownCharset);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+        Assert.Contains("x-made-up", await refused.Content.ReadAsStringAsync());
+
         var view = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync(path)).RootElement;
         Assert.Equal(System.Text.Json.JsonValueKind.Null, view.GetProperty("status").ValueKind);
+        // A body in the charset its request names is read in it (UTF-16 here, the statement beyond Latin-1).
+        var utf16 = await anonymous.PostAsync($"{path}/status",
+            new StringContent("{\"status\":\"fixed\",\"statement\":\"修正済み in 3.12.9\"}", System.Text.Encoding.Unicode, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, utf16.StatusCode);
+        Assert.Equal("修正済み in 3.12.9", System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync(path)).RootElement.GetProperty("statement").GetString());
         Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync($"{path}/status", Json("{\"status\":\"fixed\"}"))).StatusCode);
     }
 

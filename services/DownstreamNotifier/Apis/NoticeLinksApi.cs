@@ -74,10 +74,13 @@ public static class NoticeLinksApi
         if (notice is null) return refusal!;
         if (!request.HasJsonContentType())
             return TypedResults.Problem(statusCode: 415, title: "Unsupported media type", detail: "Send the status as application/json.");
+        if (!TryReadAsUtf8(request.ContentType, posted, out var utf8, out var charset))
+            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type",
+                detail: $"The charset {charset} is not one this service reads; send the status as UTF-8.");
         NoticeStatusRequest body;
         try
         {
-            body = JsonSerializer.Deserialize<NoticeStatusRequest>(posted.GetBuffer().AsSpan(0, (int)posted.Length), json.Value.SerializerOptions)
+            body = JsonSerializer.Deserialize<NoticeStatusRequest>(utf8.Span, json.Value.SerializerOptions)
                    ?? throw new BadHttpRequestException("Required parameter \"NoticeStatusRequest body\" was not provided from body.");
         }
         catch (JsonException e)
@@ -167,5 +170,21 @@ public static class NoticeLinksApi
             .Append("/status</code> and a JSON body <code>{\"status\": \"affected|not_affected|fixed|investigating\", \"statement\": \"...\"}</code>.</p>");
         b.Append("</body></html>");
         return b.ToString();
+    }
+
+    /// <summary>The posted bytes as UTF-8: as they are, or transcoded from the charset the request names (JSON is UTF-8,
+    /// RFC 8259, but a client may say otherwise). False for a charset .NET does not know.</summary>
+    private static bool TryReadAsUtf8(string? contentType, MemoryStream posted, out ReadOnlyMemory<byte> utf8, out string? charset)
+    {
+        var bytes = posted.GetBuffer().AsMemory(0, (int)posted.Length);
+        utf8 = bytes;
+        charset = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type) ? type.Charset.Value?.Trim('"') : null;
+        if (string.IsNullOrEmpty(charset) || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            return true;
+        System.Text.Encoding encoding;
+        try { encoding = System.Text.Encoding.GetEncoding(charset); }
+        catch (ArgumentException) { return false; }
+        utf8 = System.Text.Encoding.UTF8.GetBytes(encoding.GetString(bytes.Span));
+        return true;
     }
 }
