@@ -34,7 +34,7 @@ public static class CasesApi
         var views = recipients.Select(r => new RecipientView(r.ContactId, r.Name, r.Email, r.ProjectId, r.ProjectName, r.Path, r.HasKey,
             r.KeyFingerprint, r.KeyExpiresAt,
             r.KeyExpiresAt is { } exp && embargo is { } e && exp <= e.DisclosureAt,
-            NoticeModes.For(r, o.RequiresEncryption(r.ProjectChannels.Concat(caseChannels)), now))).ToList();
+            NoticeModes.For(r, o, caseChannels, now))).ToList();
         var warnings = new List<string>();
         if (draft is null) warnings.Add("no draft received for this case yet: no affected packages to match");
         foreach (var a in RecipientResolver.Unmatchable(draft))

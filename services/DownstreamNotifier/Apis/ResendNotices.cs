@@ -47,16 +47,17 @@ public static partial class ResendNotices
         var now = time.GetUtcNow();
         var failed = await ResendStore.FailedAsync(conn, tx, id, contactIds);
         var embargo = await CaseStore.EmbargoAsync(conn, id, tx);
-        var acknowledged = await ResendStore.AcknowledgedAsync(conn, tx, id);
+        var acknowledged = await NoticeStore.AcknowledgedAddressesAsync(conn, tx, id); // by address, as Reminder rounds judge
         var recipients = failed.Count == 0 ? [] : await RecipientsNowAsync(conn, tx, id, options.Value);
         var resent = new List<(FailedNotice Notice, string Mode)>();
         var notResent = new List<NotResentNotice>();
         foreach (var n in failed)
         {
             var recipient = recipients.GetValueOrDefault(n.ContactId);
-            if (ResendRule.WhyNot(n, embargo, recipient, acknowledged.Contains(n.ContactId), now) is { } reason)
+            var hasAcknowledged = recipient is not null && acknowledged.Contains(recipient.Email.ToLowerInvariant());
+            if (ResendRule.WhyNot(n, embargo, recipient, hasAcknowledged, now) is { } reason)
                 notResent.Add(new(n.NoticeId, n.ContactId, n.Email, n.Kind, reason));
-            else resent.Add((n, NoticeModes.For(recipient!, options.Value.RequiresEncryption(recipient!.ProjectChannels.Concat(embargo!.Channels)), now)));
+            else resent.Add((n, NoticeModes.For(recipient!, options.Value, embargo!.Channels, now)));
         }
         if (resent.Count > 0) await ResendStore.RequeueAsync(conn, tx, resent, now);
         await tx.CommitAsync(ct);

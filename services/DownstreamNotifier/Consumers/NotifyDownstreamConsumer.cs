@@ -144,7 +144,7 @@ public sealed partial class NotifyDownstreamConsumer(
         var caseChannels = m.Channels ?? [];
         // Excluded after they were told: they still hear that the date moved (they hold the secret and must keep to the
         // new date), but nothing that has been added to the case since.
-        return recipients.Select(r => (r, NoticeModes.For(r, o.RequiresEncryption(r.ProjectChannels.Concat(caseChannels)), now))).ToList();
+        return recipients.Select(r => (r, NoticeModes.For(r, o, caseChannels, now))).ToList();
     }
 
     /// <summary>Records notices[from..from+Chunk], and marks the round when that is the last of them.</summary>

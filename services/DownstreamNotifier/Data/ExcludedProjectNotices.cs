@@ -19,7 +19,7 @@ public static class ExcludedProjectNotices
             FROM notices n LEFT JOIN contacts c ON c.id = n.contact_id
             WHERE n.case_id = @CaseId AND n.state IN ('pending', 'deferred')
               AND (n.project_id = ANY(@Excluded) OR c.project_id = ANY(@Excluded))
-              AND NOT EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id))
+              AND NOT {NoticeStore.WasSent})
         UPDATE notices n SET
             state = CASE WHEN o.cancel THEN 'cancelled' ELSE n.state END,
             mode = CASE WHEN o.cancel THEN n.mode ELSE 'schedule_only' END,

@@ -11,23 +11,21 @@ namespace DownstreamNotifier.Data;
 public static class ResendStore
 {
     // A notice the server accepted is not failed, whatever its row says (see NoticeStore.WasSent); none should be.
-    private const string FailedSql = """
+    private const string FailedSql = $"""
         SELECT n.id AS notice_id, n.notification_id, n.contact_id, coalesce(c.email, n.email) AS email, n.kind,
                r.disclosure_at, n.last_error, c.id IS NULL AS contact_deleted
         FROM notices n JOIN notifications r ON r.id = n.notification_id LEFT JOIN contacts c ON c.id = n.contact_id
         WHERE n.case_id = @CaseId AND n.state IN ('failed', 'cancelled') AND (@ContactIds::uuid[] IS NULL OR n.contact_id = ANY(@ContactIds))
-          AND NOT EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id)
+          AND NOT {NoticeStore.WasSent}
         ORDER BY n.id
         """;
 
     private const string ContactsWithNoticesSql =
         "SELECT DISTINCT contact_id FROM notices WHERE case_id = @CaseId AND contact_id = ANY(@ContactIds)";
 
-    private const string AcknowledgedSql = "SELECT contact_id FROM acknowledgements WHERE case_id = @CaseId";
-
     private const string RequeueSql = """
-        UPDATE notices n SET state = 'pending', attempts = 0, next_attempt_at = $3, mode = r.mode
-        FROM unnest($1::bigint[], $2::text[]) AS r (id, mode)
+        UPDATE notices n SET state = 'pending', attempts = 0, next_attempt_at = @Now, mode = r.mode
+        FROM unnest(@Ids::bigint[], @Modes::text[]) AS r (id, mode)
         WHERE n.id = r.id AND n.state IN ('failed', 'cancelled')
         """;
 
@@ -41,20 +39,11 @@ public static class ResendStore
     public static async Task<HashSet<Guid>> ContactsWithNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid[] contactIds) =>
         (await conn.QueryAsync<Guid>(ContactsWithNoticesSql, new { CaseId = caseId, ContactIds = contactIds }, tx)).ToHashSet();
 
-    public static async Task<HashSet<Guid>> AcknowledgedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId) =>
-        (await conn.QueryAsync<Guid>(AcknowledgedSql, new { CaseId = caseId }, tx)).ToHashSet();
-
     /// <param name="notices">each with the mode it goes in now.</param>
     public static async Task RequeueAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(FailedNotice Notice, string Mode)> notices,
         DateTimeOffset now)
     {
-        await using (var requeue = new NpgsqlCommand(RequeueSql, conn, tx))
-        {
-            requeue.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Notice.NoticeId).ToArray() });
-            requeue.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Mode).ToArray() });
-            requeue.Parameters.Add(new NpgsqlParameter { Value = now });
-            await requeue.ExecuteNonQueryAsync();
-        }
+        await conn.ExecuteAsync(RequeueSql, new { Ids = notices.Select(n => n.Notice.NoticeId).ToArray(), Modes = notices.Select(n => n.Mode).ToArray(), Now = now }, tx);
         await conn.ExecuteAsync(ReopenRoundsSql, new { Ids = notices.Select(n => n.Notice.NotificationId).Distinct().ToArray() }, tx);
     }
 }

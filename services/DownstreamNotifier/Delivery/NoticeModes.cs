@@ -23,6 +23,11 @@ public static class NoticeModes
         : r.HasKey ? Encrypted
         : requiresEncryption ? LinkOnly : Plain;
 
+    /// <summary>The mode of a notice to <paramref name="r"/> in a case with <paramref name="caseChannels"/>: encryption is
+    /// required when one of the project's or the case's channels requires it.</summary>
+    public static string For(Recipients.Recipient r, NotifierOptions o, IEnumerable<string> caseChannels, DateTimeOffset now) =>
+        For(r, o.RequiresEncryption(r.ProjectChannels.Concat(caseChannels)), now);
+
     /// <summary>Whether a notice in this mode carries the case's details in the mail itself.</summary>
     public static bool CarriesDetails(string mode) => mode is Encrypted or Plain;
 }
