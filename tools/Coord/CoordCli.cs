@@ -27,6 +27,7 @@ public static class CoordCli
         root.Subcommands.Add(EmbargoCommands.Build(env));
         root.Subcommands.Add(StatusCommand.Build(env));
         root.Subcommands.Add(ResendCommand.Build(env));
+        root.Subcommands.Add(WarnCommand.Build(env));
         root.Subcommands.Add(AdvisoryCommands.Build(env));
         root.Subcommands.Add(Demo.DemoCommand.Build(env));
         return root;

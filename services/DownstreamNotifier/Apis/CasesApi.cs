@@ -1,4 +1,5 @@
 using Coordination.Hosting.Auth;
+using DownstreamNotifier.Consumers;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Delivery;
 using DownstreamNotifier.Recipients;
@@ -16,6 +17,7 @@ public static class CasesApi
         var group = app.MapGroup("/cases/{id:guid}").RequireAuthorization(Policies.Member).WithTags("Cases");
         group.MapGet("/recipients", GetRecipients);
         group.MapPut("/recipients/overrides", PutOverrides);
+        group.MapPost("/recipients/warn", WarnNewRecipients.Post);
         group.MapGet("/notices", GetNotices);
         group.MapPost("/notices/resend", ResendNotices.Post);
         return app;
@@ -31,10 +33,11 @@ public static class CasesApi
         var embargo = await CaseStore.EmbargoAsync(conn, id);
         var recipients = await RecipientResolver.ResolveAsync(conn, id, draft, o.MaxDepth);
         var caseChannels = embargo?.Channels ?? [];
+        var isWarned = await NewRecipientsRound.WarnedAsync(conn, null, id, Guid.Empty);
         var views = recipients.Select(r => new RecipientView(r.ContactId, r.Name, r.Email, r.ProjectId, r.ProjectName, r.Path, r.HasKey,
             r.KeyFingerprint, r.KeyExpiresAt,
             r.KeyExpiresAt is { } exp && embargo is { } e && exp <= e.DisclosureAt,
-            NoticeModes.For(r, o, caseChannels, now))).ToList();
+            NoticeModes.For(r, o, caseChannels, now), isWarned(r))).ToList();
         var warnings = new List<string>();
         if (draft is null) warnings.Add("no draft received for this case yet: no affected packages to match");
         foreach (var a in RecipientResolver.Unmatchable(draft))
@@ -43,12 +46,20 @@ public static class CasesApi
             warnings.Add($"key of {v.Email} ({v.KeyFingerprint}) expired {v.KeyExpiresAt:yyyy-MM-dd HH:mm}Z: notices to this contact carry only a link");
         foreach (var v in views.Where(v => v.KeyExpiresBeforeDisclosure && !(v.KeyExpiresAt <= now)))
             warnings.Add($"key of {v.Email} ({v.KeyFingerprint}) expires {v.KeyExpiresAt:yyyy-MM-dd HH:mm}Z, before the disclosure");
+        if (embargo is { Ended: null } && embargo.DisclosureAt > now && views.Any(v => v.Warned) && views.Count(v => !v.Warned) is > 0 and var notWarned)
+            warnings.Add($"{notWarned} recipient(s) registered during the embargo not warned yet: POST /cases/{id}/recipients/warn (coord warn) warns them");
         return TypedResults.Ok(new RecipientsResponse(id, embargo?.DisclosureAt, o.MaxDepth, RecipientResolver.AffectedKeys(draft).ToList(), views, warnings));
     }
 
     private const int MaxOverrides = 10_000;
 
-    public static async Task<Results<Ok<OverridesResponse>, ValidationProblem>> PutOverrides(Guid id, OverridesRequest request, NpgsqlDataSource db, CancellationToken ct)
+    /// <summary>
+    /// Replaces the case's overrides. A project excluded has its notices not sent yet cancelled or stripped of details
+    /// (ExcludedProjectNotices); a change that adds projects (one included, or no longer excluded) during the embargo
+    /// warns the recipients not warned yet (WarnNewRecipients), and the answer lists them.
+    /// </summary>
+    public static async Task<Results<Ok<OverridesResponse>, ValidationProblem>> PutOverrides(Guid id, OverridesRequest request, NpgsqlDataSource db,
+        IOptions<NotifierOptions> options, TimeProvider time, CancellationToken ct)
     {
         var include = request.Include ?? [];
         var exclude = request.Exclude ?? [];
@@ -69,10 +80,16 @@ public static class CasesApi
             if (!known.Contains(exclude[i])) errors[$"exclude[{i}]"] = ["no such project"];
             else if (included.Contains(exclude[i])) errors[$"exclude[{i}]"] = ["is also in include"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        var before = await CaseStore.OverridesAsync(conn, id, tx);
         await CaseStore.ReplaceOverridesAsync(conn, tx, id, include.Distinct(), exclude.Distinct());
         var (cancelled, scheduleOnly) = await ExcludedProjectNotices.ApplyAsync(conn, tx, id, exclude.Distinct().ToArray());
+        var adds = include.Except(before.Include).Any() || before.Exclude.Except(exclude).Any();
+        var now = time.GetUtcNow();
+        var (round, warned) = adds && (await NewRecipientsRound.RunningEmbargoAsync(conn, tx, id, now)).Running is { } embargo
+            ? await WarnNewRecipients.SendAsync(conn, tx, id, embargo, options.Value, now)
+            : (null, []);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new OverridesResponse(include.Distinct().ToList(), exclude.Distinct().ToList(), cancelled, scheduleOnly));
+        return TypedResults.Ok(new OverridesResponse(include.Distinct().ToList(), exclude.Distinct().ToList(), cancelled, scheduleOnly, round, warned));
     }
 
     public static async Task<Ok<CaseNoticesResponse>> GetNotices(Guid id, NpgsqlDataSource db, CancellationToken ct)

@@ -4,4 +4,8 @@ public sealed record OverridesRequest(List<Guid>? Include, List<Guid>? Exclude);
 
 /// <param name="NoticesCancelled">notices not sent yet to contacts of the projects excluded, cancelled (see ExcludedProjectNotices).</param>
 /// <param name="NoticesScheduleOnly">notices not sent yet to such contacts told before, which now go without the case's details.</param>
-public sealed record OverridesResponse(List<Guid> Include, List<Guid> Exclude, int NoticesCancelled, int NoticesScheduleOnly);
+/// <param name="WarningRound">when the change adds projects during the embargo: the Embargoed round that warns the
+/// recipients not warned yet (null when there are none, or no embargo runs).</param>
+/// <param name="Warned">those recipients.</param>
+public sealed record OverridesResponse(List<Guid> Include, List<Guid> Exclude, int NoticesCancelled, int NoticesScheduleOnly,
+    Guid? WarningRound, IReadOnlyList<WarnedRecipient> Warned);

@@ -1,5 +1,7 @@
 namespace DownstreamNotifier.Apis;
 
+/// <param name="Warned">has been sent the case's Embargoed notice (in any state; see NewRecipientsRound): false for a
+/// contact or project registered during the embargo that a member has not had warned yet.</param>
 public sealed record RecipientView(
     Guid ContactId, string Name, string Email, Guid ProjectId, string Project, IReadOnlyList<string> Path,
-    bool HasKey, string? KeyFingerprint, DateTimeOffset? KeyExpiresAt, bool KeyExpiresBeforeDisclosure, string Mode);
+    bool HasKey, string? KeyFingerprint, DateTimeOffset? KeyExpiresAt, bool KeyExpiresBeforeDisclosure, string Mode, bool Warned);

@@ -1,7 +1,4 @@
 using Coordination.Contracts.Cases;
-using Coordination.Contracts.Notices;
-using Coordination.Hosting.Bus;
-using Coordination.Hosting.Data;
 using DownstreamNotifier.Data;
 using MassTransit;
 using Npgsql;
@@ -12,7 +9,7 @@ namespace DownstreamNotifier.Consumers;
 /// Keeps the latest draft of each case (an older revision arriving late changes nothing). A newer revision during a
 /// running embargo (an Embargoed round recorded, the instant ahead, the case not withdrawn, broken or public) may
 /// select dependents never warned: it sends this service an Embargoed round of its own (named after the case and the
-/// revision), which tells only those without an Embargoed notice of the case. Under the case's lock (<see cref="CaseLock"/>),
+/// revision; see <see cref="NewRecipientsRound"/>), which tells only those not warned yet. Under the case's lock (<see cref="CaseLock"/>),
 /// so a round being recorded either read this revision or is seen here.
 /// </summary>
 public sealed partial class AdvisoryDraftUpdatedConsumer(NpgsqlDataSource dataSource, TimeProvider time, ILogger<AdvisoryDraftUpdatedConsumer> logger)
@@ -25,13 +22,11 @@ public sealed partial class AdvisoryDraftUpdatedConsumer(NpgsqlDataSource dataSo
         await using var tx = await conn.BeginTransactionAsync(context.CancellationToken);
         await CaseLock.TakeAsync(conn, tx, m.CaseId);
         if (await CaseStore.UpsertDraftAsync(conn, tx, m.CaseId, m.Revision, m.Draft, m.UpdatedAt) == 1
-            && await CaseStore.EmbargoAsync(conn, m.CaseId, tx) is { Ended: null } embargo && embargo.DisclosureAt > time.GetUtcNow()
-            && await NoticeStore.HasRoundAsync(conn, tx, m.CaseId, NoticeKinds.Embargoed))
+            && (await NewRecipientsRound.RunningEmbargoAsync(conn, tx, m.CaseId, time.GetUtcNow())).Running is { } embargo)
         {
-            var round = new NotifyDownstream(m.CaseId, NoticeKinds.Embargoed, DraftRoundIds.For(m.CaseId, m.Revision), embargo.DisclosureAt,
-                embargo.Channels, DraftRevision: m.Revision);
-            await Outbox.SendAsync(conn, tx, Queues.Address(Queues.DownstreamNotifier).ToString(), round);
-            LogNewRevisionRound(m.CaseId, m.Revision, round.NotificationId);
+            var round = DraftRoundIds.For(m.CaseId, m.Revision);
+            await NewRecipientsRound.SendAsync(conn, tx, m.CaseId, round, embargo, m.Revision);
+            LogNewRevisionRound(m.CaseId, m.Revision, round);
         }
         await tx.CommitAsync(context.CancellationToken);
     }

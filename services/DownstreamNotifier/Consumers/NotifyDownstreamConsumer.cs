@@ -24,8 +24,9 @@ namespace DownstreamNotifier.Consumers;
 /// only those sent a notice before; after it, a round of any other kind records nothing (one begun before is closed as
 /// it stands). Each transaction holds the case's lock (<see cref="CaseLock"/>), so a withdrawal falls between chunks.
 /// A round naming a draft revision newer than the one kept waits for it: <see cref="DraftNotYetReceivedException"/>
-/// makes the message retried and redelivered, nothing recorded, and intake is asked for the draft (ResendDraft). An Embargoed round tells nobody who already has an
-/// Embargoed notice of the case (a newer revision's round tells only the dependents it adds).
+/// makes the message retried and redelivered, nothing recorded, and intake is asked for the draft (ResendDraft). An
+/// Embargoed round warns only the recipients not warned yet, and Reminder and Extended rounds go only to those warned
+/// (<see cref="NewRecipientsRound"/>): a recipient added during the embargo hears of it first by its Embargoed notice.
 /// </summary>
 public sealed partial class NotifyDownstreamConsumer(
     NpgsqlDataSource dataSource,
@@ -57,6 +58,11 @@ public sealed partial class NotifyDownstreamConsumer(
                 if (context.GetRetryAttempt() == 0) await AskForDraftAsync(m.CaseId, wanted, ct); // once a delivery, not each retry
                 throw new DraftNotYetReceivedException(m.CaseId, m.NotificationId, stored, wanted);
             }
+            // An Embargoed round recorded after an extension (one for new recipients sent before it, or the first one
+            // retried while it waited for its draft) says the instant as it stands, not the one the extension replaced.
+            if (m.Kind == NoticeKinds.Embargoed && await CaseStore.EmbargoAsync(conn, m.CaseId, tx) is { Ended: null } current
+                && current.DisclosureAt > m.DisclosureAt)
+                m = m with { DisclosureAt = current.DisclosureAt, Channels = current.Channels };
             var draft = await CaseStore.DraftAsync(conn, m.CaseId, tx);
             var isNew = await NoticeStore.InsertNotificationAsync(conn, tx, m, draft, now);
             HashSet<Guid> recordedBefore = [];
@@ -123,7 +129,11 @@ public sealed partial class NotifyDownstreamConsumer(
         AdvisoryDraft? draft, DateTimeOffset now)
     {
         var o = options.Value;
-        var earlier = m.Kind == NoticeKinds.Embargoed ? [] : await NoticeStore.EarlierRecipientsAsync(conn, tx, m.CaseId);
+        var caseChannels = m.Channels ?? [];
+        if (m.Kind == NoticeKinds.Embargoed)
+            return (await NewRecipientsRound.NotWarnedAsync(conn, tx, m.CaseId, draft, o.MaxDepth, m.NotificationId))
+                .Select(r => (r, NoticeModes.For(r, o, caseChannels, now))).ToList();
+        var earlier = await NoticeStore.EarlierRecipientsAsync(conn, tx, m.CaseId);
         // A withdrawal is news only to those told of the case: the graph adds nobody (the contacts told come as "notified earlier").
         var recipients = await RecipientResolver.ResolveAsync(conn, m.CaseId, m.Kind == NoticeKinds.Withdrawn ? null : draft, o.MaxDepth, tx, earlier);
         if (m.Kind == NoticeKinds.Withdrawn)
@@ -131,17 +141,18 @@ public sealed partial class NotifyDownstreamConsumer(
             var told = earlier.ToHashSet();
             recipients = recipients.Where(r => told.Contains(r.ContactId)).ToList();
         }
-        if (m.Kind == NoticeKinds.Embargoed)
+        if (m.Kind is NoticeKinds.Reminder or NoticeKinds.Extended)
         {
-            var warned = await NoticeStore.AddressesWithKindAsync(conn, tx, m.CaseId, NoticeKinds.Embargoed, m.NotificationId);
-            recipients = recipients.Where(r => !warned.Contains(r.Email.ToLowerInvariant())).ToList();
+            // While the embargo runs, only those warned hear more of it: a contact or project registered since is
+            // warned by a member's decision (NewRecipientsRound), not by the next reminder.
+            var isWarned = await NewRecipientsRound.WarnedAsync(conn, tx, m.CaseId, m.NotificationId);
+            recipients = recipients.Where(isWarned).ToList();
         }
         if (m.Kind == NoticeKinds.Reminder)
         {
             var acknowledged = await NoticeStore.AcknowledgedAddressesAsync(conn, tx, m.CaseId);
             recipients = recipients.Where(r => !acknowledged.Contains(r.Email.ToLowerInvariant()) && !r.Excluded).ToList();
         }
-        var caseChannels = m.Channels ?? [];
         // Excluded after they were told: they still hear that the date moved (they hold the secret and must keep to the
         // new date), but nothing that has been added to the case since.
         return recipients.Select(r => (r, NoticeModes.For(r, o, caseChannels, now))).ToList();

@@ -57,8 +57,8 @@ public static class NoticeStore
 
     private const string HasRoundSql = "SELECT EXISTS (SELECT FROM notifications WHERE case_id = @CaseId AND kind = @Kind)";
 
-    private const string AddressesWithKindSql = """
-        SELECT DISTINCT email FROM notices WHERE case_id = @CaseId AND kind = @Kind AND notification_id <> @Except
+    private const string WithKindSql = """
+        SELECT DISTINCT email, contact_id FROM notices WHERE case_id = @CaseId AND kind = @Kind AND notification_id <> @Except
         """;
 
     // By the addresses the acknowledging contacts were told at: an address that is a contact of several projects is
@@ -193,10 +193,14 @@ public static class NoticeStore
     public static Task<bool> HasRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string kind) =>
         conn.ExecuteScalarAsync<bool>(HasRoundSql, new { CaseId = caseId, Kind = kind }, tx);
 
-    /// <summary>The addresses (lower case) with a notice of this kind about the case in another round than
-    /// <paramref name="exceptNotificationId"/>.</summary>
-    public static async Task<HashSet<string>> AddressesWithKindAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string kind, Guid exceptNotificationId) =>
-        (await conn.QueryAsync<string>(AddressesWithKindSql, new { CaseId = caseId, Kind = kind, Except = exceptNotificationId }, tx)).Select(e => e.ToLowerInvariant()).ToHashSet();
+    /// <summary>The addresses (lower case) and the contacts with a notice of this kind about the case (in any state) in
+    /// another round than <paramref name="exceptNotificationId"/>.</summary>
+    public static async Task<(HashSet<string> Addresses, HashSet<Guid> Contacts)> WithKindAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId,
+        string kind, Guid exceptNotificationId)
+    {
+        var rows = (await conn.QueryAsync<(string Email, Guid ContactId)>(WithKindSql, new { CaseId = caseId, Kind = kind, Except = exceptNotificationId }, tx)).ToList();
+        return (rows.Select(r => r.Email.ToLowerInvariant()).ToHashSet(), rows.Select(r => r.ContactId).ToHashSet());
+    }
 
     /// <summary>The addresses (lower case) that acknowledged a notice about the case.</summary>
     public static async Task<HashSet<string>> AcknowledgedAddressesAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>

@@ -18,7 +18,8 @@ public static class RecipientsCommand
             {
                 ctx.Plain($"Affected packages: {j.List("affectedPackages")}   (max depth {j.S("maxDepth")})");
                 ctx.Console.Write(Tables.Of(j?["recipients"], ("project", r => r.S("project")), ("contact", r => $"{r.S("name")} <{r.S("email")}>"),
-                    ("mode", r => r.S("mode")), ("key", r => r.S("keyFingerprint")), ("path", r => r.List("path", " → "))));
+                    ("mode", r => r.S("mode")), ("warned", r => r.S("warned") switch { "true" => "yes", "false" => "no", _ => "" }), ("key", r => r.S("keyFingerprint")),
+                    ("path", r => r.List("path", " → "))));
                 foreach (var w in j?["warnings"] as System.Text.Json.Nodes.JsonArray ?? []) ctx.Err.WriteLine($"warning: {w}");
             });
         });

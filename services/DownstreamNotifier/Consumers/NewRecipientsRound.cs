@@ -1,0 +1,57 @@
+using Coordination.Contracts.Advisories;
+using Coordination.Contracts.Notices;
+using Coordination.Hosting.Bus;
+using Coordination.Hosting.Data;
+using DownstreamNotifier.Data;
+using DownstreamNotifier.Recipients;
+using Npgsql;
+
+namespace DownstreamNotifier.Consumers;
+
+/// <summary>
+/// An Embargoed round during a running embargo for the recipients it has not warned yet: the dependents a newer draft
+/// revision adds, the projects a member includes (or stops excluding), and, when a member asks, contacts and projects
+/// registered since. It is sent to this service's own queue through the outbox, in the caller's transaction under the
+/// case's lock, and carries the embargo as it stands. NotifyDownstreamConsumer records it for <see cref="NotWarnedAsync"/>.
+/// </summary>
+public static class NewRecipientsRound
+{
+    /// <summary>The case's embargo when it can take such a round (running, its instant ahead, its first Embargoed
+    /// round recorded: that one warns everybody); otherwise why not.</summary>
+    public static async Task<(CaseEmbargo? Running, string? WhyNot)> RunningEmbargoAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId,
+        DateTimeOffset now)
+    {
+        var embargo = await CaseStore.EmbargoAsync(conn, caseId, tx);
+        if (embargo is null) return (null, "no embargo has begun for this case");
+        if (embargo.Ended is not null) return (null, $"the embargo has ended ({embargo.Ended})");
+        if (embargo.DisclosureAt <= now) return (null, "the disclosure instant has passed");
+        if (!await NoticeStore.HasRoundAsync(conn, tx, caseId, NoticeKinds.Embargoed))
+            return (null, "the embargo's first round has not been recorded yet; it warns every recipient");
+        return (embargo, null);
+    }
+
+    public static Task SendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid notificationId, CaseEmbargo embargo, int? draftRevision) =>
+        Outbox.SendAsync(conn, tx, Queues.Address(Queues.DownstreamNotifier).ToString(),
+            new NotifyDownstream(caseId, NoticeKinds.Embargoed, notificationId, embargo.DisclosureAt, embargo.Channels, DraftRevision: draftRevision));
+
+    /// <summary>
+    /// The recipients an Embargoed round warns: those without an Embargoed notice of the case in another round than
+    /// <paramref name="round"/>, neither at their address nor as the contact (one whose notice failed, or who was told
+    /// at an address changed since, is a resend's to decide, not a second notice's).
+    /// </summary>
+    public static async Task<List<Recipient>> NotWarnedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, AdvisoryDraft? draft,
+        int maxDepth, Guid round)
+    {
+        var recipients = await RecipientResolver.ResolveAsync(conn, caseId, draft, maxDepth, tx, []);
+        var isWarned = await WarnedAsync(conn, tx, caseId, round);
+        return recipients.Where(r => !isWarned(r)).ToList();
+    }
+
+    /// <summary>Whether a recipient has been warned: it has an Embargoed notice of the case (in any state, in another
+    /// round than <paramref name="round"/>) at its address or as the contact.</summary>
+    public static async Task<Func<Recipient, bool>> WarnedAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, Guid round)
+    {
+        var (addresses, contacts) = await NoticeStore.WithKindAsync(conn, tx, caseId, NoticeKinds.Embargoed, round);
+        return r => addresses.Contains(r.Email.ToLowerInvariant()) || contacts.Contains(r.ContactId);
+    }
+}
