@@ -6,8 +6,8 @@ cd "$(dirname "$0")"
 eval "$(deploy/local/up.sh)"
 . deploy/local/env.sh && apt_install docker-compose   # for the docker-compose.yml check
 
-# Each test makes a vhost of its own; vhosts full of quorum queues piling up (from earlier projects, or a run that
-# was interrupted) slow a one-node broker down until it stops answering, so they go before each project.
+# Each test makes a vhost of its own, and each vhost holds some of the broker's file handles until it is deleted;
+# vhosts piling up (from earlier projects, or a run that was interrupted) would use them up, so they go before each project.
 remove_test_vhosts() {
   local mgmt="http://127.0.0.1:$COORD_RABBITMQ_MANAGEMENT_PORT/api/vhosts" auth="$COORD_RABBITMQ_USER:$COORD_RABBITMQ_PASSWORD" vhost
   for vhost in $(curl -fs -u "$auth" "$mgmt" | grep -oE '"name":"[a-z0-9]+-[0-9a-f]{32}"' | cut -d'"' -f4); do

@@ -13,8 +13,9 @@ rabbit_env() {
     ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT="$COORD_RABBITMQ_EPMD_PORT" "$@"
 }
 
-# A node can accept connections and still not serve: one that had churned through vhosts for hours took exactly 60 s
-# to create each, and every service test then failed as "not ready". Creating and deleting a vhost in time says it serves.
+# A node can accept connections and still not serve: one whose file handles were used up (vhosts left behind) took
+# 60 s to create each vhost, and every service test then failed as "not ready". Creating and deleting a vhost in time
+# says it serves.
 HEALTH_SECONDS="${COORD_RABBITMQ_HEALTH_SECONDS:-20}"
 serves() {
   local api="http://127.0.0.1:$COORD_RABBITMQ_MANAGEMENT_PORT/api/vhosts/coord-health-$$-$RANDOM"
@@ -43,14 +44,23 @@ loopback_users = none
 CONF
   echo '[rabbitmq_management].' > "$DIR/enabled_plugins"
   chown -R rabbitmq:rabbitmq "$DIR"
-  # Debian's launcher switches to the rabbitmq user itself; setsid detaches it from this shell.
-  rabbit_env setsid rabbitmq-server > "$DIR/log/console.log" 2>&1 < /dev/null &
+  # As Debian's launcher does, but raising the open-files limit first: su's PAM session sets the soft limit to 1024,
+  # and RabbitMQ's file handle cache then allows ~930, which a test project's vhosts (each reserving a few for its
+  # message stores and queues) used up; from then on the node accepted no connection and created no vhost
+  # (the "wedged broker" of earlier notes). RabbitMQ asks for 65536. setsid detaches it from this shell.
+  rabbit_env setsid su rabbitmq -s /bin/sh -c \
+    'n=$(ulimit -Hn); [ "$n" = unlimited ] && n=65536; ulimit -n "$n"; cd /var/lib/rabbitmq && exec /usr/lib/rabbitmq/bin/rabbitmq-server' \
+    > "$DIR/log/console.log" 2>&1 < /dev/null &
   wait_port "$COORD_RABBITMQ_PORT" 90 "RabbitMQ (AMQP)" || { tail -20 "$DIR/log/console.log" >&2; exit 1; }
   wait_port "$COORD_RABBITMQ_MANAGEMENT_PORT" 60 "RabbitMQ (management)" || exit 1
   if ! serves; then
     log "RabbitMQ started but did not create a vhost within ${HEALTH_SECONDS}s; if its data is the cause, move $DIR/mnesia aside" \
         "(its queues and messages go with it) and run this again"
     exit 1
+  fi
+  local files; files=$(grep -m1 'Max open files' "/proc/$(cat "$DIR/rabbitmq.pid")/limits" 2>/dev/null | awk '{print $4}')
+  if [ -n "$files" ] && [ "$files" -lt 8192 ]; then
+    log "warning: RabbitMQ may open only $files files (this machine's hard limit); a full test run needs a few thousand"
   fi
   log "RabbitMQ up on 127.0.0.1:$COORD_RABBITMQ_PORT (management http://127.0.0.1:$COORD_RABBITMQ_MANAGEMENT_PORT)"
 }

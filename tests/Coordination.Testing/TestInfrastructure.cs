@@ -20,8 +20,8 @@ public static class TestInfrastructure
     private static readonly System.Collections.Concurrent.ConcurrentBag<string> CreatedDatabases = [];
     private static Endpoints? endpoints;
 
-    // Every vhost and database a test run made goes when the test process ends: a broker left with hundreds of
-    // vhosts full of quorum queues slows down until it stops answering.
+    // Every vhost and database a test run made goes when the test process ends: each vhost holds some of the broker's
+    // file handles, and a broker left with hundreds of them runs out and stops answering.
     static TestInfrastructure() => AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveCreated();
 
     public sealed record Endpoints(
