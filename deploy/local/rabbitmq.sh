@@ -60,7 +60,7 @@ CONF
   fi
   local files; files=$(grep -m1 'Max open files' "/proc/$(cat "$DIR/rabbitmq.pid")/limits" 2>/dev/null | awk '{print $4}')
   if [ -n "$files" ] && [ "$files" -lt 8192 ]; then
-    log "warning: RabbitMQ may open only $files files (this machine's hard limit); a full test run needs a few thousand"
+    log "warning: RabbitMQ may open only $files files (this machine's hard limit), RabbitMQ asks for 65536: a test project alone holds ~1,000"
   fi
   log "RabbitMQ up on 127.0.0.1:$COORD_RABBITMQ_PORT (management http://127.0.0.1:$COORD_RABBITMQ_MANAGEMENT_PORT)"
 }
