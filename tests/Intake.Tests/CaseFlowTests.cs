@@ -234,6 +234,29 @@ public sealed class CaseFlowTests : IAsyncLifetime
         Assert.Equal("withdrawn", await Status(member, caseId));
     }
 
+    [Fact]
+    public async Task A_withdrawn_cases_draft_can_no_longer_be_edited_or_credited()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{caseId}/draft", new { revision = 0, draft = Samples.Draft() })).StatusCode);
+        await f.Bus.PublishAsync(new CaseWithdrawn(caseId, "not a vulnerability", Guid.NewGuid(), DateTimeOffset.UtcNow), Guid.NewGuid());
+        await WaitForStatus(member, caseId, "withdrawn");
+
+        var edit = await member.Put($"cases/{caseId}/draft", new { revision = 1, draft = Samples.Draft("Changed after the withdrawal") });
+        var credit = await member.Post($"cases/{caseId}/credits", new { revision = 1, name = "Late Reviewer", types = new[] { "remediation_reviewer" } });
+
+        foreach (var refused in new[] { edit, credit })
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("withdrawn", (await refused.Json()).GetProperty("detail").GetString());
+        }
+        var draft = await (await member.GetAsync($"cases/{caseId}/draft")).Json();
+        Assert.Equal(1, draft.GetProperty("revision").GetInt32());
+        Assert.Equal("Heap overflow in example-lib parser", draft.GetProperty("draft").GetProperty("title").GetString());
+        Assert.DoesNotContain(draft.GetProperty("draft").GetProperty("credits").EnumerateArray(), c => c.GetProperty("name").GetString() == "Late Reviewer");
+    }
+
     private static async Task<string?> Status(HttpClient member, Guid caseId) =>
         (await (await member.GetAsync($"cases/{caseId}")).Json()).GetProperty("status").GetString();
 

@@ -51,6 +51,7 @@ public static class DraftApi
         await using var tx = await conn.BeginTransactionAsync(ct);
         var c = await CaseStore.GetForUpdateAsync(conn, tx, id);
         if (c is null) return TypedResults.NotFound();
+        if (c.Status == CaseStatuses.Withdrawn) return Withdrawn();
         if (c.DraftRevision != request.Revision) return Stale(request.Revision!.Value, c.DraftRevision);
         // Disclosure publishes no advisory without an affected package: under embargo, a draft naming none would leave
         // the case stuck at the instant (publication pending, withdrawal no longer possible).
@@ -78,6 +79,7 @@ public static class DraftApi
         await using var tx = await conn.BeginTransactionAsync(ct);
         var c = await CaseStore.GetForUpdateAsync(conn, tx, id);
         if (c is null) return TypedResults.NotFound();
+        if (c.Status == CaseStatuses.Withdrawn) return Withdrawn();
         if (request.Revision is { } expected && expected != c.DraftRevision) return Stale(expected, c.DraftRevision);
         var current = (await CaseStore.GetDraftAsync(conn, tx, id))!.Draft;
         if (current.Credits.Count >= DraftValidator.MaxItems)
@@ -98,6 +100,11 @@ public static class DraftApi
         await Outbox.PublishAsync(conn, tx, new AdvisoryDraftUpdated(c.Id, revision, draft, user.MemberId(), now));
         return revision;
     }
+
+    // A withdrawn case is closed for good (nothing reopens it): its draft stays the record of what was withdrawn.
+    private static ProblemHttpResult Withdrawn() => TypedResults.Problem(
+        "The case is withdrawn; its advisory draft is kept as it was and can no longer be edited or credited. Open a new case if the issue comes back.",
+        statusCode: StatusCodes.Status409Conflict, title: "Case withdrawn");
 
     private static ProblemHttpResult Stale(int given, int current) => TypedResults.Problem(
         $"The draft is at revision {current}; this edit was based on revision {given}. Reload the draft and apply the change again.",
