@@ -23,15 +23,26 @@ serves() {
   "${curl[@]}" -X PUT "$api" && "${curl[@]}" -X DELETE "$api"
 }
 
+# The open-files limit of this checkout's node (empty when it has no pid file, or the node is another's).
+node_open_files() {
+  [ -f "$DIR/rabbitmq.pid" ] && grep -m1 'Max open files' "/proc/$(cat "$DIR/rabbitmq.pid")/limits" 2>/dev/null | awk '{print $4}' || true
+}
+
 up() {
   if port_open "$COORD_RABBITMQ_PORT" && port_open "$COORD_RABBITMQ_MANAGEMENT_PORT"; then
-    if serves; then log "RabbitMQ already running on 127.0.0.1:$COORD_RABBITMQ_PORT"; return 0; fi
-    if [ ! -f "$DIR/rabbitmq.pid" ]; then
+    if serves; then
+      # This checkout's node started before its open-files limit was raised (below) keeps 1024 until restarted.
+      if [ "$(node_open_files)" != 1024 ] || [ "$(ulimit -Hn)" = 1024 ]; then
+        log "RabbitMQ already running on 127.0.0.1:$COORD_RABBITMQ_PORT"; return 0
+      fi
+      log "RabbitMQ on 127.0.0.1:$COORD_RABBITMQ_PORT may open only 1024 files: restarting it with more"
+    elif [ ! -f "$DIR/rabbitmq.pid" ]; then
       log "something on 127.0.0.1:$COORD_RABBITMQ_PORT/$COORD_RABBITMQ_MANAGEMENT_PORT accepts connections but did not create a vhost within ${HEALTH_SECONDS}s," \
           "and it is not this checkout's node (no $DIR/rabbitmq.pid): stop it, or set COORD_RABBITMQ_PORT and COORD_RABBITMQ_MANAGEMENT_PORT to free ports"
       exit 1
+    else
+      log "RabbitMQ on 127.0.0.1:$COORD_RABBITMQ_PORT did not create a vhost within ${HEALTH_SECONDS}s: restarting it"
     fi
-    log "RabbitMQ on 127.0.0.1:$COORD_RABBITMQ_PORT did not create a vhost within ${HEALTH_SECONDS}s: restarting it"
     down
   fi
   apt_install rabbitmq-server
@@ -58,7 +69,7 @@ CONF
         "(its queues and messages go with it) and run this again"
     exit 1
   fi
-  local files; files=$(grep -m1 'Max open files' "/proc/$(cat "$DIR/rabbitmq.pid")/limits" 2>/dev/null | awk '{print $4}')
+  local files; files=$(node_open_files)
   if [ -n "$files" ] && [ "$files" -lt 8192 ]; then
     log "warning: RabbitMQ may open only $files files (this machine's hard limit), RabbitMQ asks for 65536: a test project alone holds ~1,000"
   fi
