@@ -57,8 +57,8 @@ CONF
   chown -R rabbitmq:rabbitmq "$DIR"
   # As Debian's launcher does, but raising the open-files limit first: su's PAM session sets the soft limit to 1024,
   # and RabbitMQ's file handle cache then allows ~930, which a test project's vhosts (each reserving a few for its
-  # message stores and queues) used up; from then on the node accepted no connection and created no vhost
-  # (the "wedged broker" of earlier notes). RabbitMQ asks for 65536. setsid detaches it from this shell.
+  # message stores and queues) used up; from then on the node accepted no connection and created no vhost, and
+  # after a restart it never opened its AMQP port. RabbitMQ asks for 65536. setsid detaches it from this shell.
   rabbit_env setsid su rabbitmq -s /bin/sh -c \
     'n=$(ulimit -Hn); [ "$n" = unlimited ] && n=65536; ulimit -n "$n"; cd /var/lib/rabbitmq && exec /usr/lib/rabbitmq/bin/rabbitmq-server' \
     > "$DIR/log/console.log" 2>&1 < /dev/null &
