@@ -1,8 +1,11 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using Coordination.Contracts.Notices;
 using Coordination.Testing;
 using DownstreamNotifier.Tests.Support;
+using MailSink;
 using MimeKit;
+using MimeKit.Cryptography;
 
 namespace DownstreamNotifier.Tests;
 
@@ -41,5 +44,73 @@ public sealed class SharedAddressTests
         await Task.Delay(1000); // a second reminder would be recorded with the first
         reminded = await h.WaitForNoticesAsync(caseId, _ => true);
         Assert.Equal(["other@distro.test"], reminded.Notices.Where(n => n.Kind == NoticeKinds.Reminder).Select(n => n.Email));
+    }
+
+    [Fact]
+    public async Task A_failed_notice_resent_after_its_address_is_told_as_the_other_contact_goes_once_as_that_contact()
+    {
+        using var gpg = new Gpg();
+        var key = await gpg.NewCurve25519KeyAsync("gone-shared@distro.test");
+        var refuse = true;
+        await using var h = await NotifierHarness.StartAsync(to => Volatile.Read(ref refuse) && to.StartsWith("gone", StringComparison.Ordinal)
+            ? new SmtpReply(550, "no such user") : null);
+        var alpha = await h.CreateProjectAsync("Alpha distro", ["pkg:pypi/pillow"]);
+        var beta = await h.CreateProjectAsync("Beta distro", ["pkg:pypi/pillow"]);
+        var first = await h.CreateContactAsync(alpha, "gone-shared@distro.test");
+        var second = await h.CreateContactAsync(beta, "gone-shared@distro.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        var failed = Assert.Single((await h.WaitForNoticesAsync(caseId, n => n.Counts["failed"] == 1)).Notices);
+        var other = failed.ContactId == first ? second : first;
+
+        // The other contact gets a key, so the address is now told as that one: the failed notice goes as it, encrypted.
+        (await h.Http.PutAsJsonAsync($"contacts/{other}", new { name = "shared", email = "gone-shared@distro.test", role = "security", publicKey = key }))
+            .EnsureSuccessStatusCode();
+        Volatile.Write(ref refuse, false);
+        var answer = await (await h.Http.PostAsJsonAsync($"cases/{caseId}/notices/resend", new { contactIds = new[] { failed.ContactId } }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Empty(answer.GetProperty("notResent").EnumerateArray());
+        var resent = Assert.Single(answer.GetProperty("resent").EnumerateArray());
+        Assert.Equal((other, failed.ContactId, "encrypted"),
+            (resent.GetProperty("contactId").GetGuid(), resent.GetProperty("failedAsContactId").GetGuid(), resent.GetProperty("mode").GetString()));
+
+        var done = Assert.Single((await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1)).Notices);
+        Assert.Equal((other, "sent", "encrypted"), (done.ContactId, done.State, done.Mode));
+        await Task.Delay(500);
+        var message = MimeMessage.Load(Assert.Single(h.Sink.Messages()));
+        Assert.Equal("gone-shared@distro.test", message.To.Mailboxes.Single().Address);
+        Assert.IsType<MultipartEncrypted>(message.Body);
+    }
+
+    [Fact]
+    public async Task A_failed_notice_whose_address_has_a_notice_of_the_round_as_the_other_contact_stays_failed_and_says_why()
+    {
+        using var gpg = new Gpg();
+        var key = await gpg.NewCurve25519KeyAsync("gone-shared@distro.test");
+        var refuse = true;
+        await using var h = await NotifierHarness.StartAsync(to => Volatile.Read(ref refuse) && to.StartsWith("gone", StringComparison.Ordinal)
+            ? new SmtpReply(550, "no such user") : null);
+        var alpha = await h.CreateProjectAsync("Alpha distro", ["pkg:pypi/pillow"]);
+        var beta = await h.CreateProjectAsync("Beta distro", ["pkg:pypi/pillow"]);
+        var gone = await h.CreateContactAsync(alpha, "gone-shared@distro.test");
+        var told = await h.CreateContactAsync(beta, "told@beta.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["failed"] == 1 && n.Counts["sent"] == 1);
+
+        // The contact told in the round takes the failed one's address (and a key, so it is the one chosen for it): the
+        // address already has this round's notice as that contact, so nothing goes twice.
+        (await h.Http.PutAsJsonAsync($"contacts/{told}", new { name = "shared", email = "gone-shared@distro.test", role = "security", publicKey = key }))
+            .EnsureSuccessStatusCode();
+        Volatile.Write(ref refuse, false);
+        var answer = await (await h.Http.PostAsync($"cases/{caseId}/notices/resend", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Empty(answer.GetProperty("resent").EnumerateArray());
+        var notResent = Assert.Single(answer.GetProperty("notResent").EnumerateArray());
+        Assert.Equal(gone, notResent.GetProperty("contactId").GetGuid());
+        Assert.StartsWith("its address has a notice of this round as another contact", notResent.GetProperty("reason").GetString());
+        var after = await h.WaitForNoticesAsync(caseId, _ => true);
+        Assert.Equal("failed", after.Notices.Single(n => n.ContactId == gone).State);
     }
 }

@@ -14,7 +14,7 @@ namespace DownstreamNotifier.Apis;
 /// the senders' queue, once the cause is fixed (the contact's address or key, the mail server); and those an exclusion
 /// cancelled, once the project is no longer excluded. Each goes to the
 /// contact as a recipient of the case now (current address and key; the mode chosen again, so an exclusion or a channel
-/// that requires encryption since is heeded), with its attempts counted afresh; one that would say something no longer
+/// that requires encryption since is heeded; an address now told as another of its contacts goes as that one), with its attempts counted afresh; one that would say something no longer
 /// true stays failed, with the reason in the answer (<see cref="ResendRule"/>). Its round reports its progress again
 /// and a second DownstreamNotified with the new counts.
 /// </summary>
@@ -49,22 +49,33 @@ public static partial class ResendNotices
         var embargo = await CaseStore.EmbargoAsync(conn, id, tx);
         var acknowledged = await NoticeStore.AcknowledgedAddressesAsync(conn, tx, id); // by address, as Reminder rounds judge
         var recipients = failed.Count == 0 ? [] : await RecipientsNowAsync(conn, tx, id, options.Value);
-        var resent = new List<(FailedNotice Notice, string Mode)>();
+        var byAddress = recipients.Values.ToDictionary(r => r.Email.ToLowerInvariant());
+        var toldInRound = failed.Count == 0 ? [] : await ResendStore.RoundContactsAsync(conn, tx, failed.Select(n => n.NotificationId).Distinct().ToArray());
+        var resent = new List<(FailedNotice Notice, Recipient Recipient, string Mode)>();
         var notResent = new List<NotResentNotice>();
         foreach (var n in failed)
         {
             var recipient = recipients.GetValueOrDefault(n.ContactId);
+            string? reason = null;
+            // An address that is a contact of several projects is one recipient, told as whichever contact the
+            // resolver chooses now (a key added to the other one, an exclusion): the notice goes as that contact.
+            if (recipient is null && !n.ContactDeleted && byAddress.TryGetValue(n.Email.ToLowerInvariant(), out var sameAddress))
+            {
+                if (toldInRound.Add((n.NotificationId, sameAddress.ContactId))) recipient = sameAddress;
+                else reason = $"its address has a notice of this round as another contact ({sameAddress.Name} of {sameAddress.ProjectName})";
+            }
             var hasAcknowledged = recipient is not null && acknowledged.Contains(recipient.Email.ToLowerInvariant());
-            if (ResendRule.WhyNot(n, embargo, recipient, hasAcknowledged, now) is { } reason)
-                notResent.Add(new(n.NoticeId, n.ContactId, n.Email, n.Kind, reason));
-            else resent.Add((n, NoticeModes.For(recipient!, options.Value, embargo!.Channels, now)));
+            reason ??= ResendRule.WhyNot(n, embargo, recipient, hasAcknowledged, now);
+            if (reason is not null) notResent.Add(new(n.NoticeId, n.ContactId, n.Email, n.Kind, reason));
+            else resent.Add((n, recipient!, NoticeModes.For(recipient!, options.Value, embargo!.Channels, now)));
         }
         if (resent.Count > 0) await ResendStore.RequeueAsync(conn, tx, resent, now);
         await tx.CommitAsync(ct);
         if (resent.Count > 0) signal.Pulse();
         LogResent(loggers.CreateLogger(typeof(ResendNotices)), id, resent.Count, notResent.Count, user.MemberId());
         return TypedResults.Accepted($"/cases/{id}/notices", new ResendResponse(id,
-            resent.Select(r => new ResentNotice(r.Notice.NoticeId, r.Notice.ContactId, r.Notice.Email, r.Notice.Kind, r.Mode, r.Notice.LastError)).ToList(),
+            resent.Select(r => new ResentNotice(r.Notice.NoticeId, r.Recipient.ContactId, r.Recipient.Email, r.Notice.Kind, r.Mode, r.Notice.LastError,
+                r.Recipient.ContactId == r.Notice.ContactId ? null : r.Notice.ContactId)).ToList(),
             notResent));
     }
 

@@ -1,4 +1,5 @@
 using Dapper;
+using DownstreamNotifier.Recipients;
 using Npgsql;
 
 namespace DownstreamNotifier.Data;
@@ -29,6 +30,13 @@ public static class ResendStore
         WHERE n.id = r.id AND n.state IN ('failed', 'cancelled')
         """;
 
+    // A notice whose address is now told as another contact (see ResendNotices) goes as that contact.
+    private const string RetellAsSql = """
+        UPDATE notices SET contact_id = @ContactId, project_id = @ProjectId, email = @Email, path = @Path WHERE id = @NoticeId
+        """;
+
+    private const string RoundContactsSql = "SELECT notification_id, contact_id FROM notices WHERE notification_id = ANY(@Ids)";
+
     // Done again once these are: DeliveryReporter publishes the round's progress and DownstreamNotified with the new counts.
     private const string ReopenRoundsSql = "UPDATE notifications SET completed_at = NULL WHERE id = ANY(@Ids)";
 
@@ -39,10 +47,19 @@ public static class ResendStore
     public static async Task<HashSet<Guid>> ContactsWithNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid[] contactIds) =>
         (await conn.QueryAsync<Guid>(ContactsWithNoticesSql, new { CaseId = caseId, ContactIds = contactIds }, tx)).ToHashSet();
 
-    /// <param name="notices">each with the mode it goes in now.</param>
-    public static async Task RequeueAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(FailedNotice Notice, string Mode)> notices,
-        DateTimeOffset now)
+    /// <summary>The contacts with a notice in these rounds, each as (round, contact).</summary>
+    public static async Task<HashSet<(Guid NotificationId, Guid ContactId)>> RoundContactsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid[] notificationIds) =>
+        (await conn.QueryAsync<(Guid, Guid)>(RoundContactsSql, new { Ids = notificationIds }, tx)).ToHashSet();
+
+    /// <param name="notices">each with the recipient and the mode it goes as now.</param>
+    public static async Task RequeueAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        IReadOnlyList<(FailedNotice Notice, Recipient Recipient, string Mode)> notices, DateTimeOffset now)
     {
+        var retold = notices.Where(n => n.Recipient.ContactId != n.Notice.ContactId).Select(n => new
+        {
+            n.Notice.NoticeId, n.Recipient.ContactId, n.Recipient.ProjectId, n.Recipient.Email, Path = n.Recipient.Path.ToArray(),
+        }).ToList();
+        if (retold.Count > 0) await conn.ExecuteAsync(RetellAsSql, retold, tx);
         await conn.ExecuteAsync(RequeueSql, new { Ids = notices.Select(n => n.Notice.NoticeId).ToArray(), Modes = notices.Select(n => n.Mode).ToArray(), Now = now }, tx);
         await conn.ExecuteAsync(ReopenRoundsSql, new { Ids = notices.Select(n => n.Notice.NotificationId).Distinct().ToArray() }, tx);
     }
