@@ -65,6 +65,21 @@ public sealed class WarnNewRecipientsTests
     }
 
     [Fact]
+    public async Task After_a_first_round_that_warned_nobody_the_preview_says_who_is_not_warned_yet_as_the_warning_would_send()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var caseId = await EmbargoedAsync(h, DateTimeOffset.UtcNow.AddDays(7)); // nobody registered yet: nobody warned
+        var gentoo = await h.CreateProjectAsync("Gentoo dev-python/urllib3", ["pkg:pypi/urllib3"]);
+        await h.CreateContactAsync(gentoo, "sec@gentoo.test");
+
+        var preview = await h.Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/recipients");
+        Assert.Equal([("sec@gentoo.test", false)], Warned(preview));
+        Assert.Contains(preview.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("1 recipient(s) registered during the embargo not warned yet"));
+        var answer = await (await h.Http.PostAsync($"cases/{caseId}/recipients/warn", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["sec@gentoo.test"], Emails(answer.GetProperty("recipients")));
+    }
+
+    [Fact]
     public async Task A_project_included_during_the_embargo_is_warned_by_the_overrides_change_and_an_exclusion_warns_nobody()
     {
         await using var h = await NotifierHarness.StartAsync();

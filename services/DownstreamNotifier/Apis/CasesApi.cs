@@ -46,7 +46,7 @@ public static class CasesApi
             warnings.Add($"key of {v.Email} ({v.KeyFingerprint}) expired {v.KeyExpiresAt:yyyy-MM-dd HH:mm}Z: notices to this contact carry only a link");
         foreach (var v in views.Where(v => v.KeyExpiresBeforeDisclosure && !(v.KeyExpiresAt <= now)))
             warnings.Add($"key of {v.Email} ({v.KeyFingerprint}) expires {v.KeyExpiresAt:yyyy-MM-dd HH:mm}Z, before the disclosure");
-        if (embargo is { Ended: null } && embargo.DisclosureAt > now && views.Any(v => v.Warned) && views.Count(v => !v.Warned) is > 0 and var notWarned)
+        if (views.Count(v => !v.Warned) is > 0 and var notWarned && await NewRecipientsRound.WhyNoRoundAsync(conn, null, id, embargo, now) is null)
             warnings.Add($"{notWarned} recipient(s) registered during the embargo not warned yet: POST /cases/{id}/recipients/warn (coord warn) warns them");
         return TypedResults.Ok(new RecipientsResponse(id, embargo?.DisclosureAt, o.MaxDepth, RecipientResolver.AffectedKeys(draft).ToList(), views, warnings));
     }

@@ -22,12 +22,18 @@ public static class NewRecipientsRound
         DateTimeOffset now)
     {
         var embargo = await CaseStore.EmbargoAsync(conn, caseId, tx);
-        if (embargo is null) return (null, "no embargo has begun for this case");
-        if (embargo.Ended is not null) return (null, $"the embargo has ended ({embargo.Ended})");
-        if (embargo.DisclosureAt <= now) return (null, "the disclosure instant has passed");
+        return await WhyNoRoundAsync(conn, tx, caseId, embargo, now) is { } whyNot ? (null, whyNot) : (embargo, null);
+    }
+
+    /// <summary>Why the case, with this embargo as read, cannot take such a round; null when it can.</summary>
+    public static async Task<string?> WhyNoRoundAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, CaseEmbargo? embargo, DateTimeOffset now)
+    {
+        if (embargo is null) return "no embargo has begun for this case";
+        if (embargo.Ended is not null) return $"the embargo has ended ({embargo.Ended})";
+        if (embargo.DisclosureAt <= now) return "the disclosure instant has passed";
         if (!await NoticeStore.HasRoundAsync(conn, tx, caseId, NoticeKinds.Embargoed))
-            return (null, "the embargo's first round has not been recorded yet; it warns every recipient");
-        return (embargo, null);
+            return "the embargo's first round has not been recorded yet; it warns every recipient";
+        return null;
     }
 
     public static Task SendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid notificationId, CaseEmbargo embargo, int? draftRevision) =>

@@ -190,7 +190,7 @@ public static class NoticeStore
     public static async Task<List<Guid>> EarlierRecipientsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId) =>
         (await conn.QueryAsync<Guid>(EarlierRecipientsSql, new { CaseId = caseId }, tx)).ToList();
 
-    public static Task<bool> HasRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string kind) =>
+    public static Task<bool> HasRoundAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, string kind) =>
         conn.ExecuteScalarAsync<bool>(HasRoundSql, new { CaseId = caseId, Kind = kind }, tx);
 
     /// <summary>The addresses (lower case) and the contacts with a notice of this kind about the case (in any state) in
