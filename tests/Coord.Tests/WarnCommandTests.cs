@@ -41,7 +41,7 @@ public sealed class WarnCommandTests
     public async Task Recipients_shows_who_is_not_warned_yet_and_the_hint_to_warn_them()
     {
         var handler = new CannedHandler(HttpStatusCode.OK, """
-            {"caseId":"c","maxDepth":3,"affectedPackages":["pypi/urllib3"],"recipients":[
+            {"caseId":"c","maxDepth":3,"affectedPackages":["pkg:pypi/urllib3"],"recipients":[
              {"contactId":"a","name":"Gentoo","email":"sec@gentoo.test","project":"Gentoo","path":["Gentoo"],"mode":"plain","warned":false},
              {"contactId":"b","name":"Alpine","email":"sec@alpine.test","project":"Alpine","path":["Alpine"],"mode":"plain","warned":true}],
              "warnings":["1 recipient(s) registered during the embargo not warned yet: POST /cases/c/recipients/warn (coord warn) warns them"]}

@@ -34,6 +34,8 @@ public sealed class RecipientTests
         var byEmail = preview.GetProperty("recipients").EnumerateArray().ToDictionary(r => r.GetProperty("email").GetString()!.ToLowerInvariant(),
             r => r.GetProperty("path").EnumerateArray().Select(p => p.GetString()!).ToList());
         Assert.Equal(["sec@debian.test", "sec@mint.test", "sec@requests.test", "sec@ubuntu.test"], byEmail.Keys.Order());
+        // The affected packages as matching reads them: the entry without a purl by its ecosystem and PEP 503 name.
+        Assert.Equal(["pkg:generic/cpython", "pkg:pypi/zope-interface"], preview.GetProperty("affectedPackages").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal(["Debian python3.12", "depends on pkg:generic/cpython"], byEmail["sec@debian.test"]);
         Assert.Equal(["Mint", "depends on pkg:deb/ubuntu/ubuntu-tools", "Ubuntu tools", "depends on pkg:deb/debian/python3.12",
             "Debian python3.12", "depends on pkg:generic/cpython"], byEmail["sec@mint.test"]);
@@ -90,6 +92,7 @@ public sealed class RecipientTests
         var preview = await h.Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/recipients");
         var byEmail = preview.GetProperty("recipients").EnumerateArray().ToDictionary(r => r.GetProperty("email").GetString()!,
             r => r.GetProperty("path").EnumerateArray().Select(p => p.GetString()!).ToList());
+        Assert.Equal(["pkg:generic/%40x"], preview.GetProperty("affectedPackages").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal(["At", "depends on pkg:generic/%40x"], byEmail["sec@at.test"]);
         Assert.Equal(["Question", "depends on pkg:generic/%3Fy", "At", "depends on pkg:generic/%40x"], byEmail["sec@question.test"]);
 

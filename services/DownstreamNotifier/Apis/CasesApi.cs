@@ -48,7 +48,7 @@ public static class CasesApi
             warnings.Add($"key of {v.Email} ({v.KeyFingerprint}) expires {v.KeyExpiresAt:yyyy-MM-dd HH:mm}Z, before the disclosure");
         if (views.Count(v => !v.Warned) is > 0 and var notWarned && await NewRecipientsRound.WhyNoRoundAsync(conn, null, id, embargo, now) is null)
             warnings.Add($"{notWarned} recipient(s) registered during the embargo not warned yet: POST /cases/{id}/recipients/warn (coord warn) warns them");
-        return TypedResults.Ok(new RecipientsResponse(id, embargo?.DisclosureAt, o.MaxDepth, RecipientResolver.AffectedKeys(draft).ToList(), views, warnings));
+        return TypedResults.Ok(new RecipientsResponse(id, embargo?.DisclosureAt, o.MaxDepth, RecipientResolver.AffectedPackages(draft).Select(p => p.ToString()).ToList(), views, warnings));
     }
 
     private const int MaxOverrides = 10_000;

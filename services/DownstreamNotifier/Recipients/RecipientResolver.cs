@@ -39,8 +39,11 @@ public static class RecipientResolver
 
     /// <remarks>A key holding a NUL (a purl with "%00", which intake once accepted) names no registered package (the
     /// registry refuses them) and PostgreSQL cannot take it as a parameter: it is left out.</remarks>
-    public static IEnumerable<string> AffectedKeys(AdvisoryDraft? draft) =>
-        (draft?.Affected ?? []).Select(a => PackageOf(a)?.Key).OfType<string>().Where(k => !NoNul.Violated(k)).Distinct();
+    public static IEnumerable<string> AffectedKeys(AdvisoryDraft? draft) => AffectedPackages(draft).Select(p => p.Key);
+
+    /// <summary>The packages the draft's affected entries name, normalised as matching sees them, each once.</summary>
+    public static IEnumerable<PackageUrl> AffectedPackages(AdvisoryDraft? draft) =>
+        (draft?.Affected ?? []).Select(PackageOf).OfType<PackageUrl>().Where(p => !NoNul.Violated(p.Key)).DistinctBy(p => p.Key);
 
     /// <summary>The affected packages no registered package can match: no purl, and an ecosystem with no purl type here.</summary>
     public static IEnumerable<AffectedPackage> Unmatchable(AdvisoryDraft? draft) => (draft?.Affected ?? []).Where(a => PackageOf(a) is null);
