@@ -26,10 +26,12 @@ public sealed class CoordinationSystem : IAsyncLifetime
     public ServiceProcess Notifier { get; private set; } = null!;
     public ServiceProcess Disclosure { get; private set; } = null!;
     public string AdminToken { get; private set; } = "";
+    public string VirtualHost { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         var isolation = await TestInfrastructure.CreateIsolationAsync("e2e");
+        VirtualHost = isolation.VirtualHost;
         Mail = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "e2e-mail-");
         await Mail.StartAsync();
 

@@ -3,8 +3,8 @@ using Coordination.Testing;
 namespace Coordination.EndToEnd;
 
 /// <summary>
-/// A service process killed (SIGKILL) or down at an awkward moment: once it is back, what was due happens, and once
-/// only: one publication, one announcement, one notice of each kind per recipient.
+/// A service process killed (SIGKILL) or down, or the broker unreachable, at an awkward moment: once it is back, what
+/// was due happens, and once only: one publication, one announcement, one notice of each kind per recipient.
 /// </summary>
 [Collection(nameof(CoordinationSystem))]
 public sealed class CrashTests(CoordinationSystem system) : IDisposable
@@ -88,6 +88,44 @@ public sealed class CrashTests(CoordinationSystem system) : IDisposable
         await Task.Delay(3000);
         Assert.Single(Announcements(s));
         Assert.Equal(selected, s.NoticesOf("Now public").Count);
+    }
+
+    [Fact]
+    public async Task A_broker_outage_across_the_instant_loses_nothing_and_sends_nothing_twice()
+    {
+        var s = new Scenario(system, gpg);
+        await s.ReportAndDraftAsync();
+        await s.RegisterDownstreamAsync();
+        var selected = s.Contacts.Count(c => c.Selected);
+        var disclosureAt = DateTimeOffset.UtcNow.AddSeconds(20);
+        await s.StartEmbargoAsync(disclosureAt);
+        await s.WaitForNoticesAsync("Embargoed", selected, TimeSpan.FromSeconds(15));
+
+        // The broker is gone for every service from before the instant until well after it: the clock fires, the
+        // commands and events it causes wait in the services' outboxes, and nothing reaches anyone meanwhile.
+        while (DateTimeOffset.UtcNow < disclosureAt.AddSeconds(-2)) await Task.Delay(100);
+        await using (await TestInfrastructure.BreakVirtualHostAsync(system.VirtualHost))
+        {
+            var connected = await TestInfrastructure.ConnectionCountAsync(system.VirtualHost);
+            for (var i = 0; i < 40 && connected > 0; i++, await Task.Delay(250)) connected = await TestInfrastructure.ConnectionCountAsync(system.VirtualHost);
+            Assert.Equal(0, connected); // the broker's list lags the closes a little
+            while (DateTimeOffset.UtcNow < disclosureAt.AddSeconds(10)) await Task.Delay(250);
+            Assert.Empty(await s.PublicAdvisoriesAsync());
+            Assert.Empty(s.NoticesOf("Now public"));
+        }
+
+        Assert.Single(await s.WaitForPublicAdvisoryAsync(TimeSpan.FromSeconds(90)));
+        await s.WaitForNoticesAsync("Now public", selected, TimeSpan.FromSeconds(60));
+        Assert.Equal("Disclosed", (await WaitForStateAsync(s, "Disclosed"))["state"]!.GetValue<string>());
+        await Task.Delay(3000);
+        Assert.Single(Announcements(s));
+        Assert.Equal(selected, s.NoticesOf("Embargoed").Count);
+        Assert.Equal(selected, s.NoticesOf("Now public").Count);
+        foreach (var service in new[] { system.Intake, system.Scheduler, system.Notifier, system.Disclosure })
+        {
+            Assert.False(service.HasExited, service.Output);
+            await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)); // connected again: ready
+        }
     }
 
     public void Dispose() => gpg.Dispose();

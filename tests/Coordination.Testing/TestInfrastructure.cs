@@ -72,6 +72,47 @@ public static class TestInfrastructure
         return true;
     }
 
+    /// <summary>
+    /// A broker outage for one virtual host, as its clients see one: no new connection is let in (a connection limit of
+    /// 0) and every open one is closed. Disposing it lifts the limit; the clients reconnect on their own.
+    /// </summary>
+    public static async Task<IAsyncDisposable> BreakVirtualHostAsync(string vhost)
+    {
+        var e = await GetAsync();
+        using var http = Management(e);
+        var enc = Uri.EscapeDataString(vhost);
+        (await http.PutAsJsonAsync($"api/vhost-limits/{enc}/max-connections", new { value = 0 })).EnsureSuccessStatusCode();
+        var connections = await http.GetFromJsonAsync<List<ConnectionName>>($"api/vhosts/{enc}/connections") ?? [];
+        foreach (var c in connections)
+        {
+            using var close = new HttpRequestMessage(HttpMethod.Delete, $"api/connections/{Uri.EscapeDataString(c.Name)}");
+            close.Headers.Add("X-Reason", "test: broker outage");
+            await http.SendAsync(close); // one closed meanwhile is a 404
+        }
+        return new VirtualHostOutage(e, enc, connections.Count);
+    }
+
+    private sealed record ConnectionName(string Name);
+
+    private sealed class VirtualHostOutage(Endpoints e, string encodedVhost, int closed) : IAsyncDisposable
+    {
+        public override string ToString() => $"{closed} connection(s) closed";
+
+        public async ValueTask DisposeAsync()
+        {
+            using var http = Management(e);
+            (await http.DeleteAsync($"api/vhost-limits/{encodedVhost}/max-connections")).EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>How many connections the virtual host has now.</summary>
+    public static async Task<int> ConnectionCountAsync(string vhost)
+    {
+        var e = await GetAsync();
+        using var http = Management(e);
+        return (await http.GetFromJsonAsync<List<ConnectionName>>($"api/vhosts/{Uri.EscapeDataString(vhost)}/connections") ?? []).Count;
+    }
+
     /// <summary>A fresh, empty database; returns its connection string.</summary>
     public static async Task<string> CreateDatabaseAsync(string prefix = "test")
     {
