@@ -22,7 +22,8 @@ namespace DownstreamNotifier.Consumers;
 /// inbox of its own: the round's row is its record of the message.
 /// A Withdrawn round records the case as withdrawn, cancels the case's notices of other rounds not sent yet, and tells
 /// only those sent a notice before; after it, a round of any other kind records nothing (one begun before is closed as
-/// it stands). Each transaction holds the case's lock (<see cref="CaseLock"/>), so a withdrawal falls between chunks.
+/// it stands). An Extended, Broken or NowPublic round cancels the undelivered notices of earlier rounds that state the
+/// old instant (<see cref="NoticeStore.SupersedeOpenNoticesAsync"/>). Each transaction holds the case's lock (<see cref="CaseLock"/>), so a withdrawal falls between chunks.
 /// A round naming a draft revision newer than the one kept waits for it: <see cref="DraftNotYetReceivedException"/>
 /// makes the message retried and redelivered, nothing recorded, and intake is asked for the draft (ResendDraft). An
 /// Embargoed round warns only the recipients not warned yet, and Reminder and Extended rounds go only to those warned
@@ -81,6 +82,14 @@ public sealed partial class NotifyDownstreamConsumer(
             if (m.Kind is NoticeKinds.Broken or NoticeKinds.NowPublic) // the Broken round's instant is the break
                 await CaseStore.EndEmbargoAsync(conn, tx, m.CaseId, m.Kind == NoticeKinds.Broken ? CaseEmbargo.Broken : CaseEmbargo.Public,
                     m.Kind == NoticeKinds.Broken ? m.DisclosureAt : now, m.DisclosureAt, m.Channels ?? []);
+            if (m.Kind is NoticeKinds.Extended or NoticeKinds.Broken or NoticeKinds.NowPublic)
+            {
+                var reason = m.Kind == NoticeKinds.Extended
+                    ? $"superseded: the embargo was extended to {m.DisclosureAt.UtcDateTime:yyyy-MM-dd HH:mm}Z before this notice could be delivered"
+                    : $"superseded: the embargo ended ({(m.Kind == NoticeKinds.Broken ? CaseEmbargo.Broken : CaseEmbargo.Public)}) before this notice could be delivered";
+                if (await NoticeStore.SupersedeOpenNoticesAsync(conn, tx, m.CaseId, m.NotificationId, reason) is > 0 and var superseded)
+                    LogSuperseded(m.CaseId, m.NotificationId, m.Kind, superseded);
+            }
             if (m.Kind == NoticeKinds.Withdrawn)
             {
                 await CaseStore.EndEmbargoAsync(conn, tx, m.CaseId, CaseEmbargo.Withdrawn, now, m.DisclosureAt, m.Channels ?? []);
@@ -185,6 +194,9 @@ public sealed partial class NotifyDownstreamConsumer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: withdrawn; notification {NotificationId} cancelled {Count} notices of other rounds not sent yet")]
     private partial void LogCancelled(Guid caseId, Guid notificationId, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: notification {NotificationId} ({Kind}) cancelled {Count} notices of earlier rounds not delivered yet, whose instant is no longer true")]
+    private partial void LogSuperseded(Guid caseId, Guid notificationId, string kind, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: withdrawn; notification {NotificationId} ({Kind}) records nothing")]
     private partial void LogWithdrawnCase(Guid caseId, Guid notificationId, string kind);

@@ -50,6 +50,14 @@ public static class NoticeStore
           AND NOT EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id)
         """;
 
+    // Like a withdrawal's cancel, limited to the notices that state a disclosure instant while the embargo runs.
+    private const string SupersedeOpenNoticesSql = """
+        UPDATE notices n SET state = 'cancelled', last_error = @Reason
+        WHERE n.case_id = @CaseId AND n.state IN ('pending', 'deferred') AND n.notification_id <> @Except
+          AND n.kind = ANY(@Kinds)
+          AND NOT EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id)
+        """;
+
     private const string CloseRoundSql = """
         UPDATE notifications SET total = (SELECT count(*) FROM notices WHERE notification_id = @Id), notices_recorded_at = COALESCE(notices_recorded_at, @Now)
         WHERE id = @Id
@@ -167,6 +175,20 @@ public static class NoticeStore
     /// <returns>how many were cancelled.</returns>
     public static Task<int> CancelOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId) =>
         conn.ExecuteAsync(CancelOpenNoticesSql, new { CaseId = caseId, Except = exceptNotificationId }, tx);
+
+    /// <summary>
+    /// The embargo was extended, broken or made public: the case's Embargoed, Reminder and Extended notices of other rounds
+    /// not sent yet (deferred by a mail server for hours, say) would state an instant that is no longer true, and arrive
+    /// after the news that replaced it. They are cancelled with <paramref name="reason"/>; the round that supersedes them
+    /// tells the same recipients (an Extended notice carries the details too).
+    /// </summary>
+    /// <returns>how many were cancelled.</returns>
+    public static Task<int> SupersedeOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId, string reason) =>
+        conn.ExecuteAsync(SupersedeOpenNoticesSql, new
+        {
+            CaseId = caseId, Except = exceptNotificationId, Reason = reason,
+            Kinds = new[] { NoticeKinds.Embargoed, NoticeKinds.Reminder, NoticeKinds.Extended },
+        }, tx);
 
     /// <summary>Ends a round's recording where it stands (the case was withdrawn): its total becomes what it recorded.
     /// Does nothing when there is no such round.</summary>
