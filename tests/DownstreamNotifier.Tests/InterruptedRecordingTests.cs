@@ -42,6 +42,26 @@ public sealed class InterruptedRecordingTests
     }
 
     [Fact]
+    public async Task A_resumed_round_does_not_tell_an_address_again_as_another_of_its_contacts()
+    {
+        using var gpg = new Coordination.Testing.Gpg();
+        var key = await gpg.NewCurve25519KeyAsync("c0@fedora.test");
+        await using var h = await NotifierHarness.StartAsync(extra: new() { ["Notifier__RecordingOverdueSeconds"] = "3600" });
+        var (caseId, round) = await InterruptedRoundAsync(h, alsoAt: "Rocky python3");
+        await using var database = ServiceDatabase(h);
+        await using var conn = await database.OpenConnectionAsync();
+        Assert.Equal("Fedora python3", await conn.ExecuteScalarAsync<string>(
+            "SELECT p.name FROM notices n JOIN projects p ON p.id = n.project_id WHERE n.notification_id = @Id AND n.email = 'c0@fedora.test'", new { Id = round.NotificationId }));
+
+        // Before the round resumes, the other contact at that address gets a key: it is the one chosen for it now.
+        await h.StartServiceAsync();
+        var shared = await conn.ExecuteScalarAsync<Guid>("SELECT c.id FROM contacts c JOIN projects p ON p.id = c.project_id WHERE p.name = 'Rocky python3'");
+        (await h.Http.PutAsJsonAsync($"contacts/{shared}", new { name = "Shared", email = "c0@fedora.test", role = "security", publicKey = key })).EnsureSuccessStatusCode();
+        await h.SendAsync(round);
+        await AssertCompletedWithOneNoticeEachAsync(h, conn, caseId, round);
+    }
+
+    [Fact]
     public async Task A_round_larger_than_a_chunk_is_recorded_whole_and_marked_once_its_last_chunk_is_in()
     {
         await using var h = await NotifierHarness.StartAsync(extra: new() { ["Smtp__MaxConnections"] = "4" });
@@ -93,7 +113,8 @@ public sealed class InterruptedRecordingTests
 
     // What the consumer's first transaction leaves when the service dies before the next chunk: the round, its total,
     // and the notices of its first recipients (10 of 30), the round not marked as recorded; the service is stopped.
-    private static async Task<(Guid CaseId, NotifyDownstream Round)> InterruptedRoundAsync(NotifierHarness h)
+    // With alsoAt, another project has a contact at the first recipient's address (c0@fedora.test), not chosen for it.
+    private static async Task<(Guid CaseId, NotifyDownstream Round)> InterruptedRoundAsync(NotifierHarness h, string? alsoAt = null)
     {
         var rows = new[]
         {
@@ -102,7 +123,9 @@ public sealed class InterruptedRecordingTests
                 name = "Fedora python3", packages = new[] { "pkg:pypi/urllib3" },
                 contacts = Enumerable.Range(0, 30).Select(c => new { name = $"C{c}", email = $"c{c}@fedora.test" }).ToArray(),
             },
-        };
+        }.ToList();
+        if (alsoAt is not null)
+            rows.Add(new { name = alsoAt, packages = new[] { "pkg:pypi/urllib3" }, contacts = new[] { new { name = "Shared", email = "c0@fedora.test" } } });
         (await h.Http.PostAsJsonAsync("import", rows)).EnsureSuccessStatusCode();
         var caseId = Guid.NewGuid();
         await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));

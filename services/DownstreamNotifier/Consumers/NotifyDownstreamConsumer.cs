@@ -45,6 +45,7 @@ public sealed partial class NotifyDownstreamConsumer(
         var now = time.GetUtcNow();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         List<(Recipient Recipient, string Mode)> notices;
+        int recordedEarlier; // by an earlier delivery of this message, interrupted
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
             await CaseLock.TakeAsync(conn, tx, m.CaseId);
@@ -66,7 +67,7 @@ public sealed partial class NotifyDownstreamConsumer(
                 m = m with { DisclosureAt = current.DisclosureAt, Channels = current.Channels };
             var draft = await CaseStore.DraftAsync(conn, m.CaseId, tx);
             var isNew = await NoticeStore.InsertNotificationAsync(conn, tx, m, draft, now);
-            HashSet<Guid> recordedBefore = [];
+            (HashSet<string> Addresses, HashSet<Guid> Contacts, int Count) recordedBefore = ([], [], 0);
             if (!isNew)
             {
                 if (await NoticeStore.NoticesRecordedAsync(conn, tx, m.NotificationId))
@@ -74,7 +75,7 @@ public sealed partial class NotifyDownstreamConsumer(
                     LogRedelivered(m.CaseId, m.NotificationId);
                     return;
                 }
-                recordedBefore = await NoticeStore.RecordedContactsAsync(conn, tx, m.NotificationId);
+                recordedBefore = await NoticeStore.RecordedAsync(conn, tx, m.NotificationId);
                 LogResumed(m.CaseId, m.NotificationId, recordedBefore.Count);
             }
             if (m.Kind is NoticeKinds.Embargoed or NoticeKinds.Extended)
@@ -96,8 +97,13 @@ public sealed partial class NotifyDownstreamConsumer(
                 LogCancelled(m.CaseId, m.NotificationId, await NoticeStore.CancelOpenNoticesAsync(conn, tx, m.CaseId, m.NotificationId));
             }
 
-            notices = (await ChooseAsync(conn, tx, m, draft, now)).Where(n => !recordedBefore.Contains(n.Recipient.ContactId)).ToList();
-            var total = recordedBefore.Count + notices.Count;
+            // By address as well as by contact: the resolver may tell an address as another of its contacts now (one
+            // given a key since the round began), and the address has this round's notice already.
+            notices = (await ChooseAsync(conn, tx, m, draft, now))
+                .Where(n => !recordedBefore.Contacts.Contains(n.Recipient.ContactId) && !recordedBefore.Addresses.Contains(n.Recipient.Email.ToLowerInvariant()))
+                .ToList();
+            recordedEarlier = recordedBefore.Count;
+            var total = recordedEarlier + notices.Count;
             await NoticeStore.SetTotalAsync(conn, tx, m.NotificationId, total);
             if (isNew) await Outbox.PublishAsync(conn, tx, new DownstreamNotificationProgress(m.CaseId, m.Kind, m.NotificationId, total, 0, 0, 0));
             await RecordChunkAsync(conn, tx, m, notices, 0, now, ct);
@@ -112,6 +118,19 @@ public sealed partial class NotifyDownstreamConsumer(
             {
                 await tx.CommitAsync(ct);
                 return;
+            }
+            // Between chunks the case's lock is free: another Embargoed round (a member's warning, a draft revision
+            // adding dependents) may have warned some of this one's recipients, as it found them not warned yet.
+            if (m.Kind == NoticeKinds.Embargoed && await NoticeStore.HasOtherRoundAsync(conn, tx, m.CaseId, m.Kind, m.NotificationId))
+            {
+                var isWarned = await NewRecipientsRound.WarnedAsync(conn, tx, m.CaseId, m.NotificationId);
+                var notWarned = notices.Skip(from).Where(n => !isWarned(n.Recipient)).ToList();
+                if (notWarned.Count < notices.Count - from)
+                {
+                    notices.RemoveRange(from, notices.Count - from);
+                    notices.AddRange(notWarned);
+                    await NoticeStore.SetTotalAsync(conn, tx, m.NotificationId, recordedEarlier + notices.Count);
+                }
             }
             await RecordChunkAsync(conn, tx, m, notices, from, now, ct);
             // The recipients were chosen before the first chunk: a project a member has excluded since is treated as

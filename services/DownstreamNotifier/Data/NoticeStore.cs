@@ -22,7 +22,9 @@ public static class NoticeStore
 
     private const string NoticesRecordedSql = "SELECT notices_recorded_at IS NOT NULL FROM notifications WHERE id = @Id";
 
-    private const string RecordedContactsSql = "SELECT contact_id FROM notices WHERE notification_id = @Id";
+    private const string RecordedSql = "SELECT email, contact_id FROM notices WHERE notification_id = @Id";
+
+    private const string OtherRoundOfKindSql = "SELECT EXISTS (SELECT FROM notifications WHERE case_id = @CaseId AND kind = @Kind AND id <> @Except)";
 
     private const string MarkNoticesRecordedSql = "UPDATE notifications SET notices_recorded_at = @Now WHERE id = @Id";
 
@@ -163,9 +165,16 @@ public static class NoticeStore
     public static Task<bool> NoticesRecordedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id) =>
         conn.ExecuteScalarAsync<bool>(NoticesRecordedSql, new { Id = id }, tx);
 
-    /// <summary>The contacts the round already has a notice for.</summary>
-    public static async Task<HashSet<Guid>> RecordedContactsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id) =>
-        (await conn.QueryAsync<Guid>(RecordedContactsSql, new { Id = id }, tx)).ToHashSet();
+    /// <summary>The addresses (lower case) and the contacts the round already has a notice for, and how many notices.</summary>
+    public static async Task<(HashSet<string> Addresses, HashSet<Guid> Contacts, int Count)> RecordedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id)
+    {
+        var rows = (await conn.QueryAsync<(string Email, Guid ContactId)>(RecordedSql, new { Id = id }, tx)).ToList();
+        return (rows.Select(r => r.Email.ToLowerInvariant()).ToHashSet(), rows.Select(r => r.ContactId).ToHashSet(), rows.Count);
+    }
+
+    /// <summary>Whether the case has a round of this kind other than <paramref name="exceptNotificationId"/>.</summary>
+    public static Task<bool> HasOtherRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string kind, Guid exceptNotificationId) =>
+        conn.ExecuteScalarAsync<bool>(OtherRoundOfKindSql, new { CaseId = caseId, Kind = kind, Except = exceptNotificationId }, tx);
 
     /// <summary>Marks the round as having all its notices recorded; until then it is not reported done.</summary>
     public static Task MarkNoticesRecordedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset now) =>
