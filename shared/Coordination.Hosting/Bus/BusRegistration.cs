@@ -2,6 +2,7 @@ using Coordination.Hosting.Auth;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Coordination.Hosting.Bus;
 
@@ -46,6 +47,16 @@ public static class BusRegistration
                 var redeliveries = o.Redeliveries();
                 if (name != SchedulerQueue && redeliveries.Length > 0) endpoint.UseScheduledRedelivery(r => r.Intervals(redeliveries));
                 endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+                // The clock's queue fails a message only when it cannot store it: the database is unavailable (a
+                // failover, which is also why the other services' messages are handed to it). Through the _error queue
+                // those would be lost for good (a publication due at its instant); the message waits for the database
+                // instead, unacknowledged (the broker gives it back if this process dies meanwhile).
+                if (name == SchedulerQueue)
+                    endpoint.UseMessageRetry(r =>
+                    {
+                        r.Handle<NpgsqlException>(e => e.IsTransient);
+                        r.Exponential(int.MaxValue, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
+                    });
             });
 
             x.UsingRabbitMq((context, cfg) =>

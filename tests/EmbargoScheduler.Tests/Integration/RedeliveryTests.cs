@@ -53,6 +53,36 @@ public sealed class RedeliveryTests
         lock (state.Attempts) Assert.Equal([0, 0, 0, 0, 0, 0, 1], state.Attempts);
     }
 
+    [Fact]
+    public async Task A_message_handed_to_the_clock_while_the_clocks_database_is_down_waits_for_it_instead_of_going_to_the_error_queue()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("redelivery");
+        await using var database = new TcpProxy(isolation.Endpoints.PostgresHost, isolation.Endpoints.PostgresPort);
+        var settings = SchedulerService.Settings(isolation);
+        settings["Postgres__ConnectionString"] = new Npgsql.NpgsqlConnectionStringBuilder(isolation.ConnectionString)
+            { Host = "127.0.0.1", Port = database.Port, Timeout = 3 }.ConnectionString;
+        await using var scheduler = await SchedulerService.StartAsync(settings);
+        var state = new FailingUntilRecovered();
+        using var service = await TestBus.StartAsync(isolation, "redelivery-test",
+            x => x.AddConsumer<FlakyConsumer>(),
+            s => s.AddSingleton(state).Configure<RabbitMqOptions>(o => o.RedeliveryIntervals = "00:00:03,00:00:03"));
+
+        // The database fails over (here: is cut off from the clock) while the consumer fails too: the message is
+        // handed to the clock, which cannot store it until the database is back.
+        database.Cut();
+        await service.Services.GetRequiredService<IBus>().Publish(new MemberJoined(Guid.NewGuid(), "Ada", "ada", "member", DateTimeOffset.UtcNow));
+        await WaitUntilAsync(() => state.Attempts.Count >= 6, TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(25)); // longer than the clock's own immediate retries
+        Assert.False(scheduler.HasExited, scheduler.Output);
+        database.Restore();
+        state.Recovered = true;
+
+        var redeliveryCount = await state.Consumed.Task.WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.Equal(1, redeliveryCount);
+        Assert.False(await TestInfrastructure.QueueExistsAsync(isolation.VirtualHost, BusRegistration.SchedulerQueue + "_error"));
+        Assert.False(scheduler.HasExited, scheduler.Output);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
