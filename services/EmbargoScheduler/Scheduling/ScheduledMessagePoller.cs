@@ -79,8 +79,11 @@ public sealed partial class ScheduledMessagePoller(
 
         var results = await Task.WhenAll(due.Select(m => ForwardAsync(m, now, ct)));
         var sent = due.Where((_, i) => results[i]).Select(m => m.TokenId).ToList();
-        await ScheduledMessageStore.MarkSentAsync(conn, tx, sent, time.GetUtcNow(), ct); // sent_at: when forwarding finished
-        await tx.CommitAsync(ct);
+        // Not cancelled by the host stopping: what has been forwarded must be recorded as sent. Rolled back, its row
+        // would be pending again, and a saga's cancel waiting on it (an extension, a withdrawal at the instant) would
+        // succeed although the message (a publication) is on its way.
+        await ScheduledMessageStore.MarkSentAsync(conn, tx, sent, time.GetUtcNow(), CancellationToken.None); // sent_at: when forwarding finished
+        await tx.CommitAsync(CancellationToken.None);
         LogFired(sent.Count, due.Count - sent.Count);
         return new FireResult(due.Count, due.Count - sent.Count, now);
     }
@@ -103,9 +106,11 @@ public sealed partial class ScheduledMessagePoller(
             await endpoint.Send(new SerializedMessageBody(), pipe, ct);
             return true;
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+        catch (Exception e)
         {
-            LogForwardFailed(message.TokenId, e.GetType().Name);
+            // Stopping: not forwarded as far as the clock knows; it goes at the next start (a send cut short may
+            // have reached the broker: at least once, as after a crash).
+            if (!ct.IsCancellationRequested) LogForwardFailed(message.TokenId, e.GetType().Name);
             return false;
         }
     }

@@ -72,6 +72,49 @@ public sealed class ClockLockedRowTests
         }
     }
 
+    /// <summary>The real clock, which cancels <see cref="Stopping"/> when asked the time for the second time: in a
+    /// clock round, once its messages are forwarded and before they are marked sent (a host stopping just then).</summary>
+    private sealed class StoppingAfterForwardTimeProvider : TimeProvider
+    {
+        private int calls;
+        public CancellationTokenSource Stopping { get; } = new();
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (Interlocked.Increment(ref calls) == 2) Stopping.Cancel();
+            return base.GetUtcNow();
+        }
+    }
+
+    [Fact]
+    public async Task A_message_forwarded_as_the_service_stops_is_recorded_as_sent_so_a_cancel_after_it_finds_it_sent()
+    {
+        DapperSetup.Configure();
+        var isolation = await TestInfrastructure.CreateIsolationAsync("clock");
+        MigrationRunner.Apply(isolation.ConnectionString, EmbargoSchedulerExtensions.Service.Schema,
+            typeof(ServiceInfo).Assembly, typeof(EmbargoSchedulerExtensions).Assembly);
+        await using var dataSource = new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = EmbargoSchedulerExtensions.Service.Schema }.ConnectionString).Build();
+        var votes = new Arrivals<CloseVote>();
+        using var intake = await TestBus.StartAsync(isolation, "intake-stand-in", x => x.Record<CloseVote>(Queues.Intake), s => s.AddSingleton(votes));
+        var store = new ScheduledMessageStore(dataSource);
+        var token = NewId.NextGuid();
+        await store.ArmAsync(Record(token, new CloseVote(Guid.NewGuid()), DateTimeOffset.UtcNow.AddSeconds(-1)), CancellationToken.None);
+
+        var time = new StoppingAfterForwardTimeProvider();
+        var poller = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), intake.Services.GetRequiredService<IBus>(),
+            time, NullLogger<ScheduledMessagePoller>.Instance);
+        var round = await poller.FireDueAsync(time.Stopping.Token);
+
+        Assert.True(time.Stopping.IsCancellationRequested);
+        Assert.Equal((1, 0), (round.Claimed, round.Failed));
+        Assert.True(await votes.WaitForCountAsync(1, TimeSpan.FromSeconds(5)), "the message was not forwarded");
+        await using var conn = await dataSource.OpenConnectionAsync();
+        Assert.Equal("sent", await conn.ExecuteScalarAsync<string>("SELECT state FROM scheduled_messages WHERE token_id = @T", new { T = token }));
+        // A saga's cancel (an extension, a withdrawal) learns the truth: the message has gone.
+        Assert.False(await store.CancelAsync(token, DateTimeOffset.UtcNow, CancellationToken.None));
+    }
+
     private static ScheduledMessageRecord Record<T>(Guid token, T message, DateTimeOffset dueAt) where T : class
     {
         var send = new MessageSendContext<T>(message) { DestinationAddress = Queues.Address(Queues.Intake) };
