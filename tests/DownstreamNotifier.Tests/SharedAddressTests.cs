@@ -113,4 +113,32 @@ public sealed class SharedAddressTests
         var after = await h.WaitForNoticesAsync(caseId, _ => true);
         Assert.Equal("failed", after.Notices.Single(n => n.ContactId == gone).State);
     }
+
+    [Fact]
+    public async Task A_failed_notice_readdressed_to_an_address_the_round_has_told_as_another_contact_stays_failed()
+    {
+        var refuse = true;
+        await using var h = await NotifierHarness.StartAsync(to => Volatile.Read(ref refuse) && to.StartsWith("gone", StringComparison.Ordinal)
+            ? new SmtpReply(550, "no such user") : null);
+        var alpha = await h.CreateProjectAsync("Alpha distro", ["pkg:pypi/pillow"]);
+        var beta = await h.CreateProjectAsync("Beta distro", ["pkg:pypi/pillow"]);
+        var gone = await h.CreateContactAsync(alpha, "gone@alpha.test");
+        await h.CreateContactAsync(beta, "security@distro.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["failed"] == 1 && n.Counts["sent"] == 1);
+
+        // The failed contact is "fixed" to the address the round has already told (as the other project's contact);
+        // it is the one chosen for that address now (Alpha comes first), but the address has this round's notice.
+        (await h.Http.PutAsJsonAsync($"contacts/{gone}", new { name = "fixed", email = "security@distro.test", role = "security" })).EnsureSuccessStatusCode();
+        Volatile.Write(ref refuse, false);
+        var answer = await (await h.Http.PostAsync($"cases/{caseId}/notices/resend", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Empty(answer.GetProperty("resent").EnumerateArray());
+        var notResent = Assert.Single(answer.GetProperty("notResent").EnumerateArray());
+        Assert.Equal(gone, notResent.GetProperty("contactId").GetGuid());
+        Assert.StartsWith("its address has had this round's notice already", notResent.GetProperty("reason").GetString());
+        await Task.Delay(1000);
+        Assert.Single(h.Sink.Messages(), f => MimeMessage.Load(f).To.Mailboxes.Single().Address == "security@distro.test");
+    }
 }

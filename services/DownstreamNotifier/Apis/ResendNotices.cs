@@ -50,24 +50,23 @@ public static partial class ResendNotices
         var acknowledged = await NoticeStore.AcknowledgedAddressesAsync(conn, tx, id); // by address, as Reminder rounds judge
         var recipients = failed.Count == 0 ? [] : await RecipientsNowAsync(conn, tx, id, options.Value);
         var byAddress = recipients.Values.ToDictionary(r => r.Email.ToLowerInvariant());
-        var toldInRound = failed.Count == 0 ? [] : await ResendStore.RoundContactsAsync(conn, tx, failed.Select(n => n.NotificationId).Distinct().ToArray());
+        var told = await ResendStore.RoundsToldAsync(conn, tx, failed.Select(n => n.NotificationId).Distinct().ToArray());
         var resent = new List<(FailedNotice Notice, Recipient Recipient, string Mode)>();
         var notResent = new List<NotResentNotice>();
         foreach (var n in failed)
         {
-            var recipient = recipients.GetValueOrDefault(n.ContactId);
-            string? reason = null;
             // An address that is a contact of several projects is one recipient, told as whichever contact the
             // resolver chooses now (a key added to the other one, an exclusion): the notice goes as that contact.
-            if (recipient is null && !n.ContactDeleted && byAddress.TryGetValue(n.Email.ToLowerInvariant(), out var sameAddress))
-            {
-                if (toldInRound.Add((n.NotificationId, sameAddress.ContactId))) recipient = sameAddress;
-                else reason = $"its address has a notice of this round as another contact ({sameAddress.Name} of {sameAddress.ProjectName})";
-            }
+            var recipient = recipients.GetValueOrDefault(n.ContactId);
+            if (recipient is null && !n.ContactDeleted && byAddress.TryGetValue(n.Email.ToLowerInvariant(), out var sameAddress)) recipient = sameAddress;
             var hasAcknowledged = recipient is not null && acknowledged.Contains(recipient.Email.ToLowerInvariant());
-            reason ??= ResendRule.WhyNot(n, embargo, recipient, hasAcknowledged, now);
+            var reason = ResendRule.WhyNot(n, embargo, recipient, hasAcknowledged, now) ?? told.WhyNot(n, recipient!);
             if (reason is not null) notResent.Add(new(n.NoticeId, n.ContactId, n.Email, n.Kind, reason));
-            else resent.Add((n, recipient!, NoticeModes.For(recipient!, options.Value, embargo!.Channels, now)));
+            else
+            {
+                told.Take(n, recipient!);
+                resent.Add((n, recipient!, NoticeModes.For(recipient!, options.Value, embargo!.Channels, now)));
+            }
         }
         if (resent.Count > 0) await ResendStore.RequeueAsync(conn, tx, resent, now);
         await tx.CommitAsync(ct);

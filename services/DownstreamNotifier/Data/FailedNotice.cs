@@ -11,4 +11,6 @@ public sealed class FailedNotice
     public DateTimeOffset DisclosureAt { get; init; }
     public string? LastError { get; init; }
     public bool ContactDeleted { get; init; }
+    /// <summary>Whether all of its round's notices are recorded (the round is not still being recorded).</summary>
+    public bool RoundRecorded { get; init; }
 }

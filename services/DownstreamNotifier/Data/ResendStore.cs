@@ -14,7 +14,7 @@ public static class ResendStore
     // A notice the server accepted is not failed, whatever its row says (see NoticeStore.WasSent); none should be.
     private const string FailedSql = $"""
         SELECT n.id AS notice_id, n.notification_id, n.contact_id, coalesce(c.email, n.email) AS email, n.kind,
-               r.disclosure_at, n.last_error, c.id IS NULL AS contact_deleted
+               r.disclosure_at, n.last_error, c.id IS NULL AS contact_deleted, r.notices_recorded_at IS NOT NULL AS round_recorded
         FROM notices n JOIN notifications r ON r.id = n.notification_id LEFT JOIN contacts c ON c.id = n.contact_id
         WHERE n.case_id = @CaseId AND n.state IN ('failed', 'cancelled') AND (@ContactIds::uuid[] IS NULL OR n.contact_id = ANY(@ContactIds))
           AND NOT {NoticeStore.WasSent}
@@ -35,7 +35,13 @@ public static class ResendStore
         UPDATE notices SET contact_id = @ContactId, project_id = @ProjectId, email = @Email, path = @Path WHERE id = @NoticeId
         """;
 
-    private const string RoundContactsSql = "SELECT notification_id, contact_id FROM notices WHERE notification_id = ANY(@Ids)";
+    // A notice sent was sent to n.email (the outcome records it); one still to go goes to the contact's address now.
+    private const string RoundsToldSql = """
+        SELECT n.notification_id, n.contact_id,
+               CASE WHEN n.state IN ('failed', 'cancelled') THEN NULL WHEN n.state = 'sent' THEN lower(n.email) ELSE lower(coalesce(c.email, n.email)) END AS address
+        FROM notices n LEFT JOIN contacts c ON c.id = n.contact_id
+        WHERE n.notification_id = ANY(@Ids)
+        """;
 
     // Done again once these are: DeliveryReporter publishes the round's progress and DownstreamNotified with the new counts.
     private const string ReopenRoundsSql = "UPDATE notifications SET completed_at = NULL WHERE id = ANY(@Ids)";
@@ -47,9 +53,12 @@ public static class ResendStore
     public static async Task<HashSet<Guid>> ContactsWithNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid[] contactIds) =>
         (await conn.QueryAsync<Guid>(ContactsWithNoticesSql, new { CaseId = caseId, ContactIds = contactIds }, tx)).ToHashSet();
 
-    /// <summary>The contacts with a notice in these rounds, each as (round, contact).</summary>
-    public static async Task<HashSet<(Guid NotificationId, Guid ContactId)>> RoundContactsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid[] notificationIds) =>
-        (await conn.QueryAsync<(Guid, Guid)>(RoundContactsSql, new { Ids = notificationIds }, tx)).ToHashSet();
+    public static async Task<RoundsTold> RoundsToldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid[] notificationIds)
+    {
+        var rows = (await conn.QueryAsync<(Guid Round, Guid Contact, string? Address)>(RoundsToldSql, new { Ids = notificationIds }, tx)).ToList();
+        return new RoundsTold(rows.Select(r => (r.Round, r.Contact)).ToHashSet(),
+            rows.Where(r => r.Address is not null).Select(r => (r.Round, r.Address!)).ToHashSet());
+    }
 
     /// <param name="notices">each with the recipient and the mode it goes as now.</param>
     public static async Task RequeueAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
