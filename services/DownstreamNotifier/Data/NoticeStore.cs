@@ -135,7 +135,7 @@ public static class NoticeStore
         WHERE n.id = o.id AND n.id = ANY($1)
         """;
 
-    private const string OpenNotificationsSql = """
+    private const string ProgressSql = """
         SELECT n.id, n.case_id, n.kind, n.total, n.created_at,
                count(*) FILTER (WHERE x.state = 'sent') AS sent,
                count(*) FILTER (WHERE x.state = 'deferred') AS deferred,
@@ -144,11 +144,17 @@ public static class NoticeStore
                count(*) FILTER (WHERE x.state = 'cancelled') AS cancelled,
                n.notices_recorded_at IS NOT NULL AS notices_recorded
         FROM notifications n LEFT JOIN notices x ON x.notification_id = n.id
-        WHERE n.completed_at IS NULL
-        GROUP BY n.id
         """;
 
-    private const string CompleteSql = "UPDATE notifications SET completed_at = @Now WHERE id = @Id AND completed_at IS NULL";
+    private const string OpenNotificationsSql = ProgressSql + " WHERE n.completed_at IS NULL GROUP BY n.id";
+
+    // Locked first, then counted in a statement of its own: a resend that reopens the round (it locks this row too)
+    // has either committed by then, and its notices count as pending, or waits for this transaction.
+    private const string LockOpenSql = "SELECT 1 FROM notifications WHERE id = @Id AND completed_at IS NULL FOR UPDATE";
+
+    private const string RoundProgressSql = ProgressSql + " WHERE n.id = @Id GROUP BY n.id";
+
+    private const string CompleteSql = "UPDATE notifications SET completed_at = @Now WHERE id = @Id";
 
     /// <returns>false when this notification was already recorded (a redelivery).</returns>
     public static async Task<bool> InsertNotificationAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NotifyDownstream m, AdvisoryDraft? draft, DateTimeOffset now) =>
@@ -342,8 +348,17 @@ public static class NoticeStore
     public static async Task<List<NotificationProgress>> OpenNotificationsAsync(NpgsqlConnection conn, CancellationToken ct) =>
         (await conn.QueryAsync<NotificationProgress>(new CommandDefinition(OpenNotificationsSql, cancellationToken: ct))).ToList();
 
-    public static async Task<bool> CompleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset now) =>
-        await conn.ExecuteAsync(CompleteSql, new { Id = id, Now = now }, tx) == 1;
+    /// <summary>Marks the round done when, counted under its lock, all its notices are recorded and none is pending or
+    /// deferred.</summary>
+    /// <returns>its final counts; null when it is not done (or was already marked).</returns>
+    public static async Task<NotificationProgress?> CompleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset now)
+    {
+        if (await conn.ExecuteScalarAsync<int?>(LockOpenSql, new { Id = id }, tx) is null) return null;
+        var counts = await conn.QuerySingleAsync<NotificationProgress>(RoundProgressSql, new { Id = id }, tx);
+        if (!counts.NoticesRecorded || counts.Pending > 0 || counts.Deferred > 0) return null;
+        await conn.ExecuteAsync(CompleteSql, new { Id = id, Now = now }, tx);
+        return counts;
+    }
 
     private sealed class NotificationRow
     {

@@ -74,10 +74,12 @@ public sealed partial class DeliveryReporter(
             if (!done && last.TryGetValue(n.Id, out var before) && before == counts) continue;
             await using var tx = await conn.BeginTransactionAsync(ct);
             await Outbox.PublishAsync(conn, tx, new DownstreamNotificationProgress(n.CaseId, n.Kind, n.Id, n.Total, (int)n.Sent, (int)n.Deferred, (int)n.Failed, (int)n.Cancelled));
-            if (done && await NoticeStore.CompleteAsync(conn, tx, n.Id, time.GetUtcNow()))
+            // Counted again under the round's lock: a resend may have reopened it since the counts above were read.
+            if (done && await NoticeStore.CompleteAsync(conn, tx, n.Id, time.GetUtcNow()) is { } final)
             {
-                await Outbox.PublishAsync(conn, tx, new DownstreamNotified(n.CaseId, n.Kind, n.Id, n.Total, (int)n.Sent, (int)n.Failed, time.GetUtcNow(), (int)n.Cancelled));
-                LogCompleted(n.CaseId, n.Id, n.Total, n.Sent, n.Failed, n.Cancelled);
+                await Outbox.PublishAsync(conn, tx, new DownstreamNotified(final.CaseId, final.Kind, final.Id, final.Total, (int)final.Sent, (int)final.Failed,
+                    time.GetUtcNow(), (int)final.Cancelled));
+                LogCompleted(final.CaseId, final.Id, final.Total, final.Sent, final.Failed, final.Cancelled);
                 last.Remove(n.Id);
                 stalled.Forget(n.Id);
             }
