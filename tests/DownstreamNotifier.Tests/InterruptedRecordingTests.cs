@@ -7,6 +7,7 @@ using DownstreamNotifier.Data;
 using DownstreamNotifier.Delivery;
 using DownstreamNotifier.Recipients;
 using DownstreamNotifier.Tests.Support;
+using MailSink;
 using MimeKit;
 using Npgsql;
 
@@ -62,6 +63,35 @@ public sealed class InterruptedRecordingTests
     }
 
     [Fact]
+    public async Task An_Extended_round_resumed_later_leaves_the_notices_of_rounds_begun_since_alone()
+    {
+        var busy = true;
+        await using var h = await NotifierHarness.StartAsync(to => Volatile.Read(ref busy) && to.StartsWith("slow", StringComparison.Ordinal)
+            ? new SmtpReply(451, "try again later") : null, extra: new() { ["Notifier__RecordingOverdueSeconds"] = "3600" });
+        var (caseId, extended) = await InterruptedRoundAsync(h, kind: NoticeKinds.Extended);
+        await h.StartServiceAsync();
+
+        // Begun after the extension (a member warns a contact registered since): its notice is deferred for now.
+        var project = await h.CreateProjectAsync("Late distro", ["pkg:pypi/urllib3"]);
+        var late = await h.CreateContactAsync(project, "slow@late.test");
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), extended.DisclosureAt, ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Notices.Any(x => x.ContactId == late && x.State == "deferred"));
+
+        // The Extended round's message comes again and finishes its recording: the late notice is not out of date.
+        await h.SendAsync(extended);
+        await WaitForRecordedAsync(h, extended.NotificationId);
+        Volatile.Write(ref busy, false);
+        var after = await h.WaitForNoticesAsync(caseId, n => n.Notices.Any(x => x.ContactId == late && x.Kind == NoticeKinds.Embargoed && x.State is "sent" or "cancelled"));
+        Assert.Equal("sent", after.Notices.Single(x => x.ContactId == late && x.Kind == NoticeKinds.Embargoed).State);
+    }
+
+    private static async Task WaitForRecordedAsync(NotifierHarness h, Guid round)
+    {
+        for (var i = 0; i < 200 && !await Db.ScalarAsync<bool>(h, "SELECT notices_recorded_at IS NOT NULL FROM notifier.notifications WHERE id = $1", round); i++)
+            await Task.Delay(100);
+    }
+
+    [Fact]
     public async Task A_round_larger_than_a_chunk_is_recorded_whole_and_marked_once_its_last_chunk_is_in()
     {
         await using var h = await NotifierHarness.StartAsync(extra: new() { ["Smtp__MaxConnections"] = "4" });
@@ -114,7 +144,8 @@ public sealed class InterruptedRecordingTests
     // What the consumer's first transaction leaves when the service dies before the next chunk: the round, its total,
     // and the notices of its first recipients (10 of 30), the round not marked as recorded; the service is stopped.
     // With alsoAt, another project has a contact at the first recipient's address (c0@fedora.test), not chosen for it.
-    private static async Task<(Guid CaseId, NotifyDownstream Round)> InterruptedRoundAsync(NotifierHarness h, string? alsoAt = null)
+    private static async Task<(Guid CaseId, NotifyDownstream Round)> InterruptedRoundAsync(NotifierHarness h, string? alsoAt = null,
+        string kind = NoticeKinds.Embargoed)
     {
         var rows = new[]
         {
@@ -129,7 +160,7 @@ public sealed class InterruptedRecordingTests
         (await h.Http.PostAsJsonAsync("import", rows)).EnsureSuccessStatusCode();
         var caseId = Guid.NewGuid();
         await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
-        var round = new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]);
+        var round = new NotifyDownstream(caseId, kind, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]);
 
         await h.KillServiceAsync();
         DapperSetup.Configure(); // the service's Dapper conventions, for its store code run here

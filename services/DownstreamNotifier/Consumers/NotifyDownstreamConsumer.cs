@@ -83,7 +83,8 @@ public sealed partial class NotifyDownstreamConsumer(
             if (m.Kind is NoticeKinds.Broken or NoticeKinds.NowPublic) // the Broken round's instant is the break
                 await CaseStore.EndEmbargoAsync(conn, tx, m.CaseId, m.Kind == NoticeKinds.Broken ? CaseEmbargo.Broken : CaseEmbargo.Public,
                     m.Kind == NoticeKinds.Broken ? m.DisclosureAt : now, m.DisclosureAt, m.Channels ?? []);
-            if (m.Kind is NoticeKinds.Extended or NoticeKinds.Broken or NoticeKinds.NowPublic)
+            // Once, when the round begins: resumed later, it must not cancel the notices of rounds begun since.
+            if (isNew && m.Kind is NoticeKinds.Extended or NoticeKinds.Broken or NoticeKinds.NowPublic)
             {
                 var reason = m.Kind == NoticeKinds.Extended
                     ? $"superseded: the embargo was extended to {m.DisclosureAt.UtcDateTime:yyyy-MM-dd HH:mm}Z before this notice could be delivered"
