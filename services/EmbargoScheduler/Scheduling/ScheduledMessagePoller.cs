@@ -10,7 +10,8 @@ namespace EmbargoScheduler.Scheduling;
 /// <summary>
 /// The clock's hand. Claims due messages FOR UPDATE SKIP LOCKED (several instances never claim the same row),
 /// forwards them, marks them sent and commits in the same transaction; then sleeps until the next due time, woken
-/// early by NOTIFY when something is scheduled. Overdue messages (e.g. after downtime) are due at once.
+/// early by NOTIFY when something is scheduled. Overdue messages (e.g. after downtime) are due at once. One that could
+/// not be forwarded stays pending and is tried again after a wait (up to 30 s), out of the way of those due after it.
 /// A crash between forwarding and commit forwards the message again with the same message id and token:
 /// delivery is at least once, and receivers tell a repeat by either.
 /// </summary>
@@ -79,12 +80,14 @@ public sealed partial class ScheduledMessagePoller(
 
         var results = await Task.WhenAll(due.Select(m => ForwardAsync(m, now, ct)));
         var sent = due.Where((_, i) => results[i]).Select(m => m.TokenId).ToList();
+        var failed = due.Where((_, i) => !results[i]).Select(m => m.TokenId).ToList();
         // Not cancelled by the host stopping: what has been forwarded must be recorded as sent. Rolled back, its row
         // would be pending again, and a saga's cancel waiting on it (an extension, a withdrawal at the instant) would
         // succeed although the message (a publication) is on its way.
         await ScheduledMessageStore.MarkSentAsync(conn, tx, sent, time.GetUtcNow(), CancellationToken.None); // sent_at: when forwarding finished
+        if (failed.Count > 0) await ScheduledMessageStore.MarkForwardFailedAsync(conn, tx, failed, time.GetUtcNow(), CancellationToken.None);
         await tx.CommitAsync(CancellationToken.None);
-        LogFired(sent.Count, due.Count - sent.Count);
+        LogFired(sent.Count, failed.Count);
         return new FireResult(due.Count, due.Count - sent.Count, now);
     }
 

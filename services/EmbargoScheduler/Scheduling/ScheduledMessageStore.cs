@@ -36,7 +36,7 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
         SELECT token_id, destination, due_at, message_types, content_type, body, headers::text AS headers,
                message_id, correlation_id, conversation_id, initiator_id, source_address, priority
         FROM scheduled_messages
-        WHERE state = 'pending' AND due_at <= @Now
+        WHERE state = 'pending' AND due_at <= @Now AND (retry_at IS NULL OR retry_at <= @Now)
         ORDER BY due_at, priority
         LIMIT @Limit
         FOR UPDATE SKIP LOCKED
@@ -46,11 +46,18 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
         UPDATE scheduled_messages SET state = 'sent', sent_at = @Now WHERE token_id = ANY(@TokenIds)
         """;
 
+    // 1 s, 2 s, 4 s … at most 30 s: a publication whose forward failed (the broker was away) goes soon after it is back.
+    private const string MarkForwardFailedSql = """
+        UPDATE scheduled_messages
+        SET attempts = attempts + 1, retry_at = @Now + least(interval '1 second' * power(2, least(attempts, 10)), interval '30 seconds')
+        WHERE token_id = ANY(@TokenIds)
+        """;
+
     private const string PurgeSql = """
         DELETE FROM scheduled_messages WHERE state <> 'pending' AND coalesce(sent_at, created_at) < @Before
         """;
 
-    private const string NextDueSql = "SELECT min(due_at) FROM scheduled_messages WHERE state = 'pending'";
+    private const string NextDueSql = "SELECT min(greatest(due_at, coalesce(retry_at, due_at))) FROM scheduled_messages WHERE state = 'pending'";
 
     public async Task ArmAsync(ScheduledMessageRecord message, CancellationToken ct)
     {
@@ -78,6 +85,10 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
 
     public static Task MarkSentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IEnumerable<Guid> tokenIds, DateTimeOffset now, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition(MarkSentSql, new { TokenIds = tokenIds.ToArray(), Now = now }, tx, cancellationToken: ct));
+
+    /// <summary>The messages could not be forwarded: each waits before it is claimed again.</summary>
+    public static Task MarkForwardFailedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IEnumerable<Guid> tokenIds, DateTimeOffset now, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition(MarkForwardFailedSql, new { TokenIds = tokenIds.ToArray(), Now = now }, tx, cancellationToken: ct));
 
     /// <returns>How many sent or cancelled messages older than <paramref name="before"/> were deleted.</returns>
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken ct)

@@ -115,10 +115,42 @@ public sealed class ClockLockedRowTests
         Assert.False(await store.CancelAsync(token, DateTimeOffset.UtcNow, CancellationToken.None));
     }
 
-    private static ScheduledMessageRecord Record<T>(Guid token, T message, DateTimeOffset dueAt) where T : class
+    [Fact]
+    public async Task Messages_that_cannot_be_forwarded_wait_out_of_the_way_of_those_due_after_them()
     {
-        var send = new MessageSendContext<T>(message) { DestinationAddress = Queues.Address(Queues.Intake) };
-        return new ScheduledMessageRecord(token, Queues.Address(Queues.Intake).ToString(), dueAt, string.Join(";", MessageTypeCache<T>.MessageTypeNames),
+        DapperSetup.Configure();
+        var isolation = await TestInfrastructure.CreateIsolationAsync("clock");
+        MigrationRunner.Apply(isolation.ConnectionString, EmbargoSchedulerExtensions.Service.Schema,
+            typeof(ServiceInfo).Assembly, typeof(EmbargoSchedulerExtensions).Assembly);
+        await using var dataSource = new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = EmbargoSchedulerExtensions.Service.Schema }.ConnectionString).Build();
+        var votes = new Arrivals<CloseVote>();
+        using var intake = await TestBus.StartAsync(isolation, "intake-stand-in", x => x.Record<CloseVote>(Queues.Intake), s => s.AddSingleton(votes));
+        var store = new ScheduledMessageStore(dataSource);
+        // More than a claim takes (500), addressed to a queue that does not exist: the broker returns every one.
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 501; i++)
+            await store.ArmAsync(Record(NewId.NextGuid(), new CloseVote(Guid.NewGuid()), now.AddMinutes(-2), "nobody-home"), CancellationToken.None);
+        var due = NewId.NextGuid();
+        await store.ArmAsync(Record(due, new CloseVote(Guid.NewGuid()), now.AddMinutes(-1)), CancellationToken.None);
+
+        var poller = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), intake.Services.GetRequiredService<IBus>(),
+            TimeProvider.System, NullLogger<ScheduledMessagePoller>.Instance);
+        var first = await poller.FireDueAsync(CancellationToken.None);
+        Assert.Equal((500, 500), (first.Claimed, first.Failed));
+        var second = await poller.FireDueAsync(CancellationToken.None); // the 500 wait; the rest are claimed
+        Assert.Equal((2, 1), (second.Claimed, second.Failed));
+        Assert.True(await votes.WaitForCountAsync(1, TimeSpan.FromSeconds(5)), "the message due after them was never forwarded");
+        Assert.Equal(due, Assert.Single(votes.All).SchedulingTokenId);
+
+        await using var conn = await dataSource.OpenConnectionAsync();
+        Assert.Equal(501, await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM scheduled_messages WHERE state = 'pending' AND attempts = 1 AND retry_at > @Now", new { Now = now }));
+    }
+
+    private static ScheduledMessageRecord Record<T>(Guid token, T message, DateTimeOffset dueAt, string queue = Queues.Intake) where T : class
+    {
+        var send = new MessageSendContext<T>(message) { DestinationAddress = Queues.Address(queue) };
+        return new ScheduledMessageRecord(token, Queues.Address(queue).ToString(), dueAt, string.Join(";", MessageTypeCache<T>.MessageTypeNames),
             SystemTextJsonMessageSerializer.JsonContentType.ToString(), SystemTextJsonMessageSerializer.Instance.GetMessageBody(send).GetString(),
             null, send.MessageId, null, null, null, null);
     }
