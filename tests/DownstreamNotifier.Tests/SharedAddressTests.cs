@@ -51,23 +51,15 @@ public sealed class SharedAddressTests
     {
         using var gpg = new Gpg();
         var key = await gpg.NewCurve25519KeyAsync("gone-shared@distro.test");
-        var refuse = true;
-        await using var h = await NotifierHarness.StartAsync(to => Volatile.Read(ref refuse) && to.StartsWith("gone", StringComparison.Ordinal)
-            ? new SmtpReply(550, "no such user") : null);
-        var alpha = await h.CreateProjectAsync("Alpha distro", ["pkg:pypi/pillow"]);
-        var beta = await h.CreateProjectAsync("Beta distro", ["pkg:pypi/pillow"]);
-        var first = await h.CreateContactAsync(alpha, "gone-shared@distro.test");
-        var second = await h.CreateContactAsync(beta, "gone-shared@distro.test");
-        var caseId = Guid.NewGuid();
-        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
-        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        await using var d = await TwoDistros.StartAsync("gone-shared@distro.test", "gone-shared@distro.test");
+        var (h, caseId) = (d.Harness, d.CaseId);
         var failed = Assert.Single((await h.WaitForNoticesAsync(caseId, n => n.Counts["failed"] == 1)).Notices);
-        var other = failed.ContactId == first ? second : first;
+        var other = failed.ContactId == d.Alpha ? d.Beta : d.Alpha;
 
         // The other contact gets a key, so the address is now told as that one: the failed notice goes as it, encrypted.
         (await h.Http.PutAsJsonAsync($"contacts/{other}", new { name = "shared", email = "gone-shared@distro.test", role = "security", publicKey = key }))
             .EnsureSuccessStatusCode();
-        Volatile.Write(ref refuse, false);
+        d.Release();
         var answer = await (await h.Http.PostAsJsonAsync($"cases/{caseId}/notices/resend", new { contactIds = new[] { failed.ContactId } }))
             .Content.ReadFromJsonAsync<JsonElement>();
         Assert.Empty(answer.GetProperty("notResent").EnumerateArray());
@@ -88,23 +80,15 @@ public sealed class SharedAddressTests
     {
         using var gpg = new Gpg();
         var key = await gpg.NewCurve25519KeyAsync("gone-shared@distro.test");
-        var refuse = true;
-        await using var h = await NotifierHarness.StartAsync(to => Volatile.Read(ref refuse) && to.StartsWith("gone", StringComparison.Ordinal)
-            ? new SmtpReply(550, "no such user") : null);
-        var alpha = await h.CreateProjectAsync("Alpha distro", ["pkg:pypi/pillow"]);
-        var beta = await h.CreateProjectAsync("Beta distro", ["pkg:pypi/pillow"]);
-        var gone = await h.CreateContactAsync(alpha, "gone-shared@distro.test");
-        var told = await h.CreateContactAsync(beta, "told@beta.test");
-        var caseId = Guid.NewGuid();
-        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
-        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        await using var d = await TwoDistros.StartAsync("gone-shared@distro.test", "told@beta.test");
+        var (h, caseId, gone, told) = (d.Harness, d.CaseId, d.Alpha, d.Beta);
         await h.WaitForNoticesAsync(caseId, n => n.Counts["failed"] == 1 && n.Counts["sent"] == 1);
 
         // The contact told in the round takes the failed one's address (and a key, so it is the one chosen for it): the
         // address already has this round's notice as that contact, so nothing goes twice.
         (await h.Http.PutAsJsonAsync($"contacts/{told}", new { name = "shared", email = "gone-shared@distro.test", role = "security", publicKey = key }))
             .EnsureSuccessStatusCode();
-        Volatile.Write(ref refuse, false);
+        d.Release();
         var answer = await (await h.Http.PostAsync($"cases/{caseId}/notices/resend", null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Empty(answer.GetProperty("resent").EnumerateArray());
         var notResent = Assert.Single(answer.GetProperty("notResent").EnumerateArray());
@@ -117,22 +101,14 @@ public sealed class SharedAddressTests
     [Fact]
     public async Task A_failed_notice_readdressed_to_an_address_the_round_has_told_as_another_contact_stays_failed()
     {
-        var refuse = true;
-        await using var h = await NotifierHarness.StartAsync(to => Volatile.Read(ref refuse) && to.StartsWith("gone", StringComparison.Ordinal)
-            ? new SmtpReply(550, "no such user") : null);
-        var alpha = await h.CreateProjectAsync("Alpha distro", ["pkg:pypi/pillow"]);
-        var beta = await h.CreateProjectAsync("Beta distro", ["pkg:pypi/pillow"]);
-        var gone = await h.CreateContactAsync(alpha, "gone@alpha.test");
-        await h.CreateContactAsync(beta, "security@distro.test");
-        var caseId = Guid.NewGuid();
-        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
-        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        await using var d = await TwoDistros.StartAsync("gone@alpha.test", "security@distro.test");
+        var (h, caseId, gone) = (d.Harness, d.CaseId, d.Alpha);
         await h.WaitForNoticesAsync(caseId, n => n.Counts["failed"] == 1 && n.Counts["sent"] == 1);
 
         // The failed contact is "fixed" to the address the round has already told (as the other project's contact);
         // it is the one chosen for that address now (Alpha comes first), but the address has this round's notice.
         (await h.Http.PutAsJsonAsync($"contacts/{gone}", new { name = "fixed", email = "security@distro.test", role = "security" })).EnsureSuccessStatusCode();
-        Volatile.Write(ref refuse, false);
+        d.Release();
         var answer = await (await h.Http.PostAsync($"cases/{caseId}/notices/resend", null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Empty(answer.GetProperty("resent").EnumerateArray());
         var notResent = Assert.Single(answer.GetProperty("notResent").EnumerateArray());
@@ -140,5 +116,35 @@ public sealed class SharedAddressTests
         Assert.StartsWith("its address has had this round's notice already", notResent.GetProperty("reason").GetString());
         await Task.Delay(1000);
         Assert.Single(h.Sink.Messages(), f => MimeMessage.Load(f).To.Mailboxes.Single().Address == "security@distro.test");
+    }
+
+    /// <summary>
+    /// Alpha distro and Beta distro, both depending on Pillow, with a contact each (Alpha's is chosen for an address they
+    /// share); the mail server refuses every address starting with "gone" until <see cref="Release"/>; and a case whose
+    /// Embargoed round has been sent to them.
+    /// </summary>
+    private sealed class TwoDistros : IAsyncDisposable
+    {
+        private volatile bool refusing = true;
+        public NotifierHarness Harness { get; private set; } = null!;
+        public Guid CaseId { get; } = Guid.NewGuid();
+        public Guid Alpha { get; private set; }
+        public Guid Beta { get; private set; }
+
+        public static async Task<TwoDistros> StartAsync(string alphaEmail, string betaEmail)
+        {
+            var d = new TwoDistros();
+            d.Harness = await NotifierHarness.StartAsync(to => d.refusing && to.StartsWith("gone", StringComparison.Ordinal) ? new SmtpReply(550, "no such user") : null);
+            var h = d.Harness;
+            d.Alpha = await h.CreateContactAsync(await h.CreateProjectAsync("Alpha distro", ["pkg:pypi/pillow"]), alphaEmail);
+            d.Beta = await h.CreateContactAsync(await h.CreateProjectAsync("Beta distro", ["pkg:pypi/pillow"]), betaEmail);
+            await h.PublishDraftAsync(d.CaseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+            await h.SendAsync(new NotifyDownstream(d.CaseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+            return d;
+        }
+
+        public void Release() => refusing = false;
+
+        public ValueTask DisposeAsync() => Harness.DisposeAsync();
     }
 }

@@ -14,9 +14,10 @@ namespace DownstreamNotifier.Apis;
 /// the senders' queue, once the cause is fixed (the contact's address or key, the mail server); and those an exclusion
 /// cancelled, once the project is no longer excluded. Each goes to the
 /// contact as a recipient of the case now (current address and key; the mode chosen again, so an exclusion or a channel
-/// that requires encryption since is heeded; an address now told as another of its contacts goes as that one), with its attempts counted afresh; one that would say something no longer
-/// true stays failed, with the reason in the answer (<see cref="ResendRule"/>). Its round reports its progress again
-/// and a second DownstreamNotified with the new counts.
+/// that requires encryption since is heeded; an address now told as another of its contacts goes as that one), with its
+/// attempts counted afresh, and to no address its round has told already (<see cref="RoundsTold"/>); one that would say
+/// something no longer true stays failed, with the reason in the answer (<see cref="ResendRule"/>). Its round reports
+/// its progress again and a second DownstreamNotified with the new counts.
 /// </summary>
 public static partial class ResendNotices
 {

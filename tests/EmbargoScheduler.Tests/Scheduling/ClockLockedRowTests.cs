@@ -11,6 +11,7 @@ using MassTransit;
 using MassTransit.Context;
 using MassTransit.Serialization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -35,15 +36,8 @@ public sealed class ClockLockedRowTests
     [Fact]
     public async Task A_due_message_locked_by_someone_else_is_retried_shortly_not_in_a_busy_loop()
     {
-        DapperSetup.Configure(); // the service's Dapper conventions, for its poller run here
-        var isolation = await TestInfrastructure.CreateIsolationAsync("clock");
-        MigrationRunner.Apply(isolation.ConnectionString, EmbargoSchedulerExtensions.Service.Schema,
-            typeof(ServiceInfo).Assembly, typeof(EmbargoSchedulerExtensions).Assembly);
-        await using var dataSource = new NpgsqlDataSourceBuilder(
-            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = EmbargoSchedulerExtensions.Service.Schema }.ConnectionString).Build();
-        var votes = new Arrivals<CloseVote>();
-        using var intake = await TestBus.StartAsync(isolation, "intake-stand-in", x => x.Record<CloseVote>(Queues.Intake), s => s.AddSingleton(votes));
-        var store = new ScheduledMessageStore(dataSource);
+        await using var clock = await ClockAsync();
+        var (dataSource, votes, store) = (clock.DataSource, clock.Votes, clock.Store);
         var token = NewId.NextGuid();
         await store.ArmAsync(Record(token, new CloseVote(Guid.NewGuid()), DateTimeOffset.UtcNow.AddMinutes(-1)), CancellationToken.None);
 
@@ -52,7 +46,7 @@ public sealed class ClockLockedRowTests
         await holder.ExecuteAsync("SELECT 1 FROM scheduled_messages WHERE token_id = @T FOR UPDATE", new { T = token }, hold);
 
         var time = new CountingTimeProvider();
-        var poller = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), intake.Services.GetRequiredService<IBus>(),
+        var poller = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), clock.Bus,
             time, NullLogger<ScheduledMessagePoller>.Instance);
         await poller.StartAsync(CancellationToken.None);
         try
@@ -89,20 +83,13 @@ public sealed class ClockLockedRowTests
     [Fact]
     public async Task A_message_forwarded_as_the_service_stops_is_recorded_as_sent_so_a_cancel_after_it_finds_it_sent()
     {
-        DapperSetup.Configure();
-        var isolation = await TestInfrastructure.CreateIsolationAsync("clock");
-        MigrationRunner.Apply(isolation.ConnectionString, EmbargoSchedulerExtensions.Service.Schema,
-            typeof(ServiceInfo).Assembly, typeof(EmbargoSchedulerExtensions).Assembly);
-        await using var dataSource = new NpgsqlDataSourceBuilder(
-            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = EmbargoSchedulerExtensions.Service.Schema }.ConnectionString).Build();
-        var votes = new Arrivals<CloseVote>();
-        using var intake = await TestBus.StartAsync(isolation, "intake-stand-in", x => x.Record<CloseVote>(Queues.Intake), s => s.AddSingleton(votes));
-        var store = new ScheduledMessageStore(dataSource);
+        await using var clock = await ClockAsync();
+        var (dataSource, votes, store) = (clock.DataSource, clock.Votes, clock.Store);
         var token = NewId.NextGuid();
         await store.ArmAsync(Record(token, new CloseVote(Guid.NewGuid()), DateTimeOffset.UtcNow.AddSeconds(-1)), CancellationToken.None);
 
         var time = new StoppingAfterForwardTimeProvider();
-        var poller = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), intake.Services.GetRequiredService<IBus>(),
+        var poller = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), clock.Bus,
             time, NullLogger<ScheduledMessagePoller>.Instance);
         var round = await poller.FireDueAsync(time.Stopping.Token);
 
@@ -118,15 +105,8 @@ public sealed class ClockLockedRowTests
     [Fact]
     public async Task Messages_that_cannot_be_forwarded_wait_out_of_the_way_of_those_due_after_them()
     {
-        DapperSetup.Configure();
-        var isolation = await TestInfrastructure.CreateIsolationAsync("clock");
-        MigrationRunner.Apply(isolation.ConnectionString, EmbargoSchedulerExtensions.Service.Schema,
-            typeof(ServiceInfo).Assembly, typeof(EmbargoSchedulerExtensions).Assembly);
-        await using var dataSource = new NpgsqlDataSourceBuilder(
-            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = EmbargoSchedulerExtensions.Service.Schema }.ConnectionString).Build();
-        var votes = new Arrivals<CloseVote>();
-        using var intake = await TestBus.StartAsync(isolation, "intake-stand-in", x => x.Record<CloseVote>(Queues.Intake), s => s.AddSingleton(votes));
-        var store = new ScheduledMessageStore(dataSource);
+        await using var clock = await ClockAsync();
+        var (dataSource, votes, store) = (clock.DataSource, clock.Votes, clock.Store);
         // More than a claim takes (500), addressed to a queue that does not exist: the broker returns every one.
         var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < 501; i++)
@@ -134,7 +114,7 @@ public sealed class ClockLockedRowTests
         var due = NewId.NextGuid();
         await store.ArmAsync(Record(due, new CloseVote(Guid.NewGuid()), now.AddMinutes(-1)), CancellationToken.None);
 
-        var poller = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), intake.Services.GetRequiredService<IBus>(),
+        var poller = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), clock.Bus,
             TimeProvider.System, NullLogger<ScheduledMessagePoller>.Instance);
         var first = await poller.FireDueAsync(CancellationToken.None);
         Assert.Equal((500, 500), (first.Claimed, first.Failed));
@@ -145,6 +125,34 @@ public sealed class ClockLockedRowTests
 
         await using var conn = await dataSource.OpenConnectionAsync();
         Assert.Equal(501, await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM scheduled_messages WHERE state = 'pending' AND attempts = 1 AND retry_at > @Now", new { Now = now }));
+    }
+
+    /// <summary>The clock's table in a database of its own, and an intake stand-in recording the CloseVotes it forwards.</summary>
+    private sealed class Clock(NpgsqlDataSource dataSource, Arrivals<CloseVote> votes, IHost intake) : IAsyncDisposable
+    {
+        public NpgsqlDataSource DataSource => dataSource;
+        public Arrivals<CloseVote> Votes => votes;
+        public ScheduledMessageStore Store { get; } = new(dataSource);
+        public IBus Bus => intake.Services.GetRequiredService<IBus>();
+
+        public async ValueTask DisposeAsync()
+        {
+            intake.Dispose();
+            await dataSource.DisposeAsync();
+        }
+    }
+
+    private static async Task<Clock> ClockAsync()
+    {
+        DapperSetup.Configure(); // the service's Dapper conventions, for its poller run here
+        var isolation = await TestInfrastructure.CreateIsolationAsync("clock");
+        MigrationRunner.Apply(isolation.ConnectionString, EmbargoSchedulerExtensions.Service.Schema,
+            typeof(ServiceInfo).Assembly, typeof(EmbargoSchedulerExtensions).Assembly);
+        var dataSource = new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = EmbargoSchedulerExtensions.Service.Schema }.ConnectionString).Build();
+        var votes = new Arrivals<CloseVote>();
+        var intake = await TestBus.StartAsync(isolation, "intake-stand-in", x => x.Record<CloseVote>(Queues.Intake), s => s.AddSingleton(votes));
+        return new Clock(dataSource, votes, intake);
     }
 
     private static ScheduledMessageRecord Record<T>(Guid token, T message, DateTimeOffset dueAt, string queue = Queues.Intake) where T : class
