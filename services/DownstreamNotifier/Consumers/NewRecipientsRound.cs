@@ -55,9 +55,6 @@ public static class NewRecipientsRound
 
     /// <summary>Whether a recipient has been warned: it has an Embargoed notice of the case (in any state, in another
     /// round than <paramref name="round"/>) at its address or as the contact.</summary>
-    public static async Task<Func<Recipient, bool>> WarnedAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, Guid round)
-    {
-        var (addresses, contacts) = await NoticeStore.WithKindAsync(conn, tx, caseId, NoticeKinds.Embargoed, round);
-        return r => addresses.Contains(r.Email.ToLowerInvariant()) || contacts.Contains(r.ContactId);
-    }
+    public static async Task<Func<Recipient, bool>> WarnedAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, Guid round) =>
+        (await NoticeStore.WithKindAsync(conn, tx, caseId, NoticeKinds.Embargoed, round)).Includes;
 }

@@ -67,7 +67,7 @@ public sealed partial class NotifyDownstreamConsumer(
                 m = m with { DisclosureAt = current.DisclosureAt, Channels = current.Channels };
             var draft = await CaseStore.DraftAsync(conn, m.CaseId, tx);
             var isNew = await NoticeStore.InsertNotificationAsync(conn, tx, m, draft, now);
-            (HashSet<string> Addresses, HashSet<Guid> Contacts, int Count) recordedBefore = ([], [], 0);
+            var recordedBefore = Told.Nobody;
             if (!isNew)
             {
                 if (await NoticeStore.NoticesRecordedAsync(conn, tx, m.NotificationId))
@@ -76,7 +76,7 @@ public sealed partial class NotifyDownstreamConsumer(
                     return;
                 }
                 recordedBefore = await NoticeStore.RecordedAsync(conn, tx, m.NotificationId);
-                LogResumed(m.CaseId, m.NotificationId, recordedBefore.Count);
+                LogResumed(m.CaseId, m.NotificationId, recordedBefore.Notices);
             }
             if (m.Kind is NoticeKinds.Embargoed or NoticeKinds.Extended)
                 await CaseStore.UpsertEmbargoAsync(conn, tx, m.CaseId, m.DisclosureAt, m.Channels ?? []);
@@ -101,9 +101,8 @@ public sealed partial class NotifyDownstreamConsumer(
             // By address as well as by contact: the resolver may tell an address as another of its contacts now (one
             // given a key since the round began), and the address has this round's notice already.
             notices = (await ChooseAsync(conn, tx, m, draft, now))
-                .Where(n => !recordedBefore.Contacts.Contains(n.Recipient.ContactId) && !recordedBefore.Addresses.Contains(n.Recipient.Email.ToLowerInvariant()))
-                .ToList();
-            recordedEarlier = recordedBefore.Count;
+                .Where(n => !recordedBefore.Includes(n.Recipient)).ToList();
+            recordedEarlier = recordedBefore.Notices;
             var total = recordedEarlier + notices.Count;
             await NoticeStore.SetTotalAsync(conn, tx, m.NotificationId, total);
             if (isNew) await Outbox.PublishAsync(conn, tx, new DownstreamNotificationProgress(m.CaseId, m.Kind, m.NotificationId, total, 0, 0, 0));

@@ -46,17 +46,11 @@ public static class NoticeStore
 
     // A notice a sender holds is waited for (its batch's row lock) and then judged by the state it committed; one the
     // mail server accepted before a crash is left to be recorded as sent.
+    // @Kinds null: every kind; @Reason null: last_error as it is.
     private const string CancelOpenNoticesSql = """
-        UPDATE notices n SET state = 'cancelled'
+        UPDATE notices n SET state = 'cancelled', last_error = coalesce(@Reason, n.last_error)
         WHERE n.case_id = @CaseId AND n.state IN ('pending', 'deferred') AND n.notification_id <> @Except
-          AND NOT EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id)
-        """;
-
-    // Like a withdrawal's cancel, limited to the notices that state a disclosure instant while the embargo runs.
-    private const string SupersedeOpenNoticesSql = """
-        UPDATE notices n SET state = 'cancelled', last_error = @Reason
-        WHERE n.case_id = @CaseId AND n.state IN ('pending', 'deferred') AND n.notification_id <> @Except
-          AND n.kind = ANY(@Kinds)
+          AND (@Kinds::text[] IS NULL OR n.kind = ANY(@Kinds))
           AND NOT EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id)
         """;
 
@@ -171,12 +165,9 @@ public static class NoticeStore
     public static Task<bool> NoticesRecordedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id) =>
         conn.ExecuteScalarAsync<bool>(NoticesRecordedSql, new { Id = id }, tx);
 
-    /// <summary>The addresses (lower case) and the contacts the round already has a notice for, and how many notices.</summary>
-    public static async Task<(HashSet<string> Addresses, HashSet<Guid> Contacts, int Count)> RecordedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id)
-    {
-        var rows = (await conn.QueryAsync<(string Email, Guid ContactId)>(RecordedSql, new { Id = id }, tx)).ToList();
-        return (rows.Select(r => r.Email.ToLowerInvariant()).ToHashSet(), rows.Select(r => r.ContactId).ToHashSet(), rows.Count);
-    }
+    /// <summary>Who the round already has a notice for.</summary>
+    public static async Task<Told> RecordedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id) =>
+        Told.From((await conn.QueryAsync<(string Email, Guid ContactId)>(RecordedSql, new { Id = id }, tx)).ToList());
 
     /// <summary>Whether the case has a round of this kind other than <paramref name="exceptNotificationId"/>.</summary>
     public static Task<bool> HasOtherRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string kind, Guid exceptNotificationId) =>
@@ -189,7 +180,7 @@ public static class NoticeStore
     /// <summary>The case was withdrawn: its notices of other rounds not sent yet never will be.</summary>
     /// <returns>how many were cancelled.</returns>
     public static Task<int> CancelOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId) =>
-        conn.ExecuteAsync(CancelOpenNoticesSql, new { CaseId = caseId, Except = exceptNotificationId }, tx);
+        conn.ExecuteAsync(CancelOpenNoticesSql, new { CaseId = caseId, Except = exceptNotificationId, Kinds = (string[]?)null, Reason = (string?)null }, tx);
 
     /// <summary>
     /// The embargo was extended, broken or made public: the case's Embargoed, Reminder and Extended notices of other rounds
@@ -199,7 +190,7 @@ public static class NoticeStore
     /// </summary>
     /// <returns>how many were cancelled.</returns>
     public static Task<int> SupersedeOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId, string reason) =>
-        conn.ExecuteAsync(SupersedeOpenNoticesSql, new
+        conn.ExecuteAsync(CancelOpenNoticesSql, new
         {
             CaseId = caseId, Except = exceptNotificationId, Reason = reason,
             Kinds = new[] { NoticeKinds.Embargoed, NoticeKinds.Reminder, NoticeKinds.Extended },
@@ -230,14 +221,10 @@ public static class NoticeStore
     public static Task<bool> HasRoundAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, string kind) =>
         conn.ExecuteScalarAsync<bool>(HasRoundSql, new { CaseId = caseId, Kind = kind }, tx);
 
-    /// <summary>The addresses (lower case) and the contacts with a notice of this kind about the case (in any state) in
-    /// another round than <paramref name="exceptNotificationId"/>.</summary>
-    public static async Task<(HashSet<string> Addresses, HashSet<Guid> Contacts)> WithKindAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId,
-        string kind, Guid exceptNotificationId)
-    {
-        var rows = (await conn.QueryAsync<(string Email, Guid ContactId)>(WithKindSql, new { CaseId = caseId, Kind = kind, Except = exceptNotificationId }, tx)).ToList();
-        return (rows.Select(r => r.Email.ToLowerInvariant()).ToHashSet(), rows.Select(r => r.ContactId).ToHashSet());
-    }
+    /// <summary>Who has a notice of this kind about the case (in any state) in another round than
+    /// <paramref name="exceptNotificationId"/>.</summary>
+    public static async Task<Told> WithKindAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, string kind, Guid exceptNotificationId) =>
+        Told.From((await conn.QueryAsync<(string Email, Guid ContactId)>(WithKindSql, new { CaseId = caseId, Kind = kind, Except = exceptNotificationId }, tx)).ToList());
 
     /// <summary>The addresses (lower case) that acknowledged a notice about the case.</summary>
     public static async Task<HashSet<string>> AcknowledgedAddressesAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
