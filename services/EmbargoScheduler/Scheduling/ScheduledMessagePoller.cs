@@ -84,11 +84,12 @@ public sealed partial class ScheduledMessagePoller(
         // Not cancelled by the host stopping: what has been forwarded must be recorded as sent. Rolled back, its row
         // would be pending again, and a saga's cancel waiting on it (an extension, a withdrawal at the instant) would
         // succeed although the message (a publication) is on its way.
-        await ScheduledMessageStore.MarkSentAsync(conn, tx, sent, time.GetUtcNow(), CancellationToken.None); // sent_at: when forwarding finished
-        if (failed.Count > 0) await ScheduledMessageStore.MarkForwardFailedAsync(conn, tx, failed, time.GetUtcNow(), CancellationToken.None);
+        var forwarded = time.GetUtcNow(); // sent_at: when forwarding finished
+        await ScheduledMessageStore.MarkSentAsync(conn, tx, sent, forwarded, CancellationToken.None);
+        if (failed.Count > 0) await ScheduledMessageStore.MarkForwardFailedAsync(conn, tx, failed, forwarded, CancellationToken.None);
         await tx.CommitAsync(CancellationToken.None);
         LogFired(sent.Count, failed.Count);
-        return new FireResult(due.Count, due.Count - sent.Count, now);
+        return new FireResult(due.Count, failed.Count, now);
     }
 
     private async Task PurgeIfDueAsync(CancellationToken ct)
