@@ -8,12 +8,14 @@ using Npgsql;
 namespace EmbargoScheduler.Scheduling;
 
 /// <summary>
-/// The clock's hand. Claims due messages FOR UPDATE SKIP LOCKED (several instances never claim the same row),
-/// forwards them, marks them sent and commits in the same transaction; then sleeps until the next due time, woken
-/// early by NOTIFY when something is scheduled. Overdue messages (e.g. after downtime) are due at once. One that could
-/// not be forwarded stays pending and is tried again after a wait (up to 30 s), out of the way of those due after it.
-/// A crash between forwarding and commit forwards the message again with the same message id and token:
-/// delivery is at least once, and receivers tell a repeat by either.
+/// The clock's hand. Claims due messages FOR UPDATE SKIP LOCKED (several instances never claim the same row), marks
+/// them sending and commits, forwards them, then marks them sent; then sleeps until the next due time, woken early by
+/// NOTIFY when something is scheduled. Overdue messages (e.g. after downtime) are due at once. Once a message is
+/// sending it can no longer be cancelled: a saga's cancel (an extension, a withdrawal at the instant) learns that it
+/// has gone, even if this process dies before recording it sent. Such a message is forwarded again, with the same
+/// message id and token, once its lease has run out: delivery is at least once, and receivers tell a repeat by either.
+/// One that could not be forwarded stays sending and is tried again after a wait (up to 30 s), out of the way of those
+/// due after it.
 /// </summary>
 public sealed partial class ScheduledMessagePoller(
     NpgsqlDataSource dataSource,
@@ -28,6 +30,9 @@ public sealed partial class ScheduledMessagePoller(
     private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LockedPause = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
+    // How long a claim is this clock's to forward before another (or this one, restarted) forwards it again: far
+    // longer than a forward takes, short enough that a publication claimed just before a crash is not held up long.
+    public static readonly TimeSpan SendingLease = TimeSpan.FromSeconds(30);
 
     private DateTimeOffset lastPurge = DateTimeOffset.MinValue;
 
@@ -69,25 +74,33 @@ public sealed partial class ScheduledMessagePoller(
     /// <param name="ClaimedAt">The instant the claim took as now: rows due by then and left unclaimed were locked.</param>
     public readonly record struct FireResult(int Claimed, int Failed, DateTimeOffset ClaimedAt);
 
-    /// <summary>Forwards one batch of due messages; a message that could not be forwarded stays pending.</summary>
+    /// <summary>
+    /// Forwards one batch of due messages. They are marked sending and committed first, so that a cancel from then on
+    /// is refused whatever happens to this process; one that could not be forwarded stays sending and goes later.
+    /// </summary>
     public async Task<FireResult> FireDueAsync(CancellationToken ct)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
         var now = time.GetUtcNow();
-        var due = await ScheduledMessageStore.ClaimDueAsync(conn, tx, now, BatchSize, ct);
-        if (due.Count == 0) return new FireResult(0, 0, now);
+        IReadOnlyList<ScheduledMessageRecord> due;
+        await using (var conn = await dataSource.OpenConnectionAsync(ct))
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            due = await ScheduledMessageStore.ClaimDueAsync(conn, tx, now, now + SendingLease, BatchSize, ct);
+            if (due.Count == 0) return new FireResult(0, 0, now);
+            await tx.CommitAsync(ct);
+        }
 
         var results = await Task.WhenAll(due.Select(m => ForwardAsync(m, now, ct)));
         var sent = due.Where((_, i) => results[i]).Select(m => m.TokenId).ToList();
         var failed = due.Where((_, i) => !results[i]).Select(m => m.TokenId).ToList();
-        // Not cancelled by the host stopping: what has been forwarded must be recorded as sent. Rolled back, its row
-        // would be pending again, and a saga's cancel waiting on it (an extension, a withdrawal at the instant) would
-        // succeed although the message (a publication) is on its way.
+        // Not cancelled by the host stopping: what has been forwarded is recorded as sent (else it would go again once
+        // its lease ran out).
         var forwarded = time.GetUtcNow(); // sent_at: when forwarding finished
-        await ScheduledMessageStore.MarkSentAsync(conn, tx, sent, forwarded, CancellationToken.None);
-        if (failed.Count > 0) await ScheduledMessageStore.MarkForwardFailedAsync(conn, tx, failed, forwarded, CancellationToken.None);
-        await tx.CommitAsync(CancellationToken.None);
+        await using (var conn = await dataSource.OpenConnectionAsync(CancellationToken.None))
+        {
+            await ScheduledMessageStore.MarkSentAsync(conn, null, sent, forwarded, CancellationToken.None);
+            if (failed.Count > 0) await ScheduledMessageStore.MarkForwardFailedAsync(conn, null, failed, forwarded, CancellationToken.None);
+        }
         LogFired(sent.Count, failed.Count);
         return new FireResult(due.Count, failed.Count, now);
     }

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace EmbargoScheduler.Scheduling;
 
-/// <summary>The scheduled_messages table: arm, cancel, claim what is due, mark it sent.</summary>
+/// <summary>The scheduled_messages table: arm, cancel, claim what is due (marking it sending), mark it sent.</summary>
 public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
 {
     public const string Channel = "embargo_scheduler_clock";
@@ -32,32 +32,52 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
         WHERE scheduled_messages.state = 'pending'
         """;
 
+    // Due pending messages first, then those whose sending ran out of lease (a clock that crashed while forwarding
+    // them) or waits out a failed forward.
     private const string ClaimDueSql = """
         SELECT token_id, destination, due_at, message_types, content_type, body, headers::text AS headers,
                message_id, correlation_id, conversation_id, initiator_id, source_address, priority
         FROM scheduled_messages
-        WHERE state = 'pending' AND due_at <= @Now AND (retry_at IS NULL OR retry_at <= @Now)
+        WHERE state = 'pending' AND due_at <= @Now
         ORDER BY due_at, priority
         LIMIT @Limit
         FOR UPDATE SKIP LOCKED
         """;
 
+    private const string ClaimRetrySql = """
+        SELECT token_id, destination, due_at, message_types, content_type, body, headers::text AS headers,
+               message_id, correlation_id, conversation_id, initiator_id, source_address, priority
+        FROM scheduled_messages
+        WHERE state = 'sending' AND retry_at <= @Now
+        ORDER BY due_at, priority
+        LIMIT @Limit
+        FOR UPDATE SKIP LOCKED
+        """;
+
+    // Committed before the forward: from here on the message goes, and a cancel finds it gone.
+    private const string MarkSendingSql = """
+        UPDATE scheduled_messages SET state = 'sending', retry_at = @LeaseUntil WHERE token_id = ANY(@TokenIds)
+        """;
+
     private const string MarkSentSql = """
-        UPDATE scheduled_messages SET state = 'sent', sent_at = @Now WHERE token_id = ANY(@TokenIds)
+        UPDATE scheduled_messages SET state = 'sent', sent_at = @Now, retry_at = NULL WHERE token_id = ANY(@TokenIds)
         """;
 
     // 1 s, 2 s, 4 s … at most 30 s: a publication whose forward failed (the broker was away) goes soon after it is back.
     private const string MarkForwardFailedSql = """
         UPDATE scheduled_messages
         SET attempts = attempts + 1, retry_at = @Now + least(interval '1 second' * power(2, least(attempts, 10)), interval '30 seconds')
-        WHERE token_id = ANY(@TokenIds)
+        WHERE token_id = ANY(@TokenIds) AND state = 'sending' -- not one another clock sent after the lease ran out
         """;
 
     private const string PurgeSql = """
-        DELETE FROM scheduled_messages WHERE state <> 'pending' AND coalesce(sent_at, created_at) < @Before
+        DELETE FROM scheduled_messages WHERE state IN ('sent', 'cancelled') AND coalesce(sent_at, created_at) < @Before
         """;
 
-    private const string NextDueSql = "SELECT min(greatest(due_at, coalesce(retry_at, due_at))) FROM scheduled_messages WHERE state = 'pending'";
+    private const string NextDueSql = """
+        SELECT least((SELECT min(due_at) FROM scheduled_messages WHERE state = 'pending'),
+                     (SELECT min(retry_at) FROM scheduled_messages WHERE state = 'sending'))
+        """;
 
     public async Task ArmAsync(ScheduledMessageRecord message, CancellationToken ct)
     {
@@ -69,7 +89,7 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
     public static Task ArmAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, ScheduledMessageRecord message, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition(ArmSql, message, tx, cancellationToken: ct));
 
-    /// <returns>true when a pending message was cancelled (false: already sent, already cancelled, or unknown).</returns>
+    /// <returns>true when a pending message was cancelled (false: sending or sent, already cancelled, or unknown).</returns>
     public async Task<bool> CancelAsync(Guid tokenId, DateTimeOffset now, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -79,15 +99,26 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
     public static async Task<bool> CancelAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tokenId, DateTimeOffset now, CancellationToken ct) =>
         await conn.ExecuteAsync(new CommandDefinition(CancelSql, new { TokenId = tokenId, Now = now }, tx, cancellationToken: ct)) == 1;
 
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due messages and marks them sending, leased until
+    /// <paramref name="leaseUntil"/>; the caller commits, then forwards them.
+    /// </summary>
     public static async Task<IReadOnlyList<ScheduledMessageRecord>> ClaimDueAsync(
-        NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int limit, CancellationToken ct) =>
-        (await conn.QueryAsync<ScheduledMessageRecord>(new CommandDefinition(ClaimDueSql, new { Now = now, Limit = limit }, tx, cancellationToken: ct))).AsList();
+        NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
+    {
+        var due = (await conn.QueryAsync<ScheduledMessageRecord>(new CommandDefinition(ClaimDueSql, new { Now = now, Limit = limit }, tx, cancellationToken: ct))).AsList();
+        if (due.Count < limit)
+            due.AddRange(await conn.QueryAsync<ScheduledMessageRecord>(new CommandDefinition(ClaimRetrySql, new { Now = now, Limit = limit - due.Count }, tx, cancellationToken: ct)));
+        if (due.Count > 0)
+            await conn.ExecuteAsync(new CommandDefinition(MarkSendingSql, new { TokenIds = due.Select(m => m.TokenId).ToArray(), LeaseUntil = leaseUntil }, tx, cancellationToken: ct));
+        return due;
+    }
 
-    public static Task MarkSentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IEnumerable<Guid> tokenIds, DateTimeOffset now, CancellationToken ct) =>
+    public static Task MarkSentAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IEnumerable<Guid> tokenIds, DateTimeOffset now, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition(MarkSentSql, new { TokenIds = tokenIds.ToArray(), Now = now }, tx, cancellationToken: ct));
 
-    /// <summary>The messages could not be forwarded: each waits before it is claimed again.</summary>
-    public static Task MarkForwardFailedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IEnumerable<Guid> tokenIds, DateTimeOffset now, CancellationToken ct) =>
+    /// <summary>The messages could not be forwarded: each stays sending and waits before it is claimed again.</summary>
+    public static Task MarkForwardFailedAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IEnumerable<Guid> tokenIds, DateTimeOffset now, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition(MarkForwardFailedSql, new { TokenIds = tokenIds.ToArray(), Now = now }, tx, cancellationToken: ct));
 
     /// <returns>How many sent or cancelled messages older than <paramref name="before"/> were deleted.</returns>

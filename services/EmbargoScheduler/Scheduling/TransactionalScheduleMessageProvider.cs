@@ -58,9 +58,9 @@ public sealed class TransactionalScheduleMessageProvider(NpgsqlTransaction tx, C
 
     /// <summary>
     /// Cancels a scheduled message in the consume's transaction and says whether it was still pending. The cancel
-    /// locks the row, so it waits for a clock that has claimed it (FOR UPDATE SKIP LOCKED, marked sent in the clock's
-    /// transaction) and then finds it sent: false means the message has gone out. A clock that comes after the cancel
-    /// skips the locked row and, once this transaction commits, finds it cancelled. Without the transaction (another
+    /// locks the row, so it waits for a clock that is claiming it (FOR UPDATE SKIP LOCKED, marked sending in the
+    /// clock's transaction) and then finds it sending or sent: false means the message has gone or is going out. A
+    /// clock that comes after the cancel skips the locked row and, once this transaction commits, finds it cancelled. Without the transaction (another
     /// scheduler, e.g. MassTransit's test harness) the cancel is only requested, and taken as done.
     /// </summary>
     public static async Task<bool> CancelPendingAsync(ConsumeContext context, Uri destinationAddress, Guid tokenId, TimeProvider time)

@@ -274,7 +274,7 @@ public sealed partial class CoordinationStateMachine : MassTransitStateMachine<C
 
     /// <summary>What an extension, break or withdrawal needs first: the instant still ahead and the waiting
     /// PublishAdvisory cancelled before the clock sent it. The time check alone can pass just before the instant while
-    /// the clock sends the command; the cancel then waits on the clock's row lock and finds the row sent.</summary>
+    /// the clock claims the command; the cancel then finds the row sending (or waits on the claim's lock first).</summary>
     private async Task<bool> StopPublication(BehaviorContext<CoordinationState> c) =>
         c.Saga.DisclosureAt > time.GetUtcNow() && await CancelPublication(c);
 

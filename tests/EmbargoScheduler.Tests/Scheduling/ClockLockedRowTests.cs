@@ -102,6 +102,50 @@ public sealed class ClockLockedRowTests
         Assert.False(await store.CancelAsync(token, DateTimeOffset.UtcNow, CancellationToken.None));
     }
 
+    /// <summary>The real clock shifted by <see cref="Offset"/>, which throws when asked the time for the
+    /// <see cref="CrashAtCall"/>th time: in a clock round, once its messages are forwarded and before they are
+    /// recorded sent (the process dying just then).</summary>
+    private sealed class CrashingTimeProvider(int crashAtCall = 0) : TimeProvider
+    {
+        private int calls;
+        public TimeSpan Offset { get; set; }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (Interlocked.Increment(ref calls) == crashAtCall) throw new InvalidOperationException("the process dies here");
+            return base.GetUtcNow() + Offset;
+        }
+    }
+
+    [Fact]
+    public async Task A_message_forwarded_just_before_a_crash_cannot_be_cancelled_and_goes_again_once_its_lease_runs_out()
+    {
+        await using var clock = await ClockAsync();
+        var (dataSource, votes, store) = (clock.DataSource, clock.Votes, clock.Store);
+        var token = NewId.NextGuid();
+        await store.ArmAsync(Record(token, new CloseVote(Guid.NewGuid()), DateTimeOffset.UtcNow.AddSeconds(-1)), CancellationToken.None);
+
+        var crashing = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), clock.Bus,
+            new CrashingTimeProvider(crashAtCall: 2), NullLogger<ScheduledMessagePoller>.Instance);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => crashing.FireDueAsync(CancellationToken.None));
+        Assert.True(await votes.WaitForCountAsync(1, TimeSpan.FromSeconds(5)), "the message was not forwarded");
+
+        // A saga's cancel (a withdrawal at the instant) learns that the message has gone, though it was never recorded sent.
+        Assert.False(await store.CancelAsync(token, DateTimeOffset.UtcNow, CancellationToken.None));
+
+        var time = new CrashingTimeProvider();
+        var restarted = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), clock.Bus,
+            time, NullLogger<ScheduledMessagePoller>.Instance);
+        Assert.Equal(0, (await restarted.FireDueAsync(CancellationToken.None)).Claimed); // still the crashed clock's to send
+        time.Offset = ScheduledMessagePoller.SendingLease + TimeSpan.FromSeconds(1);
+        var again = await restarted.FireDueAsync(CancellationToken.None);
+        Assert.Equal((1, 0), (again.Claimed, again.Failed));
+        Assert.True(await votes.WaitForCountAsync(2, TimeSpan.FromSeconds(5)), "the message was not forwarded again (at least once)");
+        Assert.All(votes.All, v => Assert.Equal(token, v.SchedulingTokenId));
+        await using var conn = await dataSource.OpenConnectionAsync();
+        Assert.Equal("sent", await conn.ExecuteScalarAsync<string>("SELECT state FROM scheduled_messages WHERE token_id = @T", new { T = token }));
+    }
+
     [Fact]
     public async Task Messages_that_cannot_be_forwarded_wait_out_of_the_way_of_those_due_after_them()
     {
@@ -124,7 +168,7 @@ public sealed class ClockLockedRowTests
         Assert.Equal(due, Assert.Single(votes.All).SchedulingTokenId);
 
         await using var conn = await dataSource.OpenConnectionAsync();
-        Assert.Equal(501, await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM scheduled_messages WHERE state = 'pending' AND attempts = 1 AND retry_at > @Now", new { Now = now }));
+        Assert.Equal(501, await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM scheduled_messages WHERE state = 'sending' AND attempts = 1 AND retry_at > @Now", new { Now = now }));
     }
 
     /// <summary>The clock's table in a database of its own, and an intake stand-in recording the CloseVotes it forwards.</summary>

@@ -23,6 +23,7 @@ public sealed class ClockRetentionTests
         var oldSent = await Arm(store, now.AddDays(-40));
         var recentSent = await Arm(store, now.AddDays(-1));
         var oldPending = await Arm(store, now.AddDays(-40)); // overdue but never sent (e.g. the service was down): kept
+        var oldSending = await Arm(store, now.AddDays(-40)); // claimed, its forward failing for long: kept
         var oldCancelled = NewToken();
         await store.CancelAsync(oldCancelled, now.AddDays(-40), CancellationToken.None);
         await using (var conn = await dataSource.OpenConnectionAsync())
@@ -34,10 +35,11 @@ public sealed class ClockRetentionTests
         }
         var db = new EmbargoDatabase(isolation);
         await db.ScalarAsync<int>("UPDATE scheduled_messages SET created_at = now() - interval '40 days' WHERE token_id = @T", new { T = oldCancelled });
+        await db.ScalarAsync<int>("UPDATE scheduled_messages SET state = 'sending' WHERE token_id = @T", new { T = oldSending });
 
         Assert.Equal(2, await store.PurgeAsync(now.AddDays(-30), CancellationToken.None));
         var left = (await db.ScalarAsync<string>("SELECT string_agg(token_id::text, ',' ORDER BY token_id) FROM scheduled_messages")).Split(',');
-        Assert.Equal(new[] { recentSent, oldPending }.Select(t => t.ToString()).Order(), left.Order());
+        Assert.Equal(new[] { recentSent, oldPending, oldSending }.Select(t => t.ToString()).Order(), left.Order());
     }
 
     private static Guid NewToken() => Guid.NewGuid();
