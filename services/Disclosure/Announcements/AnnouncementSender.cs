@@ -14,7 +14,8 @@ namespace Disclosure.Announcements;
 /// The row is marked sent and committed as soon as the server has accepted the message (its "250"), before the
 /// session is closed: a QUIT that goes unanswered, or the process dying then, does not send it again. The Message-Id
 /// is derived from the case and version, so a resend after a crash between the "250" and that commit can be
-/// recognised by the list.
+/// recognised by the list. An announcement the list has not taken when the advisory is withdrawn is never sent; one
+/// waiting when a later version is published carries that version (see AnnouncementStore.ReviseUnsentAsync).
 /// </summary>
 public sealed partial class AnnouncementSender(
     NpgsqlDataSource dataSource,
@@ -48,10 +49,20 @@ public sealed partial class AnnouncementSender(
         await using var tx = await conn.BeginTransactionAsync(ct);
         var row = await AnnouncementStore.ClaimAsync(conn, tx);
         if (row is null) return false;
+        if (row.Withdrawn)
+        {
+            await AnnouncementStore.MarkWithdrawnAsync(conn, tx, row.Id);
+            await tx.CommitAsync(ct);
+            LogWithdrawn(row.CaseId, row.Version);
+            return true;
+        }
+        // From here the attempt runs to its end whatever the host's stop (bounded by the SMTP timeout): cut short
+        // after the server's "250" and before the commit, it would leave the row unsent, and the list would get the
+        // announcement again from the next instance.
         using var client = new SmtpClient();
         try
         {
-            await SendAsync(client, row, ct);
+            await SendAsync(client, row, CancellationToken.None);
             await AnnouncementStore.MarkSentAsync(conn, tx, row.Id);
             LogSent(row.CaseId, row.Version, row.Attempts + 1);
         }
@@ -64,7 +75,7 @@ public sealed partial class AnnouncementSender(
             if (giveUp) LogGaveUp(row.CaseId, row.Version, attempts, e.GetType().Name);
             else LogFailed(row.CaseId, row.Version, attempts, e.GetType().Name);
         }
-        await tx.CommitAsync(ct);
+        await tx.CommitAsync(CancellationToken.None);
         await QuitAsync(client, ct);
         return true;
     }
@@ -77,7 +88,7 @@ public sealed partial class AnnouncementSender(
     {
         if (!client.IsConnected) return;
         try { await client.DisconnectAsync(true, ct); }
-        catch (Exception e) when (e is not OperationCanceledException) { }
+        catch (Exception) { } // also the host stopping: the outcome is committed
     }
 
     private async Task SendAsync(SmtpClient client, AnnouncementRow row, CancellationToken ct)
@@ -117,6 +128,9 @@ public sealed partial class AnnouncementSender(
 
     [LoggerMessage(LogLevel.Error, "Announcement of case {CaseId} version {Version} given up after {Attempt} attempts ({Error})")]
     private partial void LogGaveUp(Guid caseId, int version, int attempt, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Announcement of case {CaseId} version {Version} not sent: the advisory was withdrawn before the list took it")]
+    private partial void LogWithdrawn(Guid caseId, int version);
 
     [LoggerMessage(LogLevel.Warning, "Announcement loop failed: {Error}")]
     private partial void LogLoopFailed(string error);

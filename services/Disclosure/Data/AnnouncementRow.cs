@@ -10,4 +10,7 @@ public sealed class AnnouncementRow
     public string Subject { get; init; } = "";
     public string Body { get; init; } = "";
     public int Attempts { get; init; }
+
+    /// <summary>The advisory has been withdrawn since the announcement was queued.</summary>
+    public bool Withdrawn { get; init; }
 }

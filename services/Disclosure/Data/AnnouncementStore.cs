@@ -15,7 +15,9 @@ public static class AnnouncementStore
 
     // Held FOR UPDATE while sending, so another instance skips the row instead of sending it too.
     private const string ClaimSql = """
-        SELECT id, case_id, version, recipient, subject, body, attempts FROM announcements
+        SELECT id, case_id, version, recipient, subject, body, attempts,
+               EXISTS (SELECT 1 FROM advisories a WHERE a.case_id = announcements.case_id AND a.withdrawn_at IS NOT NULL) AS withdrawn
+        FROM announcements
         WHERE sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= now()
         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
         """;
@@ -29,6 +31,17 @@ public static class AnnouncementStore
         WHERE id = @Id
         """;
 
+    private const string WithdrawnSql = """
+        UPDATE announcements SET given_up_at = now(), last_error = 'the advisory was withdrawn before this was sent' WHERE id = @Id
+        """;
+
+    // An announcement the list has not accepted yet tells of the advisory as it is now. It waits for a send in progress
+    // (the row is locked then) and finds it sent, or failed and still to go.
+    private const string ReviseUnsentSql = """
+        UPDATE announcements SET subject = @Subject, body = @Body
+        WHERE case_id = @CaseId AND sent_at IS NULL AND given_up_at IS NULL
+        """;
+
     public static Task EnqueueAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, int version, string recipient, string subject, string body) =>
         conn.ExecuteAsync(EnqueueSql, new { CaseId = caseId, Version = version, Recipient = recipient, Subject = subject, Body = body }, tx);
 
@@ -40,4 +53,12 @@ public static class AnnouncementStore
 
     public static Task MarkFailedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id, string error, double delaySeconds, bool giveUp) =>
         conn.ExecuteAsync(FailedSql, new { Id = id, Error = error, DelaySeconds = delaySeconds, GiveUp = giveUp }, tx);
+
+    /// <summary>The advisory was withdrawn before its announcement went out: it never goes.</summary>
+    public static Task MarkWithdrawnAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id) =>
+        conn.ExecuteAsync(WithdrawnSql, new { Id = id }, tx);
+
+    /// <summary>A later version of the advisory: the case's announcement not sent yet takes its subject and text.</summary>
+    public static Task ReviseUnsentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string subject, string body) =>
+        conn.ExecuteAsync(ReviseUnsentSql, new { CaseId = caseId, Subject = subject, Body = body }, tx);
 }

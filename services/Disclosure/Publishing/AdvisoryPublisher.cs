@@ -53,6 +53,11 @@ public sealed partial class AdvisoryPublisher(MetadataFactory metadata, TimeProv
             await AnnouncementStore.EnqueueAsync(conn, tx, caseId, version, metadata.Options.AnnounceTo,
                 AnnouncementComposer.Subject(draft, advisoryId), AnnouncementComposer.Body(draft, meta));
         }
+        else
+        {
+            // Not announced again; but if the list has not taken the first announcement yet, it gets this version.
+            await AnnouncementStore.ReviseUnsentAsync(conn, tx, caseId, AnnouncementComposer.Subject(draft, advisoryId), AnnouncementComposer.Body(draft, meta));
+        }
         LogPublished(caseId, advisoryId, version, revision);
         return true;
     }

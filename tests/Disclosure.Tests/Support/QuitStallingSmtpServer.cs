@@ -7,6 +7,7 @@ namespace Disclosure.Tests.Support;
 /// <summary>
 /// A bare SMTP server that accepts every message (250 after DATA) and, while <see cref="StallQuit"/> is set, never
 /// answers QUIT: the moment after a message was accepted and before the sender has closed its session, held open.
+/// With <see cref="AcceptanceGate"/> it holds the moment before the "250" instead.
 /// </summary>
 public sealed class QuitStallingSmtpServer : IAsyncDisposable
 {
@@ -27,6 +28,12 @@ public sealed class QuitStallingSmtpServer : IAsyncDisposable
     public int Accepted => Volatile.Read(ref accepted);
 
     public volatile bool StallQuit = true;
+
+    /// <summary>While set, the "250" after a message waits for it to complete (a server slow to accept).</summary>
+    public Task? AcceptanceGate { get; set; }
+
+    /// <summary>Completes when a message's data has been received, before the server answers it.</summary>
+    public TaskCompletionSource DataReceived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when a sender sent QUIT after a message and was left waiting.</summary>
     public TaskCompletionSource QuitStalled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,6 +66,8 @@ public sealed class QuitStallingSmtpServer : IAsyncDisposable
                     case "DATA":
                         await writer.WriteLineAsync("354 go ahead");
                         while (await reader.ReadLineAsync(stop.Token) is { } data && data != ".") { }
+                        DataReceived.TrySetResult();
+                        if (AcceptanceGate is { } gate) await gate.WaitAsync(stop.Token);
                         Interlocked.Increment(ref accepted);
                         await writer.WriteLineAsync("250 queued");
                         break;
