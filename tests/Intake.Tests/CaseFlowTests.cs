@@ -251,10 +251,22 @@ public sealed class CaseFlowTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
             Assert.Contains("withdrawn", (await refused.Json()).GetProperty("detail").GetString());
         }
+        // A duplicate report of the withdrawn issue is filed with the case, its reporter not credited in the draft.
+        var (duplicate, _) = await Samples.SubmitReport(f.Host.Client(), new
+        {
+            reporterName = "Late Reporter", reporterEmail = "late@example.org", components = new[] { "example-lib" },
+            description = "Same parser crash again.", subject = "Parser crash", credit = new { wanted = true, name = "Late Reporter" },
+        });
+        var merged = await member.Post($"cases/{caseId}/reports", new { reportIds = new[] { duplicate } });
+        Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+        Assert.Contains(duplicate, (await merged.Json()).GetProperty("reportIds").EnumerateArray().Select(r => r.GetGuid()));
+
         var draft = await (await member.GetAsync($"cases/{caseId}/draft")).Json();
         Assert.Equal(1, draft.GetProperty("revision").GetInt32());
         Assert.Equal("Heap overflow in example-lib parser", draft.GetProperty("draft").GetProperty("title").GetString());
-        Assert.DoesNotContain(draft.GetProperty("draft").GetProperty("credits").EnumerateArray(), c => c.GetProperty("name").GetString() == "Late Reviewer");
+        Assert.DoesNotContain(draft.GetProperty("draft").GetProperty("credits").EnumerateArray(),
+            c => c.GetProperty("name").GetString() is "Late Reviewer" or "Late Reporter");
+        Assert.DoesNotContain(f.Bus.All<AdvisoryDraftUpdated>(), e => e.CaseId == caseId && e.Revision > 1);
     }
 
     private static async Task<string?> Status(HttpClient member, Guid caseId) =>

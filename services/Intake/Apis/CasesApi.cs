@@ -73,7 +73,8 @@ public static class CasesApi
         return TypedResults.Ok(Response(c, (await ReportStore.ForCaseAsync(conn, null, id)).Select(r => r.Id).ToList()));
     }
 
-    /// <summary>Adds duplicate reports to the case.</summary>
+    /// <summary>Adds duplicate reports to the case, crediting their reporters in its draft unless the case is withdrawn
+    /// (its draft is then the record of what was withdrawn; the reports are filed with it all the same).</summary>
     public static async Task<Results<Ok<CaseResponse>, ValidationProblem, ProblemHttpResult, NotFound>> MergeReports(
         Guid id, MergeReportsRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
@@ -91,7 +92,7 @@ public static class CasesApi
         await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "case.reports-merged", now, id, new { reportIds = ids });
         var reports = await ReportStore.ForCaseAsync(conn, tx, id);
         var draft = (await CaseStore.GetDraftAsync(conn, tx, id))!.Draft;
-        if (ReporterCredits.AddTo(draft, reports.Where(r => ids.Contains(r.Id))) is { } credited)
+        if (c.Status != CaseStatuses.Withdrawn && ReporterCredits.AddTo(draft, reports.Where(r => ids.Contains(r.Id))) is { } credited)
             c = c with { DraftRevision = await DraftApi.SaveAsync(conn, tx, c, credited, user, now, "draft.reporter-credits") };
         var all = reports.Select(r => r.Id).ToList();
         await tx.CommitAsync(ct);
