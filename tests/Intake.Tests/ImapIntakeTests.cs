@@ -54,10 +54,10 @@ public sealed class ImapIntakeTests
         return client;
     }
 
-    private static async Task Deliver(string user, string eml)
+    private static async Task Deliver(string user, string eml, MessageFlags flags = MessageFlags.None)
     {
         using var client = await Connect(user);
-        await client.Inbox.AppendAsync(MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(eml))));
+        await client.Inbox.AppendAsync(MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(eml))), flags);
         await client.DisconnectAsync(true);
     }
 
@@ -128,6 +128,29 @@ public sealed class ImapIntakeTests
         await using var restarted = await IntakeHost.StartAsync(f.Isolation, ImapSettings(user));
         await WaitUntil(async () => await Unseen(user) == 0, "the restarted poller did not take the messages again");
         Assert.Equal(2, await Reports());
+    }
+
+    [Fact]
+    public async Task Mail_a_member_read_before_the_poll_is_a_report_all_the_same_but_mail_read_before_the_first_poll_is_not()
+    {
+        var user = "intake-" + Guid.NewGuid().ToString("N");
+        await Deliver(user, PlainMessage(Guid.NewGuid() + "@example.org"), MessageFlags.Seen); // old mail, read before deployment
+        await Deliver(user, PlainMessage(Guid.NewGuid() + "@example.org"));
+
+        var settings = ImapSettings(user);
+        settings["Imap__BatchSize"] = "1"; // a poll that leaves some for the next must not skip them
+        await using var f = await IntakeFixture.StartAsync(settings);
+        await using var conn = new NpgsqlConnection(f.Isolation.ConnectionString);
+        Task<long> Reports() => conn.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.reports");
+        await WaitUntil(async () => await Unseen(user) == 0, "the poller did not take the unseen message");
+        Assert.Equal(1, await Reports());
+
+        var readFirst = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid() + "@example.org").ToArray();
+        foreach (var id in readFirst) await Deliver(user, PlainMessage(id), MessageFlags.Seen); // members opened them in a mail client first
+        await WaitUntil(async () => await Reports() == 4, "a message read before the poll never became a report");
+        Assert.Equal(3, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.reports WHERE message_id = ANY(@Ids)", new { Ids = readFirst }));
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // two more polls: the old mail stays old, nothing is taken twice
+        Assert.Equal(4, await Reports());
     }
 
     [Fact]

@@ -11,7 +11,9 @@ using Npgsql;
 namespace Intake.Imap;
 
 /// <summary>
-/// Reads the security@ mailbox: each unseen message becomes a report (committed first), then is flagged \Seen.
+/// Reads the security@ mailbox: each new message becomes a report (committed first), then is flagged \Seen. New is
+/// unseen, or above the UID through which the mailbox was taken (imap_mailbox_marks), so a message a member read in a
+/// mail client before the poll is a report all the same.
 /// A message fetched twice — a crash between commit and flag, an overlapping instance, a resend with the same
 /// Message-Id — makes one report, because reports.message_id is unique. The reply to the reporter goes after the
 /// commit and before the flag; a report whose reply had not gone out when the service stopped (reports.reply_due) is
@@ -48,7 +50,14 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, IOptions<IntakeOpt
         await client.AuthenticateAsync(o.Username ?? "", o.Password ?? "", ct);
         var folder = await client.GetFolderAsync(o.Mailbox, ct);
         await folder.OpenAsync(FolderAccess.ReadWrite, ct);
-        var unseen = (await folder.SearchAsync(SearchQuery.NotSeen, ct)).Take(o.BatchSize).ToList();
+        var mailbox = $"{o.Username}@{o.Host}/{o.Mailbox}";
+        var last = folder.UidNext is { } next ? next.Id - 1 : (uint?)null; // the last UID in the folder as it was opened
+        var mark = await MailboxMarkStore.GetAsync(db, mailbox, folder.UidValidity, ct);
+        var query = mark is { } through && last > through
+            ? SearchQuery.NotSeen.Or(SearchQuery.Uids(new UniqueIdRange(new UniqueId(through + 1), new UniqueId(last.Value))))
+            : SearchQuery.NotSeen;
+        var found = (await folder.SearchAsync(query, ct)).OrderBy(u => u.Id).ToList();
+        var unseen = found.Take(o.BatchSize).ToList();
         var created = 0;
         foreach (var uid in unseen)
         {
@@ -90,6 +99,10 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, IOptions<IntakeOpt
             if (replyWanted) await AcknowledgeAsync(message!, parsed.Report, result.Key, token, ct);
             await folder.AddFlagsAsync(uid, MessageFlags.Seen, silent: true, ct);
         }
+        // Everything through the last UID is taken, unless the batch left some; a first poll takes the mail read
+        // before it as old.
+        var takenThrough = mark is not null && found.Count > unseen.Count ? unseen[^1].Id : last;
+        if (takenThrough is { } t && (mark is null || t > mark)) await MailboxMarkStore.AdvanceAsync(db, mailbox, folder.UidValidity, t, ct);
         await client.DisconnectAsync(true, ct);
         logger.ImapPolled(created, unseen.Count);
         return created;
