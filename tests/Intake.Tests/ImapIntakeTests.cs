@@ -154,6 +154,25 @@ public sealed class ImapIntakeTests
     }
 
     [Fact]
+    public async Task A_mail_fetched_again_by_a_service_that_reads_it_differently_makes_no_second_report()
+    {
+        var user = "intake-" + Guid.NewGuid().ToString("N");
+        await Deliver(user, PlainMessage(Guid.NewGuid() + "@example.org").Replace("The parser crashes; PoC attached.", new string('x', 300)));
+        await using var f = await IntakeFixture.StartAsync(ImapSettings(user));
+        await using var conn = new NpgsqlConnection(f.Isolation.ConnectionString);
+        await WaitUntil(async () => await Unseen(user) == 0, "the poller did not take the message");
+
+        // Stopped before the flag was set (a deploy), and started again configured to cut descriptions shorter.
+        await f.Host.DisposeAsync();
+        await MarkAllUnseen(user);
+        var settings = ImapSettings(user);
+        settings["Intake__MaxDescriptionChars"] = "100";
+        await using var restarted = await IntakeHost.StartAsync(f.Isolation, settings);
+        await WaitUntil(async () => await Unseen(user) == 0, "the restarted poller did not take the message again");
+        Assert.Equal(1, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.reports"));
+    }
+
+    [Fact]
     public async Task An_emailed_report_is_answered_once_with_its_id_and_a_token_that_reads_its_status_and_automatic_mail_is_not()
     {
         var user = "intake-" + Guid.NewGuid().ToString("N");

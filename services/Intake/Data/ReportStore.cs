@@ -68,6 +68,8 @@ public static class ReportStore
 
     private const string GetByMessageIdSql = $"SELECT {Columns} FROM reports WHERE message_id = @MessageId";
 
+    private const string HoldsRawSql = "SELECT EXISTS (SELECT 1 FROM reports WHERE message_id = @MessageId AND raw_message = @Raw)";
+
     /// <returns>false when a report with the same message id exists already.</returns>
     public static async Task<bool> TryInsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Report r, string tokenHash, byte[]? rawMessage,
         bool replyDue = false) =>
@@ -119,6 +121,10 @@ public static class ReportStore
 
     public static Task<Report?> GetByMessageIdAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string messageId) =>
         Single(conn.QuerySingleOrDefaultAsync<Row>(GetByMessageIdSql, new { MessageId = messageId }, tx));
+
+    /// <returns>whether the report stored under <paramref name="messageId"/> was made from exactly these bytes.</returns>
+    public static Task<bool> HoldsRawAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string messageId, byte[] raw) =>
+        conn.ExecuteScalarAsync<bool>(HoldsRawSql, new { MessageId = messageId, Raw = raw }, tx);
 
     /// <returns>the newest report whose Message-Id is among those a mail answers, and its case.</returns>
     public static async Task<(Guid ReportId, Guid? CaseId)?> AnsweredAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid self, IReadOnlyList<string> replies) =>

@@ -151,10 +151,14 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, IOptions<IntakeOpt
         var key = parsed.Report.MessageId!;
         if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report, ReporterToken.Hash(token), parsed.Raw, replyDue))
         {
-            // The Message-Id is known: the same mail again (fetched twice, or by a second route) is no new report, but
-            // another mail reusing it (a broken mailer, or one who knows the id) must not vanish.
+            // The Message-Id is known: the same mail again (fetched twice, or by a second route with other Received
+            // headers) is no new report, but another mail reusing it (a broken mailer, or one who knows the id) must not
+            // vanish. The same bytes are the same mail however this version reads them (a parser change, another
+            // Intake:MaxDescriptionChars since the first fetch).
             var first = await ReportStore.GetByMessageIdAsync(conn, tx, key);
-            if (first is null || (first.ReporterEmail, first.Subject, first.Description) == (parsed.Report.ReporterEmail, parsed.Report.Subject, parsed.Report.Description))
+            if (first is null
+                || (first.ReporterEmail, first.Subject, first.Description) == (parsed.Report.ReporterEmail, parsed.Report.Subject, parsed.Report.Description)
+                || await ReportStore.HoldsRawAsync(conn, tx, key, parsed.Raw))
                 return (false, key);
             key = EmailReport.DistinctKey(parsed);
             if (!await ReportStore.TryInsertAsync(conn, tx, parsed.Report with { MessageId = key }, ReporterToken.Hash(token), parsed.Raw, replyDue))
