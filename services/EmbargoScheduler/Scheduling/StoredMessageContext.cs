@@ -6,7 +6,8 @@ namespace EmbargoScheduler.Scheduling;
 
 /// <summary>
 /// The message context of a stored scheduled message (after MassTransit's Quartz JobDataMessageContext): its ids,
-/// addresses and headers, plus the scheduling token header the saga matches a scheduled event against.
+/// addresses and headers, plus the scheduling token header the saga matches a scheduled event against (the token it
+/// was first armed with, also when it comes back as a consumer's redelivery: see ArmedTokenHeader).
 /// </summary>
 public sealed class StoredMessageContext : MessageContext
 {
@@ -21,11 +22,24 @@ public sealed class StoredMessageContext : MessageContext
 
         var headers = new DictionarySendHeaders();
         foreach (var (key, value) in record.StoredHeaders()) headers.Set(key, value);
-        headers.Set(MessageHeaders.SchedulingTokenId, record.TokenId.ToString("D"));
+        var armedWith = headers.TryGetHeader(ArmedTokenHeader, out var stored) && Guid.TryParse(stored?.ToString(), out var first)
+            ? first
+            : record.TokenId;
+        headers.Set(MessageHeaders.SchedulingTokenId, armedWith.ToString("D"));
+        headers.Set(ArmedTokenHeader, armedWith.ToString("D"));
         headers.Set(ScheduledHeader, record.DueAt.ToString("O"));
         headers.Set(SentHeader, sentAt.ToString("O"));
         Headers = headers;
     }
+
+    /// <summary>
+    /// The token a message was first armed with. A consumer's redelivery (UseScheduledRedelivery) schedules the message
+    /// again under a token of its own, and MassTransit's CopyContextPipe leaves the scheduling token header behind on
+    /// purpose; a saga's timer (ReminderDue, DisclosureDue) coming back with the redelivery's token would be dropped
+    /// as not current, and the reminder (or an old saga's publication) lost. This header is copied like any other,
+    /// so the clock gives the redelivered message the token it was armed with.
+    /// </summary>
+    public const string ArmedTokenHeader = "Coordination-Armed-TokenId";
 
     /// <summary>When the message was due (Quartz names its header the same way).</summary>
     public const string ScheduledHeader = MessageHeaders.Quartz.Scheduled;

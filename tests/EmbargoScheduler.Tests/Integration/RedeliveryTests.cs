@@ -19,6 +19,7 @@ public sealed class RedeliveryTests
     {
         public volatile bool Recovered;
         public readonly List<int> Attempts = [];
+        public readonly List<Guid?> SchedulingTokens = [];
         public readonly TaskCompletionSource<int> Consumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -26,7 +27,11 @@ public sealed class RedeliveryTests
     {
         public Task Consume(ConsumeContext<MemberJoined> context)
         {
-            lock (state.Attempts) state.Attempts.Add(context.GetRedeliveryCount());
+            lock (state.Attempts)
+            {
+                state.Attempts.Add(context.GetRedeliveryCount());
+                state.SchedulingTokens.Add(context.Headers.Get<Guid>(MessageHeaders.SchedulingTokenId));
+            }
             if (!state.Recovered) throw new InvalidOperationException("database unavailable (test)");
             state.Consumed.TrySetResult(context.GetRedeliveryCount());
             return Task.CompletedTask;
@@ -51,6 +56,27 @@ public sealed class RedeliveryTests
         var redeliveryCount = await state.Consumed.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(1, redeliveryCount);
         lock (state.Attempts) Assert.Equal([0, 0, 0, 0, 0, 0, 1], state.Attempts);
+    }
+
+    /// <summary>A saga's timer (ReminderDue, DisclosureDue) is current only while it carries the token the saga armed
+    /// it with: redelivered through the clock with the redelivery's own token, it would be dropped as stale.</summary>
+    [Fact]
+    public async Task A_scheduled_message_redelivered_through_the_clock_keeps_the_scheduling_token_it_was_armed_with()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("redelivery");
+        await using var scheduler = await SchedulerService.StartAsync(isolation);
+        var state = new FailingUntilRecovered();
+        using var service = await TestBus.StartAsync(isolation, "redelivery-test",
+            x => x.AddConsumer<FlakyConsumer>(),
+            s => s.AddSingleton(state).Configure<RabbitMqOptions>(o => o.RedeliveryIntervals = "00:00:03"));
+
+        var armed = await service.Services.GetRequiredService<IMessageScheduler>().SchedulePublish(DateTime.UtcNow.AddSeconds(1),
+            new MemberJoined(Guid.NewGuid(), "Ada", "ada", "member", DateTimeOffset.UtcNow));
+        await WaitUntilAsync(() => state.Attempts.Count >= 6, TimeSpan.FromSeconds(60));
+        state.Recovered = true;
+
+        Assert.Equal(1, await state.Consumed.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        lock (state.Attempts) Assert.All(state.SchedulingTokens, token => Assert.Equal(armed.TokenId, token));
     }
 
     [Fact]
