@@ -35,6 +35,32 @@ public sealed class RegistryInputTests
     }
 
     [Fact]
+    public async Task An_import_that_only_adds_contacts_leaves_an_existing_projects_packages_and_channels_as_they_are()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Debian python3-urllib3", [new { purl = "pkg:deb/debian/python3-urllib3", relation = "ships" }, "pkg:pypi/urllib3"], ["distros"]);
+        var before = await h.Http.GetStringAsync($"projects/{project}");
+
+        var csv = await h.Http.PostAsync("import", new StringContent("project,name,email\r\nDebian python3-urllib3,New,new@x.test\r\n", Encoding.UTF8, "text/csv"));
+        Assert.Equal(1, (await csv.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt32());
+        var json = await h.Http.PostAsJsonAsync("import", new[] { new { name = "Debian python3-urllib3", contacts = new[] { new { name = "Other", email = "other@x.test" } } } });
+        Assert.Equal(1, (await json.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt32());
+
+        var after = await h.Http.GetFromJsonAsync<JsonElement>($"projects/{project}");
+        var expected = JsonDocument.Parse(before).RootElement;
+        foreach (var field in new[] { "ecosystem", "channels", "packages" })
+            Assert.Equal(expected.GetProperty(field).GetRawText(), after.GetProperty(field).GetRawText());
+        var contacts = await h.Http.GetFromJsonAsync<JsonElement>($"projects/{project}/contacts");
+        Assert.Equal(["new@x.test", "other@x.test"], contacts.EnumerateArray().Select(c => c.GetProperty("email").GetString()).Order());
+
+        // A column (or property) that is given replaces the field, empty or not.
+        var emptied = await h.Http.PostAsync("import", new StringContent("project,channels,name,email\r\nDebian python3-urllib3,,New,new@x.test\r\n", Encoding.UTF8, "text/csv"));
+        Assert.Equal(1, (await emptied.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt32());
+        var replaced = await h.Http.GetStringAsync($"projects/{project}");
+        Assert.True(JsonDocument.Parse(replaced).RootElement.GetProperty("channels").GetArrayLength() == 0, replaced);
+    }
+
+    [Fact]
     public async Task A_time_zone_that_is_a_zoneinfo_folder_is_refused_and_in_an_import_only_its_row_is()
     {
         await using var h = await NotifierHarness.StartAsync();

@@ -18,6 +18,15 @@ public static class RegistryStore
         WHERE id = @Id
         """;
 
+    private const string MergeProjectSql = """
+        UPDATE projects SET name = @Name,
+            ecosystem = CASE WHEN @SetEcosystem THEN @Ecosystem ELSE ecosystem END,
+            homepage = CASE WHEN @SetHomepage THEN @Homepage ELSE homepage END,
+            channels = CASE WHEN @SetChannels THEN @Channels ELSE channels END,
+            updated_at = @Now
+        WHERE id = @Id
+        """;
+
     private const string DeletePackagesSql = "DELETE FROM project_packages WHERE project_id = @Id";
 
     private const string InsertPackageSql = """
@@ -82,6 +91,22 @@ public static class RegistryStore
         await conn.ExecuteAsync(DeletePackagesSql, new { Id = id }, tx);
         await InsertPackagesAsync(conn, tx, id, p);
         return true;
+    }
+
+    /// <summary>Which project fields an import row gives.</summary>
+    public readonly record struct GivenFields(bool Ecosystem, bool Homepage, bool Packages, bool Channels);
+
+    /// <summary>An existing project named in an import: the fields the row gives replace the project's, the others stay.</summary>
+    public static async Task MergeImportedProjectAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, ValidProject p, GivenFields given, DateTimeOffset now)
+    {
+        await conn.ExecuteAsync(MergeProjectSql, new
+        {
+            Id = id, p.Name, p.Ecosystem, p.Homepage, p.Channels, Now = now,
+            SetEcosystem = given.Ecosystem, SetHomepage = given.Homepage, SetChannels = given.Channels,
+        }, tx);
+        if (!given.Packages) return;
+        await conn.ExecuteAsync(DeletePackagesSql, new { Id = id }, tx);
+        await InsertPackagesAsync(conn, tx, id, p);
     }
 
     private static Task InsertPackagesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, ValidProject p) =>

@@ -43,7 +43,7 @@ public static class RegistryImporter
                     var existing = await RegistryStore.ProjectIdByNameAsync(conn, tx, project.Name);
                     projectId = existing ?? Guid.NewGuid();
                     if (existing is null) await RegistryStore.InsertProjectAsync(conn, tx, projectId, project, now);
-                    else await RegistryStore.UpdateProjectAsync(conn, tx, projectId, project, now);
+                    else await RegistryStore.MergeImportedProjectAsync(conn, tx, projectId, project, Given(rows[i]!), now);
                 }
                 foreach (var contact in contacts)
                     await RegistryStore.InsertContactAsync(conn, tx, Guid.NewGuid(), projectId, contact, now, upsert: true);
@@ -61,6 +61,11 @@ public static class RegistryImporter
         var imported = results.Count(r => r.Status == "imported");
         return new ImportReport(rows.Count, imported, rows.Count - imported, results);
     }
+
+    /// <summary>The project fields an import row gives; an existing project keeps the others (a row that only adds a
+    /// contact must not strip the project's packages, nor the channels that require encryption for its contacts).</summary>
+    private static RegistryStore.GivenFields Given(ImportProject row) =>
+        new(row.Ecosystem is not null, row.Homepage is not null, row.Packages is not null, row.Channels is not null);
 
     private static (ValidProject? Project, List<ValidContact> Contacts, Dictionary<string, string[]> Errors) Check(ImportProject? row, DateTimeOffset now)
     {
@@ -85,12 +90,13 @@ public static class RegistryImporter
     /// <summary>A CSV line as an import row: a project with (unless the contact columns are all empty) one contact.</summary>
     public static ImportProject FromCsv(CsvContactRow r)
     {
-        var packages = (r.Packages ?? "").Split([' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)
+        // A column the CSV does not have is null, as an absent JSON property: an existing project keeps that field.
+        var packages = r.Packages?.Split([' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.StartsWith("ships:", StringComparison.OrdinalIgnoreCase)
                 ? new ProjectPackage(p[6..], PackageRelation.Ships)
                 : new ProjectPackage(p.StartsWith("depends:", StringComparison.OrdinalIgnoreCase) ? p[8..] : p))
             .ToList();
-        var channels = (r.Channels ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).ToList();
+        var channels = r.Channels?.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).ToList();
         var hasContact = !string.IsNullOrWhiteSpace(r.Email) || !string.IsNullOrWhiteSpace(r.Name) || !string.IsNullOrWhiteSpace(r.PublicKey);
         return new ImportProject(r.Project, r.Ecosystem, r.Homepage, packages, channels,
             hasContact ? [new ContactRequest(r.Name, r.Email, r.Role, r.PublicKey, r.TimeZone)] : []);
