@@ -32,23 +32,20 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
         WHERE scheduled_messages.state = 'pending'
         """;
 
-    // Due pending messages first, then those whose sending ran out of lease (a clock that crashed while forwarding
-    // them) or waits out a failed forward.
-    private const string ClaimDueSql = """
+    // Due pending messages first (ClaimDueAsync), then those whose sending ran out of lease (a clock that crashed
+    // while forwarding them) or waits out a failed forward.
+    private const string ClaimDueSql = ClaimSelect + "WHERE state = 'pending' AND due_at <= @Now" + ClaimOrder;
+    private const string ClaimRetrySql = ClaimSelect + "WHERE state = 'sending' AND retry_at <= @Now" + ClaimOrder;
+
+    private const string ClaimSelect = """
         SELECT token_id, destination, due_at, message_types, content_type, body, headers::text AS headers,
                message_id, correlation_id, conversation_id, initiator_id, source_address, priority
         FROM scheduled_messages
-        WHERE state = 'pending' AND due_at <= @Now
-        ORDER BY due_at, priority
-        LIMIT @Limit
-        FOR UPDATE SKIP LOCKED
+
         """;
 
-    private const string ClaimRetrySql = """
-        SELECT token_id, destination, due_at, message_types, content_type, body, headers::text AS headers,
-               message_id, correlation_id, conversation_id, initiator_id, source_address, priority
-        FROM scheduled_messages
-        WHERE state = 'sending' AND retry_at <= @Now
+    private const string ClaimOrder = """
+
         ORDER BY due_at, priority
         LIMIT @Limit
         FOR UPDATE SKIP LOCKED
