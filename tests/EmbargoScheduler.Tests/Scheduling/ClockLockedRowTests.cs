@@ -46,8 +46,7 @@ public sealed class ClockLockedRowTests
         await holder.ExecuteAsync("SELECT 1 FROM scheduled_messages WHERE token_id = @T FOR UPDATE", new { T = token }, hold);
 
         var time = new CountingTimeProvider();
-        var poller = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), clock.Bus,
-            time, NullLogger<ScheduledMessagePoller>.Instance);
+        var poller = clock.Poller(time);
         await poller.StartAsync(CancellationToken.None);
         try
         {
@@ -89,8 +88,7 @@ public sealed class ClockLockedRowTests
         await store.ArmAsync(Record(token, new CloseVote(Guid.NewGuid()), DateTimeOffset.UtcNow.AddSeconds(-1)), CancellationToken.None);
 
         var time = new StoppingAfterForwardTimeProvider();
-        var poller = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), clock.Bus,
-            time, NullLogger<ScheduledMessagePoller>.Instance);
+        var poller = clock.Poller(time);
         var round = await poller.FireDueAsync(time.Stopping.Token);
 
         Assert.True(time.Stopping.IsCancellationRequested);
@@ -125,8 +123,7 @@ public sealed class ClockLockedRowTests
         var token = NewId.NextGuid();
         await store.ArmAsync(Record(token, new CloseVote(Guid.NewGuid()), DateTimeOffset.UtcNow.AddSeconds(-1)), CancellationToken.None);
 
-        var crashing = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), clock.Bus,
-            new CrashingTimeProvider(crashAtCall: 2), NullLogger<ScheduledMessagePoller>.Instance);
+        var crashing = clock.Poller(new CrashingTimeProvider(crashAtCall: 2));
         await Assert.ThrowsAsync<InvalidOperationException>(() => crashing.FireDueAsync(CancellationToken.None));
         Assert.True(await votes.WaitForCountAsync(1, TimeSpan.FromSeconds(5)), "the message was not forwarded");
 
@@ -134,8 +131,7 @@ public sealed class ClockLockedRowTests
         Assert.False(await store.CancelAsync(token, DateTimeOffset.UtcNow, CancellationToken.None));
 
         var time = new CrashingTimeProvider();
-        var restarted = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), clock.Bus,
-            time, NullLogger<ScheduledMessagePoller>.Instance);
+        var restarted = clock.Poller(time);
         Assert.Equal(0, (await restarted.FireDueAsync(CancellationToken.None)).Claimed); // still the crashed clock's to send
         time.Offset = ScheduledMessagePoller.SendingLease + TimeSpan.FromSeconds(1);
         var again = await restarted.FireDueAsync(CancellationToken.None);
@@ -158,8 +154,7 @@ public sealed class ClockLockedRowTests
         var due = NewId.NextGuid();
         await store.ArmAsync(Record(due, new CloseVote(Guid.NewGuid()), now.AddMinutes(-1)), CancellationToken.None);
 
-        var poller = new ScheduledMessagePoller(dataSource, store, Options.Create(new EmbargoOptions()), clock.Bus,
-            TimeProvider.System, NullLogger<ScheduledMessagePoller>.Instance);
+        var poller = clock.Poller(TimeProvider.System);
         var first = await poller.FireDueAsync(CancellationToken.None);
         Assert.Equal((500, 500), (first.Claimed, first.Failed));
         var second = await poller.FireDueAsync(CancellationToken.None); // the 500 wait; the rest are claimed
@@ -178,6 +173,10 @@ public sealed class ClockLockedRowTests
         public Arrivals<CloseVote> Votes => votes;
         public ScheduledMessageStore Store { get; } = new(dataSource);
         public IBus Bus => intake.Services.GetRequiredService<IBus>();
+
+        /// <summary>A clock's hand over this table, forwarding through the stand-in's bus, on <paramref name="time"/>.</summary>
+        public ScheduledMessagePoller Poller(TimeProvider time) =>
+            new(dataSource, Store, Options.Create(new EmbargoOptions()), Bus, time, NullLogger<ScheduledMessagePoller>.Instance);
 
         public async ValueTask DisposeAsync()
         {
