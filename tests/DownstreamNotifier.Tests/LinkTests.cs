@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Coordination.Contracts.Notices;
 using DownstreamNotifier.Tests.Support;
 using MimeKit;
@@ -143,6 +144,42 @@ public sealed class LinkTests
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         Assert.DoesNotContain("frobnicator", await gone.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync($"{path}/status", Status("looking"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_link_mailed_to_a_contacts_old_address_stops_working_once_the_contact_is_readdressed()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Fedora python", ["pkg:pypi/pillow"]);
+        var contact = await h.CreateContactAsync(project, "alice@fedora.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        var disclosureAt = DateTimeOffset.UtcNow.AddDays(7);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), disclosureAt, ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        var alices = LinkIn(await MimeMessage.LoadAsync(h.Sink.Messages().Single()));
+        using var anonymous = h.Service.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(alices)).StatusCode);
+
+        // Another letter case is the same address: the link keeps working.
+        (await h.Http.PutAsJsonAsync($"contacts/{contact}", new { name = "Alice", email = "Alice@Fedora.test", role = "security" })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(alices)).StatusCode);
+
+        // Alice has left; Bob holds the contact now. Her link opens nothing, neither the case nor what Bob is sent.
+        (await h.Http.PutAsJsonAsync($"contacts/{contact}", new { name = "Bob", email = "bob@fedora.test", role = "security" })).EnsureSuccessStatusCode();
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Extended, Guid.NewGuid(), disclosureAt.AddDays(3), ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
+        foreach (var refused in new[] { await anonymous.GetAsync(alices), await anonymous.PostAsync($"{alices}/status",
+                     new StringContent("{\"status\":\"not_affected\"}", System.Text.Encoding.UTF8, "application/json")) })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.DoesNotContain("frobnicator", await refused.Content.ReadAsStringAsync());
+        }
+
+        var bobs = LinkIn(h.Sink.Messages().Select(f => MimeMessage.Load(f)).Single(m => m.To.Mailboxes.Single().Address == "bob@fedora.test"));
+        Assert.NotEqual(alices, bobs);
+        var shown = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync(bobs)).RootElement;
+        Assert.Equal(disclosureAt.AddDays(3).ToUnixTimeSeconds(), shown.GetProperty("disclosureAt").GetDateTimeOffset().ToUnixTimeSeconds());
     }
 
     [Fact]

@@ -19,8 +19,8 @@ namespace DownstreamNotifier.Apis;
 /// /notices/{token} (public): following the link acknowledges the notice and shows it; the recipient may then
 /// post a status. A forged or altered token is 404, an expired one 410 (see <see cref="ExpiresAt"/>), and neither says
 /// anything of the case.
-/// A genuine token is 404 as well once its contact is deleted, or when no notice to that contact about that case
-/// was sent. The link shows the case as the newest notice sent to the contact told it, and the embargo as it stands
+/// A genuine token is 404 as well once its contact is deleted or readdressed (the old address's holder may have left),
+/// or when no notice to that contact about that case was sent. The link shows the case as the newest notice sent to the contact told it, and the embargo as it stands
 /// now: running until its instant, or how it ended (broken and disclosed at, public, withdrawn).
 /// </summary>
 public static class NoticeLinksApi
@@ -111,14 +111,15 @@ public static class NoticeLinksApi
     private sealed record Honoured(LinkCheck Check, AckStore.SentNotice Sent, CaseEmbargo? Embargo, DateTimeOffset ExpiresAt);
 
     /// <summary>The notice a genuine token names, in the request's transaction; else the answer: 410 once the link has
-    /// expired, 404 when no notice to that contact about that case was sent (or the contact is deleted).</summary>
+    /// expired, 404 when no notice to that contact about that case was sent (or the contact is deleted or readdressed
+    /// since the link was issued).</summary>
     private static async Task<(Honoured? Notice, IResult? Refusal)> HonourAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NoticeLinks links,
         LinkCheck check, DateTimeOffset now)
     {
         var embargo = await CaseStore.EmbargoAsync(conn, check.CaseId, tx);
         var expiresAt = ExpiresAt(links, check, embargo);
         if (expiresAt <= now) return (null, TypedResults.Problem(statusCode: 410, title: "This link has expired"));
-        if (await AckStore.SentNoticeAsync(conn, tx, check.CaseId, check.ContactId) is not { } sent) return (null, NoSuchNotice());
+        if (await AckStore.SentNoticeAsync(conn, tx, check.CaseId, check.ContactId, check.LinkGeneration) is not { } sent) return (null, NoSuchNotice());
         return (new Honoured(check, sent, embargo, expiresAt), null);
     }
 

@@ -20,11 +20,12 @@ public static class AckStore
         ON CONFLICT (case_id, contact_id) DO UPDATE SET status = excluded.status, statement = excluded.statement, status_at = excluded.status_at
         """;
 
-    // Of the notices the mail server accepted, the newest that told the contact the case's details, else the newest.
+    // Of the notices the mail server accepted, the newest that told the contact the case's details, else the newest;
+    // none for a link issued before the contact was readdressed (another link generation).
     private const string SentNoticeSql = $"""
         SELECT f.draft::text AS draft_json, n.mode
         FROM notices n JOIN contacts c ON c.id = n.contact_id JOIN notifications f ON f.id = n.notification_id
-        WHERE n.case_id = @CaseId AND n.contact_id = @ContactId
+        WHERE n.case_id = @CaseId AND n.contact_id = @ContactId AND c.link_generation = @LinkGeneration
           AND {NoticeStore.WasSent}
         ORDER BY n.mode <> 'schedule_only' DESC, f.created_at DESC
         LIMIT 1
@@ -35,11 +36,13 @@ public static class AckStore
     /// <summary>
     /// What the contact's link shows: the case as the newest notice sent to it told it (the draft of that notice's round,
     /// not the case's current one, which may hold what the contact was never meant to read); null when the contact is
-    /// deleted or no notice about the case was sent to it, and its link is not honoured.
+    /// deleted, readdressed since the link was issued (<paramref name="linkGeneration"/>), or no notice about the case was
+    /// sent to it, and its link is not honoured.
     /// </summary>
-    public static async Task<SentNotice?> SentNoticeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid contactId)
+    public static async Task<SentNotice?> SentNoticeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid contactId, int linkGeneration)
     {
-        var row = await conn.QuerySingleOrDefaultAsync<SentNoticeRow>(SentNoticeSql, new { CaseId = caseId, ContactId = contactId }, tx);
+        var row = await conn.QuerySingleOrDefaultAsync<SentNoticeRow>(SentNoticeSql,
+            new { CaseId = caseId, ContactId = contactId, LinkGeneration = linkGeneration }, tx);
         if (row is null) return null;
         var draft = row.Mode == NoticeModes.ScheduleOnly || row.DraftJson is null ? null : JsonSerializer.Deserialize<AdvisoryDraft>(row.DraftJson, CaseStore.Json);
         return new SentNotice(draft);

@@ -93,7 +93,7 @@ public static class NoticeStore
             FOR UPDATE SKIP LOCKED)
         SELECT n.id, n.notification_id, n.case_id, n.contact_id, coalesce(c.email, n.email) AS email, c.id IS NULL AS contact_deleted,
                n.kind, n.mode, n.attempts, n.next_attempt_at,
-               c.name AS contact_name, c.public_key, c.key_fingerprint, c.key_expires_at, c.encryption_subkey, c.time_zone,
+               c.name AS contact_name, c.link_generation, c.public_key, c.key_fingerprint, c.key_expires_at, c.encryption_subkey, c.time_zone,
                coalesce(p.channels && @EncryptionChannels, false) AS project_requires_encryption,
                a.notice_id IS NOT NULL AS accepted, a.server_reply AS accepted_reply, a.accepted_at
         FROM claimed JOIN notices n ON n.id = claimed.id

@@ -61,9 +61,11 @@ public static class RegistryStore
             key_expires_at = excluded.key_expires_at, encryption_subkey = excluded.encryption_subkey, updated_at = excluded.updated_at
         """;
 
+    // Another address (not just another letter case) moves link_generation on: the old address's links stop working.
     private const string UpdateContactSql = """
         UPDATE contacts SET name = @Name, email = @Email, role = @Role, time_zone = @TimeZone, public_key = @PublicKey,
-            key_fingerprint = @KeyFingerprint, key_expires_at = @KeyExpiresAt, encryption_subkey = @EncryptionSubkey, updated_at = @Now
+            key_fingerprint = @KeyFingerprint, key_expires_at = @KeyExpiresAt, encryption_subkey = @EncryptionSubkey, updated_at = @Now,
+            link_generation = link_generation + CASE WHEN lower(email) = lower(@Email) THEN 0 ELSE 1 END
         WHERE id = @Id
         """;
 

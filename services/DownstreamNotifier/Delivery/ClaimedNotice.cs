@@ -16,6 +16,8 @@ public sealed class ClaimedNotice
     public int Attempts { get; init; }
     public DateTimeOffset NextAttemptAt { get; init; }
     public string? ContactName { get; init; }
+    /// <summary>The contact's link generation: its notice link is issued under it (see NoticeLinks).</summary>
+    public int LinkGeneration { get; init; }
     public string? PublicKey { get; init; }
     public string? KeyFingerprint { get; init; }
     public DateTimeOffset? KeyExpiresAt { get; init; }
