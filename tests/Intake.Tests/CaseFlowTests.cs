@@ -218,6 +218,34 @@ public sealed class CaseFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Migration_0011_lets_a_withdrawal_requested_before_0006_be_refused_back_to_embargoed_not_open()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var embargoed = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        var open = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        await f.Bus.PublishAsync(new EmbargoStarted(embargoed, DateTimeOffset.UtcNow.AddDays(3), ["default"], DateTimeOffset.UtcNow), Guid.NewGuid());
+        await WaitForStatus(member, embargoed, "embargoed");
+        foreach (var caseId in new[] { embargoed, open })
+            Assert.Equal(HttpStatusCode.Accepted, (await member.Post($"cases/{caseId}/withdraw", new { reason = "duplicate" })).StatusCode);
+        await using var conn = new Npgsql.NpgsqlConnection(f.Isolation.ConnectionString);
+        await conn.OpenAsync();
+        // As the withdrawals were requested before 0006 kept the status they left.
+        await using (var before = new Npgsql.NpgsqlCommand("UPDATE intake.cases SET status_before_withdrawal = NULL WHERE status = 'withdrawal-requested'", conn))
+            Assert.Equal(2, await before.ExecuteNonQueryAsync());
+
+        var assembly = typeof(IntakeOptions).Assembly;
+        using var script = new StreamReader(assembly.GetManifestResourceStream(
+            assembly.GetManifestResourceNames().Single(n => n.EndsWith(".0011_status_before_withdrawal_backfill.sql", StringComparison.Ordinal)))!);
+        await using (var migrate = new Npgsql.NpgsqlCommand("SET search_path TO intake; " + await script.ReadToEndAsync(), conn))
+            await migrate.ExecuteNonQueryAsync();
+
+        foreach (var caseId in new[] { embargoed, open })
+            await f.Bus.PublishAsync(new EmbargoRequestRefused(caseId, nameof(WithdrawCase), "the disclosure instant has passed", DateTimeOffset.UtcNow), Guid.NewGuid());
+        await WaitForStatus(member, embargoed, "embargoed");
+        await WaitForStatus(member, open, "open");
+    }
+
+    [Fact]
     public async Task An_embargo_start_consumed_after_the_withdrawal_leaves_the_case_withdrawn()
     {
         using var member = f.Host.Client(f.Host.Token(Roles.Member));
