@@ -70,6 +70,15 @@ public static class Cvss40
     /// <summary>The qualitative rating (NONE, LOW, MEDIUM, HIGH, CRITICAL) as CVE records spell it.</summary>
     public static string Severity(decimal score) => CvssSeverity.Of(score);
 
+    /// <summary>The CVSS-B score: the vector's base metrics alone, whatever threat or environmental metrics it carries
+    /// (what a CVE record's cvssV4_0.baseScore holds).</summary>
+    /// <exception cref="FormatException">the vector is not a complete, valid CVSS 4.0 vector.</exception>
+    public static decimal BaseScore(string vector)
+    {
+        if (!TryParse(vector, out var given)) throw new FormatException("not a complete CVSS 4.0 vector");
+        return Score(Prefix + string.Join('/', Metrics.Where(m => m.Mandatory).Select(m => $"{m.Name}:{given[m.Name]}")));
+    }
+
     /// <summary>The macro-vector: the six EQ levels as digits, e.g. "000000" for the most severe.</summary>
     /// <exception cref="FormatException">the vector is not a complete, valid CVSS 4.0 vector.</exception>
     public static string MacroVector(string vector) => MacroVector(Effective(vector));

@@ -63,6 +63,12 @@ public sealed class Cvss40Tests
     public void Classifies_a_vector_into_its_macro_vector(string vector, string macroVector) =>
         Assert.Equal(macroVector, Cvss40.MacroVector(vector));
 
+    [Theory]
+    [InlineData("CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U", 7.7)]                       // [FIRST-ex] CVE-2020-3549: 7.7 base, 5.2 with E:U
+    [InlineData("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 10.0)]                     // base only: the score itself
+    public void The_base_score_ignores_threat_environmental_and_supplemental_metrics(string vector, double baseScore) =>
+        Assert.Equal((decimal)baseScore, Cvss40.BaseScore(vector));
+
     [Fact]
     public void Modified_metrics_replace_base_metrics_and_X_changes_nothing()
     {

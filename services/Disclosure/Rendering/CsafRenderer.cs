@@ -166,6 +166,9 @@ public static class CsafRenderer
         // CSAF 2.0 has no CVSS v4.0 score object: the vector and its score travel as a note.
         if (draft.Severity is { } v4 && Cvss40.IsVector(v4.CvssVector))
             notes.Add(new JsonObject { ["category"] = "other", ["title"] = "CVSS v4.0 vector", ["text"] = V4NoteText(v4.CvssVector) });
+        // A vector that scores nothing (one stored before intake checked vectors) is kept as written, with no score.
+        else if (draft.Severity is { CvssVector: { Length: > 0 } unscored } && !Cvss31.TryParse(unscored, out _))
+            notes.Add(new JsonObject { ["category"] = "other", ["title"] = "CVSS vector", ["text"] = unscored });
         vulnerability["notes"] = notes;
         var status = new JsonObject();
         if (affected.Count > 0) status["known_affected"] = Ids(affected);
@@ -174,7 +177,7 @@ public static class CsafRenderer
         if (affected.Count > 0)
         {
             vulnerability["remediations"] = new JsonArray(Remediations(draft, products).ToArray<JsonNode?>());
-            if (draft.Severity is { } severity && Cvss31.IsVector(severity.CvssVector))
+            if (draft.Severity is { } severity && Cvss31.TryParse(severity.CvssVector, out _))
             {
                 var score = Cvss31.BaseScore(severity.CvssVector);
                 vulnerability["scores"] = new JsonArray(new JsonObject

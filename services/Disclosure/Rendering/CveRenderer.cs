@@ -115,7 +115,8 @@ public static class CveRenderer
 
     private static JsonNode Metric(Severity severity)
     {
-        if (Cvss31.IsVector(severity.CvssVector))
+        // Scored only when complete: a draft stored before intake checked vectors may hold one that is not.
+        if (Cvss31.TryParse(severity.CvssVector, out _))
         {
             var score = Cvss31.BaseScore(severity.CvssVector);
             return new JsonObject
@@ -131,7 +132,8 @@ public static class CveRenderer
         }
         if (Cvss40.TryParse(severity.CvssVector, out _))
         {
-            var score = Cvss40.Score(severity.CvssVector);
+            // baseScore is CVSS-B: a vector's threat and environmental metrics are in its vectorString, not its base score.
+            var score = Cvss40.BaseScore(severity.CvssVector);
             return new JsonObject
             {
                 ["format"] = "CVSS",
@@ -143,7 +145,7 @@ public static class CveRenderer
                 },
             };
         }
-        // Any other vector (e.g. CVSS 3.0, or a 4.0 vector out of the specified order) travels as an "other" metric,
+        // Any other vector (e.g. CVSS 3.0, an incomplete 3.1 one, or a 4.0 vector out of the specified order) travels as an "other" metric,
         // never with a score we did not compute.
         return new JsonObject
         {

@@ -66,6 +66,40 @@ public sealed class RendererSchemaTests
     }
 
     [Fact]
+    public void A_CVSS_4_0_vector_with_threat_metrics_keeps_its_base_score_as_the_CVE_baseScore()
+    {
+        // FIRST's example CVE-2020-3549: 7.7 from the base metrics (CVSS-B), 5.2 with E:U (CVSS-BT).
+        const string Vector = "CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U";
+        var draft = GoldenDrafts.NoCveCvss4 with { CveId = "CVE-2026-0002", Severity = new("High", Vector) };
+
+        var record = CveRenderer.Render(draft, GoldenDrafts.Public())!;
+
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Cve, record));
+        var cvss = Assert.Single(record["containers"]!["cna"]!["metrics"]!.AsArray())!["cvssV4_0"]!;
+        Assert.Equal((Vector, 7.7m, "HIGH"), ((string)cvss["vectorString"]!, (decimal)cvss["baseScore"]!, (string)cvss["baseSeverity"]!));
+    }
+
+    [Fact]
+    public void An_incomplete_CVSS_3_1_vector_stored_before_intake_checked_vectors_is_kept_unscored_and_the_records_still_render()
+    {
+        const string Vector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H"; // no A
+        var draft = GoldenDrafts.NoCveCvss4 with { CveId = "CVE-2026-0002", Severity = new("High", Vector) };
+
+        var cve = CveRenderer.Render(draft, GoldenDrafts.Public())!;
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Cve, cve));
+        var metric = Assert.Single(cve["containers"]!["cna"]!["metrics"]!.AsArray())!;
+        Assert.Null(metric["cvssV3_1"]);
+        Assert.Equal(Vector, (string?)metric["other"]!["content"]!["vectorString"]);
+
+        var csaf = CsafRenderer.Render(draft, GoldenDrafts.Public());
+        Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Csaf, csaf));
+        Assert.Empty(CsafMandatoryChecks.Run(csaf));
+        var vulnerability = csaf["vulnerabilities"]![0]!;
+        Assert.Null(vulnerability["scores"]);
+        Assert.Contains(vulnerability["notes"]!.AsArray(), n => (string?)n!["title"] == "CVSS vector" && (string?)n["text"] == Vector);
+    }
+
+    [Fact]
     public void The_CSAF_note_of_a_CVSS_4_0_vector_carries_its_score()
     {
         var csaf = CsafRenderer.Render(GoldenDrafts.NoCveCvss4 with
