@@ -123,6 +123,12 @@ public sealed class DraftValidatorTests
         { "cwes[0]", Valid with { Cwes = ["CWE-79\n"] } },
         { "affected[0].ranges[1].events[1].lastAffected", WithRange(1, new VersionRange("SEMVER", [new RangeEvent(Introduced: "1.0.0"), new RangeEvent(LastAffected: "1.9.0\n")])) },
         { "affected[0].ranges[2].events[1].fixed", WithRange(2, new VersionRange("GIT", [new RangeEvent(Introduced: Sha1), new RangeEvent(Fixed: Sha2 + "\n")], "https://github.com/x/y")) },
+        // Whitespace in a version: "1.2.0 " is another version than "1.2.0" in every record (and passed the fixed-version check).
+        { "affected[0].ranges[0].events[1].fixed", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "2.4.1 ")])) },
+        { "affected[0].ranges[0].events[1].fixed", WithRange(0, new VersionRange("ECOSYSTEM", [new RangeEvent(Introduced: "0"), new RangeEvent(Fixed: "0 ")])) },
+        { "affected[0].versions[0]", WithPackage(p => p with { Versions = ["2.4 .0"] }) },
+        // Nor across two entries for the same package: affected in one, the fix of the other.
+        { "affected[1].versions[0]", Valid with { Affected = [Valid.Affected[0], Valid.Affected[0] with { Ranges = [], Versions = ["2.4.1"] }] } },
         // U+0000 anywhere, named by where it is.
         { "details", Valid with { Details = "nul \0 inside" } },
         { "affected[0].versions[0]", WithPackage(p => p with { Versions = ["1.\02"] }) },

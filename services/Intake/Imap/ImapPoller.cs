@@ -57,9 +57,9 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, IOptions<IntakeOpt
             ? SearchQuery.NotSeen.Or(SearchQuery.Uids(new UniqueIdRange(new UniqueId(through + 1), new UniqueId(last.Value))))
             : SearchQuery.NotSeen;
         var found = (await folder.SearchAsync(query, ct)).OrderBy(u => u.Id).ToList();
-        var unseen = found.Take(o.BatchSize).ToList();
+        var taken = found.Take(o.BatchSize).ToList();
         var created = 0;
-        foreach (var uid in unseen)
+        foreach (var uid in taken)
         {
             // The bytes as the server holds them, kept as received; the parsed message is read from the same bytes.
             byte[] raw;
@@ -101,10 +101,10 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, IOptions<IntakeOpt
         }
         // Everything through the last UID is taken, unless the batch left some; a first poll takes the mail read
         // before it as old.
-        var takenThrough = mark is not null && found.Count > unseen.Count ? unseen[^1].Id : last;
+        var takenThrough = mark is not null && found.Count > taken.Count ? taken[^1].Id : last;
         if (takenThrough is { } t && (mark is null || t > mark)) await MailboxMarkStore.AdvanceAsync(db, mailbox, folder.UidValidity, t, ct);
         await client.DisconnectAsync(true, ct);
-        logger.ImapPolled(created, unseen.Count);
+        logger.ImapPolled(created, taken.Count);
         return created;
     }
 

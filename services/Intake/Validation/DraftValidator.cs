@@ -39,6 +39,7 @@ public static partial class DraftValidator
 
         var affected = new List<AffectedPackage>();
         Each(draft.Affected, "affected", errors, (p, at) => { if (Affected(p, at, errors) is { } ok) affected.Add(ok); });
+        if (draft.Affected is not null && affected.Count == draft.Affected.Count) FixedElsewhere(affected, errors);
 
         Severity? severity = null;
         if (draft.Severity is { } s)
@@ -119,6 +120,7 @@ public static partial class DraftValidator
         Each(p.Versions, at + ".versions", errors, (v, vat) =>
         {
             if (string.IsNullOrWhiteSpace(v) || v.Length > 200) errors.Add(vat, "must be a non-empty version of at most 200 characters");
+            else if (v.Trim().Any(char.IsWhiteSpace)) errors.Add(vat, "must not contain whitespace");
             // The CVE record would call it affected and CSAF fixed.
             else if (fixedVersions.Contains(v.Trim())) errors.Add(vat, $"{v.Trim()} is a fixed version of a range: an affected version cannot be one");
             else versions.Add(v.Trim());
@@ -126,6 +128,20 @@ public static partial class DraftValidator
 
         // Kept in the purl spec's canonical form ("pkg://pypi/foo" is valid, "pkg:pypi/foo" is what every record writes).
         return new AffectedPackage(p.Ecosystem ?? "", name, purl?.ToString() ?? p.Purl ?? "", ranges, p.Versions is null ? null : versions);
+    }
+
+    /// <summary>A package listed in two entries (the same purl): a version one entry calls affected must not be a fixed
+    /// version of the other's ranges either; the CVE record would call it affected and CSAF fixed.</summary>
+    private static void FixedElsewhere(List<AffectedPackage> affected, ValidationErrors errors)
+    {
+        for (var i = 0; i < affected.Count; i++)
+        for (var k = 0; k < (affected[i].Versions?.Count ?? 0); k++)
+        {
+            var version = affected[i].Versions![k];
+            var other = Enumerable.Range(0, affected.Count).FirstOrDefault(j => j != i && affected[j].Purl == affected[i].Purl
+                && affected[j].Ranges.Where(r => r.Type != "GIT").SelectMany(r => r.Events).Any(e => e?.Fixed == version), -1);
+            if (other >= 0) errors.Add($"affected[{i}].versions[{k}]", $"{version} is a fixed version of a range of affected[{other}], the same package: an affected version cannot be one");
+        }
     }
 
     /// <summary>The purl's type and name must say the same as ecosystem and name (PyPI → pkg:pypi/&lt;PEP 503 name&gt;).</summary>
@@ -177,6 +193,8 @@ public static partial class DraftValidator
             hasFixed |= kind == "fixed";
             hasLastAffected |= kind == "lastAffected";
             if (string.IsNullOrWhiteSpace(value)) { errors.Add($"{eat}.{kind}", "must not be empty"); continue; }
+            // "1.2.0 " would be another version than "1.2.0" in every record, and slip past the checks on "0" and fixed versions.
+            if (value.Any(char.IsWhiteSpace)) { errors.Add($"{eat}.{kind}", "must not contain whitespace"); continue; }
             // "0" is OSV's "before the first version": a range fixed (or limited) there affects no version at all.
             if (kind is "fixed" or "limit" && value == "0") { errors.Add($"{eat}.{kind}", "must not be \"0\", which is before every version: name the first version without the flaw"); continue; }
             if (type == "GIT" && !(kind == "introduced" && value == "0") && !CommitHash().IsMatch(value))
