@@ -226,7 +226,9 @@ public static class CveRenderer
     /// <summary>
     /// GIT events have no order (OSV): a commit after any 'introduced' is affected until it contains any 'fixed' or
     /// 'limit' commit (a fix cherry-picked onto two branches is two of them), or up to a 'last_affected' one. So each
-    /// introduced commit is a range to "*" whose status changes to unaffected at every fix, and one to each last_affected.
+    /// introduced commit is a range to "*" whose status changes to unaffected at every fix, or one to each last_affected.
+    /// With last_affected commits a limit only bounds the search: a range to "*" would call the commits after the last
+    /// affected one affected, which OSV does not.
     /// </summary>
     private static IEnumerable<JsonNode> GitVersions(IReadOnlyList<RangeEvent> events)
     {
@@ -236,7 +238,7 @@ public static class CveRenderer
         {
             foreach (var last in lastAffected)
                 yield return new JsonObject { ["version"] = introduced, ["status"] = "affected", ["lessThanOrEqual"] = last, ["versionType"] = "git" };
-            if (fixes.Count == 0 && lastAffected.Count > 0) continue;
+            if (lastAffected.Count > 0) continue;
             var node = new JsonObject { ["version"] = introduced, ["status"] = "affected", ["lessThan"] = "*", ["versionType"] = "git" };
             if (fixes.Count > 0)
                 node["changes"] = new JsonArray(fixes.Select(f => (JsonNode?)new JsonObject { ["at"] = f, ["status"] = "unaffected" }).ToArray());
