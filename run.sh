@@ -11,7 +11,9 @@ case "$MODE" in run|demo) ;; *) echo "usage: $0 [demo]" >&2; exit 2 ;; esac
 . deploy/local/env.sh
 # Infrastructure already running (e.g. started by ./test.sh) is left running on exit; what this script starts, it stops.
 port_open "$COORD_POSTGRES_PORT" && port_open "$COORD_RABBITMQ_PORT" && INFRA_WAS_RUNNING=1 || INFRA_WAS_RUNNING=0
-eval "$(deploy/local/up.sh)"
+# Not eval "$(...)" alone: eval of what a failed command printed succeeds, and everything would run without servers.
+settings=$(deploy/local/up.sh) || { echo "$0: the local servers did not start (see the lines above and .local/*/)" >&2; exit 1; }
+eval "$settings"
 LOCAL="$ROOT/.local"
 # .local holds the key that signs member tokens (whoever reads it can make an admin token), the link key, the admin's
 # token, the logs and the notices the mail sink receives: none of it is for other users. Run as root, the servers'
@@ -24,7 +26,7 @@ for f in auth.key link.key admin.token database; do [ ! -e "$LOCAL/$f" ] || chmo
 find "$LOCAL/logs" "$LOCAL/mail" -type f -exec chmod 600 {} +
 
 echo "Building..."
-dotnet build Coordination.sln -c Debug -nologo -clp:ErrorsOnly -v q >/dev/null
+dotnet build Coordination.sln -c Debug -nologo -clp:ErrorsOnly -v q
 # From here on everything this script and what it starts create (keys, logs, mail) is readable by its user only.
 umask 077
 

@@ -3,7 +3,9 @@
 # every test project of the solution against them, one project at a time. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")"
-eval "$(deploy/local/up.sh)"
+# Not eval "$(...)" alone: eval of what a failed command printed succeeds, and everything would run without servers.
+settings=$(deploy/local/up.sh) || { echo "$0: the local servers did not start (see the lines above and .local/*/)" >&2; exit 1; }
+eval "$settings"
 . deploy/local/env.sh && apt_install docker-compose   # for the docker-compose.yml check
 
 # Each test makes a vhost of its own, and each vhost holds some of the broker's file handles until it is deleted;
@@ -29,7 +31,9 @@ remove_test_databases
 
 dotnet build Coordination.sln -c Debug -nologo -clp:ErrorsOnly
 status=0
-for project in $(dotnet sln Coordination.sln list | grep -E '^tests/[^/]+/[^/]+\.(Tests|EndToEnd)\.csproj$'); do
+projects=$(dotnet sln Coordination.sln list | tr '\\' / | grep -E '^tests/[^/]+/[^/]+\.(Tests|EndToEnd)\.csproj$') ||
+  { echo "$0: no test project found in Coordination.sln" >&2; exit 1; }
+for project in $projects; do
   remove_test_vhosts
   remove_test_databases
   dotnet test "$project" -c Debug --no-build -nologo "$@" || status=1
