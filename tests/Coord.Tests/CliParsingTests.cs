@@ -148,4 +148,30 @@ public sealed class CliParsingTests
         Assert.Equal(new DateTimeOffset(2026, 12, 1, 14, 0, 0, TimeSpan.Zero), at);
         Assert.Equal(TimeSpan.Zero, at.Offset);
     }
+
+    [Theory]
+    [InlineData("05/06/2027 14:00")]   // read as 6 May by the invariant culture; 5 June to much of the world
+    [InlineData("June 5, 2027")]
+    [InlineData("2027-06-05T14:00:00+0200")]
+    public void An_instant_not_in_ISO_8601_is_a_usage_error(string text) =>
+        Assert.Throws<UsageException>(() => Instants.Resolve(text, null, DateTimeOffset.UnixEpoch));
+
+    [Theory]
+    [InlineData("2027-06-05T14:00:00Z", "2027-06-05T14:00:00Z")]
+    [InlineData("2027-06-05T14:00:00.5+02:00", "2027-06-05T12:00:00.5Z")]
+    [InlineData("2027-06-05 14:00", "2027-06-05T14:00:00Z")]
+    [InlineData("2027-06-05", "2027-06-05T00:00:00Z")]
+    public void ISO_8601_instants_parse(string text, string utc) =>
+        Assert.Equal(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), Instants.Resolve(text, null, DateTimeOffset.UnixEpoch));
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("1e20")]
+    [InlineData("0")]
+    public async Task A_live_status_interval_out_of_range_is_one_line_and_exit_2(string interval)
+    {
+        var run = await CliRun.RunAsync(["status", Guid.NewGuid().ToString(), "--interval", interval], new Dictionary<string, string?> { ["COORD_TOKEN"] = "t" });
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("--interval: give seconds between 0.2 and 3600", run.Err.Trim().Split('\n').Last().Replace("coord: ", ""));
+    }
 }

@@ -66,8 +66,24 @@ public sealed class DraftEditFileTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         var path = Saw()[2];
         Assert.Contains("plus careful edits", File.ReadAllText(path));
-        Assert.Contains($"coord case draft edit {caseId} --file {path}", run.Err);
+        // With the revision it was based on: submitted later, it must not replace a revision saved meanwhile.
+        Assert.Contains($"coord case draft edit {caseId} --file {path} --revision 3", run.Err);
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("exit 1", 2, "exited with code 1: nothing submitted")]      // vim's :cq, a failed editor
+    [InlineData("no-such-editor-here", 2, "exited with code 127")]         // not installed
+    [InlineData("true", 0, "no change: nothing submitted")]                 // returned at once (code without --wait), or closed unchanged
+    public async Task An_editor_that_failed_or_changed_nothing_submits_nothing(string editorCommand, int exitCode, string said)
+    {
+        var puts = 0;
+        var run = await CliRun.RunAsync(["case", "draft", "edit", caseId.ToString()], new Dictionary<string, string?> { ["VISUAL"] = editorCommand, ["COORD_TOKEN"] = "t" },
+            Intake(() => { Interlocked.Increment(ref puts); return RoutedHandler.Json(HttpStatusCode.OK, """{"revision":4}"""); }));
+        Assert.Equal(exitCode, run.ExitCode);
+        Assert.Contains(said, run.Err);
+        Assert.Equal(0, puts);
+        Assert.DoesNotContain("kept", run.Err); // nothing was edited: nothing to keep
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);

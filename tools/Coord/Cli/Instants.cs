@@ -11,7 +11,9 @@ public static partial class Instants
         if (at is not null && inDuration is not null) throw new UsageException("give either --at or --in, not both");
         if (at is not null)
         {
-            if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+            // ISO 8601 only: TryParse alone also reads "05/06/2027 14:00", as 6 May, which a European coordinator means as 5 June.
+            if (!Iso8601().IsMatch(at)
+                || !DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
                 throw new UsageException($"--at: '{at}' is not an instant (e.g. 2026-12-01T14:00:00Z)");
             return instant.ToUniversalTime();
         }
@@ -36,6 +38,9 @@ public static partial class Instants
         }
         return TimeSpan.FromSeconds(seconds);
     }
+
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$", RegexOptions.IgnoreCase)]
+    private static partial Regex Iso8601();
 
     [GeneratedRegex("([0-9]{1,6})([smhd])")]
     private static partial Regex Part();

@@ -64,7 +64,7 @@ public static class DraftEditCommand
         int Keep(int code, ApiProblemException? refusal = null)
         {
             kept = true;
-            foreach (var line in KeptLines(caseId, path, refusal)) ctx.Err.WriteLine(line);
+            foreach (var line in KeptLines(caseId, path, basedOn, refusal)) ctx.Err.WriteLine(line);
             return code;
         }
         try
@@ -72,10 +72,23 @@ public static class DraftEditCommand
             while (true)
             {
                 await WritePrivateAsync(path, text, ct);
+                int exitCode;
                 using (var p = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", editor + " \"$0\"", path }, UseShellExecute = false })!)
+                {
                     await p.WaitForExitAsync(ct);
-                edited = true;
+                    exitCode = p.ExitCode;
+                }
                 var current = await File.ReadAllTextAsync(path, ct);
+                // An editor that failed (not found: 127; vim's :cq) means "do not submit"; one that returned at once
+                // (code without --wait) or was closed without a change leaves nothing to submit. Either keeps what an
+                // earlier round edited.
+                if (exitCode != 0 || current == text)
+                {
+                    ctx.Err.WriteLine(exitCode != 0 ? $"the editor ({editor}) exited with code {exitCode}: nothing submitted" : "no change: nothing submitted");
+                    var code = exitCode != 0 ? CommandActions.UsageError : edited ? CommandActions.ServiceError : 0; // edited: still refused
+                    return edited || current != text ? Keep(code) : code;
+                }
+                edited = true;
                 if (string.IsNullOrWhiteSpace(StripComments(current))) { ctx.Err.WriteLine("empty file: nothing submitted"); edited = false; return CommandActions.UsageError; }
                 JsonNode? parsed;
                 try
@@ -121,7 +134,8 @@ public static class DraftEditCommand
     }
 
     /// <summary>Where the edit that was not saved is, and how to submit it again (on a stale revision: which one is current).</summary>
-    public static IEnumerable<string> KeptLines(Guid caseId, string path, ApiProblemException? refusal)
+    /// <param name="basedOn">the revision the edit was based on: submitted again, it must not silently replace a colleague's later one.</param>
+    public static IEnumerable<string> KeptLines(Guid caseId, string path, int basedOn, ApiProblemException? refusal)
     {
         var currentRevision = refusal?.Status == HttpStatusCode.Conflict ? CurrentRevision(refusal.Body) : null;
         yield return $"your edit is kept in {path} (readable by you only; delete its folder when done)";
@@ -129,7 +143,7 @@ public static class DraftEditCommand
             yield return $"the draft is now at revision {r}: compare with `coord case draft show {caseId}`, then submit your edit with " +
                 $"`coord case draft edit {caseId} --file {path} --revision {r}`";
         else
-            yield return $"submit it again with `coord case draft edit {caseId} --file {path}`";
+            yield return $"submit it again with `coord case draft edit {caseId} --file {path} --revision {basedOn}`";
     }
 
     private static int? CurrentRevision(string body)

@@ -31,7 +31,8 @@ public static class StatusCommand
                 return 0;
             }
             if (ctx.Json) throw new UsageException("--json needs --once: the live view is not JSON (poll `coord status <case> --once --json` instead)");
-            await LiveAsync(ctx, caseId, TimeSpan.FromSeconds(Math.Max(0.2, ctx.Value(interval))), ct);
+            if (ctx.Value(interval) is not (>= 0.2 and <= 3600)) throw new UsageException("--interval: give seconds between 0.2 and 3600");
+            await LiveAsync(ctx, caseId, TimeSpan.FromSeconds(ctx.Value(interval)), ct);
             return 0;
         });
     }
