@@ -71,6 +71,23 @@ public sealed class TokenFileTests : IDisposable
         Assert.Equal("Bearer mistyped", handler.Requests.Single().Headers.Authorization?.ToString());
     }
 
+    [Theory]
+    [InlineData("ct1.abc\u00a0def.mac")]   // a no-break space from a web page
+    [InlineData("ct1.abc def.mac")]
+    [InlineData("ct1.abc\u2026")]          // a word processor's ellipsis
+    public async Task Login_with_a_mangled_paste_keeps_the_stored_token_and_sends_nothing(string pasted)
+    {
+        var config = Path.Combine(dir, "cfg", "config.json");
+        var token = Path.Combine(dir, "cfg", "token");
+        TokenFile.Write(token, "working-token");
+        var handler = new Support.CannedHandler(System.Net.HttpStatusCode.OK, """{"name":"x","role":"member"}""");
+        var run = await Support.CliRun.RunAsync(["login"], new Dictionary<string, string?> { ["COORD_CONFIG"] = config }, handler, stdin: pasted + "\n");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("working-token", TokenFile.TryRead(token));
+        Assert.Contains("nothing was stored", run.Err);
+        Assert.Empty(handler.Requests);
+    }
+
     [Fact]
     public async Task Login_with_a_token_intake_accepts_replaces_the_stored_one()
     {

@@ -28,6 +28,10 @@ public static class AuthCommands
                 }
             }
             if (string.IsNullOrWhiteSpace(value)) throw new UsageException("no token given (use --token or pipe it on stdin)");
+            // Checked here: such a token cannot even be sent (HTTP headers are ASCII), and the failure would read as
+            // "cannot reach intake" and store the mangled token over a working one.
+            if (!value.Trim().All(c => c is > ' ' and < (char)127))
+                throw new UsageException("the token has characters no token has (spaces, or outside ASCII: a mangled paste?); nothing was stored");
             var settings = ctx.Settings;
             // The stored token is replaced only by one intake accepts (a refused one would lock out a working login);
             // when intake cannot be reached the new token is stored unchecked, with a warning.
