@@ -14,6 +14,16 @@ port_open "$COORD_POSTGRES_PORT" && port_open "$COORD_RABBITMQ_PORT" && INFRA_WA
 # Not eval "$(...)" alone: eval of what a failed command printed succeeds, and everything would run without servers.
 settings=$(deploy/local/up.sh) || { echo "$0: the local servers did not start (see the lines above and .local/*/)" >&2; exit 1; }
 eval "$settings"
+# From here on, whatever ends this script (a failed build, Ctrl-C) stops what it started.
+PIDS=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping..."
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ "$INFRA_WAS_RUNNING" = 1 ] || deploy/local/down.sh
+}
+trap stop_all INT TERM EXIT
 LOCAL="$ROOT/.local"
 # .local holds the key that signs member tokens (whoever reads it can make an admin token), the link key, the admin's
 # token, the logs and the notices the mail sink receives: none of it is for other users. Run as root, the servers'
@@ -64,15 +74,6 @@ export ASPNETCORE_ENVIRONMENT=Development
 [ -f deploy/local/services.env ] && . deploy/local/services.env
 
 declare -A PORTS=([Intake]=35101 [EmbargoScheduler]=35102 [DownstreamNotifier]=35103 [Disclosure]=35104)
-PIDS=()
-stop_all() {
-  trap - INT TERM EXIT
-  echo; echo "Stopping..."
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ "$INFRA_WAS_RUNNING" = 1 ] || deploy/local/down.sh
-}
-trap stop_all INT TERM EXIT
 
 dotnet tools/MailSink/bin/Debug/net10.0/MailSink.dll --port "$COORD_SMTP_PORT" --dir "$LOCAL/mail" > "$LOCAL/logs/mail-sink.log" 2>&1 &
 PIDS+=($!)

@@ -11,6 +11,7 @@ public sealed class DockerComposeTests
         ["COORD_SIGNING_KEY"] = "c2lnbmluZy1rZXktZm9yLXRoZS1jb25maWctY2hlY2stb25seQ==",
         ["COORD_LINK_KEY"] = "bGluay1rZXktZm9yLXRoZS1jb25maWctY2hlY2stb25seS4uLg==",
         ["COORD_BROKER_PASSWORD"] = "broker-password-for-the-config-check",
+        ["COORD_DATABASE_PASSWORD"] = "database-password-for-the-config-check",
         ["COORD_CNA_ORG_ID"] = "6e3f1b2a-5c4d-4e8f-9a0b-1c2d3e4f5a6b",
         ["COORD_CNA_SHORT_NAME"] = "Example",
         ["COORD_PUBLISHER_NAMESPACE"] = "https://security.example.org",
@@ -25,15 +26,20 @@ public sealed class DockerComposeTests
         foreach (var service in new[] { "rabbitmq:", "postgres:", "mail:", "intake:", "embargo-scheduler:", "downstream-notifier:", "disclosure:" })
             Assert.Contains("  " + service, output);
         Assert.Contains("condition: service_healthy", output);
+        // The database's password is the deployment's, given to the server and to every service alike.
+        Assert.Contains("POSTGRES_PASSWORD: database-password-for-the-config-check", output);
+        Assert.Contains("Password=database-password-for-the-config-check;", output);
     }
 
-    [Fact]
-    public async Task Docker_compose_refuses_the_file_without_the_broker_password()
+    [Theory]
+    [InlineData("COORD_BROKER_PASSWORD")]
+    [InlineData("COORD_DATABASE_PASSWORD")]
+    public async Task Docker_compose_refuses_the_file_without_a_password(string setting)
     {
-        var (exit, _, errors) = await ComposeConfigAsync(Required.Where(kv => kv.Key != "COORD_BROKER_PASSWORD").ToDictionary());
+        var (exit, _, errors) = await ComposeConfigAsync(Required.Where(kv => kv.Key != setting).ToDictionary());
 
         Assert.NotEqual(0, exit);
-        Assert.Contains("COORD_BROKER_PASSWORD", errors);
+        Assert.Contains(setting, errors);
     }
 
     private static async Task<(int Exit, string Output, string Errors)> ComposeConfigAsync(Dictionary<string, string> environment)
