@@ -41,6 +41,27 @@ public sealed class NoticeComposerTests
         Assert.Single(headers, h => h.Id == HeaderId.MessageId);
     }
 
+    [Theory]
+    [InlineData("PSF-2031-1", "CVE-2031-4242", ": CVE-2031-4242 (PSF-2031-1)")]
+    [InlineData("PSF-2031-1", null, ": PSF-2031-1")]
+    [InlineData("CVE-2031-4242", "CVE-2031-4242", ": CVE-2031-4242")]
+    public void A_now_public_notice_names_the_advisory_and_its_CVE_id(string advisoryId, string? cveId, string subjectEnd)
+    {
+        var draft = new Coordination.Contracts.Advisories.AdvisoryDraft("Heap overflow in the frobnicator", "s", "d", [], null, [], [], cveId, []);
+        var round = new NotificationRecord(Guid.NewGuid(), Guid.NewGuid(), NoticeKinds.NowPublic, Now, [], null, advisoryId, ["https://example.test/osv"], draft);
+
+        foreach (var mode in new[] { NoticeModes.Plain, NoticeModes.LinkOnly })
+        {
+            var message = composer.Compose(round, new ClaimedNotice { Id = 1, Email = "ada@distro.test", Kind = NoticeKinds.NowPublic, Mode = mode }, Now);
+
+            Assert.EndsWith("Now public" + subjectEnd, message.Subject);
+            var text = Assert.IsType<TextPart>(message.Body).Text;
+            Assert.Contains("Advisory: " + advisoryId, text);
+            if (cveId is not null && cveId != advisoryId) Assert.Contains("CVE: " + cveId, text);
+            else Assert.DoesNotContain("CVE: ", text);
+        }
+    }
+
     [Fact]
     public void A_composed_notice_is_not_kept_alive_by_the_composer()
     {

@@ -47,7 +47,7 @@ public static class NoticeTemplates
             NoticeKinds.Reminder => $"{tag} Reminder: embargo ends {Utc(n.DisclosureAt)}",
             NoticeKinds.Extended => $"{tag} Embargo extended to {Utc(n.DisclosureAt)}",
             NoticeKinds.Broken => $"{tag} Embargo broken: disclosure now",
-            NoticeKinds.NowPublic => $"{tag} Now public{(n.AdvisoryId is null ? "" : ": " + n.AdvisoryId)}",
+            NoticeKinds.NowPublic => $"{tag} Now public{PublicNames(n)}",
             NoticeKinds.Withdrawn => $"{tag} Coordination withdrawn: embargo lifted",
             _ => $"{tag} Security notice",
         };
@@ -78,6 +78,7 @@ public static class NoticeTemplates
             case NoticeKinds.NowPublic:
                 b.AppendLine("The issue we told you about is now public.").AppendLine();
                 if (n.AdvisoryId is not null) b.Append("Advisory: ").AppendLine(n.AdvisoryId);
+                if (PublicCve(n) is { } cve) b.Append("CVE: ").AppendLine(cve);
                 foreach (var url in n.AdvisoryUrls) b.AppendLine(url);
                 b.AppendLine();
                 break;
@@ -118,6 +119,18 @@ public static class NoticeTemplates
         if (n.Kind != NoticeKinds.NowPublic) b.Append("Disclosure: ").AppendLine(Utc(n.DisclosureAt));
         return b.ToString();
     }
+
+    // Public once the advisory is: downstream trackers know an issue by its CVE id more often than by ours.
+    private static string? PublicCve(NotificationRecord n) =>
+        n.Kind == NoticeKinds.NowPublic && n.Draft?.CveId is { } cve && cve != n.AdvisoryId ? cve : null;
+
+    private static string PublicNames(NotificationRecord n) => (n.AdvisoryId, PublicCve(n)) switch
+    {
+        (null, null) => "",
+        (null, { } cve) => ": " + cve,
+        ({ } advisory, null) => ": " + advisory,
+        ({ } advisory, { } cve) => $": {cve} ({advisory})",
+    };
 
     /// <summary>Whether the notice states a disclosure instant (one made public or withdrawn has none ahead).</summary>
     private static bool HasInstant(string kind) => kind is not (NoticeKinds.NowPublic or NoticeKinds.Withdrawn);
