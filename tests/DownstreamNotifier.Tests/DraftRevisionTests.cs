@@ -94,6 +94,35 @@ public sealed class DraftRevisionTests
         Assert.Equal(2, h.Sink.Messages().Count);
     }
 
+    [Fact]
+    public async Task A_revision_does_not_warn_contacts_registered_since_the_embargo_began_through_packages_already_warned_of()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        await AddPillowAndRequestsUsersAsync(h);
+        var caseId = Guid.NewGuid();
+        var pillow = NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow");
+        await h.PublishDraftAsync(caseId, 1, "Heap overflow in the frobnicator", pillow);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"], DraftRevision: 1));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        // Registered during the embargo: a member decides whether they hear of it (POST /cases/{id}/recipients/warn).
+        await h.CreateContactAsync(await h.CreateProjectAsync("Late pillow user", ["pkg:pypi/pillow"]), "sec@late-pillow-user.test");
+
+        await h.PublishDraftAsync(caseId, 2, "Heap overflow in the frobnicator (typo fixed)", pillow);
+        await Task.Delay(2000);
+        Assert.Single(h.Sink.Messages());
+
+        await h.PublishDraftAsync(caseId, 3, "Heap overflow in the frobnicator and its client", pillow,
+            NotifierHarness.Affected("PyPI", "requests", "pkg:pypi/requests"));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
+        await Task.Delay(1000);
+        Assert.Equal(["sec@pillow-user.test", "sec@requests-user.test"], (await h.WaitForNoticesAsync(caseId, _ => true)).Notices.Select(n => n.Email).Order());
+
+        var warned = await h.Http.PostAsync($"cases/{caseId}/recipients/warn", null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, warned.StatusCode);
+        var all = await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 3);
+        Assert.Equal(["sec@late-pillow-user.test", "sec@pillow-user.test", "sec@requests-user.test"], all.Notices.Select(n => n.Email).Order());
+    }
+
     private static async Task<bool> RoundExistsAsync(NotifierHarness h, Guid round) =>
         await Db.ScalarAsync<long>(h, "SELECT count(*) FROM notifier.notifications WHERE id = $1", round) > 0;
 

@@ -9,7 +9,8 @@ namespace DownstreamNotifier.Consumers;
 /// Keeps the latest draft of each case (an older revision arriving late changes nothing). A newer revision during a
 /// running embargo (an Embargoed round recorded, the instant ahead, the case not withdrawn, broken or public) may
 /// select dependents never warned: it sends this service an Embargoed round of its own (named after the case and the
-/// revision; see <see cref="NewRecipientsRound"/>), which tells only those not warned yet. Under the case's lock (<see cref="CaseLock"/>),
+/// revision; see <see cref="NewRecipientsRound.AddedByRevisionAsync"/>), which tells only the dependents its new affected
+/// packages reach and no one warned yet. Under the case's lock (<see cref="CaseLock"/>),
 /// so a round being recorded either read this revision or is seen here.
 /// </summary>
 public sealed partial class AdvisoryDraftUpdatedConsumer(NpgsqlDataSource dataSource, TimeProvider time, ILogger<AdvisoryDraftUpdatedConsumer> logger)
@@ -31,6 +32,6 @@ public sealed partial class AdvisoryDraftUpdatedConsumer(NpgsqlDataSource dataSo
         await tx.CommitAsync(context.CancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: draft revision {Revision} during the embargo; notification {NotificationId} warns dependents not warned yet")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: draft revision {Revision} during the embargo; notification {NotificationId} warns the dependents it adds")]
     private partial void LogNewRevisionRound(Guid caseId, int revision, Guid notificationId);
 }

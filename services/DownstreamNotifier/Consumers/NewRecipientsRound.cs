@@ -10,7 +10,7 @@ namespace DownstreamNotifier.Consumers;
 
 /// <summary>
 /// An Embargoed round during a running embargo for the recipients it has not warned yet: the dependents a newer draft
-/// revision adds, the projects a member includes (or stops excluding), and, when a member asks, contacts and projects
+/// revision adds (<see cref="AddedByRevisionAsync"/>), the projects a member includes (or stops excluding), and, when a member asks, contacts and projects
 /// registered since. It is sent to this service's own queue through the outbox, in the caller's transaction under the
 /// case's lock, and carries the embargo as it stands. NotifyDownstreamConsumer records it for <see cref="NotWarnedAsync"/>.
 /// </summary>
@@ -51,6 +51,25 @@ public static class NewRecipientsRound
         var recipients = await RecipientResolver.ResolveAsync(conn, caseId, draft, maxDepth, tx, []);
         var isWarned = await WarnedAsync(conn, tx, caseId, round);
         return recipients.Where(r => !isWarned(r)).ToList();
+    }
+
+    /// <summary>
+    /// The recipients a draft revision's round warns: those not warned yet that the revision's new affected packages
+    /// reach, and none that the packages earlier Embargoed rounds warned of reach already (a contact or project registered
+    /// since, reached through those, waits for a member's decision: a revision fixing a typo warns nobody new).
+    /// </summary>
+    public static async Task<List<Recipient>> AddedByRevisionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, AdvisoryDraft? draft,
+        int maxDepth, Guid round)
+    {
+        var notWarned = await NotWarnedAsync(conn, tx, caseId, draft, maxDepth, round);
+        if (notWarned.Count == 0 || draft is null) return notWarned;
+        var warnedKeys = (await NoticeStore.EarlierEmbargoedDraftsAsync(conn, tx, caseId, round))
+            .SelectMany(RecipientResolver.AffectedKeys).ToHashSet(StringComparer.Ordinal);
+        var asWarned = draft with { Affected = draft.Affected.Where(a => RecipientResolver.KeyOf(a) is { } key && warnedKeys.Contains(key)).ToList() };
+        var reachedBefore = await RecipientResolver.ResolveAsync(conn, caseId, asWarned, maxDepth, tx, []);
+        var addresses = reachedBefore.Select(r => r.Email.ToLowerInvariant()).ToHashSet();
+        var contacts = reachedBefore.Select(r => r.ContactId).ToHashSet();
+        return notWarned.Where(r => !addresses.Contains(r.Email.ToLowerInvariant()) && !contacts.Contains(r.ContactId)).ToList();
     }
 
     /// <summary>Whether a recipient has been warned: it has an Embargoed notice of the case (in any state, in another

@@ -159,7 +159,9 @@ public sealed partial class NotifyDownstreamConsumer(
         var o = options.Value;
         var caseChannels = m.Channels ?? [];
         if (m.Kind == NoticeKinds.Embargoed)
-            return (await NewRecipientsRound.NotWarnedAsync(conn, tx, m.CaseId, draft, o.MaxDepth, m.NotificationId))
+            return (m.DraftRevision is { } revision && m.NotificationId == DraftRoundIds.For(m.CaseId, revision)
+                    ? await NewRecipientsRound.AddedByRevisionAsync(conn, tx, m.CaseId, draft, o.MaxDepth, m.NotificationId)
+                    : await NewRecipientsRound.NotWarnedAsync(conn, tx, m.CaseId, draft, o.MaxDepth, m.NotificationId))
                 .Select(r => (r, NoticeModes.For(r, o, caseChannels, now))).ToList();
         var earlier = await NoticeStore.EarlierRecipientsAsync(conn, tx, m.CaseId);
         // A withdrawal is news only to those told of the case: the graph adds nobody (the contacts told come as "notified earlier").

@@ -61,6 +61,10 @@ public static class NoticeStore
 
     private const string HasRoundSql = "SELECT EXISTS (SELECT FROM notifications WHERE case_id = @CaseId AND kind = @Kind)";
 
+    private const string EarlierEmbargoedDraftsSql = """
+        SELECT draft::text FROM notifications WHERE case_id = @CaseId AND kind = 'Embargoed' AND id <> @Except AND draft IS NOT NULL
+        """;
+
     private const string WithKindSql = """
         SELECT DISTINCT email, contact_id FROM notices WHERE case_id = @CaseId AND kind = @Kind AND notification_id <> @Except
         """;
@@ -220,6 +224,11 @@ public static class NoticeStore
 
     public static Task<bool> HasRoundAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, string kind) =>
         conn.ExecuteScalarAsync<bool>(HasRoundSql, new { CaseId = caseId, Kind = kind }, tx);
+
+    /// <summary>The drafts the case's other Embargoed rounds were recorded with (what they warned of).</summary>
+    public static async Task<List<AdvisoryDraft>> EarlierEmbargoedDraftsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId) =>
+        (await conn.QueryAsync<string>(EarlierEmbargoedDraftsSql, new { CaseId = caseId, Except = exceptNotificationId }, tx))
+        .Select(json => JsonSerializer.Deserialize<AdvisoryDraft>(json, CaseStore.Json)).OfType<AdvisoryDraft>().ToList();
 
     /// <summary>Who has a notice of this kind about the case (in any state) in another round than
     /// <paramref name="exceptNotificationId"/>.</summary>

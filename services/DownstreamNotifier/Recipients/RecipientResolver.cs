@@ -48,6 +48,9 @@ public static class RecipientResolver
     /// <summary>The affected packages no registered package can match: no purl, and an ecosystem with no purl type here.</summary>
     public static IEnumerable<AffectedPackage> Unmatchable(AdvisoryDraft? draft) => (draft?.Affected ?? []).Where(a => PackageOf(a) is null);
 
+    /// <summary>The normalised key of the package an affected entry names; null when it names none matching can use.</summary>
+    public static string? KeyOf(AffectedPackage a) => PackageOf(a) is { } p && !NoNul.Violated(p.Key) ? p.Key : null;
+
     /// <summary>The package an affected entry names: its purl, or else its OSV ecosystem and name; null when neither maps.</summary>
     private static PackageUrl? PackageOf(AffectedPackage a) =>
         PackageUrl.TryParse(a.Purl, out var p, out _) ? p : PackageUrl.FromEcosystem(a.Ecosystem, a.Name);
