@@ -28,6 +28,14 @@ public sealed class ExcludedAfterNoticeTests
 
         (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = new[] { leaky } })).EnsureSuccessStatusCode();
         await h.PublishDraftAsync(caseId, 2, "Use after free in the defrobnicator", affected);
+        // The preview says what the next rounds do: the excluded contact stays, for the schedule only.
+        var preview = (await h.Http.GetFromJsonAsync<System.Text.Json.JsonElement>($"cases/{caseId}/recipients")).GetProperty("recipients")
+            .EnumerateArray().ToDictionary(r => r.GetProperty("email").GetString()!);
+        Assert.Equal(["sec@leaky.test", "sec@steady.test"], preview.Keys.Order());
+        Assert.Equal("schedule_only", preview["sec@leaky.test"].GetProperty("mode").GetString());
+        Assert.True(preview["sec@leaky.test"].GetProperty("excluded").GetBoolean());
+        Assert.Equal("notified earlier, excluded since", preview["sec@leaky.test"].GetProperty("path")[1].GetString());
+        Assert.False(preview["sec@steady.test"].GetProperty("excluded").GetBoolean());
 
         await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Reminder, Guid.NewGuid(), disclosureAt, ["default"]));
         var reminded = await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 3);

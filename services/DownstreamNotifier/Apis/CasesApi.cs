@@ -31,13 +31,15 @@ public static class CasesApi
         await using var conn = await db.OpenConnectionAsync(ct);
         var draft = await CaseStore.DraftAsync(conn, id);
         var embargo = await CaseStore.EmbargoAsync(conn, id);
-        var recipients = await RecipientResolver.ResolveAsync(conn, id, draft, o.MaxDepth);
+        // As the next round after the first chooses them: contacts told earlier stay, also once the graph or an exclusion
+        // leaves them out (they hear of schedule changes).
+        var recipients = await RecipientResolver.ResolveAsync(conn, id, draft, o.MaxDepth, null, await NoticeStore.EarlierRecipientsAsync(conn, null, id));
         var caseChannels = embargo?.Channels ?? [];
         var isWarned = await NewRecipientsRound.WarnedAsync(conn, null, id, Guid.Empty);
         var views = recipients.Select(r => new RecipientView(r.ContactId, r.Name, r.Email, r.ProjectId, r.ProjectName, r.Path, r.HasKey,
             r.KeyFingerprint, r.KeyExpiresAt,
             r.KeyExpiresAt is { } exp && embargo is { } e && exp <= e.DisclosureAt,
-            NoticeModes.For(r, o, caseChannels, now), isWarned(r))).ToList();
+            NoticeModes.For(r, o, caseChannels, now), isWarned(r), r.Excluded)).ToList();
         var warnings = new List<string>();
         if (draft is null) warnings.Add("no draft received for this case yet: no affected packages to match");
         foreach (var a in RecipientResolver.Unmatchable(draft))

@@ -219,7 +219,7 @@ public static class NoticeStore
         return row is null ? null : new NotifyDownstream(row.CaseId, row.Kind, row.Id, row.DisclosureAt, row.Channels, row.Reason, row.AdvisoryId, row.AdvisoryUrls);
     }
 
-    public static async Task<List<Guid>> EarlierRecipientsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId) =>
+    public static async Task<List<Guid>> EarlierRecipientsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
         (await conn.QueryAsync<Guid>(EarlierRecipientsSql, new { CaseId = caseId }, tx)).ToList();
 
     public static Task<bool> HasRoundAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, string kind) =>
