@@ -74,7 +74,7 @@ public static class CasesApi
         await using var tx = await conn.BeginTransactionAsync(ct);
         // Replacing is a delete and inserts: two at once would interleave into a mix of both lists (or deadlock).
         await CaseLock.TakeAsync(conn, tx, id);
-        var known = (await RegistryStore.ProjectsAsync(conn, null, tx)).Select(p => p.Id).ToHashSet();
+        var known = await RegistryStore.ExistingProjectIdsAsync(conn, tx, include.Concat(exclude));
         var included = include.ToHashSet();
         for (var i = 0; i < include.Count; i++)
             if (!known.Contains(include[i])) errors[$"include[{i}]"] = ["no such project"];

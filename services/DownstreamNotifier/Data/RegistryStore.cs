@@ -121,6 +121,10 @@ public static class RegistryStore
     public static Task<Guid?> ProjectIdByNameAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string name) =>
         conn.QuerySingleOrDefaultAsync<Guid?>(ProjectByNameSql, new { Name = name }, tx);
 
+    /// <summary>Which of <paramref name="ids"/> name a registered project.</summary>
+    public static async Task<HashSet<Guid>> ExistingProjectIdsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IEnumerable<Guid> ids) =>
+        (await conn.QueryAsync<Guid>("SELECT id FROM projects WHERE id = ANY(@Ids)", new { Ids = ids.Distinct().ToArray() }, tx)).ToHashSet();
+
     public static async Task<List<ProjectResponse>> ProjectsAsync(NpgsqlConnection conn, Guid? id = null, NpgsqlTransaction? tx = null)
     {
         var projects = (await conn.QueryAsync<ProjectRow>(ProjectsSql, new { Id = id }, tx)).ToList();
