@@ -48,6 +48,9 @@ public sealed class PackageUrlTests
         Assert.Equal(PackageUrl.Parse("pkg:cargo/regex").Key, PackageUrl.FromEcosystem("crates.io", "regex")!.Key);
         Assert.Equal(PackageUrl.Parse("pkg:deb/debian/openssl").Key, PackageUrl.FromEcosystem("Debian:12", "openssl")!.Key);
         Assert.Null(PackageUrl.FromEcosystem("NoSuchEcosystem", "x"));
+        Assert.Null(PackageUrl.FromEcosystem("Go", "golang.org/x/"));
+        Assert.Null(PackageUrl.FromEcosystem("Maven", "org.example:"));
+        Assert.Null(PackageUrl.FromEcosystem("npm", "/left-pad"));
     }
 
     [Theory]

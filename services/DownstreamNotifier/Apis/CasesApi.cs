@@ -43,7 +43,7 @@ public static class CasesApi
         var warnings = new List<string>();
         if (draft is null) warnings.Add("no draft received for this case yet: no affected packages to match");
         foreach (var a in RecipientResolver.Unmatchable(draft))
-            warnings.Add($"affected package {a.Ecosystem} {a.Name} has no purl and its ecosystem maps to no purl type: it matches no project; give it a purl in the draft or include its dependents by hand");
+            warnings.Add($"affected package {a.Ecosystem} {a.Name} has no purl, and its ecosystem and name make none (an ecosystem with no purl type here, or a name such as \"group:\" naming no package): it matches no project; give it a purl in the draft or include its dependents by hand");
         foreach (var v in views.Where(v => v.HasKey && v.KeyExpiresAt <= now))
             warnings.Add($"key of {v.Email} ({v.KeyFingerprint}) expired {v.KeyExpiresAt:yyyy-MM-dd HH:mm}Z: notices to this contact carry only a link");
         foreach (var v in views.Where(v => v.KeyExpiresBeforeDisclosure && !(v.KeyExpiresAt <= now)))

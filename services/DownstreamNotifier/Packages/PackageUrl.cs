@@ -73,7 +73,8 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
         else if (type == "maven" && name.Contains(':')) (ns, n) = (name[..name.IndexOf(':')].Trim(), name[(name.IndexOf(':') + 1)..].Trim());
         else if (name.Contains('/')) (ns, n) = (name[..name.LastIndexOf('/')], name[(name.LastIndexOf('/') + 1)..]);
         (ns, n) = Normalise(type, ns, n);
-        return new PackageUrl(type, ns, n);
+        // "golang.org/x/" or "group:" names no package: reported as unmatchable rather than matching nothing unsaid.
+        return string.IsNullOrWhiteSpace(n) || ns is { Length: 0 } ? null : new PackageUrl(type, ns, n);
     }
 
     /// <summary>crates.io's canonical crate name: ASCII-lowercased, "-" read as "_" (it treats "Foo-Bar" and "foo_bar"
