@@ -121,6 +121,37 @@ public sealed class OutboxDispatcherTests
         Assert.Equal(0, await empty.ExecuteScalarAsync<long>("SELECT count(*) FROM outbox_messages"));
     }
 
+    [Fact]
+    public async Task A_row_that_fails_to_publish_waits_without_the_rows_before_it_going_again_or_those_after_it_held_back()
+    {
+        await using var f = await Fixture.StartAsync();
+        var (first, last) = (Guid.NewGuid(), Guid.NewGuid());
+        await using (var conn = await f.Data.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await Outbox.PublishAsync(conn, tx, Joined("first"), first);
+            // Reads as a message, but the bus refuses to publish it (a type of the System namespace), every time.
+            await InsertRawAsync(conn, tx, typeof(List<string>).AssemblyQualifiedName!, null, $$"""["{{Secret}}"]""");
+            await Outbox.PublishAsync(conn, tx, Joined("last"), last);
+            await tx.CommitAsync();
+        }
+
+        for (var i = 0; i < 3; i++) await f.Dispatcher.DispatchBatchAsync(CancellationToken.None);
+        await f.WaitForDeliveriesAsync(first, last);
+        await Task.Delay(1000); // a second delivery would arrive as fast as the first
+
+        Assert.Equal(1, Deliveries.GetValueOrDefault(first));
+        Assert.Equal(1, Deliveries.GetValueOrDefault(last));
+        await using var check = await f.Data.OpenConnectionAsync();
+        var kept = await check.QuerySingleAsync<(DateTime? RetryAt, DateTime? FailedAt, string Error)>("SELECT retry_at, failed_at, error FROM outbox_messages");
+        Assert.NotNull(kept.RetryAt);
+        Assert.Null(kept.FailedAt);
+        Assert.StartsWith("ArgumentException", kept.Error);
+        Assert.Contains(f.Log, l => l.Contains("could not be published"));
+        Assert.DoesNotContain(f.Log, l => l.Contains(Secret));
+        Assert.DoesNotContain(Secret, kept.Error);
+    }
+
     private static MemberJoined Joined(string name) => new(Guid.NewGuid(), name, name, "member", DateTimeOffset.UtcNow);
 
     private static string Body(object message) => System.Text.Json.JsonSerializer.Serialize(message, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));

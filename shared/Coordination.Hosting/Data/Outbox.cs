@@ -23,7 +23,7 @@ public static class Outbox
     public static Task PublishAsync<T>(NpgsqlConnection conn, NpgsqlTransaction tx, T message, Guid? messageId = null) where T : class =>
         Write(conn, tx, message, null, messageId);
 
-    /// <summary>Send the command to an address such as "queue:embargo-scheduler" once the transaction commits.</summary>
+    /// <summary>Send the command to an address such as Queues.Address(...) ("exchange:…"; a "queue:" address would declare a classic queue, which the broker refuses beside the owner's quorum queue) once the transaction commits.</summary>
     public static Task SendAsync<T>(NpgsqlConnection conn, NpgsqlTransaction tx, string destination, T message, Guid? messageId = null) where T : class =>
         Write(conn, tx, message, destination, messageId);
 

@@ -17,7 +17,9 @@ namespace Coordination.Hosting.Data;
 /// (failed_at, error) so the rows behind it still go; it is offered again when an instance starts, since a
 /// newer version may read it. A command the broker returns (its destination queue does not exist yet: that service
 /// has never started on this broker) waits <see cref="UnroutableRetry"/> and goes again, without holding back the rows
-/// behind it. Any other failure to publish rolls the batch back and it is tried again.
+/// behind it. Any other failure to publish (the broker gone, a message it refuses) ends the batch there: the rows
+/// published before it are deleted as usual (not published again with the batch), it waits <see cref="PublishRetry"/>,
+/// and the rows behind it go in the next batch, so one row that always fails cannot hold back or repeat the others.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     NpgsqlDataSource dataSource,
@@ -30,10 +32,14 @@ public sealed partial class OutboxDispatcher(
         ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED
         """;
 
-    private const string RetryLaterSql = "UPDATE outbox_messages SET retry_at = now() + @Delay, error = @Error WHERE id = @Id";
+    // clock_timestamp, not now(): the transaction may have begun a long batch ago.
+    private const string RetryLaterSql = "UPDATE outbox_messages SET retry_at = clock_timestamp() + @Delay, error = @Error WHERE id = @Id";
 
     /// <summary>How long a command whose destination queue does not exist waits before it goes again.</summary>
     public static readonly TimeSpan UnroutableRetry = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a row whose publish failed otherwise waits before it goes again.</summary>
+    public static readonly TimeSpan PublishRetry = TimeSpan.FromSeconds(5);
 
     private const string SetAsideSql = "UPDATE outbox_messages SET failed_at = now(), error = @Error WHERE id = @Id";
 
@@ -58,7 +64,13 @@ public sealed partial class OutboxDispatcher(
             {
                 LogDispatchFailed(e.GetType().Name);
             }
-            try { await wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken); }
+            try
+            {
+                await wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                // One wake-up is enough for any number of notifications (a fan-out inserts thousands of rows, and
+                // every service's dispatcher hears each): the batches that follow read every row committed so far.
+                while (wake.Wait(0)) { }
+            }
             catch (OperationCanceledException) { return; }
         }
     }
@@ -70,6 +82,7 @@ public sealed partial class OutboxDispatcher(
         var rows = (await conn.QueryAsync<Row>(new CommandDefinition(ClaimSql, transaction: tx, cancellationToken: ct))).ToList();
         if (rows.Count == 0) return 0;
         var sent = new List<long>(rows.Count);
+        var publishFailed = false;
         foreach (var row in rows)
         {
             Type type;
@@ -90,23 +103,30 @@ public sealed partial class OutboxDispatcher(
                 await conn.ExecuteAsync(SetAsideSql, new { row.Id, Error = $"{e.GetType().Name}: {e.Message}" }, tx);
                 continue;
             }
-            if (endpoint is null)
-                await bus.Publish(message, type, ctx => ctx.MessageId = row.MessageId, ct);
-            else
+            try
             {
-                try { await endpoint.Send(message, type, ctx => ctx.MessageId = row.MessageId, ct); }
-                catch (MessageReturnedException)
-                {
-                    LogUnroutable(row.Id, row.Destination!);
-                    await conn.ExecuteAsync(RetryLaterSql, new { row.Id, Delay = UnroutableRetry, Error = $"no queue bound to {row.Destination}" }, tx);
-                    continue;
-                }
+                if (endpoint is null) await bus.Publish(message, type, ctx => ctx.MessageId = row.MessageId, ct);
+                else await endpoint.Send(message, type, ctx => ctx.MessageId = row.MessageId, ct);
+            }
+            catch (MessageReturnedException) when (endpoint is not null)
+            {
+                LogUnroutable(row.Id, row.Destination!);
+                await conn.ExecuteAsync(RetryLaterSql, new { row.Id, Delay = UnroutableRetry, Error = $"no queue bound to {row.Destination}" }, tx);
+                continue;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // The type only, in the log and the column: the exception's message may quote the message.
+                LogPublishFailed(row.Id, e.GetType().Name);
+                await conn.ExecuteAsync(RetryLaterSql, new { row.Id, Delay = PublishRetry, Error = $"{e.GetType().Name} (publishing)" }, tx);
+                publishFailed = true;
+                break;
             }
             sent.Add(row.Id);
         }
         await conn.ExecuteAsync(DeleteSql, new { Ids = sent.ToArray() }, tx);
         await tx.CommitAsync(ct);
-        return rows.Count;
+        return publishFailed ? 0 : rows.Count; // after a failure, the next batch waits for a wake-up or the next poll
     }
 
     /// <summary>Makes every set-aside row claimable again (done at start: this version may read it).</summary>
@@ -146,6 +166,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox row {RowId}: the broker returned the command, no queue is bound to {Destination} (has that service ever started on this broker?); trying again shortly")]
     private partial void LogUnroutable(long rowId, string destination);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox row {RowId} could not be published ({ErrorType}); the rows published before it are done, it goes again shortly, the rows after it next")]
+    private partial void LogPublishFailed(long rowId, string errorType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox LISTEN connection failed ({ErrorType}); reconnecting")]
     private partial void LogListenFailed(string errorType);
