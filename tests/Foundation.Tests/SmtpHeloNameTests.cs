@@ -49,3 +49,24 @@ public sealed class SmtpHeloNameTests
         return message;
     }
 }
+
+public sealed class SmtpFromTests
+{
+    [Theory]
+    [InlineData("security@psrt.example", true)]
+    [InlineData("Security Team <security@psrt.example>", false)]
+    [InlineData("<security@psrt.example>", false)]
+    [InlineData("security@psrt.example>", false)]
+    [InlineData("security", false)]
+    [InlineData("sec urity@psrt.example", false)]
+    public void The_sender_is_a_bare_address(string from, bool valid)
+    {
+        var options = new SmtpOptions { Host = "127.0.0.1", From = from };
+        var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+
+        var ok = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), errors, validateAllProperties: true);
+
+        Assert.Equal(valid, ok);
+        if (!valid) Assert.Contains(errors, e => e.MemberNames.Contains(nameof(SmtpOptions.From)) && e.ErrorMessage!.Contains("bare address"));
+    }
+}

@@ -25,8 +25,10 @@ public sealed class SmtpOptions
 
     public string? Password { get; set; }
 
-    /// <summary>The sender address of every mail (notices, announcements, replies); required.</summary>
-    [Required, EmailAddress]
+    /// <summary>The sender address of every mail (notices, announcements, replies); required. A bare address: the
+    /// display name is <see cref="FromName"/> ("Team &lt;sec@example.org&gt;" here failed every send, and made the EHLO name "example.org&gt;").</summary>
+    [Required, RegularExpression(@"^[^\s<>()@"",;:]+@[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$",
+         ErrorMessage = "must be a bare address such as security@example.org (the display name is Smtp:FromName)")]
     public string From { get; set; } = "";
 
     public string FromName { get; set; } = "Security Response Team";
