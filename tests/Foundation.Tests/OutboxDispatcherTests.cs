@@ -35,12 +35,7 @@ public sealed class OutboxDispatcherTests
             await tx.CommitAsync();
         }
 
-        for (var i = 0; i < 3; i++) await f.Dispatcher.DispatchBatchAsync(CancellationToken.None);
-        await f.WaitForDeliveriesAsync(first, last);
-        await Task.Delay(1000); // a second delivery would arrive as fast as the first
-
-        Assert.Equal(1, Deliveries.GetValueOrDefault(first));
-        Assert.Equal(1, Deliveries.GetValueOrDefault(last));
+        await f.DispatchAndAssertDeliveredOnceAsync(first, last);
         await using var check = await f.Data.OpenConnectionAsync();
         var left = (await check.QueryAsync<(long Id, DateTime? FailedAt, string? Error)>(
             "SELECT id, failed_at, error FROM outbox_messages ORDER BY id")).ToList();
@@ -136,12 +131,7 @@ public sealed class OutboxDispatcherTests
             await tx.CommitAsync();
         }
 
-        for (var i = 0; i < 3; i++) await f.Dispatcher.DispatchBatchAsync(CancellationToken.None);
-        await f.WaitForDeliveriesAsync(first, last);
-        await Task.Delay(1000); // a second delivery would arrive as fast as the first
-
-        Assert.Equal(1, Deliveries.GetValueOrDefault(first));
-        Assert.Equal(1, Deliveries.GetValueOrDefault(last));
+        await f.DispatchAndAssertDeliveredOnceAsync(first, last);
         await using var check = await f.Data.OpenConnectionAsync();
         var kept = await check.QuerySingleAsync<(DateTime? RetryAt, DateTime? FailedAt, string Error)>("SELECT retry_at, failed_at, error FROM outbox_messages");
         Assert.NotNull(kept.RetryAt);
@@ -186,6 +176,15 @@ public sealed class OutboxDispatcherTests
             var log = new ConcurrentQueue<string>();
             var dispatcher = new OutboxDispatcher(data, host.Services.GetRequiredService<IBus>(), new ListLogger(log));
             return new Fixture(host, data, dispatcher, log);
+        }
+
+        /// <summary>Dispatches a few batches; each of <paramref name="ids"/> arrives, and only once.</summary>
+        public async Task DispatchAndAssertDeliveredOnceAsync(params Guid[] ids)
+        {
+            for (var i = 0; i < 3; i++) await dispatcher.DispatchBatchAsync(CancellationToken.None);
+            await WaitForDeliveriesAsync(ids);
+            await Task.Delay(1000); // a second delivery would arrive as fast as the first
+            Assert.All(ids, id => Assert.Equal(1, Deliveries.GetValueOrDefault(id)));
         }
 
         public async Task WaitForDeliveriesAsync(params Guid[] ids)
