@@ -16,7 +16,8 @@ public static class TelemetryRegistration
     /// <summary>
     /// Traces, metrics and logs through OpenTelemetry; exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT
     /// is set (traces are not even collected otherwise). Only ids and counts go into attributes: SQL parameters are
-    /// never recorded, and a request's path and query never (a server span says its route template instead).
+    /// never recorded, a request's path and query never (a server span says its route template instead), nor an
+    /// exception's message (<see cref="ExceptionDetailsScrubber"/>).
     /// </summary>
     public static WebApplicationBuilder AddCoordinationTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
@@ -41,18 +42,22 @@ public static class TelemetryRegistration
         // building an Activity for each database command was about 1 % of the notifier's CPU in a fan-out.
         if (export)
         {
-            otel.WithTracing(t => t
-                .AddAspNetCoreInstrumentation(o =>
-                {
-                    o.RecordException = false;
-                    o.EnrichWithHttpRequest = (activity, _) => RawPathTags.Remove(activity);
-                    o.EnrichWithHttpResponse = (activity, response) => RawPathTags.ReplaceWithRoute(activity, response.HttpContext);
-                })
-                .AddHttpClientInstrumentation()
-                .AddSource(DiagnosticHeaders.DefaultListenerName)
-                .AddNpgsql());
+            otel.WithTracing(t => t.AddCoordinationTracing());
             otel.UseOtlpExporter();
         }
         return builder;
     }
+
+    /// <summary>What the services trace, and what no exported span may carry (raw paths, exception messages).</summary>
+    public static TracerProviderBuilder AddCoordinationTracing(this TracerProviderBuilder tracing) => tracing
+        .AddAspNetCoreInstrumentation(o =>
+        {
+            o.RecordException = false;
+            o.EnrichWithHttpRequest = (activity, _) => RawPathTags.Remove(activity);
+            o.EnrichWithHttpResponse = (activity, response) => RawPathTags.ReplaceWithRoute(activity, response.HttpContext);
+        })
+        .AddHttpClientInstrumentation()
+        .AddSource(DiagnosticHeaders.DefaultListenerName)
+        .AddNpgsql()
+        .AddProcessor(new ExceptionDetailsScrubber());
 }
