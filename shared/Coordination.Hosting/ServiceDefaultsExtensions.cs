@@ -142,8 +142,8 @@ public static class ServiceDefaultsExtensions
             : e.Message;
 
     /// <summary>
-    /// Validates every setting, applies the service's migrations, then runs. A wrong setting or an unreachable
-    /// database ends the process with one line naming the setting and exit code 2.
+    /// Validates every setting, applies the service's migrations, then runs. A wrong setting, an unreachable
+    /// database or a migration the database refuses ends the process with one line saying which, and exit code 2.
     /// </summary>
     public static async Task<int> RunServiceAsync(this WebApplication app)
     {
@@ -163,9 +163,15 @@ public static class ServiceDefaultsExtensions
         {
             try
             {
-                var applied = MigrationRunner.Apply(options.ConnectionString, service.Schema, typeof(ServiceDefaultsExtensions).Assembly, serviceAssembly);
+                var applied = MigrationRunner.Apply(options.ConnectionString, service.Schema, [typeof(ServiceDefaultsExtensions).Assembly, serviceAssembly],
+                    () => Console.WriteLine($"{service.Name}: waiting for another instance applying the migrations of schema \"{service.Schema}\""));
                 Console.WriteLine($"{service.Name}: schema \"{service.Schema}\" up to date ({applied.Count} migration(s) applied now)");
                 return true;
+            }
+            catch (MigrationFailedException e)
+            {
+                await Console.Error.WriteLineAsync($"{service.Name}: {e.Message}; nothing of it was applied, schema \"{service.Schema}\" is as before it");
+                return false;
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException && DateTime.UtcNow < deadline)
             {

@@ -51,4 +51,18 @@ public sealed class BootstrapAdminTests
         Assert.Contains("--handle", run.Output);
         await TestInfrastructure.DeleteVirtualHostAsync(isolation.VirtualHost);
     }
+
+    [Fact]
+    public async Task Bootstrap_against_an_unreachable_database_says_so_in_one_line()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("intake");
+        var settings = isolation.ServiceSettings();
+        settings["Postgres__ConnectionString"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=none;Database=none;Timeout=3";
+        await using var run = ServiceProcess.Start("Intake", settings,
+            "bootstrap-admin", "--name", "First Admin", "--email", "first@example.org", "--handle", "first");
+        Assert.Equal(1, await run.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Postgres:ConnectionString: cannot reach the database", run.Output);
+        Assert.DoesNotContain("Unhandled exception", run.Output);
+        await TestInfrastructure.DeleteVirtualHostAsync(isolation.VirtualHost);
+    }
 }

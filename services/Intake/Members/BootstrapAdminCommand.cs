@@ -51,6 +51,26 @@ public static class BootstrapAdminCommand
             return await Fail("configuration error: Auth:SigningKey is required (base64, at least 32 bytes).");
         }
 
+        try
+        {
+            return await CreateAdminAsync(connectionString, auth, request);
+        }
+        catch (MigrationFailedException e)
+        {
+            return await Fail($"{e.Message}. Nothing was changed.");
+        }
+        catch (PostgresException e)
+        {
+            return await Fail($"the database refused it (PostgreSQL error {e.SqlState}). Nothing was changed.");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return await Fail($"configuration error: Postgres:ConnectionString: cannot reach the database ({e.Message}). Nothing was changed.");
+        }
+    }
+
+    private static async Task<int> CreateAdminAsync(string connectionString, AuthOptions auth, MemberRequest request)
+    {
         DapperSetup.Configure();
         var service = IntakeExtensions.Service;
         MigrationRunner.Apply(connectionString, service.Schema, typeof(ServiceDefaultsExtensions).Assembly, typeof(IntakeExtensions).Assembly);
