@@ -19,7 +19,9 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        if (exception is InvalidOperationException && HasUnknownCharset(http.Request))
+        // ASP.NET Core's JSON reading wraps Encoding.GetEncoding's ArgumentException; an endpoint's own
+        // InvalidOperationException stays a 500 even when the request names an odd charset.
+        if (exception is InvalidOperationException { InnerException: ArgumentException } && HasUnknownCharset(http.Request))
         {
             // The JSON reader cannot decode the body: a 400 naming the header, not a 500 with a stack trace.
             http.Response.StatusCode = StatusCodes.Status400BadRequest;

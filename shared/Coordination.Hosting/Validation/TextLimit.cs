@@ -4,5 +4,5 @@ namespace Coordination.Hosting.Validation;
 public static class TextLimit
 {
     public static string Cut(string text, int max) =>
-        text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
+        max <= 0 ? "" : text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
 }
