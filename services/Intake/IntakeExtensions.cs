@@ -26,6 +26,7 @@ public static class IntakeExtensions
         bus.AddConsumer<CaseWithdrawnConsumer>();
         bus.AddConsumer<AdvisoryPublishedConsumer>();
         bus.AddConsumer<ResendDraftConsumer>().Endpoint(e => e.Name = Queues.Intake); // a command, like CloseVote
+        bus.AddConsumer<RevocationsRequestedConsumer>();
         bus.ConfigureGovernanceBus();
     }
 
@@ -33,6 +34,7 @@ public static class IntakeExtensions
     {
         var services = builder.Services;
         services.AddSingleton<TokenIssuer>();
+        services.AddHostedService<RevocationsRepublisher>();
         services.AddValidatedOptions<IntakeOptions>(IntakeOptions.Section);
         services.AddIntakeRequestLimits();
         // The draft edit wraps the draft ({"revision", "draft"}); its validator names the fields inside without "draft.".

@@ -53,6 +53,7 @@ public static class ServiceDefaultsExtensions
 
         services.AddSingleton<MemberTokenCodec>();
         services.AddSingleton<RevocationStore>();
+        services.AddHostedService<RevocationResyncRequest>();
         services.AddAuthentication(MemberTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, MemberTokenAuthenticationHandler>(MemberTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -44,6 +44,53 @@ public sealed class BusTests
     }
 
     [Fact]
+    public async Task A_revocation_made_before_a_service_first_started_reaches_it_when_it_starts()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("bus-resync");
+        await using var intake = ServiceProcess.Start("Intake", isolation.ServiceSettings());
+        await intake.WaitUntilReadyAsync();
+        using var admin = intake.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Admin, Guid.NewGuid()));
+        var (ritaId, revokedToken, revokedTokenId) = await AddMemberWithTokenAsync(admin, "rita");
+        var (removedId, removedToken, _) = await AddMemberWithTokenAsync(admin, "remy");
+        var (_, keptToken, _) = await AddMemberWithTokenAsync(admin, "kim");
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"members/{ritaId}/tokens/{revokedTokenId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"members/{removedId}")).StatusCode);
+
+        // Disclosure's queues do not exist yet: the two MemberAccessRevoked events reached no queue of it.
+        await using var disclosure = ServiceProcess.Start("Disclosure", isolation.ServiceSettings());
+        await disclosure.WaitUntilReadyAsync();
+        using var kept = disclosure.CreateClient(keptToken);
+        Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync("whoami")).StatusCode);
+        foreach (var token in new[] { revokedToken, removedToken })
+        {
+            using var http = disclosure.CreateClient(token);
+            var status = HttpStatusCode.OK;
+            for (var i = 0; i < 300 && status == HttpStatusCode.OK; i++)
+            {
+                status = (await http.GetAsync("whoami")).StatusCode;
+                if (status == HttpStatusCode.OK) await Task.Delay(100);
+            }
+            Assert.Equal(HttpStatusCode.Unauthorized, status);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync("whoami")).StatusCode);
+    }
+
+    private static async Task<(Guid Id, string Token, Guid TokenId)> AddMemberWithTokenAsync(HttpClient admin, string handle)
+    {
+        var created = await admin.PostAsJsonAsync("members", new { name = "Member " + handle, email = handle + "@example.org", publicHandle = handle, role = "member" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<MemberRow>())!.Id;
+        var issued = await admin.PostAsJsonAsync($"members/{id}/tokens", new { });
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var token = (await issued.Content.ReadFromJsonAsync<TokenRow>())!;
+        return (id, token.Token, token.TokenId);
+    }
+
+    private sealed record MemberRow(Guid Id);
+
+    private sealed record TokenRow(Guid TokenId, string Token);
+
+    [Fact]
     public async Task A_command_sent_to_a_queue_no_service_has_declared_is_returned_by_the_broker_not_dropped_while_an_unheard_event_is_fine()
     {
         var isolation = await TestInfrastructure.CreateIsolationAsync("bus-returned");

@@ -1,3 +1,4 @@
+using Coordination.Contracts.Members;
 using Dapper;
 using Npgsql;
 
@@ -21,6 +22,19 @@ public sealed class RevocationStore(NpgsqlDataSource dataSource)
         ON CONFLICT (member_id) DO UPDATE SET revoked_at = GREATEST(revoked_members.revoked_at, EXCLUDED.revoked_at)
         """;
 
+    private const string AllTokensSql = "SELECT token_id AS TokenId, revoked_at AS RevokedAt FROM revoked_tokens ORDER BY token_id";
+    private const string AllMembersSql = "SELECT member_id AS MemberId, revoked_at AS RevokedAt FROM revoked_members ORDER BY member_id";
+
+    private const string RevokeTokensSql = """
+        INSERT INTO revoked_tokens (token_id, revoked_at) SELECT * FROM unnest(@Ids::uuid[], @At::timestamptz[])
+        ON CONFLICT (token_id) DO NOTHING
+        """;
+
+    private const string RevokeMembersSql = """
+        INSERT INTO revoked_members (member_id, revoked_at) SELECT * FROM unnest(@Ids::uuid[], @At::timestamptz[])
+        ON CONFLICT (member_id) DO UPDATE SET revoked_at = GREATEST(revoked_members.revoked_at, EXCLUDED.revoked_at)
+        """;
+
     public async Task<bool> IsRevokedAsync(MemberToken token, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -33,4 +47,19 @@ public sealed class RevocationStore(NpgsqlDataSource dataSource)
         tokenId is { } id
             ? conn.ExecuteAsync(RevokeTokenSql, new { TokenId = id, RevokedAt = at }, tx)
             : conn.ExecuteAsync(RevokeMemberSql, new { MemberId = memberId, RevokedAt = at }, tx);
+
+    /// <summary>Every revocation recorded here (intake's is the whole list: it records each one as it makes it).</summary>
+    public static async Task<MemberAccessRevocations> ReadAllAsync(NpgsqlConnection conn, DateTimeOffset asOf) => new(
+        (await conn.QueryAsync<RevokedToken>(AllTokensSql)).ToList(),
+        (await conn.QueryAsync<RevokedMember>(AllMembersSql)).ToList(),
+        asOf);
+
+    /// <summary>Records what is missing of a list; those already here stay (a member's keeps the later instant).</summary>
+    public static async Task RecordAllAsync(NpgsqlConnection conn, MemberAccessRevocations all, CancellationToken ct)
+    {
+        await conn.ExecuteAsync(new CommandDefinition(RevokeTokensSql,
+            new { Ids = all.Tokens.Select(t => t.TokenId).ToArray(), At = all.Tokens.Select(t => t.RevokedAt.UtcDateTime).ToArray() }, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(RevokeMembersSql,
+            new { Ids = all.Members.Select(m => m.MemberId).ToArray(), At = all.Members.Select(m => m.RevokedAt.UtcDateTime).ToArray() }, cancellationToken: ct));
+    }
 }

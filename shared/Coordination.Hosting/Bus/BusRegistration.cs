@@ -35,6 +35,7 @@ public static class BusRegistration
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service.Name, false));
             x.AddMessageScheduler(SchedulerAddress);
             x.AddConsumer<MemberAccessRevokedConsumer>();
+            x.AddConsumer<MemberAccessRevocationsConsumer>();
             configure?.Invoke(x);
 
             x.AddConfigureEndpointsCallback((context, name, endpoint) =>
