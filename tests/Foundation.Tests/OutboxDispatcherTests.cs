@@ -51,8 +51,10 @@ public sealed class OutboxDispatcherTests
         Assert.Equal(0, await f.Dispatcher.DispatchBatchAsync(CancellationToken.None));
     }
 
-    [Fact]
-    public async Task A_set_aside_row_is_offered_again_when_an_instance_starts()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_set_aside_row_is_offered_again_when_an_instance_starts_or_a_while_later(bool restart)
     {
         await using var f = await Fixture.StartAsync();
         var later = Guid.NewGuid();
@@ -65,10 +67,16 @@ public sealed class OutboxDispatcherTests
         Assert.Equal(1, await f.Dispatcher.DispatchBatchAsync(CancellationToken.None));
         Assert.Equal(0, await f.Dispatcher.DispatchBatchAsync(CancellationToken.None));
 
-        // The version that knows the type starts.
+        // The version that knows the type starts, or has been running while an old one set the row aside.
         await using (var conn = await f.Data.OpenConnectionAsync())
             await conn.ExecuteAsync("UPDATE outbox_messages SET message_type = @Type", new { Type = typeof(MemberJoined).AssemblyQualifiedName });
-        Assert.Equal(1, await f.Dispatcher.OfferSetAsideAgainAsync(CancellationToken.None));
+        if (restart) Assert.Equal(1, await f.Dispatcher.OfferSetAsideAgainAsync(CancellationToken.None));
+        else
+        {
+            Assert.Equal(0, await f.Dispatcher.DispatchBatchAsync(CancellationToken.None)); // not yet
+            await using var conn = await f.Data.OpenConnectionAsync();
+            await conn.ExecuteAsync("UPDATE outbox_messages SET failed_at = now() - @Ago", new { Ago = OutboxDispatcher.SetAsideRetry + TimeSpan.FromSeconds(1) });
+        }
         Assert.Equal(1, await f.Dispatcher.DispatchBatchAsync(CancellationToken.None));
         await f.WaitForDeliveriesAsync(later);
     }

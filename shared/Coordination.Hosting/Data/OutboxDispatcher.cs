@@ -15,7 +15,7 @@ namespace Coordination.Hosting.Data;
 /// several instances draining at once interleave their batches, so no consumer may depend on the order.
 /// A row that cannot be made into a message (its type, body or destination no longer reads) is set aside
 /// (failed_at, error) so the rows behind it still go; it is offered again when an instance starts, since a
-/// newer version may read it. A command the broker returns (its destination queue does not exist yet: that service
+/// newer version may read it, and <see cref="SetAsideRetry"/> after it was set aside. A command the broker returns (its destination queue does not exist yet: that service
 /// has never started on this broker) waits <see cref="UnroutableRetry"/> and goes again, without holding back the rows
 /// behind it. Any other failure to publish (the broker gone, a message it refuses) ends the batch there: the rows
 /// published before it are deleted as usual (not published again with the batch), it waits <see cref="PublishRetry"/>,
@@ -28,7 +28,8 @@ public sealed partial class OutboxDispatcher(
 {
     private const string ClaimSql = """
         SELECT id, message_id AS MessageId, message_type AS MessageType, destination, body::text AS Body
-        FROM outbox_messages WHERE failed_at IS NULL AND (retry_at IS NULL OR retry_at <= now())
+        FROM outbox_messages
+        WHERE (failed_at IS NULL OR failed_at <= now() - @SetAsideRetry) AND (retry_at IS NULL OR retry_at <= now())
         ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED
         """;
 
@@ -40,6 +41,12 @@ public sealed partial class OutboxDispatcher(
 
     /// <summary>How long a row whose publish failed otherwise waits before it goes again.</summary>
     public static readonly TimeSpan PublishRetry = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a set-aside row waits before it is tried again (besides when an instance starts): in a rolling
+    /// deployment an instance of the old version can set aside a new version's row after the new ones started.
+    /// </summary>
+    public static readonly TimeSpan SetAsideRetry = TimeSpan.FromMinutes(5);
 
     private const string SetAsideSql = "UPDATE outbox_messages SET failed_at = now(), error = @Error WHERE id = @Id";
 
@@ -79,7 +86,7 @@ public sealed partial class OutboxDispatcher(
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var rows = (await conn.QueryAsync<Row>(new CommandDefinition(ClaimSql, transaction: tx, cancellationToken: ct))).ToList();
+        var rows = (await conn.QueryAsync<Row>(new CommandDefinition(ClaimSql, new { SetAsideRetry }, tx, cancellationToken: ct))).ToList();
         if (rows.Count == 0) return 0;
         var sent = new List<long>(rows.Count);
         var publishFailed = false;
