@@ -104,17 +104,52 @@ public sealed class ExcludedAfterNoticeTests
         Assert.Contains(disclosureAt.AddDays(3).UtcDateTime.ToString("yyyy-MM-dd HH:mm"), text);
         Assert.DoesNotContain("frobnicator", text);
 
-        // The exclusion lifted, a resend sends the cancelled notice that is still true (the Extended one, with the
-        // details); the Embargoed one names the instant since moved and stays cancelled.
-        (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = Array.Empty<Guid>() })).EnsureSuccessStatusCode();
+        // The exclusion lifted, the notice it cancelled goes again (the Extended one, with the details); the Embargoed
+        // one, which the extension cancelled, stays so.
+        var lifted = await (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = Array.Empty<Guid>() }))
+            .Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(NoticeKinds.Extended, Assert.Single(lifted.GetProperty("resent").EnumerateArray()).GetProperty("kind").GetString());
+        Assert.Empty(lifted.GetProperty("notResent").EnumerateArray());
         var resend = await (await h.Http.PostAsJsonAsync($"cases/{caseId}/notices/resend", new { contactIds = new[] { never } }))
             .Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        Assert.Equal(NoticeKinds.Extended, Assert.Single(resend.GetProperty("resent").EnumerateArray()).GetProperty("kind").GetString());
         Assert.StartsWith("out of date: the disclosure instant has moved",
             Assert.Single(resend.GetProperty("notResent").EnumerateArray()).GetProperty("reason").GetString());
         await h.WaitForNoticesAsync(caseId, n => n.Notices.Any(x => x.ContactId == never && x.Kind == NoticeKinds.Extended && x.State == "sent"));
         await Task.Delay(500);
         Assert.Contains("frobnicator", ((TextPart)Messages(h, "slow-never@leaky.test").Single().Body!).Text);
+    }
+
+    [Fact]
+    public async Task Lifting_an_exclusion_sends_the_embargoed_notice_it_cancelled_once()
+    {
+        var hold = 1;
+        await using var h = await NotifierHarness.StartAsync(to =>
+            Volatile.Read(ref hold) == 1 && to.StartsWith("slow", StringComparison.Ordinal) ? new SmtpReply(451, "try again later") : null);
+        var distro = await h.CreateProjectAsync("Mistaken distro", ["pkg:pypi/pillow"]);
+        var contact = await h.CreateContactAsync(distro, "slow@mistaken.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["deferred"] == 1);
+        (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = new[] { distro } })).EnsureSuccessStatusCode();
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["cancelled"] == 1);
+        Volatile.Write(ref hold, 0);
+
+        // Excluded by mistake: lifted while the instant stands, its Embargoed notice goes (no second round's notice).
+        var lifted = await (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = Array.Empty<Guid>() }))
+            .Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var resent = Assert.Single(lifted.GetProperty("resent").EnumerateArray());
+        Assert.Equal((NoticeKinds.Embargoed, contact), (resent.GetProperty("kind").GetString(), resent.GetProperty("contactId").GetGuid()));
+        Assert.Empty(lifted.GetProperty("warned").EnumerateArray());
+
+        var done = await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        Assert.Equal(1, done.Counts["total"]);
+        await Task.Delay(500);
+        Assert.Contains("frobnicator", ((TextPart)Messages(h, "slow@mistaken.test").Single().Body!).Text);
+        // Lifting it again (nothing excluded, nothing cancelled) sends nothing more.
+        var again = await (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = Array.Empty<Guid>() }))
+            .Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Empty(again.GetProperty("resent").EnumerateArray());
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public static class CasesApi
     /// warns the recipients not warned yet (WarnNewRecipients), and the answer lists them.
     /// </summary>
     public static async Task<Results<Ok<OverridesResponse>, ValidationProblem>> PutOverrides(Guid id, OverridesRequest request, NpgsqlDataSource db,
-        IOptions<NotifierOptions> options, TimeProvider time, CancellationToken ct)
+        IOptions<NotifierOptions> options, NoticeSignal signal, TimeProvider time, CancellationToken ct)
     {
         var include = request.Include ?? [];
         var exclude = request.Exclude ?? [];
@@ -90,8 +90,15 @@ public static class CasesApi
         var (round, warned) = adds && (await NewRecipientsRound.RunningEmbargoAsync(conn, tx, id, now)).Running is { } embargo
             ? await WarnNewRecipients.SendAsync(conn, tx, id, embargo, options.Value, now)
             : (null, []);
+        // The notices an exclusion cancelled go again now that it is lifted, those still true (an Embargoed one for the
+        // current instant; not one naming an instant since moved: the later round's notice told the contact).
+        var lifted = await ExcludedProjectNotices.CancelledContactsAsync(conn, tx, id, before.Exclude.Except(exclude).ToArray());
+        var (resent, notResent) = lifted.Length == 0 ? ([], [])
+            : await ResendNotices.RequeueAsync(conn, tx, id, lifted, options.Value, now, n => n.LastError == ExcludedProjectNotices.CancelledReason);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new OverridesResponse(include.Distinct().ToList(), exclude.Distinct().ToList(), cancelled, scheduleOnly, round, warned));
+        if (resent.Count > 0) signal.Pulse();
+        return TypedResults.Ok(new OverridesResponse(include.Distinct().ToList(), exclude.Distinct().ToList(), cancelled, scheduleOnly, round, warned,
+            resent, notResent));
     }
 
     public static async Task<Ok<CaseNoticesResponse>> GetNotices(Guid id, NpgsqlDataSource db, CancellationToken ct)

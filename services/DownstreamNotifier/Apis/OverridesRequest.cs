@@ -7,5 +7,7 @@ public sealed record OverridesRequest(List<Guid>? Include, List<Guid>? Exclude);
 /// <param name="WarningRound">when the change adds projects during the embargo: the Embargoed round that warns the
 /// recipients not warned yet (null when there are none, or no embargo runs).</param>
 /// <param name="Warned">those recipients.</param>
+/// <param name="Resent">when the change lifts an exclusion: the notices it cancelled, sent again (as by a resend).</param>
+/// <param name="NotResent">the notices it cancelled that stay so, each with why (out of date, ...).</param>
 public sealed record OverridesResponse(List<Guid> Include, List<Guid> Exclude, int NoticesCancelled, int NoticesScheduleOnly,
-    Guid? WarningRound, IReadOnlyList<WarnedRecipient> Warned);
+    Guid? WarningRound, IReadOnlyList<WarnedRecipient> Warned, IReadOnlyList<ResentNotice> Resent, IReadOnlyList<NotResentNotice> NotResent);

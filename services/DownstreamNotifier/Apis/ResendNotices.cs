@@ -45,11 +45,25 @@ public static partial class ResendNotices
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         }
 
-        var now = time.GetUtcNow();
-        var failed = await ResendStore.FailedAsync(conn, tx, id, contactIds);
-        var embargo = await CaseStore.EmbargoAsync(conn, id, tx);
-        var acknowledged = await NoticeStore.AcknowledgedAddressesAsync(conn, tx, id); // by address, as Reminder rounds judge
-        var recipients = failed.Count == 0 ? [] : await RecipientsNowAsync(conn, tx, id, options.Value);
+        var (resent, notResent) = await RequeueAsync(conn, tx, id, contactIds, options.Value, time.GetUtcNow(), _ => true);
+        await tx.CommitAsync(ct);
+        if (resent.Count > 0) signal.Pulse();
+        LogResent(loggers.CreateLogger(typeof(ResendNotices)), id, resent.Count, notResent.Count, user.MemberId());
+        return TypedResults.Accepted($"/cases/{id}/notices", new ResendResponse(id, resent, notResent));
+    }
+
+    /// <summary>
+    /// Puts the case's failed and cancelled notices (of <paramref name="contactIds"/>, null for all; those
+    /// <paramref name="which"/> picks) back in the senders' queue where <see cref="ResendRule"/> and
+    /// <see cref="RoundsTold"/> allow; the caller holds the case's lock and pulses the senders after committing.
+    /// </summary>
+    public static async Task<(List<ResentNotice> Resent, List<NotResentNotice> NotResent)> RequeueAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        Guid caseId, Guid[]? contactIds, NotifierOptions options, DateTimeOffset now, Func<FailedNotice, bool> which)
+    {
+        var failed = (await ResendStore.FailedAsync(conn, tx, caseId, contactIds)).Where(which).ToList();
+        var embargo = await CaseStore.EmbargoAsync(conn, caseId, tx);
+        var acknowledged = await NoticeStore.AcknowledgedAddressesAsync(conn, tx, caseId); // by address, as Reminder rounds judge
+        var recipients = failed.Count == 0 ? [] : await RecipientsNowAsync(conn, tx, caseId, options);
         var byAddress = recipients.Values.ToDictionary(r => r.Email.ToLowerInvariant());
         var told = await ResendStore.RoundsToldAsync(conn, tx, failed.Select(n => n.NotificationId).Distinct().ToArray());
         var resent = new List<(FailedNotice Notice, Recipient Recipient, string Mode)>();
@@ -66,17 +80,12 @@ public static partial class ResendNotices
             else
             {
                 told.Take(n, recipient!);
-                resent.Add((n, recipient!, NoticeModes.For(recipient!, options.Value, embargo!.Channels, now)));
+                resent.Add((n, recipient!, NoticeModes.For(recipient!, options, embargo!.Channels, now)));
             }
         }
         if (resent.Count > 0) await ResendStore.RequeueAsync(conn, tx, resent, now);
-        await tx.CommitAsync(ct);
-        if (resent.Count > 0) signal.Pulse();
-        LogResent(loggers.CreateLogger(typeof(ResendNotices)), id, resent.Count, notResent.Count, user.MemberId());
-        return TypedResults.Accepted($"/cases/{id}/notices", new ResendResponse(id,
-            resent.Select(r => new ResentNotice(r.Notice.NoticeId, r.Recipient.ContactId, r.Recipient.Email, r.Notice.Kind, r.Mode, r.Notice.LastError,
-                r.Recipient.ContactId == r.Notice.ContactId ? null : r.Notice.ContactId)).ToList(),
-            notResent));
+        return (resent.Select(r => new ResentNotice(r.Notice.NoticeId, r.Recipient.ContactId, r.Recipient.Email, r.Notice.Kind, r.Mode, r.Notice.LastError,
+            r.Recipient.ContactId == r.Notice.ContactId ? null : r.Notice.ContactId)).ToList(), notResent);
     }
 
     /// <summary>The case's recipients as a round recorded now would choose them: the graph for the current draft and
