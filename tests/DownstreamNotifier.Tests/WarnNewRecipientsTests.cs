@@ -10,7 +10,7 @@ using MimeKit;
 namespace DownstreamNotifier.Tests;
 
 /// <summary>During the embargo, recipients added since it began are warned once: by the overrides' PUT that adds a
-/// project, or when a member asks (POST /cases/{id}/recipients/warn) after the registry changed.</summary>
+/// project (that project only), or when a member asks (POST /cases/{id}/recipients/warn) after the registry changed.</summary>
 public sealed class WarnNewRecipientsTests
 {
     private static readonly AffectedPackage[] Urllib3 = [NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3")];
@@ -89,12 +89,14 @@ public sealed class WarnNewRecipientsTests
         await h.CreateContactAsync(unrelated, "sec@vendor.test");
         var caseId = await EmbargoedAsync(h, DateTimeOffset.UtcNow.AddDays(7));
         await h.CreateContactAsync(alpine, "second@alpine.test"); // not warned yet
+        var fedora = await h.CreateProjectAsync("Fedora python-urllib3", ["pkg:pypi/urllib3"]);
+        await h.CreateContactAsync(fedora, "late@fedora.test"); // registered since: waits for a member's warning
 
         var exclusion = await Put(h, caseId, include: [], exclude: [alpine]);
         Assert.Equal(JsonValueKind.Null, exclusion.GetProperty("warningRound").ValueKind);
         Assert.Empty(exclusion.GetProperty("warned").EnumerateArray());
 
-        // Including a project warns it; the excluded project's new contact is no recipient.
+        // Including a project warns it, and only it; the excluded project's new contact is no recipient.
         var inclusion = await Put(h, caseId, include: [unrelated], exclude: [alpine]);
         Assert.Equal(["sec@vendor.test"], Emails(inclusion.GetProperty("warned")));
         await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
@@ -106,6 +108,11 @@ public sealed class WarnNewRecipientsTests
         await Task.Delay(1000);
         var recipients = h.Sink.Messages().Select(f => MimeMessage.Load(f).To.Mailboxes.Single().Address).Order().ToList();
         Assert.Equal(["first@alpine.test", "sec@vendor.test", "second@alpine.test"], recipients);
+
+        // The project registered since is warned when a member asks.
+        var warn = await (await h.Http.PostAsync($"cases/{caseId}/recipients/warn", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["late@fedora.test"], Emails(warn.GetProperty("recipients")));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 4);
     }
 
     [Fact]

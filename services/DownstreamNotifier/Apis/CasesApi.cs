@@ -85,10 +85,12 @@ public static class CasesApi
         var before = await CaseStore.OverridesAsync(conn, id, tx);
         await CaseStore.ReplaceOverridesAsync(conn, tx, id, include.Distinct(), exclude.Distinct());
         var (cancelled, scheduleOnly) = await ExcludedProjectNotices.ApplyAsync(conn, tx, id, exclude.Distinct().ToArray());
-        var adds = include.Except(before.Include).Any() || before.Exclude.Except(exclude).Any();
+        // Only the projects this change adds are warned: others not warned yet (registered since) wait for a member's
+        // POST .../recipients/warn, as a registry change alone warns nobody.
+        var added = include.Except(before.Include).Concat(before.Exclude.Except(exclude)).Distinct().ToArray();
         var now = time.GetUtcNow();
-        var (round, warned) = adds && (await NewRecipientsRound.RunningEmbargoAsync(conn, tx, id, now)).Running is { } embargo
-            ? await WarnNewRecipients.SendAsync(conn, tx, id, embargo, options.Value, now)
+        var (round, warned) = added.Length > 0 && (await NewRecipientsRound.RunningEmbargoAsync(conn, tx, id, now)).Running is { } embargo
+            ? await WarnNewRecipients.SendAsync(conn, tx, id, embargo, options.Value, now, added)
             : (null, []);
         // The notices an exclusion cancelled go again now that it is lifted, those still true (an Embargoed one for the
         // current instant; not one naming an instant since moved: the later round's notice told the contact).

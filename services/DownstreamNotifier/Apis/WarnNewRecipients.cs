@@ -34,15 +34,18 @@ public static partial class WarnNewRecipients
         return round is null ? TypedResults.Ok(answer) : TypedResults.Accepted($"/cases/{id}/notices", answer);
     }
 
-    /// <summary>Sends the round for the recipients not warned yet, if there are any; in the caller's transaction, under the case's lock.</summary>
+    /// <summary>Sends the round for the recipients not warned yet (of <paramref name="onlyProjects"/> when set), if there
+    /// are any; in the caller's transaction, under the case's lock.</summary>
     public static async Task<(Guid? Round, List<WarnedRecipient> Warned)> SendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId,
-        CaseEmbargo embargo, NotifierOptions options, DateTimeOffset now)
+        CaseEmbargo embargo, NotifierOptions options, DateTimeOffset now, Guid[]? onlyProjects = null)
     {
         var draft = await CaseStore.DraftAsync(conn, caseId, tx);
-        var notWarned = await NewRecipientsRound.NotWarnedAsync(conn, tx, caseId, draft, options.MaxDepth, Guid.Empty);
+        var notWarned = onlyProjects is null
+            ? await NewRecipientsRound.NotWarnedAsync(conn, tx, caseId, draft, options.MaxDepth, Guid.Empty)
+            : await NewRecipientsRound.NotWarnedOfAsync(conn, tx, caseId, draft, options.MaxDepth, Guid.Empty, onlyProjects);
         if (notWarned.Count == 0) return (null, []);
         var round = Guid.NewGuid();
-        await NewRecipientsRound.SendAsync(conn, tx, caseId, round, embargo, draftRevision: null);
+        await NewRecipientsRound.SendAsync(conn, tx, caseId, round, embargo, draftRevision: null, onlyProjects);
         return (round, notWarned.Select(r => new WarnedRecipient(r.ContactId, r.Email, r.ProjectId, r.ProjectName, r.Path,
             NoticeModes.For(r, options, embargo.Channels, now))).ToList());
     }

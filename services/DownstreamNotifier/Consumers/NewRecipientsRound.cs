@@ -2,6 +2,7 @@ using Coordination.Contracts.Advisories;
 using Coordination.Contracts.Notices;
 using Coordination.Hosting.Bus;
 using Coordination.Hosting.Data;
+using Dapper;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Recipients;
 using Npgsql;
@@ -10,7 +11,7 @@ namespace DownstreamNotifier.Consumers;
 
 /// <summary>
 /// An Embargoed round during a running embargo for the recipients it has not warned yet: the dependents a newer draft
-/// revision adds (<see cref="AddedByRevisionAsync"/>), the projects a member includes (or stops excluding), and, when a member asks, contacts and projects
+/// revision adds (<see cref="AddedByRevisionAsync"/>), the projects a member includes (or stops excluding: <see cref="ScopedAsync"/>), and, when a member asks, contacts and projects
 /// registered since. It is sent to this service's own queue through the outbox, in the caller's transaction under the
 /// case's lock, and carries the embargo as it stands. NotifyDownstreamConsumer records it for <see cref="NotWarnedAsync"/>.
 /// </summary>
@@ -36,9 +37,37 @@ public static class NewRecipientsRound
         return null;
     }
 
-    public static Task SendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid notificationId, CaseEmbargo embargo, int? draftRevision) =>
-        Outbox.SendAsync(conn, tx, Queues.Address(Queues.DownstreamNotifier).ToString(),
+    /// <param name="onlyProjects">when set, the round warns only contacts of these projects (see <see cref="ScopedAsync"/>).</param>
+    public static async Task SendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid notificationId, CaseEmbargo embargo,
+        int? draftRevision, Guid[]? onlyProjects = null)
+    {
+        if (onlyProjects is not null)
+            await conn.ExecuteAsync("INSERT INTO round_scopes (notification_id, project_ids) VALUES (@Id, @Projects)",
+                new { Id = notificationId, Projects = onlyProjects }, tx);
+        await Outbox.SendAsync(conn, tx, Queues.Address(Queues.DownstreamNotifier).ToString(),
             new NotifyDownstream(caseId, NoticeKinds.Embargoed, notificationId, embargo.DisclosureAt, embargo.Channels, DraftRevision: draftRevision));
+    }
+
+    /// <summary>
+    /// The recipients a round scoped to some projects (a member's change of the overrides) warns: of those not warned
+    /// yet, the ones at an address of a contact of those projects; null when the round has no scope.
+    /// </summary>
+    public static async Task<List<Recipient>?> ScopedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, AdvisoryDraft? draft,
+        int maxDepth, Guid round)
+    {
+        var projects = await conn.QuerySingleOrDefaultAsync<Guid[]>("SELECT project_ids FROM round_scopes WHERE notification_id = @Id", new { Id = round }, tx);
+        return projects is null ? null : await NotWarnedOfAsync(conn, tx, caseId, draft, maxDepth, round, projects);
+    }
+
+    /// <summary>Those of <see cref="NotWarnedAsync"/> at an address of a contact of <paramref name="projects"/> (an address
+    /// that is a contact of several projects may be told as another one of them).</summary>
+    public static async Task<List<Recipient>> NotWarnedOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, AdvisoryDraft? draft,
+        int maxDepth, Guid round, Guid[] projects)
+    {
+        var addresses = (await conn.QueryAsync<string>("SELECT lower(email) FROM contacts WHERE project_id = ANY(@Projects)", new { Projects = projects }, tx))
+            .ToHashSet();
+        return (await NotWarnedAsync(conn, tx, caseId, draft, maxDepth, round)).Where(r => addresses.Contains(r.Email.ToLowerInvariant())).ToList();
+    }
 
     /// <summary>
     /// The recipients an Embargoed round warns: those without an Embargoed notice of the case in another round than

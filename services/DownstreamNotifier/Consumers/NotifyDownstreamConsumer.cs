@@ -161,7 +161,8 @@ public sealed partial class NotifyDownstreamConsumer(
         if (m.Kind == NoticeKinds.Embargoed)
             return (m.DraftRevision is { } revision && m.NotificationId == DraftRoundIds.For(m.CaseId, revision)
                     ? await NewRecipientsRound.AddedByRevisionAsync(conn, tx, m.CaseId, draft, o.MaxDepth, m.NotificationId)
-                    : await NewRecipientsRound.NotWarnedAsync(conn, tx, m.CaseId, draft, o.MaxDepth, m.NotificationId))
+                    : await NewRecipientsRound.ScopedAsync(conn, tx, m.CaseId, draft, o.MaxDepth, m.NotificationId)
+                      ?? await NewRecipientsRound.NotWarnedAsync(conn, tx, m.CaseId, draft, o.MaxDepth, m.NotificationId))
                 .Select(r => (r, NoticeModes.For(r, o, caseChannels, now))).ToList();
         var earlier = await NoticeStore.EarlierRecipientsAsync(conn, tx, m.CaseId);
         // A withdrawal is news only to those told of the case: the graph adds nobody (the contacts told come as "notified earlier").
