@@ -101,6 +101,23 @@ public sealed class RecipientTests
     }
 
     [Fact]
+    public async Task Of_projects_shipping_the_same_package_the_path_names_the_first_by_name_whichever_was_registered_first()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        // Registered in the opposite order to their names; the database returns them in no set order.
+        foreach (var name in new[] { "Zeta distro", "Yankee distro", "Mike distro", "Alpha distro" })
+            await h.CreateProjectAsync(name, ["pkg:generic/cpython", new { purl = "pkg:generic/libpython", relation = "ships" }]);
+        var downstream = await h.CreateProjectAsync("Embedder", ["pkg:generic/libpython"]);
+        await h.CreateContactAsync(downstream, "sec@embedder.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "cpython", "pkg:generic/cpython"));
+
+        var preview = await h.Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/recipients");
+        var path = preview.GetProperty("recipients").EnumerateArray().Single().GetProperty("path").EnumerateArray().Select(p => p.GetString()).ToList();
+        Assert.Equal(["Embedder", "depends on pkg:generic/libpython", "Alpha distro", "depends on pkg:generic/cpython"], path);
+    }
+
+    [Fact]
     public async Task A_dependent_is_found_by_the_name_its_registry_treats_as_the_same_package()
     {
         await using var h = await NotifierHarness.StartAsync();

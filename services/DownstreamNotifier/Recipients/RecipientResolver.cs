@@ -82,7 +82,10 @@ public static class RecipientResolver
                 paths[r.ProjectId] = reached[r.ProjectId];
                 order.Add(r.ProjectId);
             }
-            var shipped = await conn.QueryAsync<ShippedRow>(ShippedSql, new { Ids = reachedNow.ToArray() }, tx);
+            // Of two projects reached at this level shipping the same package, the path names the first reached (by name).
+            var rankNow = reachedNow.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+            var shipped = (await conn.QueryAsync<ShippedRow>(ShippedSql, new { Ids = reachedNow.ToArray() }, tx))
+                .OrderBy(s => rankNow[s.ProjectId]).ThenBy(s => s.Purl, StringComparer.Ordinal);
             frontier = new Dictionary<string, List<string>>();
             foreach (var s in shipped)
                 if (!frontier.ContainsKey(s.PackageKey))
