@@ -35,7 +35,6 @@ public static class BusRegistration
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service.Name, false));
             x.AddMessageScheduler(SchedulerAddress);
             x.AddConsumer<MemberAccessRevokedConsumer>();
-            x.AddConsumer<MemberAccessRevocationsConsumer>();
             configure?.Invoke(x);
 
             x.AddConfigureEndpointsCallback((context, name, endpoint) =>
