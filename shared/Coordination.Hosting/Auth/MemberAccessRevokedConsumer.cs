@@ -8,7 +8,7 @@ namespace Coordination.Hosting.Auth;
 /// Every service keeps its own revocation list so a revoked token stops working everywhere: each revocation as it is
 /// made, and intake's whole list to catch up on those this service missed (see <see cref="MemberAccessRevocations"/>).
 /// </summary>
-public sealed class MemberAccessRevokedConsumer(NpgsqlDataSource dataSource) : IConsumer<MemberAccessRevoked>, IConsumer<MemberAccessRevocations>
+public sealed class MemberAccessRevokedConsumer(NpgsqlDataSource dataSource, RevocationListSeen listSeen) : IConsumer<MemberAccessRevoked>, IConsumer<MemberAccessRevocations>
 {
     public async Task Consume(ConsumeContext<MemberAccessRevoked> context)
     {
@@ -21,5 +21,6 @@ public sealed class MemberAccessRevokedConsumer(NpgsqlDataSource dataSource) : I
     {
         await using var conn = await dataSource.OpenConnectionAsync(context.CancellationToken);
         await RevocationStore.RecordAllAsync(conn, context.Message, context.CancellationToken);
+        listSeen.Set();
     }
 }

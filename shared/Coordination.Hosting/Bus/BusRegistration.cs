@@ -1,6 +1,7 @@
 using Coordination.Hosting.Auth;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -29,6 +30,7 @@ public static class BusRegistration
         Action<IBusRegistrationConfigurator>? configure,
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureRabbit)
     {
+        services.TryAddSingleton<RevocationListSeen>();
         services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();
