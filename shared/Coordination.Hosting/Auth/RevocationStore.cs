@@ -12,16 +12,6 @@ public sealed class RevocationStore(NpgsqlDataSource dataSource)
             OR EXISTS (SELECT 1 FROM revoked_members WHERE member_id = @MemberId AND revoked_at >= @IssuedAt)
         """;
 
-    private const string RevokeTokenSql = """
-        INSERT INTO revoked_tokens (token_id, revoked_at) VALUES (@TokenId, @RevokedAt)
-        ON CONFLICT (token_id) DO NOTHING
-        """;
-
-    private const string RevokeMemberSql = """
-        INSERT INTO revoked_members (member_id, revoked_at) VALUES (@MemberId, @RevokedAt)
-        ON CONFLICT (member_id) DO UPDATE SET revoked_at = GREATEST(revoked_members.revoked_at, EXCLUDED.revoked_at)
-        """;
-
     private const string AllTokensSql = "SELECT token_id AS TokenId, revoked_at AS RevokedAt FROM revoked_tokens ORDER BY token_id";
     private const string AllMembersSql = "SELECT member_id AS MemberId, revoked_at AS RevokedAt FROM revoked_members ORDER BY member_id";
 
@@ -44,9 +34,7 @@ public sealed class RevocationStore(NpgsqlDataSource dataSource)
 
     /// <summary>Records a revocation; pass a transaction to make it part of a larger change.</summary>
     public static Task RevokeAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid memberId, Guid? tokenId, DateTimeOffset at) =>
-        tokenId is { } id
-            ? conn.ExecuteAsync(RevokeTokenSql, new { TokenId = id, RevokedAt = at }, tx)
-            : conn.ExecuteAsync(RevokeMemberSql, new { MemberId = memberId, RevokedAt = at }, tx);
+        conn.ExecuteAsync(tokenId is null ? RevokeMembersSql : RevokeTokensSql, new { Ids = new[] { tokenId ?? memberId }, At = new[] { at.UtcDateTime } }, tx);
 
     /// <summary>Every revocation recorded here (intake's is the whole list: it records each one as it makes it).</summary>
     public static async Task<MemberAccessRevocations> ReadAllAsync(NpgsqlConnection conn, DateTimeOffset asOf) => new(
