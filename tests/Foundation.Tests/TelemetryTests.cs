@@ -17,7 +17,10 @@ using OpenTelemetry.Trace;
 
 namespace Foundation.Tests;
 
-/// <summary>A notice link's path is its token: no exported span, log record or scope may carry a request's path.</summary>
+/// <summary>
+/// A notice link's path is its token: no exported span, log record or scope may carry a request's path, nor a logged
+/// exception's message.
+/// </summary>
 public sealed class TelemetryTests
 {
     private const string Token = "CAPABILITY-TOKEN-7d2e9b";
@@ -53,9 +56,12 @@ public sealed class TelemetryTests
         var response = await http.GetAsync($"{url}/notices/{Token}?sig={Signature}");
         Assert.Equal(503, (int)response.StatusCode);
         for (var i = 0; i < 50 && (routes.IsEmpty || !logs.Any(l => l.Contains("database unavailable"))); i++) await Task.Delay(100);
+        // An exception's message may quote the token (or embargoed data): no record carries it, only its type.
+        app.Services.GetRequiredService<ILogger<TelemetryTests>>().LogError(new InvalidOperationException($"no notice for {Token}"), "Could not show a notice");
         await app.StopAsync();
 
         Assert.Equal("/notices/{token}", Assert.Single(routes));
+        Assert.Contains(logs, l => l.Contains("Could not show a notice") && l.Contains($"{typeof(InvalidOperationException).FullName} {ExceptionMessageRedaction.Withheld}"));
         Assert.Contains(logs, l => l.Contains("GET /notices/{token}: database unavailable"));
         foreach (var exported in spans.Concat(logs))
         {
@@ -82,6 +88,7 @@ public sealed class TelemetryTests
         {
             var parts = new List<string> { record.CategoryName ?? "", record.FormattedMessage ?? "", record.Body ?? "" };
             parts.AddRange(record.Attributes?.Select(a => $"{a.Key}={a.Value}") ?? []);
+            parts.Add(record.Exception?.ToString() ?? "");
             record.ForEachScope((scope, _) => { foreach (var kv in scope) parts.Add($"scope {kv.Key}={kv.Value}"); }, (object?)null);
             logs.Enqueue(string.Join(" | ", parts));
         }

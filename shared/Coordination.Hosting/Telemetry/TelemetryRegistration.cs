@@ -17,7 +17,8 @@ public static class TelemetryRegistration
     /// Traces, metrics and logs through OpenTelemetry; exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT
     /// is set (traces are not even collected otherwise). Only ids and counts go into attributes: SQL parameters are
     /// never recorded, a request's path and query never (a server span says its route template instead), nor an
-    /// exception's message (<see cref="ExceptionDetailsScrubber"/>).
+    /// exception's message, neither in a span (<see cref="ExceptionDetailsScrubber"/>) nor in a log record of any
+    /// provider (<see cref="ExceptionMessageRedaction"/>).
     /// </summary>
     public static WebApplicationBuilder AddCoordinationTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
@@ -30,6 +31,7 @@ public static class TelemetryRegistration
         });
         // "Request starting/finished" name the raw path too: never logged, whatever Logging:LogLevel says.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Services.AddExceptionMessageRedaction();
         var export = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
