@@ -38,8 +38,12 @@ public sealed partial class ScheduledMessagePoller(
 
     private readonly SemaphoreSlim wake = new(0);
 
+    // Beyond it the start says how far this host's clock is from PostgreSQL's.
+    private static readonly TimeSpan NotableSkew = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await SayClockSkewAsync(stoppingToken);
         _ = ListenAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -105,6 +109,26 @@ public sealed partial class ScheduledMessagePoller(
         return new FireResult(due.Count, failed.Count, now);
     }
 
+    /// <summary>
+    /// A message goes once this host's clock and PostgreSQL's have both reached its instant: a host clock ahead cannot
+    /// send it early, but one behind sends it late by as much. Said once at start, so an operator can set the clocks.
+    /// </summary>
+    private async Task SayClockSkewAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            var before = time.GetUtcNow();
+            var database = new DateTimeOffset(await conn.ExecuteScalarAsync<DateTime>("SELECT clock_timestamp()"), TimeSpan.Zero);
+            var skew = database - (before + (time.GetUtcNow() - before) / 2);
+            if (skew.Duration() > NotableSkew) LogClockSkew(skew.TotalSeconds);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is NpgsqlException or TimeoutException)
+        {
+            // The database does not answer yet: the clock's loop says so and keeps trying.
+        }
+    }
+
     private async Task PurgeIfDueAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -164,6 +188,10 @@ public sealed partial class ScheduledMessagePoller(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding scheduled token {TokenId} failed ({ErrorType}); it stays pending")]
     private partial void LogForwardFailed(Guid tokenId, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This host's clock is {Seconds:F1} s behind PostgreSQL's (negative: ahead); " +
+        "a scheduled message goes once both clocks reach its instant, so set the clocks (NTP)")]
+    private partial void LogClockSkew(double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Clock round failed ({ErrorType}); retrying")]
     private partial void LogFireFailed(string errorType);

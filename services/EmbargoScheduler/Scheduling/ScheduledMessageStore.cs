@@ -28,13 +28,14 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
     private const string CancelSql = """
         INSERT INTO scheduled_messages (token_id, destination, due_at, message_types, content_type, body, state)
         VALUES (@TokenId, '', @Now, '', '', '', 'cancelled')
-        ON CONFLICT (token_id) DO UPDATE SET state = 'cancelled'
+        ON CONFLICT (token_id) DO UPDATE SET state = 'cancelled', body = '', headers = NULL
         WHERE scheduled_messages.state = 'pending'
         """;
 
     // Due pending messages first (ClaimDueAsync), then those whose sending ran out of lease (a clock that crashed
-    // while forwarding them) or waits out a failed forward.
-    private const string ClaimDueSql = ClaimSelect + "WHERE state = 'pending' AND due_at <= @Now" + ClaimOrder;
+    // while forwarding them) or waits out a failed forward. Due by this host's clock and by PostgreSQL's alike: an
+    // instance whose clock runs ahead (several share this table) cannot send a publication before its instant.
+    private const string ClaimDueSql = ClaimSelect + "WHERE state = 'pending' AND due_at <= @Now AND due_at <= clock_timestamp()" + ClaimOrder;
     private const string ClaimRetrySql = ClaimSelect + "WHERE state = 'sending' AND retry_at <= @Now" + ClaimOrder;
 
     private const string ClaimSelect = """
@@ -56,8 +57,12 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
         UPDATE scheduled_messages SET state = 'sending', retry_at = @LeaseUntil WHERE token_id = ANY(@TokenIds)
         """;
 
+    // A sent or cancelled row is kept (for retention) only to answer a late cancel: not its body nor its headers, which
+    // can hold another service's embargoed message (a draft whose consumer failed is redelivered through this clock)
+    // and the fault's text.
     private const string MarkSentSql = """
-        UPDATE scheduled_messages SET state = 'sent', sent_at = @Now, retry_at = NULL WHERE token_id = ANY(@TokenIds)
+        UPDATE scheduled_messages SET state = 'sent', sent_at = @Now, retry_at = NULL, body = '', headers = NULL
+        WHERE token_id = ANY(@TokenIds)
         """;
 
     // 1 s, 2 s, 4 s … at most 30 s: a publication whose forward failed (the broker was away) goes soon after it is back.

@@ -166,6 +166,47 @@ public sealed class ClockLockedRowTests
         Assert.Equal(501, await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM scheduled_messages WHERE state = 'sending' AND attempts = 1 AND retry_at > @Now", new { Now = now }));
     }
 
+    [Fact]
+    public async Task A_clock_running_ahead_of_the_database_does_not_forward_a_message_before_its_instant()
+    {
+        await using var clock = await ClockAsync();
+        var token = NewId.NextGuid();
+        var dueAt = DateTimeOffset.UtcNow.AddSeconds(3);
+        await clock.Store.ArmAsync(Record(token, new CloseVote(Guid.NewGuid()), dueAt), CancellationToken.None);
+        // Another instance whose host clock is 10 s fast: by its own clock the message is due.
+        var poller = clock.Poller(new CrashingTimeProvider { Offset = TimeSpan.FromSeconds(10) });
+
+        Assert.Equal(0, (await poller.FireDueAsync(CancellationToken.None)).Claimed);
+        await Task.Delay(dueAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        Assert.Equal(1, (await poller.FireDueAsync(CancellationToken.None)).Claimed);
+        Assert.True(await clock.Votes.WaitForCountAsync(1, TimeSpan.FromSeconds(5)), "the message was not forwarded once due");
+        Assert.Equal(token, Assert.Single(clock.Votes.All).SchedulingTokenId);
+    }
+
+    // As a redelivery of a consumer's failed message carries them (its exception's text among them).
+    private static readonly string FaultHeaders = System.Text.Json.JsonSerializer.Serialize(
+        new List<KeyValuePair<string, object>> { new("MT-Fault-Message", "could not store the draft") }, SystemTextJsonMessageSerializer.Options);
+
+    [Fact]
+    public async Task A_sent_or_cancelled_message_keeps_neither_its_body_nor_its_headers()
+    {
+        await using var clock = await ClockAsync();
+        var (sent, cancelled, pending) = (NewId.NextGuid(), NewId.NextGuid(), NewId.NextGuid());
+        await clock.Store.ArmAsync(Record(sent, new CloseVote(Guid.NewGuid()), DateTimeOffset.UtcNow.AddSeconds(-1)) with { Headers = FaultHeaders }, CancellationToken.None);
+        await clock.Store.ArmAsync(Record(cancelled, new CloseVote(Guid.NewGuid()), DateTimeOffset.UtcNow.AddHours(1)) with { Headers = FaultHeaders }, CancellationToken.None);
+        await clock.Store.ArmAsync(Record(pending, new CloseVote(Guid.NewGuid()), DateTimeOffset.UtcNow.AddHours(1)), CancellationToken.None);
+
+        Assert.Equal(1, (await clock.Poller(TimeProvider.System).FireDueAsync(CancellationToken.None)).Claimed);
+        Assert.True(await clock.Store.CancelAsync(cancelled, DateTimeOffset.UtcNow, CancellationToken.None));
+
+        await using var conn = await clock.DataSource.OpenConnectionAsync();
+        var rows = (await conn.QueryAsync<(Guid Token, string State, string Body, string? Headers)>(
+            "SELECT token_id, state, body, headers::text FROM scheduled_messages")).ToDictionary(r => r.Token);
+        Assert.Equal(("sent", "", null), (rows[sent].State, rows[sent].Body, rows[sent].Headers));
+        Assert.Equal(("cancelled", "", null), (rows[cancelled].State, rows[cancelled].Body, rows[cancelled].Headers));
+        Assert.Contains("CloseVote", rows[pending].Body); // a pending one still has what it is to send
+    }
+
     /// <summary>The clock's table in a database of its own, and an intake stand-in recording the CloseVotes it forwards.</summary>
     private sealed class Clock(NpgsqlDataSource dataSource, Arrivals<CloseVote> votes, IHost intake) : IAsyncDisposable
     {
