@@ -62,4 +62,32 @@ public sealed class ContactChangedMidRoundTests
         Assert.DoesNotContain("3.12.9", text);
         Assert.Contains("requires encryption", text);
     }
+
+    [Fact]
+    public async Task An_address_whose_other_project_joins_an_encryption_required_channel_mid_round_gets_a_link_only_notice()
+    {
+        var hold = 1;
+        await using var h = await NotifierHarness.StartAsync(to =>
+            Volatile.Read(ref hold) == 1 && to.StartsWith("slow", StringComparison.Ordinal) ? new SmtpReply(451, "try again later") : null);
+        var dependent = await h.CreateProjectAsync("Uses urllib3", ["pkg:pypi/urllib3"]);
+        var contact = await h.CreateContactAsync(dependent, "slow@shared.test");
+        // The same address is a contact of another project, one the case does not reach.
+        var other = await h.CreateProjectAsync("Other project", ["pkg:pypi/other"]);
+        await h.CreateContactAsync(other, "Slow@Shared.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        var deferred = await h.WaitForNoticesAsync(caseId, c => c.Counts.GetValueOrDefault("deferred") == 1);
+        Assert.Equal("plain", deferred.Notices.Single().Mode);
+
+        (await h.Http.PutAsJsonAsync($"projects/{other}", new { name = "Other project", ecosystem = "PyPI", packages = new[] { "pkg:pypi/other" }, channels = new[] { "distros" } }))
+            .EnsureSuccessStatusCode();
+        Volatile.Write(ref hold, 0);
+
+        var done = await h.WaitForNoticesAsync(caseId, c => c.Counts.GetValueOrDefault("sent") == 1);
+        Assert.Equal((contact, "link_only"), (done.Notices.Single().ContactId, done.Notices.Single().Mode));
+        var text = MimeMessage.Load(Assert.Single(h.Sink.Messages())).TextBody;
+        Assert.DoesNotContain("frobnicator", text);
+        Assert.Contains("requires encryption", text);
+    }
 }

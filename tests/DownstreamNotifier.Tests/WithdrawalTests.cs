@@ -25,6 +25,8 @@ public sealed class WithdrawalTests
         await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, embargoed, disclosureAt, ["default"]));
         await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2 && n.Counts["deferred"] == 1);
         var link = LinkTests.LinkIn(Messages(h, "told@plain.test").Single());
+        // A revision nobody told of yet (it reaches no new project): the Withdrawn round holds it, but tells none of it.
+        await h.PublishDraftAsync(caseId, 2, "REVISED-TITLE nobody was told", NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
 
         var withdrawn = Guid.NewGuid();
         await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Withdrawn, withdrawn, disclosureAt, ["default"], "a duplicate of an earlier frobnicator case"));
@@ -55,11 +57,17 @@ public sealed class WithdrawalTests
         Assert.Equal(0, after.Counts["pending"] + after.Counts["deferred"]);
 
         using var anonymous = h.Service.CreateClient();
-        var html = await (await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Get, link) { Headers = { { "Accept", "text/html" } } })).Content.ReadAsStringAsync();
+        var page = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Get, link) { Headers = { { "Accept", "text/html" } } });
+        Assert.True(page.Headers.CacheControl?.NoStore, "the notice page may be cached");
+        Assert.Equal("no-referrer", Assert.Single(page.Headers.GetValues("Referrer-Policy")));
+        var html = await page.Content.ReadAsStringAsync();
         Assert.DoesNotContain("Embargoed until", html);
         Assert.Contains("Withdrawn", html);
         var json = JsonDocument.Parse(await anonymous.GetStringAsync(link)).RootElement;
         Assert.Equal("withdrawn", json.GetProperty("state").GetString());
+        // The link shows the case as the notice that told it (revision 1), not the newer revision the Withdrawn round holds.
+        Assert.Equal("Heap overflow in the frobnicator", json.GetProperty("title").GetString());
+        Assert.DoesNotContain("REVISED-TITLE", html);
         Assert.Equal(JsonValueKind.Null, json.GetProperty("disclosureAt").ValueKind);
     }
 

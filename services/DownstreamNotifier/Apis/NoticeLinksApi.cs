@@ -30,6 +30,14 @@ public static class NoticeLinksApi
     public static IEndpointRouteBuilder MapNoticeLinksApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/notices/{token}").AllowAnonymous().WithTags("Notice links");
+        // The page holds embargoed details: no cache (a shared proxy's, the browser's) keeps it, and the link, which is
+        // the token, goes to no site the page links to.
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            context.HttpContext.Response.Headers["Referrer-Policy"] = "no-referrer";
+            return await next(context);
+        });
         group.MapGet("/", OpenNotice);
         group.MapPost("/status", PostStatus);
         return app;

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Coordination.Contracts.Advisories;
+using Coordination.Contracts.Notices;
 using Dapper;
 using DownstreamNotifier.Delivery;
+using DownstreamNotifier.Email;
 using Npgsql;
 
 namespace DownstreamNotifier.Data;
@@ -21,13 +23,14 @@ public static class AckStore
         """;
 
     // Of the notices the mail server accepted, the newest that told the contact the case's details, else the newest;
-    // none for a link issued before the contact was readdressed (another link generation).
+    // none for a link issued before the contact was readdressed (another link generation). A Withdrawn or NowPublic
+    // notice tells no details, though its round holds the draft of its day, which may be newer than any the contact read.
     private const string SentNoticeSql = $"""
-        SELECT f.draft::text AS draft_json, n.mode
+        SELECT f.draft::text AS draft_json, n.mode, n.kind
         FROM notices n JOIN contacts c ON c.id = n.contact_id JOIN notifications f ON f.id = n.notification_id
         WHERE n.case_id = @CaseId AND n.contact_id = @ContactId AND c.link_generation = @LinkGeneration
           AND {NoticeStore.WasSent}
-        ORDER BY n.mode <> 'schedule_only' DESC, f.created_at DESC
+        ORDER BY n.mode <> 'schedule_only' AND n.kind NOT IN ('{NoticeKinds.Withdrawn}', '{NoticeKinds.NowPublic}') DESC, f.created_at DESC
         LIMIT 1
         """;
 
@@ -44,7 +47,8 @@ public static class AckStore
         var row = await conn.QuerySingleOrDefaultAsync<SentNoticeRow>(SentNoticeSql,
             new { CaseId = caseId, ContactId = contactId, LinkGeneration = linkGeneration }, tx);
         if (row is null) return null;
-        var draft = row.Mode == NoticeModes.ScheduleOnly || row.DraftJson is null ? null : JsonSerializer.Deserialize<AdvisoryDraft>(row.DraftJson, CaseStore.Json);
+        var draft = row.Mode == NoticeModes.ScheduleOnly || !NoticeTemplates.TellsCaseDetails(row.Kind) || row.DraftJson is null
+            ? null : JsonSerializer.Deserialize<AdvisoryDraft>(row.DraftJson, CaseStore.Json);
         return new SentNotice(draft);
     }
 
@@ -65,6 +69,7 @@ public static class AckStore
     {
         public string? DraftJson { get; init; }
         public string Mode { get; init; } = "";
+        public string Kind { get; init; } = "";
     }
 
     public sealed class AckRow

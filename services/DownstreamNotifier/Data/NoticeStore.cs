@@ -85,7 +85,8 @@ public static class NoticeStore
     // 150 ms per claim in a 10,000-notice fan-out. Rows the server accepted before a crash come back with that reply.
     // A notice goes to the contact's address as it is now (c.email), not the one copied when the round was recorded:
     // a contact readdressed or deleted mid-round must not get the details at the old address (contact_deleted); and
-    // with its project's channels as they are now (one that has joined a channel requiring encryption gets no plain notice).
+    // with the channels of its address's projects as they are now (an address whose project, any of them, has joined a
+    // channel requiring encryption gets no plain notice).
     // The walk starts after @AfterAt/@AfterId (see ClaimCursor): from the start of the index, every claim stepped over
     // the rows the other workers hold locked, a lock check each (~6 ms per claim of 100 with 8 workers).
     private const string ClaimSql = """
@@ -98,11 +99,12 @@ public static class NoticeStore
         SELECT n.id, n.notification_id, n.case_id, n.contact_id, coalesce(c.email, n.email) AS email, c.id IS NULL AS contact_deleted,
                n.kind, n.mode, n.attempts, n.next_attempt_at,
                c.name AS contact_name, c.link_generation, c.public_key, c.key_fingerprint, c.key_expires_at, c.encryption_subkey, c.time_zone,
-               coalesce(p.channels && @EncryptionChannels, false) AS project_requires_encryption,
+               n.mode = 'plain' AND EXISTS (
+                   SELECT 1 FROM contacts same JOIN projects p ON p.id = same.project_id
+                   WHERE lower(same.email) = lower(c.email) AND p.channels && @EncryptionChannels) AS address_requires_encryption,
                a.notice_id IS NOT NULL AS accepted, a.server_reply AS accepted_reply, a.accepted_at
         FROM claimed JOIN notices n ON n.id = claimed.id
              LEFT JOIN contacts c ON c.id = n.contact_id
-             LEFT JOIN projects p ON p.id = c.project_id
              LEFT JOIN notice_acceptances a ON a.notice_id = n.id
         """;
 

@@ -24,8 +24,8 @@ public sealed class ClaimedNotice
     /// <summary>The fingerprint of the subkey the check at upload chose; null for keys stored before it was kept.</summary>
     public string? EncryptionSubkey { get; init; }
     public string? TimeZone { get; init; }
-    /// <summary>The contact's project is now in a channel that requires encryption.</summary>
-    public bool ProjectRequiresEncryption { get; init; }
+    /// <summary>A plain notice whose address is now, through any project it is a contact of, in a channel that requires encryption.</summary>
+    public bool AddressRequiresEncryption { get; init; }
 
     /// <summary>The mail server accepted this notice before a crash kept its sender from recording the outcome.</summary>
     public bool Accepted { get; init; }

@@ -51,8 +51,8 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
             catch (NoticeKeyException) { } // recorded without encryption: goes as recorded
         }
         if (key is not null && mode is NoticeModes.Plain or NoticeModes.LinkOnly) mode = NoticeModes.Encrypted;
-        if (key is null && mode == NoticeModes.Plain && notice.ProjectRequiresEncryption)
-            mode = NoticeModes.LinkOnly; // the project joined a channel that requires encryption after the round was recorded
+        if (key is null && mode == NoticeModes.Plain && notice.AddressRequiresEncryption)
+            mode = NoticeModes.LinkOnly; // a project of the address joined a channel that requires encryption after the round was recorded
         var link = links.Url(n.CaseId, notice.ContactId, notice.LinkGeneration, n.DisclosureAt);
         var (subject, text) = NoticeTemplates.Render(n, notice.ContactName, notice.TimeZone, link, mode);
         // Given as headers: the parameterless constructor makes a Date and a Message-Id of its own, which cost as much

@@ -37,6 +37,10 @@ public static class NoticeTemplates
         return (prepared.Subject, b.ToString());
     }
 
+    /// <summary>Whether a notice of the kind tells the case's details (to whom its mode allows): a Withdrawn one says only
+    /// that the case is withdrawn, a NowPublic one points to the public advisory.</summary>
+    public static bool TellsCaseDetails(string kind) => kind is not (NoticeKinds.Withdrawn or NoticeKinds.NowPublic);
+
     private static Prepared Prepare(NotificationRecord n)
     {
         var tag = SubjectTag.For(n.CaseId);
@@ -89,7 +93,7 @@ public static class NoticeTemplates
                 return b.ToString(); // nothing of the case beyond that it is withdrawn, and no disclosure instant
         }
 
-        if (withDetails && n.Draft is { } draft && n.Kind != NoticeKinds.NowPublic)
+        if (withDetails && n.Draft is { } draft && TellsCaseDetails(n.Kind))
         {
             b.Append("What: ").AppendLine(draft.Title).AppendLine();
             if (!string.IsNullOrWhiteSpace(draft.Summary)) b.AppendLine(draft.Summary).AppendLine();
@@ -110,7 +114,7 @@ public static class NoticeTemplates
             if (!string.IsNullOrWhiteSpace(draft.Remediation)) b.Append("Fix: ").AppendLine(draft.Remediation).AppendLine();
             if (draft.CveId is not null) b.Append("CVE: ").AppendLine(draft.CveId).AppendLine();
         }
-        else if (mode == NoticeModes.LinkOnly && n.Kind != NoticeKinds.NowPublic)
+        else if (mode == NoticeModes.LinkOnly && TellsCaseDetails(n.Kind))
         {
             b.AppendLine("The details are not in this email because your channel requires encryption and we hold no");
             b.AppendLine("OpenPGP key for you. Read them at the link below.").AppendLine();
