@@ -54,7 +54,7 @@ public sealed class BusTests
         var (removedId, removedToken, _) = await AddMemberWithTokenAsync(admin, "remy");
         var (_, keptToken, _) = await AddMemberWithTokenAsync(admin, "kim");
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"members/{ritaId}/tokens/{revokedTokenId}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"members/{removedId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"members/{removedId}?reason=left%20the%20team")).StatusCode);
 
         // Disclosure's queues do not exist yet: the two MemberAccessRevoked events reached no queue of it.
         await using var disclosure = ServiceProcess.Start("Disclosure", isolation.ServiceSettings());

@@ -102,6 +102,48 @@ public sealed class CaseFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_read_of_a_report_before_it_was_triaged_is_on_the_timeline_of_its_case()
+    {
+        using var anonymous = f.Host.Client();
+        var (reportId, _) = await Samples.SubmitReport(anonymous);
+        var (otherId, _) = await Samples.SubmitReport(anonymous);
+        var memberId = Guid.NewGuid();
+        using var member = f.Host.Client(f.Host.Token(Roles.Member, memberId));
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"reports/{reportId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"reports/{otherId}")).StatusCode); // another case's
+        var caseId = await Samples.OpenCase(member, reportId);
+
+        var timeline = (await (await member.GetAsync($"cases/{caseId}/timeline")).Json()).EnumerateArray().ToList();
+        Assert.Equal(["report.read", "case.opened"], timeline.Select(e => e.GetProperty("action").GetString()));
+        Assert.Equal(reportId.ToString(), timeline[0].GetProperty("detail").GetProperty("reportId").GetString());
+        Assert.Equal(memberId, timeline[0].GetProperty("actorId").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_person_credited_again_keeps_one_entry_gaining_the_new_types_and_a_repeat_changes_nothing()
+    {
+        using var anonymous = f.Host.Client();
+        var (reportId, _) = await Samples.SubmitReport(anonymous);
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, reportId);
+
+        var first = await (await member.Post($"cases/{caseId}/credits", new { name = "Dev Fixer", types = new[] { "REMEDIATION_DEVELOPER" } })).Json();
+        // coord credit add run again after a timeout whose request had gone through: no second entry, no new revision.
+        var repeat = await member.Post($"cases/{caseId}/credits", new { name = "Dev Fixer", types = new[] { "remediation_developer" } });
+        Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+        Assert.Equal(first.GetProperty("revision").GetInt32(), (await repeat.Json()).GetProperty("revision").GetInt32());
+        var reviewer = await (await member.Post($"cases/{caseId}/credits",
+            new { name = "dev fixer", types = new[] { "REMEDIATION_REVIEWER" }, contact = "https://fixer.example" })).Json();
+        Assert.Equal(first.GetProperty("revision").GetInt32() + 1, reviewer.GetProperty("revision").GetInt32());
+
+        var credits = (await (await member.GetAsync($"cases/{caseId}/draft")).Json()).GetProperty("draft").GetProperty("credits")
+            .EnumerateArray().Where(c => c.GetProperty("name").GetString()!.Equals("Dev Fixer", StringComparison.OrdinalIgnoreCase)).ToList();
+        var credit = Assert.Single(credits);
+        Assert.Equal(["REMEDIATION_DEVELOPER", "REMEDIATION_REVIEWER"], credit.GetProperty("types").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("https://fixer.example", credit.GetProperty("contact").GetString());
+    }
+
+    [Fact]
     public async Task The_credit_a_reporter_asked_for_is_in_the_draft_from_the_start_and_merged_reporters_are_added()
     {
         using var anonymous = f.Host.Client();
@@ -124,7 +166,9 @@ public sealed class CaseFlowTests : IAsyncLifetime
         var credit = Assert.Single(draft.GetProperty("draft").GetProperty("credits").EnumerateArray());
         Assert.Equal("Rita R.", credit.GetProperty("name").GetString());
         Assert.Equal(["FINDER", "REPORTER"], credit.GetProperty("types").EnumerateArray().Select(t => t.GetString()));
-        Assert.Equal("rita@example.org", credit.GetProperty("contact").GetString());
+        // Not the reporter's e-mail: a credit's contact is published with the advisory.
+        Assert.True(!credit.TryGetProperty("contact", out var contact) || contact.ValueKind == JsonValueKind.Null, credit.GetRawText());
+        Assert.DoesNotContain("rita@example.org", draft.GetRawText());
 
         var merged = await (await member.Post($"cases/{caseId}/reports", new { reportIds = new[] { silentId, otherId } })).Json();
         Assert.Equal(1, merged.GetProperty("draftRevision").GetInt32());

@@ -131,6 +131,30 @@ public sealed class ImapIntakeTests
     }
 
     [Fact]
+    public async Task A_first_poll_takes_every_unread_mail_whatever_the_batch_size_so_none_a_member_reads_meanwhile_is_lost()
+    {
+        var user = "intake-" + Guid.NewGuid().ToString("N");
+        for (var i = 0; i < 3; i++) await Deliver(user, PlainMessage(Guid.NewGuid() + "@example.org"));
+        var settings = ImapSettings(user);
+        settings["Imap__BatchSize"] = "1";
+        settings["Imap__PollSeconds"] = "4";
+        await using var f = await IntakeFixture.StartAsync(settings);
+        await using var conn = new NpgsqlConnection(f.Isolation.ConnectionString);
+        Task<long> Reports() => conn.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.reports");
+        await WaitUntil(async () => await Reports() >= 1, "the first poll took nothing");
+
+        // A member reads the newest in a mail client before the next poll.
+        using (var client = await Connect(user))
+        {
+            var all = await client.Inbox.SearchAsync(SearchQuery.All);
+            await client.Inbox.AddFlagsAsync(all.Max(), MessageFlags.Seen, silent: true);
+            await client.DisconnectAsync(true);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(9)); // two more polls
+        Assert.Equal(3, await Reports());
+    }
+
+    [Fact]
     public async Task Mail_a_member_read_before_the_poll_is_a_report_all_the_same_but_mail_read_before_the_first_poll_is_not()
     {
         var user = "intake-" + Guid.NewGuid().ToString("N");

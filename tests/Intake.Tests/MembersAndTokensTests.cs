@@ -145,7 +145,7 @@ public sealed class MembersAndTokensTests : IAsyncLifetime
         using var root = f.Host.Client(f.Host.Token(Roles.Admin));
         var (adminId, adminToken, _) = await AddMemberWithToken(root, "root", Roles.Admin);
         using var admin = f.Host.Client(adminToken);
-        var refused = await admin.DeleteAsync($"members/{adminId}");
+        var refused = await admin.DeleteAsync($"members/{adminId}?reason=stepping%20down");
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("me")).StatusCode);
     }

@@ -246,6 +246,37 @@ public sealed class MessyMailTests
     }
 
     [Fact]
+    public async Task A_reply_in_a_thread_with_a_follow_up_kept_before_triage_joins_the_case_of_the_report()
+    {
+        var box = new SecurityMailbox();
+        var original = $"{Guid.NewGuid()}@example.org";
+        await box.Deliver($"From: Rita <rita@example.org>\r\nSubject: Crash\r\nMessage-Id: <{original}>\r\n\r\nThe parser crashes.\r\n");
+        var (f, sink, _) = await Start(box);
+        await using var _f = f;
+        await using var _s = sink;
+        await box.WaitUntilAllSeen();
+        var ack = MimeMessage.Load(Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30))));
+        // Rita follows up before anyone triaged the report: kept, with no case yet.
+        var early = $"{Guid.NewGuid()}@example.org";
+        await box.Deliver($"From: Rita <rita@example.org>\r\nSubject: Re: {ack.Subject}\r\nMessage-Id: <{early}>\r\n" +
+                          $"In-Reply-To: <{ack.MessageId}>\r\nReferences: <{original}> <{ack.MessageId}>\r\n\r\nA smaller PoC.\r\n");
+        await box.WaitUntilAllSeen();
+        Assert.Equal(2, (await Reports(f)).Count);
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        await using var conn = new NpgsqlConnection(f.Isolation.ConnectionString);
+        var caseId = await Samples.OpenCase(member, (await Reports(f)).Single(r => r.Description.Contains("parser crashes")).Id);
+
+        // Her next mail answers her own follow-up: its References name the report, the acknowledgement and the follow-up.
+        var late = $"{Guid.NewGuid()}@example.org";
+        await box.Deliver($"From: Rita <rita@example.org>\r\nSubject: Re: {ack.Subject}\r\nMessage-Id: <{late}>\r\n" +
+                          $"In-Reply-To: <{early}>\r\nReferences: <{original}> <{ack.MessageId}> <{early}>\r\n\r\nThe fix works.\r\n");
+        await box.WaitUntilAllSeen();
+
+        var joined = (await Reports(f)).Single(r => r.Description.Contains("The fix works."));
+        Assert.Equal(caseId, await conn.ExecuteScalarAsync<Guid?>("SELECT case_id FROM intake.reports WHERE id = @Id", new { joined.Id }));
+    }
+
+    [Fact]
     public async Task A_mail_of_which_parsing_leaves_no_text_and_no_part_is_attached_whole()
     {
         var box = new SecurityMailbox();

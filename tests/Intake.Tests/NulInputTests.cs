@@ -29,6 +29,8 @@ public sealed class NulInputTests : IAsyncLifetime
         Assert.Equal(["reason"], await (await member.Post("team/leave", new { reason = "bye\0" })).ErrorFields());
         Assert.Equal(["reason"], await (await admin.Post($"team/{Guid.NewGuid()}/removal", new { reason = "gone\0" })).ErrorFields());
         Assert.Equal(["reason"], await (await admin.DeleteAsync($"members/{Guid.NewGuid()}?reason=gone%00")).ErrorFields());
+        Assert.Equal(["reason"], await (await admin.DeleteAsync($"members/{Guid.NewGuid()}")).ErrorFields()); // a removal records why
+        Assert.Equal(["reason"], await (await admin.DeleteAsync($"members/{Guid.NewGuid()}?reason=%20")).ErrorFields());
         Assert.Equal(["reason"], await (await admin.DeleteAsync($"members/{Guid.NewGuid()}?reason={new string('x', 2001)}")).ErrorFields());
 
         var draft = await (await member.GetAsync($"cases/{caseId}/draft")).Json();

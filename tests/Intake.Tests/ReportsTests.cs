@@ -81,6 +81,12 @@ public sealed class ReportsTests : IAsyncLifetime
             reporterName = "R\0", reporterEmail = "r@example.org", components = new[] { "c\0" }, description = "d", subject = "s\0",
             credit = new { wanted = true, name = "n\0" },
         })).ErrorFields()).Order());
+        // One-line texts shown in members' terminals and credited in public: no escape sequences, newlines or bidi controls.
+        Assert.Equal(["components[0]", "credit.name", "reporterName", "subject"], (await (await f.Host.Client().Post("reports", new
+        {
+            reporterName = "\u001b]0;pwned\u0007Rita", reporterEmail = "r@example.org", components = new[] { "lib\nFAKE: line" },
+            description = "A PoC's output:\n\tcrash\r\n", subject = "poc\u202Etxt.exe", credit = new { wanted = true, name = "Rita\u2066" },
+        })).ErrorFields()).Order());
         Assert.Equal(0, await Count("reports"));
     }
 

@@ -68,8 +68,9 @@ public static class MembersApi
     public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> RemoveMember(
         Guid id, string? reason, ClaimsPrincipal user, NpgsqlDataSource db, AdminMinimum admins, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
-        if (reason is { Length: > MaxReasonChars } || NoNul.Violated(reason))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [$"must be at most {MaxReasonChars} characters, without NUL (U+0000)"] });
+        // A removal is recorded with its reason (PEP 811 offboarding), as POST /team/{id}/removal requires too.
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonChars || NoNul.Violated(reason))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [$"is required: 1 to {MaxReasonChars} characters, without NUL (U+0000)"] });
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var member = await MemberStore.GetForUpdateAsync(conn, tx, id);

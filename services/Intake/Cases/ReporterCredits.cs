@@ -5,7 +5,9 @@ namespace Intake.Cases;
 
 /// <summary>
 /// The credit a reporter asked for in the report, carried into the case's draft so nobody has to copy it by hand:
-/// the name they gave (or their reporter name), the types they chose (REPORTER when none), their e-mail as contact.
+/// the name they gave (or their reporter name), the types they chose (REPORTER when none). Not their e-mail: a credit's
+/// contact is published with the advisory, and a reporter who asked to be credited under a name did not offer their
+/// address for publication (a member adds a contact the reporter gives).
 /// </summary>
 public static class ReporterCredits
 {
@@ -13,7 +15,7 @@ public static class ReporterCredits
         reports.Where(r => r.CreditWanted)
             .Select(r => (Name: (string.IsNullOrWhiteSpace(r.CreditName) ? r.ReporterName : r.CreditName)?.Trim(), r))
             .Where(x => !string.IsNullOrEmpty(x.Name))
-            .Select(x => new Credit(x.Name!, Canonical(x.r.CreditTypes), x.r.ReporterEmail))
+            .Select(x => new Credit(x.Name!, Canonical(x.r.CreditTypes)))
             .ToList();
 
     /// <summary>The draft with every wished credit whose name it does not credit yet, or null when nothing is new.</summary>

@@ -12,9 +12,15 @@ public static class AuditLog
         VALUES (@CaseId, @ActorId, @ActorName, @Action, @Detail::jsonb, @At)
         """;
 
+    // With the reads of the case's reports from before it was opened (or they were merged into it), logged with no case.
     private const string CaseTimelineSql = """
         SELECT id, case_id, actor_id, actor_name, action, detail::text AS detail, at
-        FROM audit_log WHERE case_id = @CaseId ORDER BY id
+        FROM audit_log WHERE case_id = @CaseId
+        UNION ALL
+        SELECT id, case_id, actor_id, actor_name, action, detail::text AS detail, at
+        FROM audit_log WHERE case_id IS NULL AND action = 'report.read'
+          AND detail->>'reportId' IN (SELECT id::text FROM reports WHERE case_id = @CaseId)
+        ORDER BY id
         """;
 
     public static Task AppendAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Actor actor, string action, DateTimeOffset at,

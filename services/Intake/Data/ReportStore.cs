@@ -62,7 +62,12 @@ public static class ReportStore
 
     private const string CountByMessageIdSql = "SELECT count(*) FROM reports WHERE message_id = @MessageId";
 
-    private const string AnsweredSql = "SELECT id, case_id FROM reports WHERE message_id = ANY(@Replies) AND id <> @Self ORDER BY received_at DESC, id LIMIT 1";
+    // Of the kept mails a reply references, the newest with a case: a thread holds the report and earlier follow-ups,
+    // and a follow-up stored before the report was triaged has no case (it is not the one to join).
+    private const string AnsweredSql = """
+        SELECT id, case_id FROM reports WHERE message_id = ANY(@Replies) AND id <> @Self
+        ORDER BY case_id IS NULL, received_at DESC, id LIMIT 1
+        """;
 
     private const string CasesByTagSql = "SELECT id FROM cases WHERE left(id::text, 8) = @CaseTag LIMIT 2";
 

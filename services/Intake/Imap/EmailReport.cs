@@ -1,6 +1,7 @@
 using Coordination.Hosting.Validation;
 using System.Security.Cryptography;
 using Intake.Reports;
+using Intake.Validation;
 using MimeKit;
 using MimeKit.Cryptography;
 
@@ -133,10 +134,7 @@ public static partial class EmailReport
         return System.Text.Encoding.UTF8.GetString(content.ToArray());
     }
 
-    // Names, subjects and file names are shown on one line in members' terminals: no control characters (an escape
-    // sequence rewrites the screen) and no bidi controls (poc\u202Etxt.exe reads as pocexe.txt).
-    private static string Line(string text) =>
-        Clean(string.Concat(text.Where(c => !char.IsControl(c) && c is not (>= '\u202A' and <= '\u202E') and not (>= '\u2066' and <= '\u2069'))));
+    private static string Line(string text) => Clean(OneLineText.Strip(text));
 
     // PostgreSQL text cannot hold NUL, and Npgsql refuses to encode a lone surrogate; a message carrying either must
     // not jam the mailbox (the raw bytes keep it as it came).

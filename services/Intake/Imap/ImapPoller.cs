@@ -57,7 +57,9 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, IOptions<IntakeOpt
             ? SearchQuery.NotSeen.Or(SearchQuery.Uids(new UniqueIdRange(new UniqueId(through + 1), new UniqueId(last.Value))))
             : SearchQuery.NotSeen;
         var found = (await folder.SearchAsync(query, ct)).OrderBy(u => u.Id).ToList();
-        var taken = found.Take(o.BatchSize).ToList();
+        // A first poll (no mark yet, or a folder recreated) takes every unread mail at once: its mark goes to the last UID,
+        // so an unread mail it left for later, then read by a member before that, would be found by neither search.
+        var taken = mark is null ? found : found.Take(o.BatchSize).ToList();
         var created = 0;
         foreach (var uid in taken)
         {

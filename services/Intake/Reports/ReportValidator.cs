@@ -25,14 +25,16 @@ public static class ReportValidator
         if (string.IsNullOrWhiteSpace(r.Description)) errors.Add("description", "is required");
         else if (r.Description.Length > maxDescription) errors.Add("description", $"must be at most {maxDescription} characters");
         if (r.Subject is { Length: > MaxSubject }) errors.Add("subject", $"must be at most {MaxSubject} characters");
-        // Each text with a NUL is named (the e-mail address is refused above already).
+        // Each text with a NUL is named (the e-mail address is refused above already), and each one-line text with a
+        // control character: the description may hold any text but NUL.
         (string Field, string? Text)[] texts =
         [
             ("reporterName", r.ReporterName), ("description", r.Description), ("subject", r.Subject), ("credit.name", r.Credit?.Name),
             .. (r.Components ?? []).Select((c, i) => ($"components[{i}]", c)),
         ];
         foreach (var (field, text) in texts)
-            if (NoNul.Violated(text)) errors.Add(field, NoNul.Rule);
+            if (field == "description" ? NoNul.Violated(text) : OneLineText.Violated(text))
+                errors.Add(field, field == "description" ? NoNul.Rule : OneLineText.Rule);
         if (r.Credit is { Wanted: true } c)
         {
             if (c.Name is { Length: > MaxName }) errors.Add("credit.name", $"must be at most {MaxName} characters");

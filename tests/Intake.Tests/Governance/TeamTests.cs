@@ -62,7 +62,7 @@ public sealed class TeamTests : IAsyncLifetime
         var removal = await a1.Http.Post($"team/{a2.Id}/removal", new { reason = "test" });
         Assert.Equal(HttpStatusCode.Conflict, removal.StatusCode);
         Assert.Contains("at least 2 admins", (await removal.Json()).GetProperty("detail").GetString());
-        Assert.Equal(HttpStatusCode.Conflict, (await a1.Http.DeleteAsync($"members/{a2.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await a1.Http.DeleteAsync($"members/{a2.Id}?reason=inactive")).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await a1.Http.Put($"team/{a2.Id}/role", new { role = Roles.Member })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await a2.Http.Post("team/leave", new { })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await a2.Http.GetAsync("me")).StatusCode);
