@@ -58,4 +58,48 @@ public sealed class RegistryTests
         var json = await h.Http.GetFromJsonAsync<JsonElement>("export?format=json");
         Assert.Equal(501, json.GetArrayLength());
     }
+
+    [Fact]
+    public async Task An_import_that_gives_no_key_for_a_known_contact_keeps_its_key_and_role()
+    {
+        using var gpg = new Gpg();
+        var key = await gpg.NewCurve25519KeyAsync("keyed@x.test");
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Fedora python-urllib3", ["pkg:pypi/urllib3"]);
+        var created = await (await h.Http.PostAsJsonAsync($"projects/{project}/contacts",
+            new { name = "Keyed", email = "keyed@x.test", role = "security", publicKey = key })).Content.ReadFromJsonAsync<JsonElement>();
+        var id = created.GetProperty("id").GetGuid();
+
+        // A list kept by hand: no key or role column; the same address in another letter case, a new name.
+        var csv = "project,name,email\r\nFedora python-urllib3,Keyed Person,Keyed@X.test\r\n";
+        var report = await (await h.Http.PostAsync("import", new StringContent(csv, Encoding.UTF8, "text/csv"))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, report.GetProperty("imported").GetInt32());
+        // And the JSON form, a contact without publicKey.
+        var json = new[] { new { name = "Fedora python-urllib3", contacts = new[] { new { name = "Keyed Person", email = "keyed@x.test" } } } };
+        Assert.Equal(1, (await (await h.Http.PostAsJsonAsync("import", json)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt32());
+
+        var contact = await h.Http.GetFromJsonAsync<JsonElement>($"contacts/{id}");
+        Assert.Equal("Keyed Person", contact.GetProperty("name").GetString());
+        Assert.Equal("security", contact.GetProperty("role").GetString());
+        Assert.Equal((await gpg.FingerprintAsync("keyed@x.test")).ToUpperInvariant(), contact.GetProperty("key").GetProperty("fingerprint").GetString());
+    }
+
+    [Fact]
+    public async Task A_csv_import_is_read_in_the_charset_it_names_and_bytes_that_are_not_utf8_are_refused_when_it_names_none()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var latin = System.Text.Encoding.Latin1.GetBytes("project,name,email\r\nCaf\u00e9 distro,Andr\u00e9,a@cafe.test\r\n"); // as Excel saves it on Windows
+
+        var unnamed = await h.Http.PostAsync("import", new ByteArrayContent(latin) { Headers = { { "Content-Type", "text/csv" } } });
+        Assert.Equal(HttpStatusCode.BadRequest, unnamed.StatusCode);
+        Assert.Contains("charset", (await unnamed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("body")[0].GetString());
+        var unknown = await h.Http.PostAsync("import", new ByteArrayContent(latin) { Headers = { { "Content-Type", "text/csv; charset=x-no-such" } } });
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, unknown.StatusCode);
+        Assert.Equal(0, (await h.Http.GetFromJsonAsync<JsonElement>("projects")).GetArrayLength());
+
+        var named = await h.Http.PostAsync("import", new ByteArrayContent(latin) { Headers = { { "Content-Type", "text/csv; charset=windows-1252" } } });
+        Assert.Equal(1, (await named.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt32());
+        var project = Assert.Single((await h.Http.GetFromJsonAsync<JsonElement>("projects")).EnumerateArray());
+        Assert.Equal("Caf\u00e9 distro", project.GetProperty("name").GetString());
+    }
 }

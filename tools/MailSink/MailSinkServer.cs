@@ -62,6 +62,9 @@ public sealed class MailSinkServer : IAsyncDisposable
     /// <summary>Returns a reply (e.g. <c>new SmtpReply(451, "try later")</c>) to refuse a recipient, or null to accept.</summary>
     public Func<string, SmtpReply?>? RecipientPolicy { get; set; }
 
+    /// <summary>How long the sink waits, once a message is stored, before it answers the end of its DATA (a slow milter).</summary>
+    public TimeSpan ReplyDelayAfterData { get; set; }
+
     /// <summary>Starts listening; returns once the port accepts connections.</summary>
     public async Task StartAsync()
     {
@@ -126,6 +129,7 @@ public sealed class MailSinkServer : IAsyncDisposable
         }
         File.Move(temp, Path.Combine(Directory, name + ".eml"));
         Interlocked.Increment(ref stored);
+        if (ReplyDelayAfterData > TimeSpan.Zero) await Task.Delay(ReplyDelayAfterData, ct);
         return SmtpResponse.Ok;
     }
 

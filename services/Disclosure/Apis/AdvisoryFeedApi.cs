@@ -51,8 +51,9 @@ public static class AdvisoryFeedApi
         var title = XmlText((a.WithdrawnAt is null ? "" : "[WITHDRAWN] ") + $"[{a.CveId ?? a.AdvisoryId}] {a.Title}");
         var summary = XmlText($"{a.AdvisoryId}{(a.CveId is null ? "" : " / " + a.CveId)}: {a.Title}. Affected: {string.Join(", ", a.Packages)}.");
         var item = new SyndicationItem(title, summary, new Uri(url + ".osv.json"), url, a.ModifiedAt) { PublishDate = a.PublishedAt };
-        item.Links.Add(new SyndicationLink(new Uri(CsafRenderer.CanonicalUrl(baseUrl, a.AdvisoryId)), "alternate", "CSAF 2.0", "application/json", 0));
-        if (a.CveId is not null) item.Links.Add(new SyndicationLink(new Uri(url + ".cve.json"), "alternate", "CVE JSON 5", "application/json", 0));
+        // Atom allows one alternate link per media type: each format has its own (as the API serves it).
+        item.Links.Add(new SyndicationLink(new Uri(CsafRenderer.CanonicalUrl(baseUrl, a.AdvisoryId)), "alternate", "CSAF 2.0", AdvisoriesApi.CsafMediaType, 0));
+        if (a.CveId is not null) item.Links.Add(new SyndicationLink(new Uri(url + ".cve.json"), "alternate", "CVE JSON 5", AdvisoriesApi.CveMediaType, 0));
         foreach (var ecosystem in a.Ecosystems) item.Categories.Add(new SyndicationCategory(XmlText(ecosystem)));
         return item;
     }

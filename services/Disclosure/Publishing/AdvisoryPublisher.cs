@@ -36,7 +36,7 @@ public sealed partial class AdvisoryPublisher(MetadataFactory metadata, TimeProv
             return false;
         }
 
-        var now = time.GetUtcNow();
+        var now = VersionInstant(existing);
         var advisoryId = existing?.AdvisoryId ?? $"{metadata.Options.IdPrefix}-{now.Year}-{await AdvisoryStore.NextNumberAsync(conn, tx, now.Year)}";
         var version = (existing?.CurrentVersion ?? 0) + 1;
         var published = existing?.PublishedAt ?? now;
@@ -72,7 +72,7 @@ public sealed partial class AdvisoryPublisher(MetadataFactory metadata, TimeProv
         }
         var draft = await DraftStore.GetAsync(conn, tx, caseId, existing.CurrentRevision)
                     ?? throw new InvalidOperationException("the published revision's draft is missing");
-        var now = time.GetUtcNow();
+        var now = VersionInstant(existing);
         var version = existing.CurrentVersion + 1;
         var summary = "Withdrawn: " + reason;
         var history = await HistoryAsync(conn, tx, caseId, new RevisionEntry(version, now, summary));
@@ -82,6 +82,22 @@ public sealed partial class AdvisoryPublisher(MetadataFactory metadata, TimeProv
         await AdvisoryStore.InsertVersionAsync(conn, tx, caseId, VersionRow(version, existing.CurrentRevision, "withdraw", now, summary, records));
         LogWithdrawnNow(caseId, existing.AdvisoryId, version);
         return true;
+    }
+
+    /// <summary>
+    /// The instant a new version is stamped with: now, or, when that is within the whole second the records wrote for the
+    /// version before it (or earlier), the next whole second, so that every version's OSV <c>modified</c>, CVE <c>dateUpdated</c>, CSAF
+    /// <c>current_release_date</c> and feed <c>updated</c> move on (a mirror comparing them must see the change), also for
+    /// two versions in one second or an instance whose clock is behind the one that wrote the last.
+    /// </summary>
+    private DateTimeOffset VersionInstant(AdvisoryRow? previous)
+    {
+        var now = time.GetUtcNow();
+        if (previous is null) return now;
+        var last = WholeSecond(previous.ModifiedAt);
+        return WholeSecond(now) <= last ? last.AddSeconds(1) : now;
+
+        static DateTimeOffset WholeSecond(DateTimeOffset t) => t.AddTicks(-(t.UtcTicks % TimeSpan.TicksPerSecond));
     }
 
     public static IReadOnlyList<string> Urls(AdvisoryDraft draft, PublicationMetadata meta) =>

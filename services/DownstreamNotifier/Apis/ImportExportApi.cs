@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Coordination.Hosting.Auth;
 using Coordination.Hosting.Csv;
@@ -17,6 +18,26 @@ public static class ImportExportApi
 {
     private static readonly string[] CsvHeader = ["project", "ecosystem", "homepage", "packages", "channels", "name", "email", "role", "time_zone", "public_key"];
 
+    /// <summary>
+    /// The charset a CSV body is read in: the one its Content-Type names (a spreadsheet's Windows-1252 among them), UTF-8
+    /// when it names none; bytes that charset cannot hold are refused, never read as U+FFFD (a project name with one
+    /// would be another project). Null for a charset this service does not know.
+    /// </summary>
+    private static Encoding? CsvEncoding(string contentType)
+    {
+        var charset = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type) ? type.Charset.Value?.Trim('"') : null;
+        if (string.IsNullOrEmpty(charset)) return Strict(Encoding.UTF8);
+        try { return Strict(CodePagesEncodingProvider.Instance.GetEncoding(charset) ?? Encoding.GetEncoding(charset)); }
+        catch (ArgumentException) { return null; }
+
+        static Encoding Strict(Encoding e)
+        {
+            var strict = (Encoding)e.Clone();
+            strict.DecoderFallback = DecoderFallback.ExceptionFallback;
+            return strict;
+        }
+    }
+
     public static IEndpointRouteBuilder MapImportExportApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/import", Import).RequireAuthorization(Policies.Member).WithTags("Projects").Accepts<List<ImportProject>>("application/json", "text/csv");
@@ -32,10 +53,13 @@ public static class ImportExportApi
         List<ImportProject?> rows;
         if (contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
         {
+            if (CsvEncoding(contentType) is not { } encoding)
+                return TypedResults.Problem(statusCode: 415, title: "Unsupported media type",
+                    detail: "The charset the Content-Type names is not one this service reads; send UTF-8 or name a known charset (e.g. windows-1252).");
             rows = [];
             try
             {
-                using var reader = new StreamReader(http.Request.Body);
+                using var reader = new StreamReader(http.Request.Body, encoding, detectEncodingFromByteOrderMarks: false);
                 string[]? header = null;
                 await foreach (var fields in Rfc4180.ReadAsync(reader))
                 {
@@ -59,6 +83,11 @@ public static class ImportExportApi
             catch (FormatException e)
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"not valid CSV: {e.Message}"] });
+            }
+            catch (DecoderFallbackException)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] =
+                    [$"is not valid {encoding.WebName}: name the file's charset in the Content-Type (e.g. text/csv; charset=windows-1252, as spreadsheets save CSV on Windows)"] });
             }
         }
         else if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))

@@ -102,6 +102,8 @@ public static class NoticeStore
                n.mode = 'plain' AND EXISTS (
                    SELECT 1 FROM contacts same JOIN projects p ON p.id = same.project_id
                    WHERE lower(same.email) = lower(c.email) AND p.channels && @EncryptionChannels) AS address_requires_encryption,
+               n.kind = 'Reminder' AND EXISTS (
+                   SELECT 1 FROM acknowledgements k WHERE k.case_id = n.case_id AND k.contact_id = n.contact_id) AS acknowledged_since,
                a.notice_id IS NOT NULL AS accepted, a.server_reply AS accepted_reply, a.accepted_at
         FROM claimed JOIN notices n ON n.id = claimed.id
              LEFT JOIN contacts c ON c.id = n.contact_id

@@ -53,12 +53,19 @@ public static class RegistryStore
         VALUES (@Id, @ProjectId, @Name, @Email, @Role, @TimeZone, @PublicKey, @KeyFingerprint, @KeyExpiresAt, @EncryptionSubkey, @Now, @Now)
         """;
 
+    // An imported contact the project has already keeps what the row does not give: above all its key (a CSV without a
+    // public_key column, a JSON contact without publicKey), else its notices would go out unencrypted. An import never
+    // removes a key; PUT /contacts/{id} does.
     private const string UpsertContactSql = """
         INSERT INTO contacts (id, project_id, name, email, role, time_zone, public_key, key_fingerprint, key_expires_at, encryption_subkey, created_at, updated_at)
         VALUES (@Id, @ProjectId, @Name, @Email, @Role, @TimeZone, @PublicKey, @KeyFingerprint, @KeyExpiresAt, @EncryptionSubkey, @Now, @Now)
-        ON CONFLICT (project_id, lower(email)) DO UPDATE SET name = excluded.name, role = excluded.role,
-            time_zone = excluded.time_zone, public_key = excluded.public_key, key_fingerprint = excluded.key_fingerprint,
-            key_expires_at = excluded.key_expires_at, encryption_subkey = excluded.encryption_subkey, updated_at = excluded.updated_at
+        ON CONFLICT (project_id, lower(email)) DO UPDATE SET name = excluded.name,
+            role = coalesce(excluded.role, contacts.role), time_zone = coalesce(excluded.time_zone, contacts.time_zone),
+            public_key = coalesce(excluded.public_key, contacts.public_key),
+            key_fingerprint = CASE WHEN excluded.public_key IS NULL THEN contacts.key_fingerprint ELSE excluded.key_fingerprint END,
+            key_expires_at = CASE WHEN excluded.public_key IS NULL THEN contacts.key_expires_at ELSE excluded.key_expires_at END,
+            encryption_subkey = CASE WHEN excluded.public_key IS NULL THEN contacts.encryption_subkey ELSE excluded.encryption_subkey END,
+            updated_at = excluded.updated_at
         """;
 
     // Another address (not just another letter case) moves link_generation on: the old address's links stop working.

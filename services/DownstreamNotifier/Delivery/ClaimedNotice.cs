@@ -26,6 +26,8 @@ public sealed class ClaimedNotice
     public string? TimeZone { get; init; }
     /// <summary>A plain notice whose address is now, through any project it is a contact of, in a channel that requires encryption.</summary>
     public bool AddressRequiresEncryption { get; init; }
+    /// <summary>A Reminder whose contact has acknowledged the case since the reminder round was recorded.</summary>
+    public bool AcknowledgedSince { get; init; }
 
     /// <summary>The mail server accepted this notice before a crash kept its sender from recording the outcome.</summary>
     public bool Accepted { get; init; }

@@ -136,6 +136,9 @@ public sealed partial class NoticeSender(
                 continue;
             }
             if (notice.ContactDeleted) { outcomes.Add(new(notice.Id, "failed", attempts, now, "contact deleted", null, null)); continue; }
+            // Reminders go only to those who have not acknowledged: one waiting (deferred by the server, say) when its
+            // contact acknowledges is not sent.
+            if (notice.AcknowledgedSince) { outcomes.Add(new(notice.Id, "cancelled", notice.Attempts, now, AcknowledgedSince, null, null)); continue; }
             if (serverDown) { outcomes.Add(Deferred("mail server unreachable")); continue; }
             ct.ThrowIfCancellationRequested(); // the batch rolls back; what was accepted so far is on record
             var round = Round(conn, rounds, notice.NotificationId); // the database's failures roll the batch back
@@ -161,7 +164,7 @@ public sealed partial class NoticeSender(
             try
             {
                 while (uncommitted.Count > AcceptanceRecorder.UncommittedPerWorker) uncommitted.Dequeue().WaitCommitted();
-                var reply = smtp.Send(message, ct);
+                var reply = Trim(smtp.Send(message, ct));
                 var acceptedAt = time.GetUtcNow();
                 uncommitted.Enqueue(acceptances.Record(notice.Id, reply, acceptedAt));
                 outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, acceptedAt, notice.Email, mode == notice.Mode ? null : mode));
@@ -171,7 +174,9 @@ public sealed partial class NoticeSender(
                 throw new OperationCanceledException("stopping", e, ct); // Abort closed the connection under it
             }
             catch (NpgsqlException) { throw; } // an acceptance not recorded: the batch rolls back (see AcceptanceRecorder)
-            catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
+            // A 552 to RCPT TO (a mailbox over its quota) is temporary, as RFC 5321 4.5.3.1.10 asks clients to take it.
+            catch (SmtpCommandException e) when ((int)e.StatusCode >= 500
+                                                 && !(e.ErrorCode == SmtpErrorCode.RecipientNotAccepted && (int)e.StatusCode == 552))
             {
                 outcomes.Add(new(notice.Id, "failed", attempts, now, $"{(int)e.StatusCode} {e.ErrorCode}: {Trim(e.Message)}", null, null));
             }
@@ -214,7 +219,11 @@ public sealed partial class NoticeSender(
     }
 
     // Server replies name the recipient at most; never the content.
-    private static string Trim(string s) => s.Length > 300 ? s[..300] : s;
+    public const string AcknowledgedSince = "acknowledged since the reminder was recorded";
+
+    // A server's text as kept with the notice: bounded, and without NUL, which PostgreSQL text cannot hold (the batch's
+    // outcomes would fail to be recorded, and its notices go again and again).
+    private static string Trim(string s) => (s.Length > 300 ? s[..300] : s).Replace("\0", "", StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sending path warmed up: {Count} notices composed and sent to a discarding server in this process in {Milliseconds} ms")]
     private partial void LogWarmedUp(int count, long milliseconds);

@@ -41,8 +41,14 @@ public static class SmtpConnector
         }
         if (!string.IsNullOrEmpty(options.Username))
             client.Authenticate(options.Username, options.Password ?? "", ct);
+        // Connected: from here a read may be the wait for the reply to a message's end, which RFC 5321 (4.5.3.2.6) asks
+        // clients to wait 10 minutes for. A server that stores the message and answers late (a slow milter or virus
+        // scan) would otherwise be sent it again after every timeout, each copy delivered.
+        client.Timeout = Math.Max(client.Timeout, (int)FinalReplyTimeout.TotalMilliseconds);
         return socket;
     }
+
+    public static readonly TimeSpan FinalReplyTimeout = TimeSpan.FromMinutes(10);
 
     private static SecureSocketOptions Security(SmtpOptions options) => Enum.Parse<SecureSocketOptions>(options.Security);
 }

@@ -28,4 +28,24 @@ public sealed class AtomFeedTests
         Assert.Equal("[x_COORD-2026-1] a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf\uFFFDg\uFFFDh \U0001F600\ttab", entry.Title.Text);
         Assert.Equal("PyPI\uFFFD", Assert.Single(entry.Categories).Name);
     }
+
+    [Fact]
+    public void An_entry_has_one_alternate_link_per_media_type_as_Atom_requires()
+    {
+        var row = new AdvisoryRow
+        {
+            AdvisoryId = "PSF-2026-1", CveId = "CVE-2026-1", Title = "t", Ecosystems = ["PyPI"], Packages = ["urllib3"],
+            PublishedAt = DateTimeOffset.UnixEpoch, ModifiedAt = DateTimeOffset.UnixEpoch,
+        };
+        var xml = AdvisoryFeedApi.Render([row], new DisclosureOptions
+        {
+            PublicBaseUrl = "https://advisories.example.org", Publisher = new PublisherOptions { Namespace = "https://example.org" },
+        });
+
+        var atom = System.Xml.Linq.XNamespace.Get("http://www.w3.org/2005/Atom");
+        var alternates = System.Xml.Linq.XDocument.Parse(xml).Descendants(atom + "entry").Single().Elements(atom + "link")
+            .Where(l => (string?)l.Attribute("rel") is null or "alternate").ToList();
+        Assert.Equal(3, alternates.Count); // OSV, CSAF, CVE
+        Assert.Equal(alternates.Count, alternates.Select(l => ((string?)l.Attribute("type"), (string?)l.Attribute("hreflang"))).Distinct().Count());
+    }
 }

@@ -146,7 +146,7 @@ public sealed class PublicationTests
 
         // A later draft revision after disclosure: a new version, modified changes, CSAF history grows; no second announcement.
         var modified1 = (string)osv["modified"]!;
-        await Task.Delay(TimeSpan.FromSeconds(1.1)); // RFC 3339 timestamps here have whole seconds
+        // No pause: versions within one second still get distinct (whole-second) timestamps, each later than the last.
         await bus.Publish(new AdvisoryDraftUpdated(caseId, 2, GoldenDrafts.MultiPackage with { Details = "Updated details." }, Guid.NewGuid(), DateTimeOffset.UtcNow));
         var csaf2 = JsonNode.Parse(await DisclosureHost.EventuallyAsync(async () =>
         {
@@ -156,7 +156,7 @@ public sealed class PublicationTests
         Assert.Equal(2, csaf2["document"]!["tracking"]!["revision_history"]!.AsArray().Count);
         Assert.Empty(CsafMandatoryChecks.Run(csaf2));
         var osv2 = JsonNode.Parse(await anonA.GetStringAsync($"advisories/{guessedId}.osv.json"))!;
-        Assert.NotEqual(modified1, (string)osv2["modified"]!);
+        Assert.True(string.CompareOrdinal((string)osv2["modified"]!, modified1) > 0, $"{modified1} then {osv2["modified"]}");
         Assert.Equal((string)osv["published"]!, (string)osv2["published"]!);
         Assert.Single(sink.Messages());
         Assert.Single(bus.Published);
@@ -174,6 +174,7 @@ public sealed class PublicationTests
         Assert.Equal(HttpStatusCode.Conflict, (await member.PostAsync($"cases/{caseId}/advisory/withdraw", Reason("again"))).StatusCode);
         var withdrawn = JsonNode.Parse(await anonB.GetStringAsync($"advisories/{guessedId}.osv.json"))!;
         Assert.NotNull(withdrawn["withdrawn"]);
+        Assert.True(string.CompareOrdinal((string)withdrawn["modified"]!, (string)osv2["modified"]!) > 0, $"{osv2["modified"]} then {withdrawn["modified"]}");
         Assert.Equal("Duplicate of another advisory", (string?)withdrawn["database_specific"]!["withdrawn_reason"]);
         Assert.Empty(AdvisorySchemas.Errors(AdvisorySchemas.Osv, withdrawn));
         var listed = JsonNode.Parse(await anonA.GetStringAsync("advisories"))!["items"]!.AsArray();

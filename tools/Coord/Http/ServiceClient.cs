@@ -12,10 +12,15 @@ public sealed class ServiceClient(string name, string baseUrl, string? token, Ht
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>How long a request may take before coord says the service did not answer.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    // Each request has its own limit (a bulk import of 10,000 keyed contacts takes minutes, and the server undoes the
+    // whole import when the client gives up), so the client's own is off.
     private readonly HttpClient http = new(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null)
     {
         BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"),
-        Timeout = TimeSpan.FromSeconds(30),
+        Timeout = Timeout.InfiniteTimeSpan,
     };
 
     public string Name { get; } = name;
@@ -28,26 +33,30 @@ public sealed class ServiceClient(string name, string baseUrl, string? token, Ht
 
     public Task<ApiResponse> PutAsync(string path, object? body, CancellationToken ct = default) => SendAsync(HttpMethod.Put, path, JsonBody(body), ct);
 
-    public Task<ApiResponse> PostRawAsync(string path, string content, string contentType, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Post, path, new StringContent(content, Encoding.UTF8, contentType), ct);
+    public Task<ApiResponse> PostRawAsync(string path, string content, string contentType, CancellationToken ct = default, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Post, path, new StringContent(content, Encoding.UTF8, contentType), ct, timeout: timeout);
 
-    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken ct, string? accept = null)
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken ct, string? accept = null,
+        TimeSpan? timeout = null)
     {
+        var limit = timeout ?? DefaultTimeout;
         using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.ParseAdd(accept ?? "application/json");
+        using var within = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        within.CancelAfter(limit);
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, ct);
+            response = await http.SendAsync(request, within.Token);
         }
         catch (HttpRequestException e)
         {
             throw new ServiceUnreachableException(Name, BaseUrl, e.HttpRequestError == HttpRequestError.ConnectionError ? "connection refused (is it running?)" : e.Message);
         }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new ServiceUnreachableException(Name, BaseUrl, "no answer within 30 s");
+            throw new ServiceUnreachableException(Name, BaseUrl, $"no answer within {limit.TotalSeconds:0} s");
         }
         using (response)
         {
