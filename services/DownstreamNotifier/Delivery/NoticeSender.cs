@@ -218,11 +218,11 @@ public sealed partial class NoticeSender(
         return round;
     }
 
-    // Server replies name the recipient at most; never the content.
     public const string AcknowledgedSince = "acknowledged since the reminder was recorded";
 
     // A server's text as kept with the notice: bounded, and without NUL, which PostgreSQL text cannot hold (the batch's
-    // outcomes would fail to be recorded, and its notices go again and again).
+    // outcomes would fail to be recorded, and its notices go again and again). Server replies name the recipient at
+    // most; never the content.
     private static string Trim(string s) => (s.Length > 300 ? s[..300] : s).Replace("\0", "", StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sending path warmed up: {Count} notices composed and sent to a discarding server in this process in {Milliseconds} ms")]
