@@ -67,6 +67,8 @@ public sealed partial class NotifyDownstreamConsumer(
                 m = m with { DisclosureAt = current.DisclosureAt, Channels = current.Channels };
             var draft = await CaseStore.DraftAsync(conn, m.CaseId, tx);
             var isNew = await NoticeStore.InsertNotificationAsync(conn, tx, m, draft, now);
+            // Resumed (the service died mid-round, or a chunk failed) after an extension: the rest goes with the new instant.
+            if (!isNew && m.Kind == NoticeKinds.Embargoed) await NoticeStore.RestateInstantAsync(conn, tx, m.NotificationId, m.DisclosureAt, m.Channels ?? []);
             var recordedBefore = Told.Nobody;
             if (!isNew)
             {
@@ -119,8 +121,16 @@ public sealed partial class NotifyDownstreamConsumer(
                 await tx.CommitAsync(ct);
                 return;
             }
-            // Between chunks the case's lock is free: another Embargoed round (a member's warning, a draft revision
-            // adding dependents) may have warned some of this one's recipients, as it found them not warned yet.
+            // Between chunks the case's lock is free: an extension's Extended round tells only those already warned,
+            // so the notices of this round still to be recorded must state the instant as it stands now.
+            if (m.Kind == NoticeKinds.Embargoed && await CaseStore.EmbargoAsync(conn, m.CaseId, tx) is { Ended: null } extended
+                && extended.DisclosureAt > m.DisclosureAt)
+            {
+                m = m with { DisclosureAt = extended.DisclosureAt, Channels = extended.Channels };
+                await NoticeStore.RestateInstantAsync(conn, tx, m.NotificationId, m.DisclosureAt, m.Channels ?? []);
+            }
+            // And another Embargoed round (a member's warning, a draft revision adding dependents) may have warned some
+            // of this one's recipients, as it found them not warned yet.
             if (m.Kind == NoticeKinds.Embargoed && await NoticeStore.HasOtherRoundAsync(conn, tx, m.CaseId, m.Kind, m.NotificationId))
             {
                 var isWarned = await NewRecipientsRound.WarnedAsync(conn, tx, m.CaseId, m.NotificationId);

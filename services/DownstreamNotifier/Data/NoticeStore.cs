@@ -20,6 +20,12 @@ public static class NoticeStore
 
     private const string SetTotalSql = "UPDATE notifications SET total = @Total WHERE id = @Id";
 
+    // Only ever later: an Embargoed round still being recorded when the embargo was extended states the new instant
+    // in the notices it has yet to send.
+    private const string RestateInstantSql = """
+        UPDATE notifications SET disclosure_at = @DisclosureAt, channels = @Channels WHERE id = @Id AND disclosure_at < @DisclosureAt
+        """;
+
     private const string NoticesRecordedSql = "SELECT notices_recorded_at IS NOT NULL FROM notifications WHERE id = @Id";
 
     private const string RecordedSql = "SELECT email, contact_id FROM notices WHERE notification_id = @Id";
@@ -168,6 +174,9 @@ public static class NoticeStore
 
     public static Task SetTotalAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, int total) =>
         conn.ExecuteAsync(SetTotalSql, new { Id = id, Total = total }, tx);
+
+    public static Task RestateInstantAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset disclosureAt, IReadOnlyList<string> channels) =>
+        conn.ExecuteAsync(RestateInstantSql, new { Id = id, DisclosureAt = disclosureAt, Channels = channels.ToArray() }, tx);
 
     /// <summary>Whether all of the round's notices are recorded (see <see cref="MarkNoticesRecordedAsync"/>).</summary>
     public static Task<bool> NoticesRecordedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id) =>
