@@ -67,8 +67,6 @@ public sealed partial class NotifyDownstreamConsumer(
                 m = m with { DisclosureAt = current.DisclosureAt, Channels = current.Channels };
             var draft = await CaseStore.DraftAsync(conn, m.CaseId, tx);
             var isNew = await NoticeStore.InsertNotificationAsync(conn, tx, m, draft, now);
-            // Resumed (the service died mid-round, or a chunk failed) after an extension: the rest goes with the new instant.
-            if (!isNew && m.Kind == NoticeKinds.Embargoed) await NoticeStore.RestateInstantAsync(conn, tx, m.NotificationId, m.DisclosureAt, m.Channels ?? []);
             var recordedBefore = Told.Nobody;
             if (!isNew)
             {
@@ -77,6 +75,8 @@ public sealed partial class NotifyDownstreamConsumer(
                     LogRedelivered(m.CaseId, m.NotificationId);
                     return;
                 }
+                // Resumed (the service died mid-round, or a chunk failed) after an extension: the rest goes with the new instant.
+                if (m.Kind == NoticeKinds.Embargoed) await NoticeStore.RestateInstantAsync(conn, tx, m.NotificationId, m.DisclosureAt, m.Channels ?? []);
                 recordedBefore = await NoticeStore.RecordedAsync(conn, tx, m.NotificationId);
                 LogResumed(m.CaseId, m.NotificationId, recordedBefore.Notices);
             }
