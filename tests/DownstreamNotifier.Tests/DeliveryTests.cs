@@ -86,6 +86,28 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task Stopped_while_a_server_has_not_yet_answered_the_end_of_a_notice_the_notice_is_not_sent_again_after_the_restart()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        h.Sink.ReplyDelayAfterData = TimeSpan.FromSeconds(4); // stores the message, then answers its end late
+        var project = await h.CreateProjectAsync("Alpine py3-urllib3", ["pkg:pypi/urllib3"]);
+        await h.CreateContactAsync(project, "security@alpine.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+
+        await h.Sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(60)); // stored; the reply is 4 s away
+        await h.Service.StopAsync(TimeSpan.FromSeconds(60)); // SIGTERM, as a rolling deploy does
+        h.Sink.ReplyDelayAfterData = TimeSpan.Zero;
+        await h.StartServiceAsync();
+
+        var done = await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1, TimeSpan.FromSeconds(60));
+        Assert.Equal(1, done.Notices.Single().Attempts);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a second send would have been stored by now
+        Assert.Single(h.Sink.Messages());
+    }
+
+    [Fact]
     public async Task Killed_in_the_middle_of_2000_notices_and_started_again_every_contact_gets_exactly_one_notice()
     {
         await using var h = await NotifierHarness.StartAsync(extra: new() { ["Smtp__MaxConnections"] = "4", ["Notifier__BatchSize"] = "20" });

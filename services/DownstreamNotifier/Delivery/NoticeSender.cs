@@ -33,12 +33,20 @@ public sealed partial class NoticeSender(
     AcceptanceRecorder acceptances,
     IOptions<SmtpOptions> smtpOptions,
     IOptions<NotifierOptions> options,
+    IOptions<HostOptions> hostOptions,
     TimeProvider time,
     ILogger<NoticeSender> logger) : BackgroundService
 {
     private readonly ClaimCursor cursor = new();
     private readonly string[] encryptionChannels = options.Value.EncryptionChannels();
     private static readonly TimeSpan UnexpectedFailurePause = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a stopping worker lets a send in progress run on: a server that has the message and answers its end
+    /// late (a milter, a virus scan) would otherwise get it again after the restart, its acceptance never recorded.
+    /// Two thirds of the host's shutdown time, leaving the rest to record it and to stop the bus.
+    /// </summary>
+    private TimeSpan StopGrace => hostOptions.Value.ShutdownTimeout * 2 / 3;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -72,7 +80,7 @@ public sealed partial class NoticeSender(
     private void Worker(int worker, CancellationToken ct)
     {
         using var smtp = new SenderConnection(smtpOptions.Value);
-        using var abort = ct.Register(smtp.Abort);
+        using var abort = ct.Register(() => smtp.AbortAfter(StopGrace));
         var idleSince = DateTime.UtcNow;
         while (!ct.IsCancellationRequested)
         {
@@ -140,7 +148,8 @@ public sealed partial class NoticeSender(
             // contact acknowledges is not sent.
             if (notice.AcknowledgedSince) { outcomes.Add(new(notice.Id, "cancelled", notice.Attempts, now, AcknowledgedSince, null, null)); continue; }
             if (serverDown) { outcomes.Add(Deferred("mail server unreachable")); continue; }
-            ct.ThrowIfCancellationRequested(); // the batch rolls back; what was accepted so far is on record
+            // Stopping: the notices not yet tried stay as they are, for the next claim; those handled are recorded.
+            if (ct.IsCancellationRequested) break;
             var round = Round(conn, rounds, notice.NotificationId); // the database's failures roll the batch back
             MimeKit.MimeMessage message;
             string mode;
@@ -171,7 +180,7 @@ public sealed partial class NoticeSender(
             }
             catch (Exception e) when (ct.IsCancellationRequested)
             {
-                throw new OperationCanceledException("stopping", e, ct); // Abort closed the connection under it
+                throw new OperationCanceledException("stopping", e, ct); // the stop's grace passed: Abort closed the connection
             }
             catch (NpgsqlException) { throw; } // an acceptance not recorded: the batch rolls back (see AcceptanceRecorder)
             // A 552 to RCPT TO (a mailbox over its quota) is temporary, as RFC 5321 4.5.3.1.10 asks clients to take it.

@@ -16,6 +16,7 @@ public sealed class SenderConnection(SmtpOptions options) : IDisposable
     private readonly SmtpClient client = new();
     private Socket? socket;
     private volatile bool sending;
+    private Timer? stopTimer;
 
     public bool IsConnected => client.IsConnected;
 
@@ -31,6 +32,12 @@ public sealed class SenderConnection(SmtpOptions options) : IDisposable
         sending = true;
         try { return client.Send(message, CancellationToken.None); }
         finally { sending = false; }
+    }
+
+    /// <summary>Lets a send in progress finish within <paramref name="grace"/>, then <see cref="Abort"/>s it.</summary>
+    public void AbortAfter(TimeSpan grace)
+    {
+        stopTimer = new Timer(_ => Abort(), null, grace, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>
@@ -53,6 +60,8 @@ public sealed class SenderConnection(SmtpOptions options) : IDisposable
 
     public void Dispose()
     {
+        stopTimer?.Dispose();
+        client.Timeout = options.TimeoutSeconds * 1000; // not 10 minutes for a QUIT to a server that stopped answering
         Disconnect(true);
         client.Dispose();
     }
