@@ -74,6 +74,38 @@ public sealed class MigrationTests
             stored.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Migration_0012_lowercases_the_alpm_oci_and_bitnami_keys_stored_before_keeping_one_of_case_twins()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Arch python", ["pkg:alpm/arch/python-urllib3", "pkg:oci/python", "pkg:pypi/six"]);
+        await h.CreateContactAsync(project, "sec@arch.test");
+        await using var conn = new NpgsqlConnection(h.Isolation.ConnectionString);
+        await conn.OpenAsync();
+        // As the keys were made before these names were lowercased: written as given, one package twice in two cases.
+        await ExecuteAsync(conn, $"""
+            SET search_path TO notifier;
+            UPDATE project_packages SET package_key = 'alpm/Arch/Python-Urllib3' WHERE package_key = 'alpm/arch/python-urllib3';
+            UPDATE project_packages SET package_key = 'oci//Python' WHERE package_key = 'oci//python';
+            INSERT INTO project_packages (project_id, purl, package_key, relation)
+            VALUES ('{project}', 'pkg:alpm/arch/PYTHON-URLLIB3', 'alpm/arch/PYTHON-URLLIB3', 'depends');
+            """);
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("Arch Linux", "python-urllib3", "pkg:alpm/arch/python-urllib3"));
+        Assert.Empty(await RecipientsAsync(h, caseId));
+
+        var sql = await MigrationScriptAsync("0012_alpm_oci_bitnami_keys_lowercase.sql");
+        await ExecuteAsync(conn, "SET search_path TO notifier; " + sql);
+        await ExecuteAsync(conn, "SET search_path TO notifier; " + sql); // idempotent
+
+        Assert.Equal(["sec@arch.test"], await RecipientsAsync(h, caseId));
+        await using var keys = new NpgsqlCommand("SELECT package_key FROM notifier.project_packages", conn);
+        var stored = new List<string>();
+        await using (var reader = await keys.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) stored.Add(reader.GetString(0));
+        Assert.Equal(["alpm/arch/python-urllib3", "oci//python", "pypi//six"], stored.Order(StringComparer.Ordinal));
+    }
+
     private static async Task<string> MigrationScriptAsync(string name)
     {
         var assembly = typeof(PackageUrl).Assembly;

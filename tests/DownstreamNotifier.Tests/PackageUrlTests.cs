@@ -92,6 +92,13 @@ public sealed class PackageUrlTests
     }
 
     [Theory]
+    [InlineData("pkg:alpm/Arch/Python-Urllib3@2.2.1-1?arch=any", "pkg:alpm/arch/python-urllib3")]
+    [InlineData("pkg:oci/Python@sha256%3A244fd47e07d10", "pkg:oci/python")]
+    [InlineData("pkg:bitnami/Python@3.12.1", "pkg:bitnami/python")]
+    public void Alpm_oci_and_bitnami_names_match_whatever_their_case(string written, string canonical) =>
+        Assert.Equal(PackageUrl.Parse(canonical).Key, PackageUrl.Parse(written).Key);
+
+    [Theory]
     [InlineData(" PyPI ", " Requests ", "pkg:pypi/requests")]
     [InlineData("crates.io ", "regex\t", "pkg:cargo/regex")]
     [InlineData(" Debian:12", "openssl ", "pkg:deb/debian/openssl")]

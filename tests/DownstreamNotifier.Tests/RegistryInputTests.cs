@@ -61,6 +61,26 @@ public sealed class RegistryInputTests
     }
 
     [Fact]
+    public async Task Two_imports_at_once_creating_the_same_new_projects_both_land_every_row()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var rows = Enumerable.Range(0, 1000).Select(p => new
+        {
+            name = $"Mirror {p}", packages = new[] { "pkg:pypi/urllib3" },
+            contacts = Enumerable.Range(0, 3).Select(c => new { name = $"C{c}", email = $"c{c}@mirror{p}.test" }).ToArray(),
+        }).ToArray();
+        // Each import's transaction inserts "Mirror 0" first; the other's insert of it waits for that commit.
+        var imports = await Task.WhenAll(h.Http.PostAsJsonAsync("import", rows), h.Http.PostAsJsonAsync("import", rows));
+        foreach (var response in imports)
+        {
+            var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(report.GetProperty("imported").GetInt32() == 1000, report.GetRawText()[..Math.Min(2000, report.GetRawText().Length)]);
+        }
+        Assert.Equal(1000, (await h.Http.GetFromJsonAsync<JsonElement>("projects")).GetArrayLength());
+        Assert.Equal(3000, (await h.Http.GetFromJsonAsync<JsonElement>("contacts")).GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_time_zone_that_is_a_zoneinfo_folder_is_refused_and_in_an_import_only_its_row_is()
     {
         await using var h = await NotifierHarness.StartAsync();
@@ -174,6 +194,24 @@ public sealed class RegistryInputTests
         var response = await h.Http.PostAsync("import", new StringContent(json, Encoding.UTF8, "application/json"));
         await AssertRefusedAsync(response, "body");
         Assert.Contains("more than once ($[1].contacts[0].Email", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, (await h.Http.GetFromJsonAsync<JsonElement>("projects")).GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("purl")]
+    [InlineData("relation")]
+    public async Task A_package_object_giving_a_property_twice_is_a_400_and_the_project_is_not_created(string property)
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var twice = property == "purl"
+            ? "{\"purl\":\"pkg:pypi/urllib3\",\"PURL\":\"pkg:pypi/six\"}"
+            : "{\"purl\":\"pkg:pypi/urllib3\",\"relation\":\"ships\",\"relation\":\"depends\"}";
+        var json = $$"""{"name":"Gentoo dev-python/urllib3","packages":[{{twice}}]}""";
+        var response = await h.Http.PostAsync("projects", new StringContent(json, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+        var errors = JsonDocument.Parse(text).RootElement.GetProperty("errors").EnumerateObject().ToList();
+        Assert.Contains(errors, e => e.Name.StartsWith("packages", StringComparison.Ordinal) && e.Value.ToString().Contains("more than once"));
         Assert.Equal(0, (await h.Http.GetFromJsonAsync<JsonElement>("projects")).GetArrayLength());
     }
 

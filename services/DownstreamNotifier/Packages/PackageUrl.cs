@@ -95,7 +95,10 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
         "pypi" => (ns?.ToLowerInvariant(), Pep503.Normalize(name)),
         "cargo" => (ns is null ? null : CrateName(ns), CrateName(name)),
         // NuGet package ids are case-insensitive (nuget.org treats "Newtonsoft.Json" and "newtonsoft.json" as one).
+        // alpm, oci and bitnami names are case-insensitive in the purl spec's type definitions (an oci or bitnami purl has
+        // no namespace; alpm's, the distribution, is case-insensitive too).
         "deb" or "apk" or "rpm" or "github" or "bitbucket" or "gitlab" or "composer" or "golang" or "hex" or "npm" or "nuget" or "pub"
+            or "alpm" or "oci" or "bitnami"
             => (ns?.ToLowerInvariant(), name.ToLowerInvariant()),
         _ => (ns, name),
     };

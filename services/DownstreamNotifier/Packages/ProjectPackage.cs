@@ -13,17 +13,24 @@ internal sealed class ProjectPackageConverter : JsonConverter<ProjectPackage>
     {
         if (reader.TokenType == JsonTokenType.String) return new ProjectPackage(reader.GetString() ?? "");
         if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("a package is a purl string or {purl, relation}");
-        string purl = "", relation = PackageRelation.Depends;
+        string? purl = null, relation = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var name = reader.GetString();
             reader.Read();
-            if (string.Equals(name, "purl", StringComparison.OrdinalIgnoreCase)) purl = reader.GetString() ?? "";
-            else if (string.Equals(name, "relation", StringComparison.OrdinalIgnoreCase)) relation = reader.GetString() ?? PackageRelation.Depends;
+            // A property given twice is refused as the services' JSON options refuse it elsewhere (StrictJson): the
+            // last silently winning would make {"purl": "pkg:pypi/a", "purl": "pkg:pypi/b"} a dependency on b alone.
+            if (string.Equals(name, "purl", StringComparison.OrdinalIgnoreCase))
+                purl = purl is null ? reader.GetString() ?? "" : throw Duplicate(name!);
+            else if (string.Equals(name, "relation", StringComparison.OrdinalIgnoreCase))
+                relation = relation is null ? reader.GetString() ?? PackageRelation.Depends : throw Duplicate(name!);
             else reader.Skip();
         }
-        return new ProjectPackage(purl, relation);
+        return new ProjectPackage(purl ?? "", relation ?? PackageRelation.Depends);
     }
+
+    // Worded as System.Text.Json's own refusal, which StrictJson.IsDuplicateProperty recognises.
+    private static JsonException Duplicate(string name) => new($"Duplicate property '{name}' encountered during deserialization.");
 
     public override void Write(Utf8JsonWriter writer, ProjectPackage value, JsonSerializerOptions options)
     {

@@ -35,31 +35,49 @@ public static class RegistryImporter
                 results.Add(new ImportRowResult(i + 1, "rejected", null, 0, errors));
                 continue;
             }
-            await tx.SaveAsync("import_row", ct);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                if (!seen.TryGetValue(project.Name, out var projectId))
+                await tx.SaveAsync("import_row", ct);
+                try
                 {
-                    var existing = await RegistryStore.ProjectIdByNameAsync(conn, tx, project.Name);
-                    projectId = existing ?? Guid.NewGuid();
-                    if (existing is null) await RegistryStore.InsertProjectAsync(conn, tx, projectId, project, now);
-                    else await RegistryStore.MergeImportedProjectAsync(conn, tx, projectId, project, Given(rows[i]!), now);
+                    var projectId = await WriteRowAsync(conn, tx, seen, project, contacts, rows[i]!, now);
+                    await tx.ReleaseAsync("import_row", ct);
+                    seen[project.Name] = projectId;
+                    results.Add(new ImportRowResult(i + 1, "imported", projectId, contacts.Count, null));
+                    break;
                 }
-                foreach (var contact in contacts)
-                    await RegistryStore.InsertContactAsync(conn, tx, Guid.NewGuid(), projectId, contact, now, upsert: true);
-                await tx.ReleaseAsync("import_row", ct);
-                seen[project.Name] = projectId;
-                results.Add(new ImportRowResult(i + 1, "imported", projectId, contacts.Count, null));
-            }
-            catch (PostgresException e)
-            {
-                await tx.RollbackAsync("import_row", ct);
-                results.Add(new ImportRowResult(i + 1, "rejected", null, 0, new Dictionary<string, string[]> { ["row"] = [$"database refused it ({e.SqlState})"] }));
+                // Another import (or POST /projects) created the project after this row looked it up, and committed
+                // while this insert waited on it: the row goes again once, now finding the project and merging into it.
+                catch (PostgresException e) when (attempt == 1 && e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "projects_name_key" })
+                {
+                    await tx.RollbackAsync("import_row", ct);
+                }
+                catch (PostgresException e)
+                {
+                    await tx.RollbackAsync("import_row", ct);
+                    results.Add(new ImportRowResult(i + 1, "rejected", null, 0, new Dictionary<string, string[]> { ["row"] = [$"database refused it ({e.SqlState})"] }));
+                    break;
+                }
             }
         }
         await tx.CommitAsync(ct);
         var imported = results.Count(r => r.Status == "imported");
         return new ImportReport(rows.Count, imported, rows.Count - imported, results);
+    }
+
+    private static async Task<Guid> WriteRowAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Dictionary<string, Guid> seen,
+        ValidProject project, List<ValidContact> contacts, ImportProject row, DateTimeOffset now)
+    {
+        if (!seen.TryGetValue(project.Name, out var projectId))
+        {
+            var existing = await RegistryStore.ProjectIdByNameAsync(conn, tx, project.Name);
+            projectId = existing ?? Guid.NewGuid();
+            if (existing is null) await RegistryStore.InsertProjectAsync(conn, tx, projectId, project, now);
+            else await RegistryStore.MergeImportedProjectAsync(conn, tx, projectId, project, Given(row), now);
+        }
+        foreach (var contact in contacts)
+            await RegistryStore.InsertContactAsync(conn, tx, Guid.NewGuid(), projectId, contact, now, upsert: true);
+        return projectId;
     }
 
     /// <summary>The project fields an import row gives; an existing project keeps the others (a row that only adds a
