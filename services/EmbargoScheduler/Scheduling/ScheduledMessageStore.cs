@@ -36,7 +36,8 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
     // while forwarding them) or waits out a failed forward. Due by this host's clock and by PostgreSQL's alike: an
     // instance whose clock runs ahead (several share this table) cannot send a publication before its instant.
     private const string ClaimDueSql = ClaimSelect + "WHERE state = 'pending' AND due_at <= @Now AND due_at <= clock_timestamp()" + ClaimOrder;
-    private const string ClaimRetrySql = ClaimSelect + "WHERE state = 'sending' AND retry_at <= @Now" + ClaimOrder;
+    // A lease too: one instance's clock running ahead must not take a message from another still forwarding it.
+    private const string ClaimRetrySql = ClaimSelect + "WHERE state = 'sending' AND retry_at <= @Now AND retry_at <= clock_timestamp()" + ClaimOrder;
 
     private const string ClaimSelect = """
         SELECT token_id, destination, due_at, message_types, content_type, body, headers::text AS headers,
@@ -52,9 +53,11 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
         FOR UPDATE SKIP LOCKED
         """;
 
-    // Committed before the forward: from here on the message goes, and a cancel finds it gone.
+    // Committed before the forward: from here on the message goes, and a cancel finds it gone. The lease runs by the
+    // later of this host's clock and PostgreSQL's: a host clock running behind would end it early for the others.
     private const string MarkSendingSql = """
-        UPDATE scheduled_messages SET state = 'sending', retry_at = @LeaseUntil WHERE token_id = ANY(@TokenIds)
+        UPDATE scheduled_messages SET state = 'sending', retry_at = greatest(@LeaseUntil, clock_timestamp() + @Lease)
+        WHERE token_id = ANY(@TokenIds)
         """;
 
     // A sent or cancelled row is kept (for retention) only to answer a late cancel: not its body nor its headers, which
@@ -112,7 +115,7 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
         if (due.Count < limit)
             due.AddRange(await conn.QueryAsync<ScheduledMessageRecord>(new CommandDefinition(ClaimRetrySql, new { Now = now, Limit = limit - due.Count }, tx, cancellationToken: ct)));
         if (due.Count > 0)
-            await conn.ExecuteAsync(new CommandDefinition(MarkSendingSql, new { TokenIds = due.Select(m => m.TokenId).ToArray(), LeaseUntil = leaseUntil }, tx, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(MarkSendingSql, new { TokenIds = due.Select(m => m.TokenId).ToArray(), LeaseUntil = leaseUntil, Lease = leaseUntil - now }, tx, cancellationToken: ct));
         return due;
     }
 

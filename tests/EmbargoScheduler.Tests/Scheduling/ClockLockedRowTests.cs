@@ -133,12 +133,13 @@ public sealed class ClockLockedRowTests
         var time = new CrashingTimeProvider();
         var restarted = clock.Poller(time);
         Assert.Equal(0, (await restarted.FireDueAsync(CancellationToken.None)).Claimed); // still the crashed clock's to send
-        time.Offset = ScheduledMessagePoller.SendingLease + TimeSpan.FromSeconds(1);
+        await using var conn = await dataSource.OpenConnectionAsync();
+        // The lease runs out (by both clocks; rather than waiting its 30 s).
+        await conn.ExecuteAsync("UPDATE scheduled_messages SET retry_at = clock_timestamp() - interval '1 second' WHERE token_id = @T", new { T = token });
         var again = await restarted.FireDueAsync(CancellationToken.None);
         Assert.Equal((1, 0), (again.Claimed, again.Failed));
         Assert.True(await votes.WaitForCountAsync(2, TimeSpan.FromSeconds(5)), "the message was not forwarded again (at least once)");
         Assert.All(votes.All, v => Assert.Equal(token, v.SchedulingTokenId));
-        await using var conn = await dataSource.OpenConnectionAsync();
         Assert.Equal("sent", await conn.ExecuteScalarAsync<string>("SELECT state FROM scheduled_messages WHERE token_id = @T", new { T = token }));
     }
 
@@ -181,6 +182,31 @@ public sealed class ClockLockedRowTests
         Assert.Equal(1, (await poller.FireDueAsync(CancellationToken.None)).Claimed);
         Assert.True(await clock.Votes.WaitForCountAsync(1, TimeSpan.FromSeconds(5)), "the message was not forwarded once due");
         Assert.Equal(token, Assert.Single(clock.Votes.All).SchedulingTokenId);
+    }
+
+    [Fact]
+    public async Task A_sending_lease_runs_by_the_database_clock_too_so_no_instance_takes_over_a_forward_early()
+    {
+        await using var clock = await ClockAsync();
+        var token = NewId.NextGuid();
+        await clock.Store.ArmAsync(Record(token, new CloseVote(Guid.NewGuid()), DateTimeOffset.UtcNow.AddSeconds(-30)), CancellationToken.None);
+        await using var conn = await clock.DataSource.OpenConnectionAsync();
+
+        // An instance whose clock is 20 s slow claims it (and is, say, still forwarding it): its lease is 30 s of real
+        // time, not the 10 s left by its own clock.
+        var slowNow = DateTimeOffset.UtcNow.AddSeconds(-20);
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            Assert.Single(await ScheduledMessageStore.ClaimDueAsync(conn, tx, slowNow, slowNow + ScheduledMessagePoller.SendingLease, 10, CancellationToken.None));
+            await tx.CommitAsync();
+        }
+        var leaseLeft = await conn.ExecuteScalarAsync<double>("SELECT extract(epoch FROM retry_at - clock_timestamp()) FROM scheduled_messages");
+        Assert.InRange(leaseLeft, ScheduledMessagePoller.SendingLease.TotalSeconds - 5, ScheduledMessagePoller.SendingLease.TotalSeconds + 1);
+
+        // Another instance whose clock is 40 s fast finds the lease over by its own clock, not by the database's.
+        var fast = clock.Poller(new CrashingTimeProvider { Offset = TimeSpan.FromSeconds(40) });
+        Assert.Equal(0, (await fast.FireDueAsync(CancellationToken.None)).Claimed);
+        Assert.Equal("sending", await conn.ExecuteScalarAsync<string>("SELECT state FROM scheduled_messages"));
     }
 
     // As a redelivery of a consumer's failed message carries them (its exception's text among them).
