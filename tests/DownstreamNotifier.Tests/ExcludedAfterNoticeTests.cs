@@ -153,6 +153,41 @@ public sealed class ExcludedAfterNoticeTests
     }
 
     [Fact]
+    public async Task Lifting_an_exclusion_after_an_extension_warns_the_contact_whose_cancelled_notice_named_the_old_instant()
+    {
+        var hold = 1;
+        await using var h = await NotifierHarness.StartAsync(to =>
+            Volatile.Read(ref hold) == 1 && to.StartsWith("slow", StringComparison.Ordinal) ? new SmtpReply(451, "try again later") : null);
+        var distro = await h.CreateProjectAsync("Mistaken distro", ["pkg:pypi/pillow"]);
+        var contact = await h.CreateContactAsync(distro, "slow@mistaken.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        var first = DateTimeOffset.UtcNow.AddDays(7);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), first, ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["deferred"] == 1);
+        (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = new[] { distro } })).EnsureSuccessStatusCode();
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["cancelled"] == 1);
+        Volatile.Write(ref hold, 0);
+        // Extended while excluded: the contact was never told, so the Extended round tells it nothing.
+        var extended = Guid.NewGuid();
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Extended, extended, first.AddDays(7), ["default"], "the fix needs longer"));
+        await Db.WaitForRoundDoneAsync(h, extended);
+
+        // Lifted: the cancelled notice names the old instant and may not go again; the contact is warned anew instead.
+        var lifted = await (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = Array.Empty<Guid>() }))
+            .Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Empty(lifted.GetProperty("resent").EnumerateArray());
+        Assert.Contains("moved", Assert.Single(lifted.GetProperty("notResent").EnumerateArray()).GetProperty("reason").GetString());
+        Assert.Equal(contact, Assert.Single(lifted.GetProperty("warned").EnumerateArray()).GetProperty("contactId").GetGuid());
+
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        await Task.Delay(500);
+        var text = ((TextPart)Messages(h, "slow@mistaken.test").Single().Body!).Text;
+        Assert.Contains("frobnicator", text);
+        Assert.Contains(first.AddDays(7).UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), text);
+    }
+
+    [Fact]
     public async Task A_project_excluded_while_a_round_is_being_recorded_gets_none_of_the_notices_recorded_after_it()
     {
         var hold = 1;

@@ -47,6 +47,37 @@ public sealed class SharedAddressTests
     }
 
     [Fact]
+    public async Task An_address_whose_contact_was_deleted_before_its_notice_went_is_not_warned_and_a_warning_tells_it_as_its_other_contact()
+    {
+        var hold = 1;
+        await using var h = await NotifierHarness.StartAsync(to => Volatile.Read(ref hold) == 1 && to == "shared@distro.test" ? new SmtpReply(451, "try again later") : null);
+        var alpha = await h.CreateProjectAsync("Alpha distro", ["pkg:pypi/pillow"]);
+        var beta = await h.CreateProjectAsync("Beta distro", ["pkg:pypi/pillow"]);
+        await h.CreateContactAsync(alpha, "shared@distro.test");
+        await h.CreateContactAsync(beta, "shared@distro.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        var deferred = (await h.WaitForNoticesAsync(caseId, n => n.Counts["deferred"] == 1)).Notices.Single();
+
+        // A member deletes the contact the address was being told as (a duplicate of the other); its notice then fails.
+        (await h.Http.DeleteAsync($"contacts/{deferred.ContactId}")).EnsureSuccessStatusCode();
+        Volatile.Write(ref hold, 0);
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["failed"] == 1, TimeSpan.FromSeconds(120));
+
+        var preview = await h.Http.GetFromJsonAsync<JsonElement>($"cases/{caseId}/recipients");
+        var recipient = preview.GetProperty("recipients").EnumerateArray().Single();
+        Assert.False(recipient.GetProperty("warned").GetBoolean(), recipient.GetRawText());
+        var warn = await h.Http.PostAsync($"cases/{caseId}/recipients/warn", null);
+        var answer = await warn.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(warn.StatusCode == System.Net.HttpStatusCode.Accepted, answer.GetRawText());
+        Assert.Equal("shared@distro.test", answer.GetProperty("recipients").EnumerateArray().Single().GetProperty("email").GetString());
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        await Task.Delay(500);
+        Assert.Single(h.Sink.Messages());
+    }
+
+    [Fact]
     public async Task A_failed_notice_resent_after_its_address_is_told_as_the_other_contact_goes_once_as_that_contact()
     {
         using var gpg = new Gpg();

@@ -89,14 +89,15 @@ public static class CasesApi
         // POST .../recipients/warn, as a registry change alone warns nobody.
         var added = include.Except(before.Include).Concat(before.Exclude.Except(exclude)).Distinct().ToArray();
         var now = time.GetUtcNow();
-        var (round, warned) = added.Length > 0 && (await NewRecipientsRound.RunningEmbargoAsync(conn, tx, id, now)).Running is { } embargo
-            ? await WarnNewRecipients.SendAsync(conn, tx, id, embargo, options.Value, now, added)
-            : (null, []);
         // The notices an exclusion cancelled go again now that it is lifted, those still true (an Embargoed one for the
-        // current instant; not one naming an instant since moved: the later round's notice told the contact).
+        // current instant; not one naming an instant since moved). First: a contact whose cancelled Embargoed notice
+        // may not go again counts as not warned (NoticeStore.WithKindAsync), and the warning below tells it anew.
         var lifted = await ExcludedProjectNotices.CancelledContactsAsync(conn, tx, id, before.Exclude.Except(exclude).ToArray());
         var (resent, notResent) = lifted.Length == 0 ? ([], [])
             : await ResendNotices.RequeueAsync(conn, tx, id, lifted, options.Value, now, n => n.LastError == ExcludedProjectNotices.CancelledReason);
+        var (round, warned) = added.Length > 0 && (await NewRecipientsRound.RunningEmbargoAsync(conn, tx, id, now)).Running is { } embargo
+            ? await WarnNewRecipients.SendAsync(conn, tx, id, embargo, options.Value, now, added)
+            : (null, []);
         await tx.CommitAsync(ct);
         if (resent.Count > 0) signal.Pulse();
         return TypedResults.Ok(new OverridesResponse(include.Distinct().ToList(), exclude.Distinct().ToList(), cancelled, scheduleOnly, round, warned,

@@ -71,8 +71,14 @@ public static class NoticeStore
         SELECT draft::text FROM notifications WHERE case_id = @CaseId AND kind = 'Embargoed' AND id <> @Except AND draft IS NOT NULL
         """;
 
-    private const string WithKindSql = """
-        SELECT DISTINCT email, contact_id FROM notices WHERE case_id = @CaseId AND kind = @Kind AND notification_id <> @Except
+    // Not a notice an exclusion cancelled (once lifted, the contact is warned anew where that notice may not go again),
+    // nor one that never went to a contact deleted since (its address is warned as the contact it has now): neither
+    // told anyone anything, and a resend can send neither.
+    private const string WithKindSql = $"""
+        SELECT DISTINCT n.email, n.contact_id FROM notices n
+        WHERE n.case_id = @CaseId AND n.kind = @Kind AND n.notification_id <> @Except
+          AND NOT (n.state = 'cancelled' AND n.last_error = '{ExcludedProjectNotices.CancelledReason}')
+          AND ({WasSent} OR EXISTS (SELECT FROM contacts c WHERE c.id = n.contact_id))
         """;
 
     // By the addresses the acknowledging contacts were told at: an address that is a contact of several projects is
@@ -243,8 +249,8 @@ public static class NoticeStore
         (await conn.QueryAsync<string>(EarlierEmbargoedDraftsSql, new { CaseId = caseId, Except = exceptNotificationId }, tx))
         .Select(json => JsonSerializer.Deserialize<AdvisoryDraft>(json, CaseStore.Json)).OfType<AdvisoryDraft>().ToList();
 
-    /// <summary>Who has a notice of this kind about the case (in any state) in another round than
-    /// <paramref name="exceptNotificationId"/>.</summary>
+    /// <summary>Who has a notice of this kind about the case (in any state but those of WithKindSql's comment) in another
+    /// round than <paramref name="exceptNotificationId"/>.</summary>
     public static async Task<Told> WithKindAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, string kind, Guid exceptNotificationId) =>
         Told.From((await conn.QueryAsync<(string Email, Guid ContactId)>(WithKindSql, new { CaseId = caseId, Kind = kind, Except = exceptNotificationId }, tx)).ToList());
 
