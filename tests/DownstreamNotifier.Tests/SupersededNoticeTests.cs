@@ -47,4 +47,42 @@ public sealed class SupersededNoticeTests
         Assert.Empty(resend.GetProperty("resent").EnumerateArray());
         Assert.StartsWith("out of date", Assert.Single(resend.GetProperty("notResent").EnumerateArray()).GetProperty("reason").GetString());
     }
+
+    [Fact]
+    public async Task A_reminder_or_extension_arriving_after_the_instant_moved_and_any_round_after_the_embargo_ended_records_nothing()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Alpine py3-urllib3", ["pkg:pypi/urllib3"]);
+        await h.CreateContactAsync(project, "sec@alpine.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
+        var first = DateTimeOffset.UtcNow.AddDays(7);
+        var embargoed = Guid.NewGuid();
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, embargoed, first, ["default"]));
+        await Db.WaitForRoundDoneAsync(h, embargoed);
+        var extended = Guid.NewGuid();
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Extended, extended, first.AddDays(14), ["default"], "the fix needs longer"));
+        await Db.WaitForRoundDoneAsync(h, extended);
+
+        // Sent before the extension, delivered after it (retried, or waiting for a draft revision): the old instant.
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Reminder, Guid.NewGuid(), first, ["default"]));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Extended, Guid.NewGuid(), first.AddDays(7), ["default"], "a week more"));
+        await WaitForOutOfDateRoundsAsync(h, 2);
+        var broken = Guid.NewGuid();
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Broken, broken, DateTimeOffset.UtcNow, ["default"], "published on a mailing list"));
+        await Db.WaitForRoundDoneAsync(h, broken);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Reminder, Guid.NewGuid(), first.AddDays(14), ["default"]));
+        await WaitForOutOfDateRoundsAsync(h, 3);
+
+        var notices = await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 3);
+        Assert.Equal([NoticeKinds.Broken, NoticeKinds.Embargoed, NoticeKinds.Extended], notices.Notices.Select(n => n.Kind).Order());
+        await Task.Delay(500);
+        Assert.Equal(3, h.Sink.Messages().Count);
+    }
+
+    private static async Task WaitForOutOfDateRoundsAsync(NotifierHarness h, int count)
+    {
+        for (var i = 0; i < 300 && System.Text.RegularExpressions.Regex.Count(h.Service.Output, "is out of date") < count; i++) await Task.Delay(100);
+        Assert.True(System.Text.RegularExpressions.Regex.Count(h.Service.Output, "is out of date") >= count, h.Service.Output);
+    }
 }

@@ -49,7 +49,7 @@ public sealed partial class NotifyDownstreamConsumer(
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
             await CaseLock.TakeAsync(conn, tx, m.CaseId);
-            if (await ClosedByWithdrawalAsync(conn, tx, m, now))
+            if (await ClosedByWithdrawalAsync(conn, tx, m, now) || await ClosedAsOutOfDateAsync(conn, tx, m, now))
             {
                 await tx.CommitAsync(ct);
                 return;
@@ -116,7 +116,7 @@ public sealed partial class NotifyDownstreamConsumer(
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
             await CaseLock.TakeAsync(conn, tx, m.CaseId);
-            if (await ClosedByWithdrawalAsync(conn, tx, m, now))
+            if (await ClosedByWithdrawalAsync(conn, tx, m, now) || await ClosedAsOutOfDateAsync(conn, tx, m, now))
             {
                 await tx.CommitAsync(ct);
                 return;
@@ -160,6 +160,25 @@ public sealed partial class NotifyDownstreamConsumer(
         if (m.Kind == NoticeKinds.Withdrawn || await CaseStore.EmbargoAsync(conn, m.CaseId, tx) is not { IsWithdrawn: true }) return false;
         await NoticeStore.CloseRoundAsync(conn, tx, m.NotificationId, now);
         LogWithdrawnCase(m.CaseId, m.NotificationId, m.Kind);
+        return true;
+    }
+
+    /// <summary>
+    /// When what the round would say is no longer true: a Reminder or Extended round whose instant an extension has
+    /// moved since, or any of these and an Embargoed round once the embargo has ended (broken or public). Such a round
+    /// arrives late (retried, or recorded in chunks with the case's lock free between them) after the round that replaced
+    /// it, which cancelled what it could of the notices recorded before; it records nothing more (an Embargoed round
+    /// recorded after an extension restates the instant instead).
+    /// </summary>
+    private async Task<bool> ClosedAsOutOfDateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NotifyDownstream m, DateTimeOffset now)
+    {
+        if (m.Kind is not (NoticeKinds.Embargoed or NoticeKinds.Reminder or NoticeKinds.Extended)
+            || await CaseStore.EmbargoAsync(conn, m.CaseId, tx) is not { } embargo) return false;
+        var outOfDate = embargo.Ended is CaseEmbargo.Broken or CaseEmbargo.Public
+                        || (m.Kind != NoticeKinds.Embargoed && embargo.DisclosureAt > m.DisclosureAt);
+        if (!outOfDate) return false;
+        await NoticeStore.CloseRoundAsync(conn, tx, m.NotificationId, now);
+        LogOutOfDateRound(m.CaseId, m.NotificationId, m.Kind);
         return true;
     }
 
@@ -207,6 +226,9 @@ public sealed partial class NotifyDownstreamConsumer(
         if (count > 0) await NoticeStore.InsertNoticesAsync(conn, m.NotificationId, m.CaseId, m.Kind, notices.GetRange(from, count), now, ct);
         if (from + count >= notices.Count) await NoticeStore.MarkNoticesRecordedAsync(conn, tx, m.NotificationId, now);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId}: {Kind} round {NotificationId} is out of date (the embargo was extended or ended since it was sent); it records no more notices")]
+    private partial void LogOutOfDateRound(Guid caseId, Guid notificationId, string kind);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: notification {NotificationId} waits for draft revision {Wanted} (have {Stored}); retried later")]
     private partial void LogWaitingForDraft(Guid caseId, Guid notificationId, int wanted, int? stored);
