@@ -14,6 +14,8 @@ public sealed class ConfigurationErrorTests
         // No mail server in appsettings.json: a deployment without one must not send the announcement to loopback in cleartext.
         { "Disclosure", "Smtp__Host", null, "Smtp:Host" },
         { "Disclosure", "Disclosure__Publisher__Category", "bogus", "Disclosure:Publisher:Category" },
+        // CSAF's mandatory test 6.1.15 fails every document of a "translator" without a source language.
+        { "Disclosure", "Disclosure__Publisher__Category", "translator", "Disclosure:Publisher:Category" },
         { "Disclosure", "Disclosure__Cna__ShortName", "X", "Disclosure:Cna:ShortName" },
         { "Intake", "RabbitMq__Port", "abc", "RabbitMq:Port" },
         { "EmbargoScheduler", "Postgres__StartupWaitSeconds", "lots", "Postgres:StartupWaitSeconds" },

@@ -62,6 +62,14 @@ public static class AdvisoriesApi
         var advisory = id is null ? await AdvisoryStore.GetByCsafFileNameAsync(conn, file) : await AdvisoryStore.GetByIdAsync(conn, id);
         var version = advisory is null ? null : await AdvisoryStore.GetCurrentVersionAsync(conn, advisory.AdvisoryId);
         if (advisory is null || version is null) return TypedResults.NotFound();
+        // Negotiated (no format in the name) for an advisory without a CVE id: the best of the records it has.
+        if (format == "cve" && version.Cve is null && id == file && RecordNegotiation.Choose(http.Request.Headers.Accept, withCve: false) is var other)
+        {
+            if (other is null)
+                return TypedResults.Problem($"this advisory has no CVE record; Accept allows neither {OsvMediaType} nor {CsafMediaType}",
+                    statusCode: StatusCodes.Status406NotAcceptable);
+            format = other;
+        }
         var (body, mediaType) = format switch
         {
             "cve" => (version.Cve, CveMediaType),

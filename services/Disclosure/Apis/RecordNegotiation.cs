@@ -13,13 +13,15 @@ public static class RecordNegotiation
     private static readonly (string Format, string MediaType)[] Formats =
         [("osv", AdvisoriesApi.OsvMediaType), ("cve", AdvisoriesApi.CveMediaType), ("csaf", AdvisoriesApi.CsafMediaType)];
 
-    public static string? Choose(IList<string>? accept)
+    /// <param name="withCve">false for an advisory without a CVE id, which has no CVE record to choose.</param>
+    public static string? Choose(IList<string>? accept, bool withCve = true)
     {
         if (accept is null || accept.Count == 0 || !MediaTypeHeaderValue.TryParseList(accept, out var ranges) || ranges.Count == 0) return "osv";
         string? best = null;
         var bestQuality = 0.0;
         foreach (var (format, mediaType) in Formats)
         {
+            if (format == "cve" && !withCve) continue;
             var quality = Quality(ranges, new MediaTypeHeaderValue(mediaType));
             if (quality > bestQuality) (best, bestQuality) = (format, quality);
         }

@@ -12,7 +12,8 @@ public sealed class PublisherOptions
     [Required, Url]
     public string Namespace { get; set; } = "";
 
-    /// <summary>One of CSAF's publisher categories.</summary>
-    [RegularExpression("^(coordinator|discoverer|other|translator|user|vendor)$", ErrorMessage = "must be coordinator, discoverer, other, translator, user or vendor")]
+    /// <summary>One of CSAF's publisher categories but "translator", which mandatory test 6.1.15 allows only with a
+    /// document.source_lang: the records are written, not translated.</summary>
+    [RegularExpression("^(coordinator|discoverer|other|user|vendor)$", ErrorMessage = "must be coordinator, discoverer, other, user or vendor (not translator: the records are not translations)")]
     public string Category { get; set; } = "coordinator";
 }

@@ -195,22 +195,21 @@ public static class CsafRenderer
         return vulnerability;
     }
 
-    /// <summary>The team's remediation text for every affected product; without one, the upgrade to the fixed versions for
-    /// the products that have a fix (a range with a fixed version, or a version of a package with one), and "none
-    /// available" for the others (a range only introduced or up to a last_affected version).</summary>
+    /// <summary>For the products that have a fix (a range with a fixed version, or a version of a package with one) a
+    /// vendor_fix: the team's remediation text, or else the upgrade to the fixed versions. For the others (a range only
+    /// introduced or up to a last_affected version) the team's text as a mitigation (a vendor_fix is "an official fix",
+    /// CSAF 3.2.3.12, which they have not), or else "none available".</summary>
     private static IEnumerable<JsonNode> Remediations(AdvisoryDraft draft, ProductCatalog products)
     {
-        if (!string.IsNullOrWhiteSpace(draft.Remediation))
-        {
-            yield return Remediation("vendor_fix", draft.Remediation, products.AffectedIds);
-            yield break;
-        }
+        var text = string.IsNullOrWhiteSpace(draft.Remediation) ? null : draft.Remediation;
         var fixedVersions = draft.Affected.SelectMany(p => p.Ranges.SelectMany(r => r.Events).Where(e => e.Fixed is not null)
             .Select(e => $"{p.Name} {e.Fixed}")).ToList();
         var withFix = products.AffectedIds.Where(id => !products.Unfixed.Contains(id)).ToList();
-        if (withFix.Count > 0) yield return Remediation("vendor_fix", "Upgrade to a fixed version: " + string.Join(", ", fixedVersions) + ".", withFix);
+        if (withFix.Count > 0)
+            yield return Remediation("vendor_fix", text ?? "Upgrade to a fixed version: " + string.Join(", ", fixedVersions) + ".", withFix);
         var unfixed = products.AffectedIds.Where(products.Unfixed.Contains).ToList();
-        if (unfixed.Count > 0) yield return Remediation("none_available", "No fix is available yet.", unfixed);
+        if (unfixed.Count > 0)
+            yield return text is null ? Remediation("none_available", "No fix is available yet.", unfixed) : Remediation("mitigation", text, unfixed);
     }
 
     private static JsonNode Remediation(string category, string details, IEnumerable<string> productIds) =>

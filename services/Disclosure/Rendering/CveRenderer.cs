@@ -170,11 +170,12 @@ public static class CveRenderer
         {
             var repo = repos[i];
             var ranges = package.Ranges.Where(r => r.Repo == repo || (i == 0 && r.Repo is null)).ToList();
-            yield return Entry(package, repo, ranges, i == 0 ? package.Versions : null);
+            yield return Entry(package, repo, ranges, i == 0 ? package.Versions : null, first: i == 0);
         }
     }
 
-    private static JsonNode Entry(AffectedPackage package, string? repo, IReadOnlyList<VersionRange> ranges, IReadOnlyList<string>? explicitVersions)
+    private static JsonNode Entry(AffectedPackage package, string? repo, IReadOnlyList<VersionRange> ranges, IReadOnlyList<string>? explicitVersions,
+        bool first)
     {
         var node = new JsonObject();
         if (Collections.TryGetValue(package.Ecosystem, out var collection)) node["collectionURL"] = collection;
@@ -183,19 +184,24 @@ public static class CveRenderer
         node["product"] = package.Name;
         if (repo is not null) node["repo"] = repo;
         var versions = Versions(package.Ecosystem, ranges, explicitVersions).DistinctBy(v => v.ToJsonString()).ToArray<JsonNode?>(); // uniqueItems
-        node["defaultStatus"] = versions.Length > 0 ? "unaffected" : "affected";
+        // Only the package's first entry says what its versions not listed are: a later one (another repository's
+        // commits) saying "unaffected" would contradict the first's ranges for the same package (the CVE schema reads
+        // each product's defaultStatus for any version its versions do not list).
+        if (first || versions.Length == 0) node["defaultStatus"] = versions.Length > 0 ? "unaffected" : "affected";
         if (versions.Length > 0) node["versions"] = new JsonArray(versions);
         return node;
     }
 
     /// <summary>One version range per 'introduced' and the event closing it, the next one (intake accepts SEMVER and
-    /// ECOSYSTEM events only in that order); a GIT range whose events do not alternate so, see <see cref="GitVersions"/>.</summary>
+    /// ECOSYSTEM events only in that order); a GIT range with more than one introduced commit, or whose events do not
+    /// alternate so, see <see cref="GitVersions"/>.</summary>
     private static IEnumerable<JsonNode> Versions(string ecosystem, IReadOnlyList<VersionRange> ranges, IReadOnlyList<string>? explicitVersions)
     {
         foreach (var range in ranges)
         {
             var versionType = range.Type switch { "GIT" => "git", "SEMVER" => "semver", _ => ecosystem.ToLowerInvariant() };
-            if (range.Type == "GIT" && !Alternates(range.Events))
+            // Several introduced commits: their order in the list means nothing for GIT (OSV), so no pairing by it.
+            if (range.Type == "GIT" && (!Alternates(range.Events) || range.Events.Count(e => e.Introduced is not null) > 1))
             {
                 foreach (var node in GitVersions(range.Events)) yield return node;
                 continue;

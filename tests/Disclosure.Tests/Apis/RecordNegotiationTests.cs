@@ -21,4 +21,12 @@ public sealed class RecordNegotiationTests
     [InlineData("*/*, application/osv+json;q=0", "cve")]
     public void The_record_is_the_one_the_accept_header_rates_highest(string? accept, string? format) =>
         Assert.Equal(format, RecordNegotiation.Choose(accept is null ? null : [accept]));
+
+    // An advisory without a CVE id has no CVE record: the best of those it has, not a 404 for an advisory that exists.
+    [Theory]
+    [InlineData("application/cve+json, */*;q=0.5", "osv")]
+    [InlineData("application/cve+json, application/csaf+json;q=0.5", "csaf")]
+    [InlineData("application/cve+json", null)]
+    public void Without_a_CVE_record_the_next_best_record_is_chosen(string accept, string? format) =>
+        Assert.Equal(format, RecordNegotiation.Choose([accept], withCve: false));
 }

@@ -193,6 +193,41 @@ public sealed class AcceptedDraftTests
     }
 
     [Fact]
+    public void CSAF_gives_the_team_s_remediation_as_a_vendor_fix_only_to_products_with_a_fix_and_as_a_mitigation_to_the_rest()
+    {
+        var csaf = CsafRenderer.Render(Get("one package fixed, one not") with { Remediation = "Upgrade, or set EXAMPLEZIP_STRICT=1." }, GoldenDrafts.Public());
+
+        var names = Products(csaf).ToDictionary(p => p.Id, p => p.Name);
+        var remediations = csaf["vulnerabilities"]![0]!["remediations"]!.AsArray()
+            .Select(r => ((string)r!["category"]!, (string)r["details"]!, string.Join(" | ", r["product_ids"]!.AsArray().Select(id => names[(string)id!]))));
+        Assert.Equal(
+        [
+            ("vendor_fix", "Upgrade, or set EXAMPLEZIP_STRICT=1.", "examplezip vers:pypi/<3.1.4"),
+            ("mitigation", "Upgrade, or set EXAMPLEZIP_STRICT=1.", "examplezip-js vers:npm/* | python3-examplezip vers:deb/>=3.0-1|<=3.1-2 | python3-examplezip 2.9-1"),
+        ], remediations);
+    }
+
+    [Fact]
+    public void CVE_reads_a_GIT_range_s_events_in_any_order_and_only_a_package_s_first_entry_has_a_default_status()
+    {
+        static List<string> Versions(params RangeEvent[] events) =>
+            CveRenderer.Render(Base with
+                {
+                    Affected = [new("PyPI", "examplezip", "pkg:pypi/examplezip", [new("GIT", events, "https://github.com/example/examplezip")])],
+                }, GoldenDrafts.Public())!["containers"]!["cna"]!["affected"]![0]!["versions"]!.AsArray()
+                .Select(v => $"{v!["version"]}<{v["lessThan"]}" + string.Concat((v["changes"] as JsonArray ?? []).Select(c => $" {c!["status"]}@{c["at"]}")))
+                .ToList();
+        // A fix on one branch (b) and on another (d): any commit after a or c is affected until it contains either.
+        var alternating = Versions(new(Introduced: Commit('a')), new(Fixed: Commit('b')), new(Introduced: Commit('c')), new(Fixed: Commit('d')));
+        Assert.Equal(Versions(new(Introduced: Commit('a')), new(Introduced: Commit('c')), new(Fixed: Commit('b')), new(Fixed: Commit('d'))), alternating);
+        Assert.Equal([$"{Commit('a')}<* unaffected@{Commit('b')} unaffected@{Commit('d')}", $"{Commit('c')}<* unaffected@{Commit('b')} unaffected@{Commit('d')}"], alternating);
+
+        var entries = CveRenderer.Render(Get("GIT ranges in two repositories"), GoldenDrafts.Public())!["containers"]!["cna"]!["affected"]!.AsArray();
+        Assert.Equal("unaffected", (string?)entries[0]!["defaultStatus"]);
+        Assert.Null(entries[1]!["defaultStatus"]); // "unaffected" there would say PyPI 1.0 of the same package is not affected
+    }
+
+    [Fact]
     public void The_same_package_name_fixed_in_two_ecosystems_is_two_fixed_products()
     {
         var csaf = CsafRenderer.Render(Get("one name in two ecosystems, same fix"), GoldenDrafts.Public());
