@@ -262,6 +262,36 @@ public sealed class CaseFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Once_the_advisory_is_public_its_CVE_id_can_be_added_but_neither_changed_nor_removed()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var caseId = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        var draft = System.Text.Json.JsonSerializer.SerializeToNode(Samples.Draft(), System.Text.Json.JsonSerializerOptions.Web)!.AsObject();
+        draft.Remove("cveId");
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{caseId}/draft", new { revision = await Revision(member, caseId), draft })).StatusCode);
+        await f.Bus.PublishAsync(new AdvisoryPublished(caseId, "PSRT-2026-0002", null, 2, DateTimeOffset.UtcNow, []), Guid.NewGuid());
+        await WaitForStatus(member, caseId, "disclosed");
+
+        // Published without one: a CVE id assigned later is added (the records gain it).
+        draft["cveId"] = "CVE-2026-12345";
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{caseId}/draft", new { revision = await Revision(member, caseId), draft })).StatusCode);
+        var revision = await Revision(member, caseId);
+        foreach (var other in new[] { "CVE-2026-54321", null })
+        {
+            draft["cveId"] = other;
+            var changed = await member.Put($"cases/{caseId}/draft", new { revision, draft });
+            Assert.Equal(HttpStatusCode.BadRequest, changed.StatusCode);
+            Assert.Contains("must stay CVE-2026-12345", await changed.Content.ReadAsStringAsync());
+        }
+        draft["cveId"] = "CVE-2026-12345";
+        draft["title"] = "Heap overflow in example-lib's parser";
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{caseId}/draft", new { revision, draft })).StatusCode);
+    }
+
+    private static async Task<int> Revision(HttpClient member, Guid caseId) =>
+        (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<JsonElement>(member, $"cases/{caseId}/draft")).GetProperty("revision").GetInt32();
+
+    [Fact]
     public async Task Migration_0011_lets_a_withdrawal_requested_before_0006_be_refused_back_to_embargoed_not_open()
     {
         using var member = f.Host.Client(f.Host.Token(Roles.Member));
