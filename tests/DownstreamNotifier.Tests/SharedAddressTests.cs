@@ -78,6 +78,60 @@ public sealed class SharedAddressTests
     }
 
     [Fact]
+    public async Task A_withdrawal_reaches_an_address_told_as_a_graph_contact_that_is_also_a_contact_of_an_included_project()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var dependent = await h.CreateProjectAsync("Alpha distro", ["pkg:pypi/pillow"]);
+        var included = await h.CreateProjectAsync("Hand-picked vendor", []);
+        await h.CreateContactAsync(dependent, "shared@distro.test");
+        await h.CreateContactAsync(included, "shared@distro.test");
+        await h.CreateContactAsync(included, "vendor@vendor.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { include = new[] { included } })).EnsureSuccessStatusCode();
+        var disclosureAt = DateTimeOffset.UtcNow.AddDays(7);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), disclosureAt, ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
+
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Withdrawn, Guid.NewGuid(), disclosureAt, ["default"], "not a vulnerability"));
+        var done = await h.WaitForNoticesAsync(caseId, n => n.Notices.Count(x => x.Kind == NoticeKinds.Withdrawn && x.State == "sent") == 2);
+        Assert.Equal(["shared@distro.test", "vendor@vendor.test"],
+            done.Notices.Where(x => x.Kind == NoticeKinds.Withdrawn).Select(x => x.Email.ToLowerInvariant()).Order());
+    }
+
+    [Fact]
+    public async Task An_address_warned_as_its_other_contact_while_its_first_notice_was_excluded_gets_that_one_not_again_when_lifted()
+    {
+        var hold = 1;
+        await using var h = await NotifierHarness.StartAsync(to => Volatile.Read(ref hold) == 1 && to == "shared@distro.test" ? new SmtpReply(451, "try again later") : null);
+        var alpha = await h.CreateProjectAsync("Alpha distro", ["pkg:pypi/pillow"]);
+        var beta = await h.CreateProjectAsync("Beta distro", ["pkg:pypi/pillow"]);
+        var first = await h.CreateContactAsync(alpha, "shared@distro.test");
+        await h.CreateContactAsync(beta, "shared@distro.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
+        var deferred = (await h.WaitForNoticesAsync(caseId, n => n.Counts["deferred"] == 1)).Notices.Single();
+
+        // Its project excluded (the notice cancelled), the address is warned as its other contact.
+        var excluded = deferred.ContactId == first ? alpha : beta;
+        (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = new[] { excluded } })).EnsureSuccessStatusCode();
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["cancelled"] == 1);
+        Volatile.Write(ref hold, 0);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await h.Http.PostAsync($"cases/{caseId}/recipients/warn", null)).StatusCode);
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+
+        // Lifted: the cancelled notice does not go as well.
+        var lifted = await (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = Array.Empty<Guid>() }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Empty(lifted.GetProperty("resent").EnumerateArray());
+        Assert.Equal(DownstreamNotifier.Apis.ResendNotices.AlreadyWarned,
+            Assert.Single(lifted.GetProperty("notResent").EnumerateArray()).GetProperty("reason").GetString());
+        await Task.Delay(1500);
+        Assert.Single(h.Sink.Messages());
+    }
+
+    [Fact]
     public async Task A_failed_notice_resent_after_its_address_is_told_as_the_other_contact_goes_once_as_that_contact()
     {
         using var gpg = new Gpg();

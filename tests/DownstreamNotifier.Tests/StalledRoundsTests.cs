@@ -41,4 +41,14 @@ public sealed class StalledRoundsTests
         stalled.Forget(round);
         Assert.Equal((StalledRounds.Verdict.Resend, 1), stalled.Check(round, created, Started + Overdue + TimeSpan.FromSeconds(2)));
     }
+
+    [Fact]
+    public void A_stalled_draft_round_s_revision_is_found_again_from_its_id()
+    {
+        var caseId = Guid.NewGuid();
+        Assert.Equal(7, DownstreamNotifier.Consumers.DraftRoundIds.RevisionOf(caseId, DownstreamNotifier.Consumers.DraftRoundIds.For(caseId, 7), 12));
+        Assert.Equal(0, DownstreamNotifier.Consumers.DraftRoundIds.RevisionOf(caseId, DownstreamNotifier.Consumers.DraftRoundIds.For(caseId, 0), 3));
+        Assert.Null(DownstreamNotifier.Consumers.DraftRoundIds.RevisionOf(caseId, DownstreamNotifier.Consumers.DraftRoundIds.For(caseId, 13), 12));
+        Assert.Null(DownstreamNotifier.Consumers.DraftRoundIds.RevisionOf(caseId, Guid.NewGuid(), 12)); // a member's warning round
+    }
 }

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Coordination.Contracts.Notices;
 using Coordination.Hosting.Auth;
+using DownstreamNotifier.Consumers;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Delivery;
 using DownstreamNotifier.Recipients;
@@ -66,6 +68,11 @@ public static partial class ResendNotices
         var recipients = failed.Count == 0 ? [] : await RecipientsNowAsync(conn, tx, caseId, options);
         var byAddress = recipients.Values.ToDictionary(r => r.Email.ToLowerInvariant());
         var told = await ResendStore.RoundsToldAsync(conn, tx, failed.Select(n => n.NotificationId).Distinct().ToArray());
+        // An Embargoed notice no longer counting as warning (an exclusion cancelled it) may have been followed by a
+        // warning of another round, to the same address as another of its contacts: that one told it already.
+        var warnedElsewhere = new Dictionary<Guid, Func<Recipient, bool>>();
+        foreach (var round in failed.Where(n => n.Kind == NoticeKinds.Embargoed).Select(n => n.NotificationId).Distinct())
+            warnedElsewhere[round] = await NewRecipientsRound.WarnedAsync(conn, tx, caseId, round);
         var resent = new List<(FailedNotice Notice, Recipient Recipient, string Mode)>();
         var notResent = new List<NotResentNotice>();
         foreach (var n in failed)
@@ -75,7 +82,8 @@ public static partial class ResendNotices
             var recipient = recipients.GetValueOrDefault(n.ContactId);
             if (recipient is null && !n.ContactDeleted && byAddress.TryGetValue(n.Email.ToLowerInvariant(), out var sameAddress)) recipient = sameAddress;
             var hasAcknowledged = recipient is not null && acknowledged.Contains(recipient.Email.ToLowerInvariant());
-            var reason = ResendRule.WhyNot(n, embargo, recipient, hasAcknowledged, now) ?? told.WhyNot(n, recipient!);
+            var reason = ResendRule.WhyNot(n, embargo, recipient, hasAcknowledged, now) ?? told.WhyNot(n, recipient!)
+                         ?? (warnedElsewhere.TryGetValue(n.NotificationId, out var warned) && warned(recipient!) ? AlreadyWarned : null);
             if (reason is not null) notResent.Add(new(n.NoticeId, n.ContactId, n.Email, n.Kind, reason));
             else
             {
@@ -87,6 +95,8 @@ public static partial class ResendNotices
         return (resent.Select(r => new ResentNotice(r.Notice.NoticeId, r.Recipient.ContactId, r.Recipient.Email, r.Notice.Kind, r.Mode, r.Notice.LastError,
             r.Recipient.ContactId == r.Notice.ContactId ? null : r.Notice.ContactId)).ToList(), notResent);
     }
+
+    public const string AlreadyWarned = "already warned by another round's Embargoed notice";
 
     /// <summary>The case's recipients as a round recorded now would choose them: the graph for the current draft and
     /// overrides, plus the contacts told before (marked when their project was excluded since).</summary>

@@ -198,8 +198,11 @@ public sealed partial class NotifyDownstreamConsumer(
         var recipients = await RecipientResolver.ResolveAsync(conn, m.CaseId, m.Kind == NoticeKinds.Withdrawn ? null : draft, o.MaxDepth, tx, earlier);
         if (m.Kind == NoticeKinds.Withdrawn)
         {
+            // By address too: an address told as one contact may now be chosen as another of its contacts (of a project
+            // a member included), and it holds the secret all the same.
             var told = earlier.ToHashSet();
-            recipients = recipients.Where(r => told.Contains(r.ContactId)).ToList();
+            var toldAddresses = await NoticeStore.EarlierAddressesAsync(conn, tx, m.CaseId);
+            recipients = recipients.Where(r => told.Contains(r.ContactId) || toldAddresses.Contains(r.Email.ToLowerInvariant())).ToList();
         }
         if (m.Kind is NoticeKinds.Reminder or NoticeKinds.Extended)
         {

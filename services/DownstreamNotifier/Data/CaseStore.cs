@@ -53,7 +53,7 @@ public static class CaseStore
     public static Task<int> UpsertDraftAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, int revision, AdvisoryDraft draft, DateTimeOffset updatedAt) =>
         conn.ExecuteAsync(UpsertDraftSql, new { CaseId = caseId, Revision = revision, Draft = JsonSerializer.Serialize(draft, Json), UpdatedAt = updatedAt }, tx);
 
-    public static Task<int?> DraftRevisionAsync(NpgsqlConnection conn, Guid caseId, NpgsqlTransaction tx) =>
+    public static Task<int?> DraftRevisionAsync(NpgsqlConnection conn, Guid caseId, NpgsqlTransaction? tx) =>
         conn.QuerySingleOrDefaultAsync<int?>(DraftRevisionSql, new { CaseId = caseId }, tx);
 
     public static async Task<AdvisoryDraft?> DraftAsync(NpgsqlConnection conn, Guid caseId, NpgsqlTransaction? tx = null) =>

@@ -50,6 +50,11 @@ public static class NoticeStore
         WHERE n.case_id = @CaseId AND {WasSent}
         """;
 
+    private const string EarlierAddressesSql = $"""
+        SELECT DISTINCT lower(n.email) FROM notices n
+        WHERE n.case_id = @CaseId AND {WasSent}
+        """;
+
     // A notice a sender holds is waited for (its batch's row lock) and then judged by the state it committed; one the
     // mail server accepted before a crash is left to be recorded as sent.
     // @Kinds null: every kind; @Reason null: last_error as it is.
@@ -71,13 +76,13 @@ public static class NoticeStore
         SELECT draft::text FROM notifications WHERE case_id = @CaseId AND kind = 'Embargoed' AND id <> @Except AND draft IS NOT NULL
         """;
 
-    // Not a notice an exclusion cancelled (once lifted, the contact is warned anew where that notice may not go again),
-    // nor one that never went to a contact deleted since (its address is warned as the contact it has now): neither
-    // told anyone anything, and a resend can send neither.
+    // Not a notice an exclusion cancelled (once lifted, the contact is warned anew where that notice may not go again;
+    // one that may, and was not warned meanwhile, goes again: ResendNotices), nor one that never went to a contact
+    // deleted since (its address is warned as the contact it has now): neither told anyone anything.
     private const string WithKindSql = $"""
         SELECT DISTINCT n.email, n.contact_id FROM notices n
         WHERE n.case_id = @CaseId AND n.kind = @Kind AND n.notification_id <> @Except
-          AND NOT (n.state = 'cancelled' AND n.last_error = '{ExcludedProjectNotices.CancelledReason}')
+          AND (n.state <> 'cancelled' OR n.last_error IS DISTINCT FROM '{ExcludedProjectNotices.CancelledReason}')
           AND ({WasSent} OR EXISTS (SELECT FROM contacts c WHERE c.id = n.contact_id))
         """;
 
@@ -240,6 +245,10 @@ public static class NoticeStore
 
     public static async Task<List<Guid>> EarlierRecipientsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
         (await conn.QueryAsync<Guid>(EarlierRecipientsSql, new { CaseId = caseId }, tx)).ToList();
+
+    /// <summary>The addresses (lower case) a notice of the case was sent to.</summary>
+    public static async Task<HashSet<string>> EarlierAddressesAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
+        (await conn.QueryAsync<string>(EarlierAddressesSql, new { CaseId = caseId }, tx)).ToHashSet();
 
     public static Task<bool> HasRoundAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, string kind) =>
         conn.ExecuteScalarAsync<bool>(HasRoundSql, new { CaseId = caseId, Kind = kind }, tx);

@@ -1,6 +1,7 @@
 using Coordination.Contracts.Notices;
 using Coordination.Hosting.Bus;
 using Coordination.Hosting.Data;
+using DownstreamNotifier.Consumers;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.WarmUp;
 using MassTransit;
@@ -95,6 +96,9 @@ public sealed partial class DeliveryReporter(
         var (verdict, resend) = stalled.Check(n.Id, n.CreatedAt, time.GetUtcNow());
         if (verdict == StalledRounds.Verdict.GiveUp) LogRecordingAbandoned(n.CaseId, n.Id, recorded, n.Total, StalledRounds.MaxResends);
         if (verdict != StalledRounds.Verdict.Resend || await NoticeStore.RoundMessageAsync(conn, n.Id, ct) is not { } message) return;
+        if (message.Kind == NoticeKinds.Embargoed && await CaseStore.DraftRevisionAsync(conn, message.CaseId, null) is { } latest
+            && DraftRoundIds.RevisionOf(message.CaseId, message.NotificationId, latest) is { } revision)
+            message = message with { DraftRevision = revision };
         await using var tx = await conn.BeginTransactionAsync(ct);
         await Outbox.SendAsync(conn, tx, Queues.Address(Queues.DownstreamNotifier).ToString(), message);
         await tx.CommitAsync(ct);

@@ -178,9 +178,11 @@ public sealed partial class NoticeSender(
                 uncommitted.Enqueue(acceptances.Record(notice.Id, reply, acceptedAt));
                 outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, acceptedAt, notice.Email, mode == notice.Mode ? null : mode));
             }
-            catch (Exception e) when (ct.IsCancellationRequested)
+            catch (Exception e) when (smtp.Aborted)
             {
-                throw new OperationCanceledException("stopping", e, ct); // the stop's grace passed: Abort closed the connection
+                // The stop's grace passed and Abort closed the connection under the send: the batch rolls back (what the
+                // server accepted so far is on record). Any other failure while stopping is judged as ever, below.
+                throw new OperationCanceledException("stopping", e, ct);
             }
             catch (NpgsqlException) { throw; } // an acceptance not recorded: the batch rolls back (see AcceptanceRecorder)
             // A 552 to RCPT TO (a mailbox over its quota) is temporary, as RFC 5321 4.5.3.1.10 asks clients to take it.

@@ -16,6 +16,7 @@ public sealed class SenderConnection(SmtpOptions options) : IDisposable
     private readonly SmtpClient client = new();
     private Socket? socket;
     private volatile bool sending;
+    private volatile bool aborted;
     private Timer? stopTimer;
 
     public bool IsConnected => client.IsConnected;
@@ -37,8 +38,12 @@ public sealed class SenderConnection(SmtpOptions options) : IDisposable
     /// <summary>Lets a send in progress finish within <paramref name="grace"/>, then <see cref="Abort"/>s it.</summary>
     public void AbortAfter(TimeSpan grace)
     {
+        if (grace < TimeSpan.Zero) return; // an infinite shutdown time: the send may take as long as it takes
         stopTimer = new Timer(_ => Abort(), null, grace, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>Whether <see cref="Abort"/> closed the connection under a send.</summary>
+    public bool Aborted => aborted;
 
     /// <summary>
     /// Ends a send in progress on another thread by closing the socket under it; safe to call from any thread. An idle
@@ -46,7 +51,9 @@ public sealed class SenderConnection(SmtpOptions options) : IDisposable
     /// </summary>
     public void Abort()
     {
-        if (sending) Volatile.Read(ref socket)?.Dispose();
+        if (!sending) return;
+        aborted = true;
+        Volatile.Read(ref socket)?.Dispose();
     }
 
     /// <param name="quit">say QUIT first (a clean end), or just drop the connection (it is broken).</param>
