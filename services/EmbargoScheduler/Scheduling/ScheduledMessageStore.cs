@@ -56,7 +56,7 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
     // Committed before the forward: from here on the message goes, and a cancel finds it gone. The lease runs by the
     // later of this host's clock and PostgreSQL's: a host clock running behind would end it early for the others.
     private const string MarkSendingSql = """
-        UPDATE scheduled_messages SET state = 'sending', retry_at = greatest(@LeaseUntil, clock_timestamp() + @Lease)
+        UPDATE scheduled_messages SET state = 'sending', retry_at = greatest(@LeaseUntil, clock_timestamp() + make_interval(secs => @LeaseSeconds))
         WHERE token_id = ANY(@TokenIds)
         """;
 
@@ -69,9 +69,11 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
         """;
 
     // 1 s, 2 s, 4 s … at most 30 s: a publication whose forward failed (the broker was away) goes soon after it is back.
+    // From the earlier of the two clocks: a retry is claimed once both have reached it, and a host clock running ahead
+    // would otherwise hold it back by as much.
     private const string MarkForwardFailedSql = """
         UPDATE scheduled_messages
-        SET attempts = attempts + 1, retry_at = @Now + least(interval '1 second' * power(2, least(attempts, 10)), interval '30 seconds')
+        SET attempts = attempts + 1, retry_at = least(@Now, clock_timestamp()) + least(interval '1 second' * power(2, least(attempts, 10)), interval '30 seconds')
         WHERE token_id = ANY(@TokenIds) AND state = 'sending' -- not one another clock sent after the lease ran out
         """;
 
@@ -115,7 +117,7 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
         if (due.Count < limit)
             due.AddRange(await conn.QueryAsync<ScheduledMessageRecord>(new CommandDefinition(ClaimRetrySql, new { Now = now, Limit = limit - due.Count }, tx, cancellationToken: ct)));
         if (due.Count > 0)
-            await conn.ExecuteAsync(new CommandDefinition(MarkSendingSql, new { TokenIds = due.Select(m => m.TokenId).ToArray(), LeaseUntil = leaseUntil, Lease = leaseUntil - now }, tx, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(MarkSendingSql, new { TokenIds = due.Select(m => m.TokenId).ToArray(), LeaseUntil = leaseUntil, LeaseSeconds = (leaseUntil - now).TotalSeconds }, tx, cancellationToken: ct));
         return due;
     }
 
