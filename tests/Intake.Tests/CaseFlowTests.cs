@@ -286,6 +286,18 @@ public sealed class CaseFlowTests : IAsyncLifetime
         draft["cveId"] = "CVE-2026-12345";
         draft["title"] = "Heap overflow in example-lib's parser";
         Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{caseId}/draft", new { revision, draft })).StatusCode);
+
+        // From the instant on, before AdvisoryPublished is here: disclosure publishes the draft as it stands then.
+        var due = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{due}/draft", new { revision = await Revision(member, due), draft })).StatusCode);
+        var instant = DateTimeOffset.UtcNow.AddSeconds(2);
+        await f.Bus.PublishAsync(new EmbargoStarted(due, instant, ["default"], DateTimeOffset.UtcNow), Guid.NewGuid());
+        await WaitForStatus(member, due, "embargoed");
+        await Task.Delay(instant - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        draft["cveId"] = "CVE-2026-54321";
+        var atTheInstant = await member.Put($"cases/{due}/draft", new { revision = await Revision(member, due), draft });
+        Assert.Equal(HttpStatusCode.BadRequest, atTheInstant.StatusCode);
+        Assert.Contains("must stay CVE-2026-12345", await atTheInstant.Content.ReadAsStringAsync());
     }
 
     private static async Task<int> Revision(HttpClient member, Guid caseId) =>

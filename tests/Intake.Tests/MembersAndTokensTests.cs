@@ -93,6 +93,21 @@ public sealed class MembersAndTokensTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_issued_after_a_role_change_recorded_by_a_clock_running_ahead_is_not_revoked_by_it()
+    {
+        using var admin = f.Host.Client(f.Host.Token(Roles.Admin));
+        var (id, _, _) = await AddMemberWithToken(admin, "erin");
+        // Another instance, its clock 5 s ahead, changed the member's role: their tokens are revoked as of its "now".
+        await using (var conn = new NpgsqlConnection(f.Isolation.ConnectionString))
+            await conn.ExecuteAsync("INSERT INTO intake.revoked_members (member_id, revoked_at) VALUES (@Id, now() + interval '5 seconds')", new { Id = id });
+
+        var issued = await admin.Post($"members/{id}/tokens", new { });
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        using var holder = f.Host.Client((await issued.Json()).GetProperty("token").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, (await holder.GetAsync("me")).StatusCode);
+    }
+
+    [Fact]
     public async Task Removing_a_member_revokes_all_their_tokens_and_publishes_it()
     {
         using var admin = f.Host.Client(f.Host.Token(Roles.Admin));

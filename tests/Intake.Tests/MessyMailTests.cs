@@ -265,6 +265,9 @@ public sealed class MessyMailTests
         using var member = f.Host.Client(f.Host.Token(Roles.Member));
         await using var conn = new NpgsqlConnection(f.Isolation.ConnectionString);
         var caseId = await Samples.OpenCase(member, (await Reports(f)).Single(r => r.Description.Contains("parser crashes")).Id);
+        // The follow-up kept before triage joins the case with the report it answers.
+        var kept = (await Reports(f)).Single(r => r.Description.Contains("smaller PoC"));
+        Assert.Equal(caseId, await conn.ExecuteScalarAsync<Guid?>("SELECT case_id FROM intake.reports WHERE id = @Id", new { kept.Id }));
 
         // Her next mail answers her own follow-up: its References name the report, the acknowledgement and the follow-up.
         var late = $"{Guid.NewGuid()}@example.org";

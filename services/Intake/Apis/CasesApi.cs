@@ -45,6 +45,7 @@ public static class CasesApi
         var c = new Case(Guid.NewGuid(), CaseStatuses.Open, coordinator, user.MemberId(), now, 0);
         await CaseStore.InsertAsync(conn, tx, c);
         await ReportStore.AssignCaseAsync(conn, tx, c.Id, ids);
+        ids.AddRange(await ReportStore.AssignFollowUpsAsync(conn, tx, c.Id, ids));
         if (ReporterCredits.AddTo(CaseStore.EmptyDraft, await ReportStore.ForCaseAsync(conn, tx, c.Id)) is { } credited)
             await CaseStore.SetInitialDraftAsync(conn, tx, c.Id, credited);
         await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "case.opened", now, c.Id, new { reportIds = ids, coordinatorId = coordinator });
@@ -88,6 +89,7 @@ public static class CasesApi
         if (unknown is not null) return unknown;
         if (taken is not null) return taken;
         await ReportStore.AssignCaseAsync(conn, tx, id, ids);
+        ids.AddRange(await ReportStore.AssignFollowUpsAsync(conn, tx, id, ids));
         var now = time.GetUtcNow();
         await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "case.reports-merged", now, id, new { reportIds = ids });
         var reports = await ReportStore.ForCaseAsync(conn, tx, id);

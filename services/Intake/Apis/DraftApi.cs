@@ -61,14 +61,18 @@ public static class DraftApi
                 ["draft.affected"] = ["must name at least one affected package while the case is under embargo (the advisory is published at the instant)"],
             });
         // A published CVE id stays: a record under a new one would leave the first published (never REJECTED) in every
-        // mirror, and none at all once removed. One assigned in error is rejected by the CNA, not edited away here.
-        if (c.Status == CaseStatuses.Disclosed && (await CaseStore.GetDraftAsync(conn, tx, id))?.Draft.CveId is { } published
+        // mirror, and none at all once removed. One assigned in error is rejected by the CNA, not edited away here. From
+        // the instant on (or a break), not only once AdvisoryPublished is here: disclosure publishes the draft as it is then.
+        var now = time.GetUtcNow();
+        var isPublic = c.Status == CaseStatuses.Disclosed
+                       || (c.Status != CaseStatuses.Withdrawn && await CaseStore.DisclosureInstantAsync(conn, tx, id) is { } instant && instant <= now);
+        if (isPublic && (await CaseStore.GetDraftAsync(conn, tx, id))?.Draft.CveId is { } published
             && !string.Equals(draft.CveId, published, StringComparison.OrdinalIgnoreCase))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 ["draft.cveId"] = [$"must stay {published}: the advisory is public under it (a CVE id assigned in error is rejected by the CNA, not changed here)"],
             });
-        var revision = await SaveAsync(conn, tx, c, draft, user, time.GetUtcNow(), "draft.updated");
+        var revision = await SaveAsync(conn, tx, c, draft, user, now, "draft.updated");
         await tx.CommitAsync(ct);
         logs.CreateLogger(Logger).DraftUpdated(id, revision);
         return TypedResults.Ok(new RevisionResponse(revision));

@@ -47,6 +47,18 @@ public static class ReportStore
 
     private const string AssignCaseSql = "UPDATE reports SET case_id = @CaseId WHERE id = ANY(@Ids)";
 
+    // The follow-ups of these reports (and theirs in turn) still without a case: kept before the reports were triaged.
+    private const string AssignFollowUpsSql = """
+        WITH RECURSIVE thread AS (
+            SELECT r.id FROM reports r WHERE r.answers_report_id = ANY(@Ids) AND r.case_id IS NULL
+            UNION
+            SELECT r.id FROM reports r JOIN thread t ON r.answers_report_id = t.id WHERE r.case_id IS NULL)
+        UPDATE reports SET case_id = @CaseId FROM thread WHERE reports.id = thread.id AND reports.case_id IS NULL
+        RETURNING reports.id
+        """;
+
+    private const string SetAnswersSql = "UPDATE reports SET answers_report_id = @Answers WHERE id = @Id";
+
     private const string AttachmentsSql = """
         SELECT id, report_id, file_name, content_type, content FROM report_attachments WHERE report_id = @ReportId ORDER BY id
         """;
@@ -111,6 +123,15 @@ public static class ReportStore
 
     public static Task AssignCaseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, IReadOnlyList<Guid> ids) =>
         conn.ExecuteAsync(AssignCaseSql, new { CaseId = caseId, Ids = ids.ToArray() }, tx);
+
+    /// <summary>Files with the case the follow-ups of <paramref name="ids"/> kept before triage (see AssignFollowUpsSql).</summary>
+    /// <returns>their ids.</returns>
+    public static async Task<List<Guid>> AssignFollowUpsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, IReadOnlyList<Guid> ids) =>
+        (await conn.QueryAsync<Guid>(AssignFollowUpsSql, new { CaseId = caseId, Ids = ids.ToArray() }, tx)).ToList();
+
+    /// <summary>Records that a mailed report answers another (a reply in its thread).</summary>
+    public static Task SetAnswersAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid reportId, Guid answers) =>
+        conn.ExecuteAsync(SetAnswersSql, new { Id = reportId, Answers = answers }, tx);
 
     public static async Task<IReadOnlyList<ReportAttachment>> AttachmentsAsync(NpgsqlConnection conn, Guid reportId, CancellationToken ct) =>
         (await conn.QueryAsync<ReportAttachment>(new CommandDefinition(AttachmentsSql, new { ReportId = reportId }, cancellationToken: ct))).ToList();

@@ -39,7 +39,7 @@ public static class NominationStore
         SELECT count(*) FILTER (WHERE v.choice = 'yes')     AS yes,
                count(*) FILTER (WHERE v.choice = 'no')      AS no,
                count(*) FILTER (WHERE v.choice = 'abstain') AS abstain
-        FROM nomination_votes v JOIN members m ON m.id = v.member_id AND m.removed_at IS NULL
+        FROM nomination_votes v JOIN members m ON m.id = v.member_id AND (m.removed_at IS NULL OR m.removed_at > @ClosesAt)
         WHERE v.nomination_id = @Id
         """;
 
@@ -82,9 +82,11 @@ public static class NominationStore
         (await conn.QueryAsync<(Guid NominationId, string Choice)>(new CommandDefinition(MyVotesSql, new { MemberId = memberId }, cancellationToken: ct)))
         .ToDictionary(v => v.NominationId, v => v.Choice);
 
-    public static async Task<VoteTally> TallyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id)
+    /// <summary>The votes of those who were members at the deadline (a vote is decided as it stood then, however late
+    /// its CloseVote arrives).</summary>
+    public static async Task<VoteTally> TallyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset closesAt)
     {
-        var row = await conn.QuerySingleAsync<(long Yes, long No, long Abstain)>(TallySql, new { Id = id }, tx);
+        var row = await conn.QuerySingleAsync<(long Yes, long No, long Abstain)>(TallySql, new { Id = id, ClosesAt = closesAt }, tx);
         return new VoteTally((int)row.Yes, (int)row.No, (int)row.Abstain);
     }
 

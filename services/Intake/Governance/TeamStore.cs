@@ -41,7 +41,7 @@ public static class TeamStore
     // Held to the end of the transaction: the check that a handle is free and the insert that takes it are one step.
     private const string LockHandleSql = "SELECT pg_advisory_xact_lock(hashtext('intake-handle'), hashtext(lower(@Handle)))";
 
-    private const string CountCurrentMembersSql = "SELECT count(*) FROM members WHERE removed_at IS NULL";
+    private const string CountMembersAtSql = "SELECT count(*) FROM members WHERE joined_at <= @At AND (removed_at IS NULL OR removed_at > @At)";
 
     public static async Task<IReadOnlyList<TeamEntry>> PublicListAsync(NpgsqlConnection conn, CancellationToken ct) =>
         (await conn.QueryAsync<TeamEntry>(new CommandDefinition(PublicListSql, cancellationToken: ct))).ToList();
@@ -62,6 +62,7 @@ public static class TeamStore
     public static Task<bool> HandleHeldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string handle) =>
         conn.ExecuteScalarAsync<bool>(HandleHeldSql, new { Handle = handle }, tx);
 
-    public static Task<int> CountCurrentMembersAsync(NpgsqlConnection conn, NpgsqlTransaction tx) =>
-        conn.ExecuteScalarAsync<int>(CountCurrentMembersSql, transaction: tx);
+    /// <summary>How many were members at <paramref name="at"/> (joined by then, not removed by then).</summary>
+    public static Task<int> CountMembersAtAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset at) =>
+        conn.ExecuteScalarAsync<int>(CountMembersAtSql, new { At = at }, tx);
 }

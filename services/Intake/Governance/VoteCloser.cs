@@ -8,8 +8,8 @@ using Npgsql;
 namespace Intake.Governance;
 
 /// <summary>
-/// Decides a vote once: under the nomination's row lock, an open vote past its deadline is counted (votes of
-/// current members only), stored and announced (VoteClosed through the outbox). A repeated or late CloseVote
+/// Decides a vote once: under the nomination's row lock, an open vote past its deadline is counted (the votes and the
+/// number of those who were members at the deadline), stored and announced (VoteClosed through the outbox). A repeated or late CloseVote
 /// finds it closed and does nothing; an early one is scheduled again for the deadline.
 /// </summary>
 public sealed partial class VoteCloser(NpgsqlDataSource db, TimeProvider time, IOptions<GovernanceOptions> options, ILogger<VoteCloser> logger)
@@ -31,8 +31,10 @@ public sealed partial class VoteCloser(NpgsqlDataSource db, TimeProvider time, I
             return Outcome.NotYetDue;
         }
 
-        var tally = await NominationStore.TallyAsync(conn, tx, nominationId);
-        var members = await TeamStore.CountCurrentMembersAsync(conn, tx);
+        // As the team stood at the deadline: a CloseVote arriving late (the clock or the broker was down) must not count
+        // members who joined since, who could not vote, nor lose the votes of those who left since.
+        var tally = await NominationStore.TallyAsync(conn, tx, nominationId, nomination.ClosesAt);
+        var members = await TeamStore.CountMembersAtAsync(conn, tx, nomination.ClosesAt);
         var decision = VoteCount.Decide(tally, members, options.Value.Rule);
         var result = decision.Accepted && nomination.VetoReason is null ? NominationStatuses.Accepted : NominationStatuses.Rejected;
         await NominationStore.CloseAsync(conn, tx, nominationId, result, tally, members, now);

@@ -167,6 +167,7 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, IOptions<IntakeOpt
                 return (false, key);
         }
         foreach (var attachment in parsed.Attachments) await ReportStore.InsertAttachmentAsync(conn, tx, attachment);
+        if (answered is { } answers) await ReportStore.SetAnswersAsync(conn, tx, parsed.Report.Id, answers.ReportId);
         if (caseId is { } joined) await ReportStore.AssignCaseAsync(conn, tx, joined, [parsed.Report.Id]);
         await AuditLog.AppendAsync(conn, tx, new Actor(null, "security mailbox"), "report.received", parsed.Report.ReceivedAt, caseId,
             new { reportId = parsed.Report.Id, parsed.Report.Source, attachments = parsed.Attachments.Count, answersReportId = answered?.ReportId });

@@ -67,6 +67,24 @@ public sealed class VotingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_vote_closed_late_is_decided_by_the_members_at_its_deadline_not_those_who_joined_since()
+    {
+        var m = await team.AddManyAsync(4, "dl");
+        var (id, closes) = await NominateAsync(m[0].Http, "cand-late");
+        await VoteAllAsync(m[..3], id, VoteChoices.Yes);
+        var wait = closes - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        // The CloseVote is late (the clock was down); meanwhile more members joined, who could not vote.
+        await team.AddManyAsync(6, "dl-new");
+
+        await team.CloseAfterDeadlineAsync(id, closes);
+        var closed = await f.Bus.WaitForAsync<VoteClosed>(v => v.NominationId == id);
+        Assert.Equal(("accepted", 3, 0, 0), (closed.Result, closed.Yes, closed.No, closed.Abstain));
+        var shown = await team.GetAsync(m[1].Http, id);
+        Assert.InRange(shown.GetProperty("tally").GetProperty("eligibleMembers").GetInt32(), 4, 5); // the four, and the admin adding them
+    }
+
+    [Fact]
     public async Task Abstentions_make_the_quorum_but_are_not_votes_cast()
     {
         var m = await team.AddManyAsync(6, "ab");
