@@ -178,10 +178,11 @@ public sealed partial class NoticeSender(
                 uncommitted.Enqueue(acceptances.Record(notice.Id, reply, acceptedAt));
                 outcomes.Add(new(notice.Id, "sent", attempts, now, null, reply, acceptedAt, notice.Email, mode == notice.Mode ? null : mode));
             }
-            catch (Exception e) when (smtp.Aborted)
+            catch (Exception e) when (smtp.Aborted || (e is OperationCanceledException && ct.IsCancellationRequested))
             {
-                // The stop's grace passed and Abort closed the connection under the send: the batch rolls back (what the
-                // server accepted so far is on record). Any other failure while stopping is judged as ever, below.
+                // The stop's grace passed and Abort closed the connection under the send, or the stop came while
+                // connecting: the batch rolls back (what the server accepted so far is on record), the notice keeps its
+                // attempts. Any other failure while stopping is judged as ever, below.
                 throw new OperationCanceledException("stopping", e, ct);
             }
             catch (NpgsqlException) { throw; } // an acceptance not recorded: the batch rolls back (see AcceptanceRecorder)

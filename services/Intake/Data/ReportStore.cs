@@ -76,9 +76,12 @@ public static class ReportStore
 
     // Of the kept mails a reply references, the newest with a case: a thread holds the report and earlier follow-ups,
     // and a follow-up stored before the report was triaged has no case (it is not the one to join).
+    // FOR SHARE: a member opening a case from the answered report at this moment commits first (this mail then joins
+    // the case) or waits for this mail's commit (and then finds it among the report's follow-ups to file with it).
     private const string AnsweredSql = """
         SELECT id, case_id FROM reports WHERE message_id = ANY(@Replies) AND id <> @Self
         ORDER BY case_id IS NULL, received_at DESC, id LIMIT 1
+        FOR SHARE
         """;
 
     private const string CasesByTagSql = "SELECT id FROM cases WHERE left(id::text, 8) = @CaseTag LIMIT 2";

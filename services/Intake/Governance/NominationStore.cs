@@ -39,7 +39,7 @@ public static class NominationStore
         SELECT count(*) FILTER (WHERE v.choice = 'yes')     AS yes,
                count(*) FILTER (WHERE v.choice = 'no')      AS no,
                count(*) FILTER (WHERE v.choice = 'abstain') AS abstain
-        FROM nomination_votes v JOIN members m ON m.id = v.member_id AND (m.removed_at IS NULL OR m.removed_at > @ClosesAt)
+        FROM nomination_votes v JOIN members m ON m.id = v.member_id AND m.joined_at <= @ClosesAt AND (m.removed_at IS NULL OR m.removed_at > @ClosesAt)
         WHERE v.nomination_id = @Id
         """;
 
