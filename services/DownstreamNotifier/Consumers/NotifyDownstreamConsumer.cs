@@ -49,7 +49,8 @@ public sealed partial class NotifyDownstreamConsumer(
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
             await CaseLock.TakeAsync(conn, tx, m.CaseId);
-            if (await ClosedByWithdrawalAsync(conn, tx, m, now) || await ClosedAsOutOfDateAsync(conn, tx, m, now))
+            var embargo = await CaseStore.EmbargoAsync(conn, m.CaseId, tx);
+            if (await ClosedAsync(conn, tx, m, embargo, now))
             {
                 await tx.CommitAsync(ct);
                 return;
@@ -62,8 +63,7 @@ public sealed partial class NotifyDownstreamConsumer(
             }
             // An Embargoed round recorded after an extension (one for new recipients sent before it, or the first one
             // retried while it waited for its draft) says the instant as it stands, not the one the extension replaced.
-            if (m.Kind == NoticeKinds.Embargoed && await CaseStore.EmbargoAsync(conn, m.CaseId, tx) is { Ended: null } current
-                && current.DisclosureAt > m.DisclosureAt)
+            if (m.Kind == NoticeKinds.Embargoed && embargo is { Ended: null } current && current.DisclosureAt > m.DisclosureAt)
                 m = m with { DisclosureAt = current.DisclosureAt, Channels = current.Channels };
             var draft = await CaseStore.DraftAsync(conn, m.CaseId, tx);
             var isNew = await NoticeStore.InsertNotificationAsync(conn, tx, m, draft, now);
@@ -116,15 +116,15 @@ public sealed partial class NotifyDownstreamConsumer(
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
             await CaseLock.TakeAsync(conn, tx, m.CaseId);
-            if (await ClosedByWithdrawalAsync(conn, tx, m, now) || await ClosedAsOutOfDateAsync(conn, tx, m, now))
+            var embargo = await CaseStore.EmbargoAsync(conn, m.CaseId, tx);
+            if (await ClosedAsync(conn, tx, m, embargo, now))
             {
                 await tx.CommitAsync(ct);
                 return;
             }
             // Between chunks the case's lock is free: an extension's Extended round tells only those already warned,
             // so the notices of this round still to be recorded must state the instant as it stands now.
-            if (m.Kind == NoticeKinds.Embargoed && await CaseStore.EmbargoAsync(conn, m.CaseId, tx) is { Ended: null } extended
-                && extended.DisclosureAt > m.DisclosureAt)
+            if (m.Kind == NoticeKinds.Embargoed && embargo is { Ended: null } extended && extended.DisclosureAt > m.DisclosureAt)
             {
                 m = m with { DisclosureAt = extended.DisclosureAt, Channels = extended.Channels };
                 await NoticeStore.RestateInstantAsync(conn, tx, m.NotificationId, m.DisclosureAt, m.Channels ?? []);
@@ -153,32 +153,24 @@ public sealed partial class NotifyDownstreamConsumer(
         LogQueued(m.CaseId, m.NotificationId, notices.Count);
     }
 
-    /// <summary>When the case is withdrawn and this is not its Withdrawn round: records nothing more of the round (one
-    /// begun before the withdrawal is closed with what it recorded, all of it cancelled by then).</summary>
-    private async Task<bool> ClosedByWithdrawalAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NotifyDownstream m, DateTimeOffset now)
-    {
-        if (m.Kind == NoticeKinds.Withdrawn || await CaseStore.EmbargoAsync(conn, m.CaseId, tx) is not { IsWithdrawn: true }) return false;
-        await NoticeStore.CloseRoundAsync(conn, tx, m.NotificationId, now);
-        LogWithdrawnCase(m.CaseId, m.NotificationId, m.Kind);
-        return true;
-    }
-
     /// <summary>
-    /// When what the round would say is no longer true: a Reminder or Extended round whose instant an extension has
-    /// moved since, or any of these and an Embargoed round once the embargo has ended (broken or public). Such a round
-    /// arrives late (retried, or recorded in chunks with the case's lock free between them) after the round that replaced
-    /// it, which cancelled what it could of the notices recorded before; it records nothing more (an Embargoed round
-    /// recorded after an extension restates the instant instead).
+    /// Records nothing more of the round (one begun is closed with what it recorded) when the case is withdrawn and this
+    /// is not its Withdrawn round (all of it cancelled by then), or when what the round would say is no longer true: a
+    /// Reminder or Extended round whose instant an extension has moved since, or any of these and an Embargoed round once
+    /// the embargo has ended (broken or public). Such a round arrives late (retried, or recorded in chunks with the
+    /// case's lock free between them) after the round that replaced it, which cancelled what it could of the notices
+    /// recorded before (an Embargoed round recorded after an extension restates the instant instead).
     /// </summary>
-    private async Task<bool> ClosedAsOutOfDateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NotifyDownstream m, DateTimeOffset now)
+    /// <param name="embargo">the case's embargo, read under its lock.</param>
+    private async Task<bool> ClosedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NotifyDownstream m, CaseEmbargo? embargo, DateTimeOffset now)
     {
-        if (m.Kind is not (NoticeKinds.Embargoed or NoticeKinds.Reminder or NoticeKinds.Extended)
-            || await CaseStore.EmbargoAsync(conn, m.CaseId, tx) is not { } embargo) return false;
-        var outOfDate = embargo.Ended is CaseEmbargo.Broken or CaseEmbargo.Public
-                        || (m.Kind != NoticeKinds.Embargoed && embargo.DisclosureAt > m.DisclosureAt);
-        if (!outOfDate) return false;
+        var withdrawn = m.Kind != NoticeKinds.Withdrawn && embargo is { IsWithdrawn: true };
+        var outOfDate = m.Kind is NoticeKinds.Embargoed or NoticeKinds.Reminder or NoticeKinds.Extended && embargo is { } e
+                        && (e.Ended is CaseEmbargo.Broken or CaseEmbargo.Public || (m.Kind != NoticeKinds.Embargoed && e.DisclosureAt > m.DisclosureAt));
+        if (!withdrawn && !outOfDate) return false;
         await NoticeStore.CloseRoundAsync(conn, tx, m.NotificationId, now);
-        LogOutOfDateRound(m.CaseId, m.NotificationId, m.Kind);
+        if (withdrawn) LogWithdrawnCase(m.CaseId, m.NotificationId, m.Kind);
+        else LogOutOfDateRound(m.CaseId, m.NotificationId, m.Kind);
         return true;
     }
 
@@ -200,9 +192,8 @@ public sealed partial class NotifyDownstreamConsumer(
         {
             // By address too: an address told as one contact may now be chosen as another of its contacts (of a project
             // a member included), and it holds the secret all the same.
-            var told = earlier.ToHashSet();
-            var toldAddresses = await NoticeStore.EarlierAddressesAsync(conn, tx, m.CaseId);
-            recipients = recipients.Where(r => told.Contains(r.ContactId) || toldAddresses.Contains(r.Email.ToLowerInvariant())).ToList();
+            var told = await NoticeStore.SentToAsync(conn, tx, m.CaseId);
+            recipients = recipients.Where(told.Includes).ToList();
         }
         if (m.Kind is NoticeKinds.Reminder or NoticeKinds.Extended)
         {

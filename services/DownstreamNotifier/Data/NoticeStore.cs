@@ -50,8 +50,8 @@ public static class NoticeStore
         WHERE n.case_id = @CaseId AND {WasSent}
         """;
 
-    private const string EarlierAddressesSql = $"""
-        SELECT DISTINCT lower(n.email) FROM notices n
+    private const string SentToSql = $"""
+        SELECT DISTINCT n.email, n.contact_id FROM notices n
         WHERE n.case_id = @CaseId AND {WasSent}
         """;
 
@@ -246,9 +246,9 @@ public static class NoticeStore
     public static async Task<List<Guid>> EarlierRecipientsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
         (await conn.QueryAsync<Guid>(EarlierRecipientsSql, new { CaseId = caseId }, tx)).ToList();
 
-    /// <summary>The addresses (lower case) a notice of the case was sent to.</summary>
-    public static async Task<HashSet<string>> EarlierAddressesAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
-        (await conn.QueryAsync<string>(EarlierAddressesSql, new { CaseId = caseId }, tx)).ToHashSet();
+    /// <summary>Who a notice of the case was sent to.</summary>
+    public static async Task<Told> SentToAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId) =>
+        Told.From((await conn.QueryAsync<(string Email, Guid ContactId)>(SentToSql, new { CaseId = caseId }, tx)).ToList());
 
     public static Task<bool> HasRoundAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid caseId, string kind) =>
         conn.ExecuteScalarAsync<bool>(HasRoundSql, new { CaseId = caseId, Kind = kind }, tx);
