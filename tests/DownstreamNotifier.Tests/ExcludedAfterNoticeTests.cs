@@ -188,6 +188,43 @@ public sealed class ExcludedAfterNoticeTests
     }
 
     [Fact]
+    public async Task Lifting_an_exclusion_gives_the_details_back_to_the_notices_it_stripped_not_sent_yet()
+    {
+        var hold = 1;
+        await using var h = await NotifierHarness.StartAsync(to =>
+            Volatile.Read(ref hold) == 1 && to.StartsWith("slow", StringComparison.Ordinal) ? new SmtpReply(451, "try again later") : null);
+        var distro = await h.CreateProjectAsync("Mistaken distro", ["pkg:pypi/pillow"]);
+        var told = await h.CreateContactAsync(distro, "told@mistaken.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        var first = DateTimeOffset.UtcNow.AddDays(7);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), first, ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        // Told; its Extended notice is held back (the address renamed to one the server defers) while the exclusion
+        // strips it and is lifted again.
+        (await h.Http.PutAsJsonAsync($"contacts/{told}", new { name = "told", email = "slow-told@mistaken.test", role = "security" })).EnsureSuccessStatusCode();
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Extended, Guid.NewGuid(), first.AddDays(3), ["default"], "the fix needs longer"));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["deferred"] == 1);
+        var excluded = await (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = new[] { distro } }))
+            .Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(1, excluded.GetProperty("noticesScheduleOnly").GetInt32());
+
+        var lifted = await (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = Array.Empty<Guid>() }))
+            .Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.True(lifted.TryGetProperty("noticesWithDetailsAgain", out var again), lifted.ToString());
+        Assert.Equal(1, again.GetInt32());
+        Assert.Empty(lifted.GetProperty("resent").EnumerateArray());
+        Volatile.Write(ref hold, 0);
+
+        var done = await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
+        Assert.Equal("plain", done.Notices.Single(n => n.Kind == NoticeKinds.Extended).Mode);
+        await Task.Delay(500);
+        var text = ((TextPart)Messages(h, "slow-told@mistaken.test").Single().Body!).Text;
+        Assert.Contains("frobnicator", text);
+        Assert.Contains(first.AddDays(3).UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), text);
+    }
+
+    [Fact]
     public async Task A_project_excluded_while_a_round_is_being_recorded_gets_none_of_the_notices_recorded_after_it()
     {
         var hold = 1;

@@ -92,7 +92,9 @@ public static class CasesApi
         // The notices an exclusion cancelled go again now that it is lifted, those still true (an Embargoed one for the
         // current instant; not one naming an instant since moved). First: a contact whose cancelled Embargoed notice
         // may not go again counts as not warned (NoticeStore.WithKindAsync), and the warning below tells it anew.
-        var lifted = await ExcludedProjectNotices.CancelledContactsAsync(conn, tx, id, before.Exclude.Except(exclude).ToArray());
+        var noLongerExcluded = before.Exclude.Except(exclude).ToArray();
+        var detailsRestored = await ExcludedProjectNotices.RestoreDetailsAsync(conn, tx, id, noLongerExcluded, options.Value, now);
+        var lifted = await ExcludedProjectNotices.CancelledContactsAsync(conn, tx, id, noLongerExcluded);
         var (resent, notResent) = lifted.Length == 0 ? ([], [])
             : await ResendNotices.RequeueAsync(conn, tx, id, lifted, options.Value, now, n => n.LastError == ExcludedProjectNotices.CancelledReason);
         var (round, warned) = added.Length > 0 && (await NewRecipientsRound.RunningEmbargoAsync(conn, tx, id, now)).Running is { } embargo
@@ -101,7 +103,7 @@ public static class CasesApi
         await tx.CommitAsync(ct);
         if (resent.Count > 0) signal.Pulse();
         return TypedResults.Ok(new OverridesResponse(include.Distinct().ToList(), exclude.Distinct().ToList(), cancelled, scheduleOnly, round, warned,
-            resent, notResent));
+            resent, notResent, detailsRestored));
     }
 
     public static async Task<Ok<CaseNoticesResponse>> GetNotices(Guid id, NpgsqlDataSource db, CancellationToken ct)

@@ -9,5 +9,8 @@ public sealed record OverridesRequest(List<Guid>? Include, List<Guid>? Exclude);
 /// <param name="Warned">those recipients.</param>
 /// <param name="Resent">when the change lifts an exclusion: the notices it cancelled, sent again (as by a resend).</param>
 /// <param name="NotResent">the notices it cancelled that stay so, each with why (out of date, ...).</param>
+/// <param name="NoticesWithDetailsAgain">when the change lifts an exclusion: its contacts' notices not sent yet that went
+/// without the case's details and now carry them.</param>
 public sealed record OverridesResponse(List<Guid> Include, List<Guid> Exclude, int NoticesCancelled, int NoticesScheduleOnly,
-    Guid? WarningRound, IReadOnlyList<WarnedRecipient> Warned, IReadOnlyList<ResentNotice> Resent, IReadOnlyList<NotResentNotice> NotResent);
+    Guid? WarningRound, IReadOnlyList<WarnedRecipient> Warned, IReadOnlyList<ResentNotice> Resent, IReadOnlyList<NotResentNotice> NotResent,
+    int NoticesWithDetailsAgain);

@@ -100,7 +100,7 @@ public static partial class ResendNotices
 
     /// <summary>The case's recipients as a round recorded now would choose them: the graph for the current draft and
     /// overrides, plus the contacts told before (marked when their project was excluded since).</summary>
-    private static async Task<Dictionary<Guid, Recipient>> RecipientsNowAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, NotifierOptions o)
+    internal static async Task<Dictionary<Guid, Recipient>> RecipientsNowAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, NotifierOptions o)
     {
         var draft = await CaseStore.DraftAsync(conn, caseId, tx);
         var told = await NoticeStore.EarlierRecipientsAsync(conn, tx, caseId);
