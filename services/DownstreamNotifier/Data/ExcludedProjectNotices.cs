@@ -54,6 +54,7 @@ public static class ExcludedProjectNotices
     public static async Task<(int Cancelled, int ScheduleOnly)> ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid[] excluded)
     {
         if (excluded.Length == 0) return (0, 0);
+        await NoticeStore.LockOpenNoticesAsync(conn, tx, caseId);
         var cancelled = (await conn.QueryAsync<bool>(ApplySql, new { CaseId = caseId, Excluded = excluded }, tx)).ToList();
         return (cancelled.Count(c => c), cancelled.Count(c => !c));
     }

@@ -65,6 +65,13 @@ public static class NoticeStore
           AND NOT EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id)
         """;
 
+    // In a statement of its own, before a statement that cancels or strips notices: a sender's batch holding some of the
+    // rows is waited for here, so that the next statement's snapshot (taken after) sees every acceptance committed before
+    // the batch ended. A batch rolled back after its server accepted (the service killed) leaves the notice pending with
+    // its acceptance; a cancelling statement that waited for the row itself would judge it by its older snapshot, which
+    // has no acceptance, and cancel a notice that went.
+    private const string LockOpenNoticesSql = "SELECT FROM notices WHERE case_id = @CaseId AND state IN ('pending', 'deferred') FOR UPDATE";
+
     private const string CloseRoundSql = """
         UPDATE notifications SET total = (SELECT count(*) FROM notices WHERE notification_id = @Id), notices_recorded_at = COALESCE(notices_recorded_at, @Now)
         WHERE id = @Id
@@ -207,8 +214,16 @@ public static class NoticeStore
 
     /// <summary>The case was withdrawn: its notices of other rounds not sent yet never will be.</summary>
     /// <returns>how many were cancelled.</returns>
-    public static Task<int> CancelOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId) =>
-        conn.ExecuteAsync(CancelOpenNoticesSql, new { CaseId = caseId, Except = exceptNotificationId, Kinds = (string[]?)null, Reason = (string?)null }, tx);
+    public static async Task<int> CancelOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId)
+    {
+        await LockOpenNoticesAsync(conn, tx, caseId);
+        return await conn.ExecuteAsync(CancelOpenNoticesSql, new { CaseId = caseId, Except = exceptNotificationId, Kinds = (string[]?)null, Reason = (string?)null }, tx);
+    }
+
+    /// <summary>Locks the case's notices not sent yet, waiting for the senders holding any (see LockOpenNoticesSql):
+    /// for the caller's next statement, which cancels or changes some of them by whether they went.</summary>
+    public static Task LockOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId) =>
+        conn.ExecuteAsync(LockOpenNoticesSql, new { CaseId = caseId }, tx);
 
     /// <summary>
     /// The embargo was extended, broken or made public: the case's Embargoed, Reminder and Extended notices of other rounds
@@ -217,12 +232,15 @@ public static class NoticeStore
     /// tells the same recipients (an Extended notice carries the details too).
     /// </summary>
     /// <returns>how many were cancelled.</returns>
-    public static Task<int> SupersedeOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId, string reason) =>
-        conn.ExecuteAsync(CancelOpenNoticesSql, new
+    public static async Task<int> SupersedeOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId, string reason)
+    {
+        await LockOpenNoticesAsync(conn, tx, caseId);
+        return await conn.ExecuteAsync(CancelOpenNoticesSql, new
         {
             CaseId = caseId, Except = exceptNotificationId, Reason = reason,
             Kinds = new[] { NoticeKinds.Embargoed, NoticeKinds.Reminder, NoticeKinds.Extended },
         }, tx);
+    }
 
     /// <summary>Ends a round's recording where it stands (the case was withdrawn): its total becomes what it recorded.
     /// Does nothing when there is no such round.</summary>
