@@ -85,6 +85,35 @@ public sealed class RegistryTests
     }
 
     [Fact]
+    public async Task An_export_reimported_after_a_stored_key_expired_lands_whole_and_keeps_the_key_but_a_new_expired_key_is_refused()
+    {
+        using var gpg = new Gpg();
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Lapsing distro", ["pkg:pypi/urllib3"]);
+        var key = await gpg.NewCurve25519KeyAsync("lapsing@x.test", expiry: "seconds=6");
+        var id = await h.CreateContactAsync(project, "lapsing@x.test", key);
+        await h.CreateContactAsync(project, "plain@x.test");
+        var json = await h.Http.GetStringAsync("export?format=json");
+        var csv = await h.Http.GetStringAsync("export?format=csv");
+        var other = await gpg.NewCurve25519KeyAsync("other@x.test", expiry: "seconds=1");
+        await Task.Delay(TimeSpan.FromSeconds(7));
+
+        foreach (var (body, type) in new[] { (json, "application/json"), (csv, "text/csv") })
+        {
+            var report = await (await h.Http.PostAsync("import", new StringContent(body, Encoding.UTF8, type))).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(report.GetProperty("rejected").GetInt32() == 0, report.ToString());
+        }
+        var contact = await h.Http.GetFromJsonAsync<JsonElement>($"contacts/{id}");
+        Assert.Equal((await gpg.FingerprintAsync("lapsing@x.test")).ToUpperInvariant(), contact.GetProperty("key").GetProperty("fingerprint").GetString());
+
+        // Another key, expired, for the same contact is checked and refused.
+        var changed = new[] { new { name = "Lapsing distro", contacts = new[] { new { name = "Lapsing", email = "lapsing@x.test", publicKey = other } } } };
+        var refused = await (await h.Http.PostAsJsonAsync("import", changed)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, refused.GetProperty("rejected").GetInt32());
+        Assert.Contains("expired", refused.GetProperty("results")[0].GetProperty("errors").GetProperty("contacts[0].publicKey")[0].GetString());
+    }
+
+    [Fact]
     public async Task A_csv_import_is_read_in_the_charset_it_names_and_bytes_that_are_not_utf8_are_refused_when_it_names_none()
     {
         await using var h = await NotifierHarness.StartAsync();

@@ -88,6 +88,20 @@ public static class RegistryStore
         SELECT c.project_id, c.name, c.email, c.role, c.time_zone, c.public_key FROM contacts c ORDER BY c.project_id, lower(c.email)
         """;
 
+    private const string StoredKeysSql = """
+        SELECT lower(p.name), lower(c.email), c.public_key FROM contacts c JOIN projects p ON p.id = c.project_id
+        WHERE c.public_key IS NOT NULL AND lower(p.name) = ANY(@Names)
+        """;
+
+    /// <summary>The keys stored for contacts of the projects named, by (lower-case project name, lower-case address),
+    /// each as <see cref="SameKeyText"/> compares it.</summary>
+    public static async Task<HashSet<(string Project, string Email, string Key)>> StoredKeysAsync(NpgsqlConnection conn, IEnumerable<string> projectNames) =>
+        (await conn.QueryAsync<(string, string, string)>(StoredKeysSql, new { Names = projectNames.Select(n => n.ToLowerInvariant()).Distinct().ToArray() }))
+        .Select(k => (k.Item1, k.Item2, SameKeyText(k.Item3))).ToHashSet();
+
+    /// <summary>An armored key as compared with a stored one: trimmed (as stored), line ends as \n (a CSV cell may have \r\n).</summary>
+    public static string SameKeyText(string armored) => armored.Trim().ReplaceLineEndings("\n");
+
     public static async Task InsertProjectAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, ValidProject p, DateTimeOffset now)
     {
         await conn.ExecuteAsync(InsertProjectSql, new { Id = id, p.Name, p.Ecosystem, p.Homepage, p.Channels, Now = now }, tx);

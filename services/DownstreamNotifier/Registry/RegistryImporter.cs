@@ -7,17 +7,20 @@ namespace DownstreamNotifier.Registry;
 /// <summary>
 /// Bulk import: every row is validated first (keys checked in parallel), then written in one transaction with a
 /// savepoint per row, so a bad row is reported and skipped while the others land whole. Projects are matched by
-/// name: the first row naming a project in an import sets its fields; contacts are matched by (project, email).
+/// name: the first row naming a project in an import sets its fields; contacts are matched by (project, email). A
+/// contact given the key stored for it already keeps that key unchecked: an export re-imported after one of its keys
+/// expired lands whole (the key is still flagged, and notices to the contact go link-only, as before the import).
 /// </summary>
 public static class RegistryImporter
 {
     public static async Task<ImportReport> ImportAsync(NpgsqlConnection conn, IReadOnlyList<ImportProject?> rows, DateTimeOffset now, CancellationToken ct)
     {
         var checkedRows = new (ValidProject? Project, List<ValidContact> Contacts, Dictionary<string, string[]> Errors)[rows.Count];
+        var storedKeys = await RegistryStore.StoredKeysAsync(conn, rows.Select(r => r?.Name?.Trim()).OfType<string>());
         Parallel.For(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, i =>
         {
             // A row whose check throws is that row's rejection: out of Parallel.For it would end the whole import.
-            try { checkedRows[i] = Check(rows[i], now); }
+            try { checkedRows[i] = Check(rows[i], now, storedKeys); }
             catch (Exception e)
             {
                 checkedRows[i] = (null, [], new() { ["row"] = [$"could not be checked ({e.GetType().Name})"] });
@@ -85,7 +88,8 @@ public static class RegistryImporter
     private static RegistryStore.GivenFields Given(ImportProject row) =>
         new(row.Ecosystem is not null, row.Homepage is not null, row.Packages is not null, row.Channels is not null);
 
-    private static (ValidProject? Project, List<ValidContact> Contacts, Dictionary<string, string[]> Errors) Check(ImportProject? row, DateTimeOffset now)
+    private static (ValidProject? Project, List<ValidContact> Contacts, Dictionary<string, string[]> Errors) Check(ImportProject? row, DateTimeOffset now,
+        HashSet<(string Project, string Email, string Key)> storedKeys)
     {
         if (row is null) return (null, [], new() { ["row"] = ["is empty"] });
         var errors = new Dictionary<string, string[]>();
@@ -97,7 +101,12 @@ public static class RegistryImporter
         for (var c = 0; c < list.Count; c++)
         {
             if (list[c] is null) { errors[$"contacts[{c}]"] = ["is empty"]; continue; }
-            if (RegistryValidation.Contact(list[c], now, errors, $"contacts[{c}].") is not { } contact) continue;
+            var request = list[c]!;
+            // Given no key, the upsert keeps the stored one (RegistryStore.UpsertContactSql).
+            if (request is { PublicKey: { } key, Email: { } address } && !string.IsNullOrWhiteSpace(key)
+                && storedKeys.Contains(((row.Name ?? "").Trim().ToLowerInvariant(), address.Trim().ToLowerInvariant(), RegistryStore.SameKeyText(key))))
+                request = request with { PublicKey = null };
+            if (RegistryValidation.Contact(request, now, errors, $"contacts[{c}].") is not { } contact) continue;
             var email = contact.Email.ToLowerInvariant();
             if (emails.TryAdd(email, c)) contacts.Add(contact);
             else errors[$"contacts[{c}].email"] = [$"duplicates contacts[{emails[email]}]"];
