@@ -114,6 +114,33 @@ public sealed class RegistryTests
     }
 
     [Fact]
+    public async Task A_later_import_row_giving_a_project_field_other_than_the_first_row_is_rejected_not_silently_dropped()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var json = new object[]
+        {
+            new { name = "Alpine py3-urllib3", packages = new[] { "pkg:pypi/urllib3" }, channels = new[] { "distros" }, contacts = new[] { new { name = "A", email = "a@alpine.test" } } },
+            new { name = "Alpine py3-urllib3", contacts = new[] { new { name = "B", email = "b@alpine.test" } } },
+            new { name = "alpine PY3-urllib3", packages = new[] { "pkg:pypi/urllib3", "pkg:pypi/requests" }, contacts = new[] { new { name = "C", email = "c@alpine.test" } } },
+            new { name = "Alpine py3-urllib3", packages = new[] { "pkg:pypi/URLLIB3" }, channels = new[] { "Distros" }, contacts = new[] { new { name = "D", email = "d@alpine.test" } } },
+        };
+        var report = await (await h.Http.PostAsJsonAsync("import", json)).Content.ReadFromJsonAsync<JsonElement>();
+        var statuses = report.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("status").GetString()).ToList();
+        Assert.Equal(["imported", "imported", "rejected", "imported"], statuses);
+        var why = report.GetProperty("results")[2].GetProperty("errors").GetProperty("packages")[0].GetString();
+        Assert.Contains("row 1", why);
+
+        // A CSV whose first row of a project leaves the packages empty and a later one gives them.
+        var csv = "project,packages,name,email\r\nWolfi urllib3,,A,a@wolfi.test\r\nWolfi urllib3,pkg:pypi/urllib3,B,b@wolfi.test\r\n";
+        var csvReport = await (await h.Http.PostAsync("import", new StringContent(csv, Encoding.UTF8, "text/csv"))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["imported", "rejected"], csvReport.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("status").GetString()));
+
+        var projects = await h.Http.GetFromJsonAsync<List<JsonElement>>("projects");
+        var alpine = projects!.Single(p => p.GetProperty("name").GetString() == "Alpine py3-urllib3");
+        Assert.Equal(["pkg:pypi/urllib3"], alpine.GetProperty("packages").EnumerateArray().Select(p => p.GetProperty("purl").GetString()));
+    }
+
+    [Fact]
     public async Task A_csv_import_is_read_in_the_charset_it_names_and_bytes_that_are_not_utf8_are_refused_when_it_names_none()
     {
         await using var h = await NotifierHarness.StartAsync();

@@ -7,7 +7,8 @@ namespace DownstreamNotifier.Registry;
 /// <summary>
 /// Bulk import: every row is validated first (keys checked in parallel), then written in one transaction with a
 /// savepoint per row, so a bad row is reported and skipped while the others land whole. Projects are matched by
-/// name: the first row naming a project in an import sets its fields; contacts are matched by (project, email). A
+/// name: the first row naming a project in an import sets its fields (a later row giving one of them otherwise is
+/// rejected, rather than its value silently dropped); contacts are matched by (project, email). A
 /// contact given the key stored for it already keeps that key unchecked: an export re-imported after one of its keys
 /// expired lands whole (the key is still flagged, and notices to the contact go link-only, as before the import).
 /// </summary>
@@ -29,6 +30,7 @@ public static class RegistryImporter
 
         var results = new List<ImportRowResult>(rows.Count);
         var seen = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
+        var firstRows = new Dictionary<string, (int Row, ValidProject Project)>(StringComparer.OrdinalIgnoreCase);
         await using var tx = await conn.BeginTransactionAsync(ct);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -36,6 +38,11 @@ public static class RegistryImporter
             if (errors.Count > 0 || project is null)
             {
                 results.Add(new ImportRowResult(i + 1, "rejected", null, 0, errors));
+                continue;
+            }
+            if (firstRows.TryGetValue(project.Name, out var first) && Differences(first.Row, first.Project, project, rows[i]!) is { Count: > 0 } differences)
+            {
+                results.Add(new ImportRowResult(i + 1, "rejected", null, 0, differences));
                 continue;
             }
             for (var attempt = 1; ; attempt++)
@@ -46,6 +53,7 @@ public static class RegistryImporter
                     var projectId = await WriteRowAsync(conn, tx, seen, project, contacts, rows[i]!, now);
                     await tx.ReleaseAsync("import_row", ct);
                     seen[project.Name] = projectId;
+                    firstRows.TryAdd(project.Name, (i + 1, project));
                     results.Add(new ImportRowResult(i + 1, "imported", projectId, contacts.Count, null));
                     break;
                 }
@@ -81,6 +89,20 @@ public static class RegistryImporter
         foreach (var contact in contacts)
             await RegistryStore.InsertContactAsync(conn, tx, Guid.NewGuid(), projectId, contact, now, upsert: true);
         return projectId;
+    }
+
+    /// <summary>The project fields a later row naming the project gives (not empty) other than the first row did.</summary>
+    private static Dictionary<string, string[]> Differences(int firstRow, ValidProject first, ValidProject later, ImportProject row)
+    {
+        string[] why = [$"differs from row {firstRow}, the first naming this project in the import, whose value stands: give the project's fields on one row, or the same on each"];
+        var differences = new Dictionary<string, string[]>();
+        if (!string.IsNullOrWhiteSpace(row.Ecosystem) && later.Ecosystem != first.Ecosystem) differences["ecosystem"] = why;
+        if (!string.IsNullOrWhiteSpace(row.Homepage) && later.Homepage != first.Homepage) differences["homepage"] = why;
+        if (row.Packages is { Count: > 0 } && !later.Packages.Select(p => (p.Key, p.Package.Relation)).ToHashSet()
+                .SetEquals(first.Packages.Select(p => (p.Key, p.Package.Relation))))
+            differences["packages"] = why;
+        if (row.Channels is { Count: > 0 } && !later.Channels.ToHashSet().SetEquals(first.Channels)) differences["channels"] = why;
+        return differences;
     }
 
     /// <summary>The project fields an import row gives; an existing project keeps the others (a row that only adds a
