@@ -29,6 +29,14 @@ public sealed class LinkTokenTests
         Assert.Equal((caseId, contactId), (check.CaseId, check.ContactId));
         foreach (var variant in new[] { token.Replace('-', '+'), token.Replace('_', '/'), token[..8] + " " + token[8..], token + "\n", token + "=" })
             Assert.False(links.Check(variant).Valid, variant);
+        // The last character holds bits the bytes do not use (the token's length is not a multiple of three): another
+        // letter there decodes to the same bytes, and is refused all the same.
+        Assert.NotEqual(0, token.Length % 4);
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        static byte[] Lenient(string t) => Convert.FromBase64String(t.Replace('-', '+').Replace('_', '/').PadRight((t.Length + 3) / 4 * 4, '='));
+        var sameBytes = alphabet.Select(c => token[..^1] + c).Where(v => v != token && Lenient(v).AsSpan().SequenceEqual(Lenient(token))).ToList();
+        Assert.NotEmpty(sameBytes);
+        Assert.All(sameBytes, v => Assert.False(links.Check(v).Valid, v));
     }
 
     [Fact]

@@ -106,6 +106,37 @@ public sealed class MigrationTests
         Assert.Equal(["alpm/arch/python-urllib3", "oci//python", "pypi//six"], stored.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Migration_0013_lowercases_the_npm_golang_and_pub_keys_stored_as_written()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Node distro", ["pkg:npm/left-pad", "pkg:golang/github.com/sirupsen/logrus", "pkg:pub/http"]);
+        await h.CreateContactAsync(project, "sec@node.test");
+        await using var conn = new NpgsqlConnection(h.Isolation.ConnectionString);
+        await conn.OpenAsync();
+        await ExecuteAsync(conn, $"""
+            SET search_path TO notifier;
+            UPDATE project_packages SET package_key = 'npm//Left-Pad' WHERE package_key = 'npm//left-pad';
+            UPDATE project_packages SET package_key = 'golang/github.com/Sirupsen/logrus' WHERE package_key = 'golang/github.com/sirupsen/logrus';
+            UPDATE project_packages SET package_key = 'pub//HTTP' WHERE package_key = 'pub//http';
+            INSERT INTO project_packages (project_id, purl, package_key, relation) VALUES ('{project}', 'pkg:npm/LEFT-PAD', 'npm//LEFT-PAD', 'depends');
+            """);
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("npm", "left-pad", "pkg:npm/left-pad"));
+        Assert.Empty(await RecipientsAsync(h, caseId));
+
+        var sql = await MigrationScriptAsync("0013_case_insensitive_keys_lowercase.sql");
+        await ExecuteAsync(conn, "SET search_path TO notifier; " + sql);
+        await ExecuteAsync(conn, "SET search_path TO notifier; " + sql); // idempotent
+
+        Assert.Equal(["sec@node.test"], await RecipientsAsync(h, caseId));
+        await using var keys = new NpgsqlCommand("SELECT package_key FROM notifier.project_packages", conn);
+        var stored = new List<string>();
+        await using (var reader = await keys.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) stored.Add(reader.GetString(0));
+        Assert.Equal(["golang/github.com/sirupsen/logrus", "npm//left-pad", "pub//http"], stored.Order(StringComparer.Ordinal));
+    }
+
     private static async Task<string> MigrationScriptAsync(string name)
     {
         var assembly = typeof(PackageUrl).Assembly;

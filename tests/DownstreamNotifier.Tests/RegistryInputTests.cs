@@ -53,8 +53,17 @@ public sealed class RegistryInputTests
         var contacts = await h.Http.GetFromJsonAsync<JsonElement>($"projects/{project}/contacts");
         Assert.Equal(["new@x.test", "other@x.test"], contacts.EnumerateArray().Select(c => c.GetProperty("email").GetString()).Order());
 
-        // A column (or property) that is given replaces the field, empty or not.
-        var emptied = await h.Http.PostAsync("import", new StringContent("project,channels,name,email\r\nDebian python3-urllib3,,New,new@x.test\r\n", Encoding.UTF8, "text/csv"));
+        // Nor does a CSV whose project cells are empty (a sheet giving them on one line of the project only): losing
+        // "distros" would send its keyless contacts the details in plain mail.
+        var blank = await h.Http.PostAsync("import", new StringContent(
+            "project,ecosystem,homepage,packages,channels,name,email\r\nDebian python3-urllib3,, ,,,New,new@x.test\r\n", Encoding.UTF8, "text/csv"));
+        Assert.Equal(1, (await blank.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt32());
+        var kept = await h.Http.GetFromJsonAsync<JsonElement>($"projects/{project}");
+        foreach (var field in new[] { "ecosystem", "homepage", "channels", "packages" })
+            Assert.Equal(expected.GetProperty(field).GetRawText(), kept.GetProperty(field).GetRawText());
+
+        // A property that is given replaces the field, empty or not.
+        var emptied = await h.Http.PostAsJsonAsync("import", new[] { new { name = "Debian python3-urllib3", channels = Array.Empty<string>() } });
         Assert.Equal(1, (await emptied.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt32());
         var replaced = await h.Http.GetStringAsync($"projects/{project}");
         Assert.True(JsonDocument.Parse(replaced).RootElement.GetProperty("channels").GetArrayLength() == 0, replaced);
@@ -133,13 +142,22 @@ public sealed class RegistryInputTests
             new { name = "Bad role", contacts = new[] { new { name = "B", email = "b@x.test", role = "r\0" } } },
             new { name = "Bad purl", packages = new[] { longPurl } },
             new { name = "Good 2", packages = new[] { "pkg:pypi/six" } },
+            new { name = "Bad\0name" },
         };
         var report = await (await h.Http.PostAsJsonAsync("import", rows)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(2, report.GetProperty("imported").GetInt32());
         var results = report.GetProperty("results").EnumerateArray().ToList();
-        Assert.Equal(["imported", "rejected", "rejected", "imported"], results.Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal(["imported", "rejected", "rejected", "imported", "rejected"], results.Select(r => r.GetProperty("status").GetString()));
         Assert.True(results[1].GetProperty("errors").TryGetProperty("contacts[0].role", out _));
         Assert.True(results[2].GetProperty("errors").TryGetProperty("packages[0]", out _));
+        Assert.True(results[4].GetProperty("errors").TryGetProperty("name", out _));
+    }
+
+    [Fact]
+    public async Task A_bad_channel_after_a_repeated_one_is_named_by_its_own_index()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        await AssertRefusedAsync(await h.Http.PostAsJsonAsync("projects", new { name = "P", channels = new[] { "distros", "distros", "Bad!" } }), "channels[2]");
     }
 
     [Fact]

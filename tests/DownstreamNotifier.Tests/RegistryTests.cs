@@ -141,6 +141,29 @@ public sealed class RegistryTests
     }
 
     [Fact]
+    public async Task A_row_giving_the_stored_key_is_rejected_when_the_contact_went_before_it_was_written_rather_than_stored_without_a_key()
+    {
+        using var gpg = new Gpg();
+        var key = await gpg.NewCurve25519KeyAsync("keyed@x.test");
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Keyed distro", ["pkg:pypi/urllib3"]);
+        await h.CreateContactAsync(project, "keyed@x.test", key);
+        var export = await h.Http.GetStringAsync("export?format=json");
+        // The contact is deleted after the import read the stored keys and before it writes the row (here by a trigger
+        // on the project's update, in the import's own transaction).
+        await Db.ScalarAsync<object>(h, """
+            CREATE FUNCTION notifier.delete_keyed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN DELETE FROM notifier.contacts WHERE email = 'keyed@x.test'; RETURN NULL; END $$;
+            CREATE TRIGGER delete_keyed AFTER UPDATE ON notifier.projects FOR EACH ROW EXECUTE FUNCTION notifier.delete_keyed();
+            """);
+
+        var report = await (await h.Http.PostAsync("import", new StringContent(export, Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(report.GetProperty("rejected").GetInt32() == 1, report.ToString());
+        Assert.True(report.GetProperty("results")[0].GetProperty("errors").TryGetProperty("contacts[0].publicKey", out _), report.ToString());
+        Assert.Equal(0L, await Db.ScalarAsync<long>(h, "SELECT count(*) FROM notifier.contacts WHERE public_key IS NULL"));
+    }
+
+    [Fact]
     public async Task A_csv_import_is_read_in_the_charset_it_names_and_bytes_that_are_not_utf8_are_refused_when_it_names_none()
     {
         await using var h = await NotifierHarness.StartAsync();

@@ -99,6 +99,11 @@ public static class RegistryStore
         (await conn.QueryAsync<(string, string, string)>(StoredKeysSql, new { Names = projectNames.Select(n => n.ToLowerInvariant()).Distinct().ToArray() }))
         .Select(k => (k.Item1, k.Item2, SameKeyText(k.Item3))).ToHashSet();
 
+    public static Task<bool> ContactHasKeyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid projectId, string email) =>
+        conn.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT FROM contacts WHERE project_id = @ProjectId AND lower(email) = lower(@Email) AND public_key IS NOT NULL)",
+            new { ProjectId = projectId, Email = email }, tx);
+
     /// <summary>An armored key as compared with a stored one: trimmed (as stored), line ends as \n (a CSV cell may have \r\n).</summary>
     public static string SameKeyText(string armored) => armored.Trim().ReplaceLineEndings("\n");
 

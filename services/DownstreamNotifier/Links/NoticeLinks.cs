@@ -65,7 +65,10 @@ public sealed class NoticeLinks(IOptions<NotifierOptions> options)
         if (text.Length is 0 or > 200 || text.AsSpan().ContainsAnyExcept(UrlSafe)) return null;
         var s = text.Replace('-', '+').Replace('_', '/');
         s += (s.Length % 4) switch { 2 => "==", 3 => "=", _ => "" };
-        try { return Convert.FromBase64String(s); }
+        byte[] bytes;
+        try { bytes = Convert.FromBase64String(s); }
         catch (FormatException) { return null; }
+        // The last character's unused low bits are ignored when decoding: 16 spellings of one token would open the notice.
+        return Base64UrlEncode(bytes) == text ? bytes : null;
     }
 }

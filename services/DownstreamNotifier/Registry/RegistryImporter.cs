@@ -1,3 +1,4 @@
+using Coordination.Hosting.Validation;
 using DownstreamNotifier.Data;
 using DownstreamNotifier.Packages;
 using Npgsql;
@@ -17,7 +18,8 @@ public static class RegistryImporter
     public static async Task<ImportReport> ImportAsync(NpgsqlConnection conn, IReadOnlyList<ImportProject?> rows, DateTimeOffset now, CancellationToken ct)
     {
         var checkedRows = new (ValidProject? Project, List<ValidContact> Contacts, Dictionary<string, string[]> Errors)[rows.Count];
-        var storedKeys = await RegistryStore.StoredKeysAsync(conn, rows.Select(r => r?.Name?.Trim()).OfType<string>());
+        // Not a name with NUL, which PostgreSQL refuses in text: that row's check rejects it.
+        var storedKeys = await RegistryStore.StoredKeysAsync(conn, rows.Select(r => r?.Name?.Trim()).OfType<string>().Where(n => !NoNul.Violated(n)));
         Parallel.For(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, i =>
         {
             // A row whose check throws is that row's rejection: out of Parallel.For it would end the whole import.
@@ -69,6 +71,13 @@ public static class RegistryImporter
                     results.Add(new ImportRowResult(i + 1, "rejected", null, 0, new Dictionary<string, string[]> { ["row"] = [$"database refused it ({e.SqlState})"] }));
                     break;
                 }
+                catch (StoredKeyGoneException e)
+                {
+                    await tx.RollbackAsync("import_row", ct);
+                    results.Add(new ImportRowResult(i + 1, "rejected", null, 0, new Dictionary<string, string[]> { [$"contacts[{e.Contact}].publicKey"] =
+                        ["the contact's stored key, which this row gives unchanged, was removed (or the contact deleted) during the import; import the row again"] }));
+                    break;
+                }
             }
         }
         await tx.CommitAsync(ct);
@@ -86,9 +95,20 @@ public static class RegistryImporter
             if (existing is null) await RegistryStore.InsertProjectAsync(conn, tx, projectId, project, now);
             else await RegistryStore.MergeImportedProjectAsync(conn, tx, projectId, project, Given(row), now);
         }
-        foreach (var contact in contacts)
-            await RegistryStore.InsertContactAsync(conn, tx, Guid.NewGuid(), projectId, contact, now, upsert: true);
+        for (var c = 0; c < contacts.Count; c++)
+        {
+            await RegistryStore.InsertContactAsync(conn, tx, Guid.NewGuid(), projectId, contacts[c], now, upsert: true);
+            // Its key was left out as the one stored (checked before the transaction): the upsert kept no key if the
+            // contact or its key went meanwhile, and the contact would get plain mail.
+            if (contacts[c].KeepsStoredKey && !await RegistryStore.ContactHasKeyAsync(conn, tx, projectId, contacts[c].Email))
+                throw new StoredKeyGoneException(c);
+        }
         return projectId;
+    }
+
+    private sealed class StoredKeyGoneException(int contact) : Exception
+    {
+        public int Contact { get; } = contact;
     }
 
     /// <summary>The project fields a later row naming the project gives (not empty) other than the first row did.</summary>
@@ -125,10 +145,11 @@ public static class RegistryImporter
             if (list[c] is null) { errors[$"contacts[{c}]"] = ["is empty"]; continue; }
             var request = list[c]!;
             // Given no key, the upsert keeps the stored one (RegistryStore.UpsertContactSql).
-            if (request is { PublicKey: { } key, Email: { } address } && !string.IsNullOrWhiteSpace(key)
-                && storedKeys.Contains(((row.Name ?? "").Trim().ToLowerInvariant(), address.Trim().ToLowerInvariant(), RegistryStore.SameKeyText(key))))
-                request = request with { PublicKey = null };
+            var keepsStoredKey = request is { PublicKey: { } key, Email: { } address } && !string.IsNullOrWhiteSpace(key)
+                && storedKeys.Contains(((row.Name ?? "").Trim().ToLowerInvariant(), address.Trim().ToLowerInvariant(), RegistryStore.SameKeyText(key)));
+            if (keepsStoredKey) request = request with { PublicKey = null };
             if (RegistryValidation.Contact(request, now, errors, $"contacts[{c}].") is not { } contact) continue;
+            if (keepsStoredKey) contact = contact with { KeepsStoredKey = true };
             var email = contact.Email.ToLowerInvariant();
             if (emails.TryAdd(email, c)) contacts.Add(contact);
             else errors[$"contacts[{c}].email"] = [$"duplicates contacts[{emails[email]}]"];
@@ -139,15 +160,18 @@ public static class RegistryImporter
     /// <summary>A CSV line as an import row: a project with (unless the contact columns are all empty) one contact.</summary>
     public static ImportProject FromCsv(CsvContactRow r)
     {
-        // A column the CSV does not have is null, as an absent JSON property: an existing project keeps that field.
-        var packages = r.Packages?.Split([' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)
+        // A column the CSV does not have, or an empty cell, is null, as an absent JSON property: an existing project keeps
+        // that field (a line that only adds a contact must not strip the project's packages or channels).
+        var packages = Given(r.Packages)?.Split([' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.StartsWith("ships:", StringComparison.OrdinalIgnoreCase)
                 ? new ProjectPackage(p[6..], PackageRelation.Ships)
                 : new ProjectPackage(p.StartsWith("depends:", StringComparison.OrdinalIgnoreCase) ? p[8..] : p))
             .ToList();
-        var channels = r.Channels?.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).ToList();
+        var channels = Given(r.Channels)?.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).ToList();
         var hasContact = !string.IsNullOrWhiteSpace(r.Email) || !string.IsNullOrWhiteSpace(r.Name) || !string.IsNullOrWhiteSpace(r.PublicKey);
-        return new ImportProject(r.Project, r.Ecosystem, r.Homepage, packages, channels,
+        return new ImportProject(r.Project, Given(r.Ecosystem), Given(r.Homepage), packages, channels,
             hasContact ? [new ContactRequest(r.Name, r.Email, r.Role, r.PublicKey, r.TimeZone)] : []);
     }
+
+    private static string? Given(string? cell) => string.IsNullOrWhiteSpace(cell) ? null : cell;
 }

@@ -52,9 +52,11 @@ public static partial class RegistryValidation
                 packages.Add((new ProjectPackage(purl.ToString(), relation), purl.Key));
         }
         if (r.Channels is { Count: > MaxChannels }) errors[prefix + "channels"] = [$"at most {MaxChannels} channels"];
-        var channels = (r.Channels ?? []).Take(MaxChannels).Select(c => c?.Trim().ToLowerInvariant() ?? "").Distinct().ToArray();
-        for (var i = 0; i < channels.Length; i++)
-            if (!ChannelName().IsMatch(channels[i])) errors[$"{prefix}channels[{i}]"] = ["must be 1-50 of a-z, 0-9, '-'"];
+        // Checked as given, so that an error names the entry that was sent; then once each.
+        var given = (r.Channels ?? []).Take(MaxChannels).Select(c => c?.Trim().ToLowerInvariant() ?? "").ToArray();
+        for (var i = 0; i < given.Length; i++)
+            if (!ChannelName().IsMatch(given[i])) errors[$"{prefix}channels[{i}]"] = ["must be 1-50 of a-z, 0-9, '-'"];
+        var channels = given.Distinct().ToArray();
         return errors.Count > before
             ? null
             : new ValidProject(name, string.IsNullOrWhiteSpace(r.Ecosystem) ? null : r.Ecosystem.Trim(), homepage,
