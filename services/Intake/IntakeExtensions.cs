@@ -25,6 +25,7 @@ public static class IntakeExtensions
         bus.AddConsumer<EmbargoBrokenConsumer>();
         bus.AddConsumer<CaseWithdrawnConsumer>();
         bus.AddConsumer<AdvisoryPublishedConsumer>();
+        bus.AddConsumer<AdvisoryWithdrawnConsumer>();
         bus.AddConsumer<ResendDraftConsumer>().Endpoint(e => e.Name = Queues.Intake); // a command, like CloseVote
         bus.AddConsumer<RevocationsRequestedConsumer>();
         bus.ConfigureGovernanceBus();

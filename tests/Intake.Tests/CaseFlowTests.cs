@@ -259,6 +259,25 @@ public sealed class CaseFlowTests : IAsyncLifetime
         await WaitForStatus(member, caseId, "disclosed");
         Assert.Equal(HttpStatusCode.Conflict, (await member.Post($"cases/{caseId}/withdraw", new { reason = "late" })).StatusCode);
         Assert.Equal("disclosed", await Status(member, caseId));
+
+        // The public advisory withdrawn (disclosure): the case is closed for good, its draft no longer edited (a revision
+        // would never be published), and the timeline says who withdrew it and why; an AdvisoryPublished redelivered
+        // after it does not open it again.
+        var withdrawer = Guid.NewGuid();
+        await f.Bus.PublishAsync(new AdvisoryWithdrawn(caseId, "PSRT-2026-0001", 2, "Not a vulnerability", withdrawer, DateTimeOffset.UtcNow), Guid.NewGuid());
+        await WaitForStatus(member, caseId, "withdrawn");
+        var edit = await member.Put($"cases/{caseId}/draft", new { revision = await Revision(member, caseId), draft = Samples.Draft() });
+        Assert.Equal(HttpStatusCode.Conflict, edit.StatusCode);
+        var entry = (await (await member.GetAsync($"cases/{caseId}/timeline")).Json()).EnumerateArray()
+            .Single(e => e.GetProperty("action").GetString() == "advisory.withdrawn");
+        Assert.Equal(withdrawer, entry.GetProperty("actorId").GetGuid());
+        Assert.Contains("Not a vulnerability", entry.GetRawText());
+        await f.Bus.PublishAsync(new AdvisoryPublished(caseId, "PSRT-2026-0001", null, 1, DateTimeOffset.UtcNow, []), Guid.NewGuid());
+        async Task<int> Published() => (await (await member.GetAsync($"cases/{caseId}/timeline")).Json()).EnumerateArray()
+            .Count(e => e.GetProperty("action").GetString() == "advisory.published");
+        for (var i = 0; i < 100 && await Published() < 2; i++) await Task.Delay(100);
+        Assert.Equal(2, await Published());
+        Assert.Equal("withdrawn", await Status(member, caseId));
     }
 
     [Fact]

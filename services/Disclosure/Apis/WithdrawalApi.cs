@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Coordination.Hosting.Auth;
 using Coordination.Hosting.Validation;
 using Disclosure.Data;
@@ -9,7 +10,8 @@ namespace Disclosure.Apis;
 
 /// <summary>
 /// Members only: POST /cases/{id}/advisory/withdraw {reason} withdraws a published advisory (OSV "withdrawn", a new
-/// version of every record; it stays listed). The reason becomes public in the records.
+/// version of every record; it stays listed). The reason becomes public in the records. AdvisoryWithdrawn tells intake,
+/// which closes the case and records who withdrew it.
 /// </summary>
 public static class WithdrawalApi
 {
@@ -26,7 +28,7 @@ public static class WithdrawalApi
     }
 
     public static async Task<Results<Ok<WithdrawnResponse>, ValidationProblem, NotFound, ProblemHttpResult>> Withdraw(
-        Guid caseId, WithdrawRequest request, NpgsqlDataSource dataSource, AdvisoryPublisher publisher, CancellationToken ct)
+        Guid caseId, WithdrawRequest request, ClaimsPrincipal user, NpgsqlDataSource dataSource, AdvisoryPublisher publisher, CancellationToken ct)
     {
         var reason = request.Reason?.Trim();
         string? error = string.IsNullOrEmpty(reason) ? "is required: it is published in the withdrawn records"
@@ -41,7 +43,7 @@ public static class WithdrawalApi
         if (existing is null) return TypedResults.NotFound();
         if (existing.WithdrawnAt is not null)
             return TypedResults.Problem($"The advisory {existing.AdvisoryId} is already withdrawn.", statusCode: StatusCodes.Status409Conflict, title: "Already withdrawn");
-        await publisher.WithdrawAsync(conn, tx, caseId, reason!);
+        await publisher.WithdrawAsync(conn, tx, caseId, reason!, user.MemberId());
         await tx.CommitAsync(ct);
         return TypedResults.Ok(new WithdrawnResponse(existing.AdvisoryId, existing.CurrentVersion + 1));
     }

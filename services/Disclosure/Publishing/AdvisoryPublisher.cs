@@ -62,7 +62,9 @@ public sealed partial class AdvisoryPublisher(MetadataFactory metadata, TimeProv
         return true;
     }
 
-    public async Task<bool> WithdrawAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string reason)
+    /// <summary>Withdraws the case's public advisory at <paramref name="memberId"/>'s request: a new version of each
+    /// record, and AdvisoryWithdrawn (intake closes the case, its timeline says who and why).</summary>
+    public async Task<bool> WithdrawAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, string reason, Guid memberId)
     {
         var existing = await AdvisoryStore.GetByCaseAsync(conn, tx, caseId);
         if (existing is null || existing.WithdrawnAt is not null)
@@ -80,7 +82,8 @@ public sealed partial class AdvisoryPublisher(MetadataFactory metadata, TimeProv
         var records = RenderedRecords.Render(draft, meta);
         await AdvisoryStore.UpsertAsync(conn, tx, Row(caseId, existing.AdvisoryId, draft, existing.PublishedAt, now, now, version, existing.CurrentRevision));
         await AdvisoryStore.InsertVersionAsync(conn, tx, caseId, VersionRow(version, existing.CurrentRevision, "withdraw", now, summary, records));
-        LogWithdrawnNow(caseId, existing.AdvisoryId, version);
+        await Outbox.PublishAsync(conn, tx, new AdvisoryWithdrawn(caseId, existing.AdvisoryId, version, reason, memberId, now));
+        LogWithdrawnNow(caseId, existing.AdvisoryId, version, memberId);
         return true;
     }
 
@@ -141,8 +144,8 @@ public sealed partial class AdvisoryPublisher(MetadataFactory metadata, TimeProv
     [LoggerMessage(LogLevel.Warning, "Case {CaseId} advisory is withdrawn; revision {Revision} not published")]
     private partial void LogWithdrawn(Guid caseId, int revision);
 
-    [LoggerMessage(LogLevel.Information, "Withdrew advisory {AdvisoryId} (version {Version}) of case {CaseId}")]
-    private partial void LogWithdrawnNow(Guid caseId, string advisoryId, int version);
+    [LoggerMessage(LogLevel.Information, "Withdrew advisory {AdvisoryId} (version {Version}) of case {CaseId} at the request of member {MemberId}")]
+    private partial void LogWithdrawnNow(Guid caseId, string advisoryId, int version, Guid memberId);
 
     [LoggerMessage(LogLevel.Warning, "Case {CaseId} has no public advisory to withdraw")]
     private partial void LogNothingToWithdraw(Guid caseId);

@@ -25,7 +25,8 @@ public static class CaseStatusMoves
 
     public const string Withdrawn = "UPDATE cases SET status = 'withdrawn' WHERE id = @CaseId";
 
-    public const string Disclosed = "UPDATE cases SET status = 'disclosed' WHERE id = @CaseId";
+    /// <summary>Not a case withdrawn: its advisory, withdrawn once public, stays so (AdvisoryWithdrawn may come first).</summary>
+    public const string Disclosed = "UPDATE cases SET status = 'disclosed' WHERE id = @CaseId AND status <> 'withdrawn'";
 
     /// <summary>A refused embargo leaves the case open.</summary>
     public const string EmbargoRefused = "UPDATE cases SET status = 'open' WHERE id = @CaseId AND status = 'embargo-requested'";

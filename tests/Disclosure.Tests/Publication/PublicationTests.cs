@@ -172,6 +172,11 @@ public sealed class PublicationTests
         Assert.Equal(HttpStatusCode.OK, withdrawal.StatusCode);
         Assert.Equal(3, (int)JsonNode.Parse(await withdrawal.Content.ReadAsStringAsync())!["version"]!);
         Assert.Equal(HttpStatusCode.Conflict, (await member.PostAsync($"cases/{caseId}/advisory/withdraw", Reason("again"))).StatusCode);
+        // Intake hears of it (it closes the case) with who withdrew it and why.
+        var told = await DisclosureHost.EventuallyAsync(() => Task.FromResult(bus.Withdrawn.TryPeek(out var w) ? w : null), "AdvisoryWithdrawn");
+        Assert.Equal((caseId, guessedId, 3, "Duplicate of another advisory"), (told.CaseId, told.AdvisoryId, told.Version, told.Reason));
+        Assert.NotEqual(Guid.Empty, told.WithdrawnBy);
+        Assert.Single(bus.Withdrawn);
         var withdrawn = JsonNode.Parse(await anonB.GetStringAsync($"advisories/{guessedId}.osv.json"))!;
         Assert.NotNull(withdrawn["withdrawn"]);
         Assert.True(string.CompareOrdinal((string)withdrawn["modified"]!, (string)osv2["modified"]!) > 0, $"{osv2["modified"]} then {withdrawn["modified"]}");

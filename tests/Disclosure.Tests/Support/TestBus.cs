@@ -5,11 +5,12 @@ using MassTransit;
 
 namespace Disclosure.Tests.Support;
 
-/// <summary>The test's own bus on the isolation's virtual host: sends commands, publishes events, records AdvisoryPublished.</summary>
+/// <summary>The test's own bus on the isolation's virtual host: sends commands, publishes events, records AdvisoryPublished and AdvisoryWithdrawn.</summary>
 public sealed class TestBus : IAsyncDisposable
 {
     private readonly IBusControl bus;
     public ConcurrentQueue<AdvisoryPublished> Published { get; } = new();
+    public ConcurrentQueue<AdvisoryWithdrawn> Withdrawn { get; } = new();
 
     private TestBus(IBusControl bus) => this.bus = bus;
 
@@ -25,7 +26,10 @@ public sealed class TestBus : IAsyncDisposable
                 h.Password(e.RabbitPassword);
             });
             cfg.ReceiveEndpoint("disclosure-test-observer", r =>
-                r.Handler<AdvisoryPublished>(ctx => { self!.Published.Enqueue(ctx.Message); return Task.CompletedTask; }));
+            {
+                r.Handler<AdvisoryPublished>(ctx => { self!.Published.Enqueue(ctx.Message); return Task.CompletedTask; });
+                r.Handler<AdvisoryWithdrawn>(ctx => { self!.Withdrawn.Enqueue(ctx.Message); return Task.CompletedTask; });
+            });
         });
         self = new TestBus(bus);
         await bus.StartAsync();
