@@ -91,6 +91,21 @@ public sealed class BadHttpInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_address_with_a_control_character_in_a_quoted_local_part_is_a_400_naming_it()
+    {
+        using var admin = f.Host.Client(f.Host.Token(Roles.Admin));
+        foreach (var address in new[] { "\"a\\\u0000b\"@example.org", "\"a\u001b[31mb\"@example.org" })
+        {
+            var report = await f.Host.Client().Post("reports", new { reporterName = "Q", reporterEmail = address, components = new[] { "x" }, description = "d" });
+            Assert.Equal(HttpStatusCode.BadRequest, report.StatusCode);
+            Assert.Equal(["reporterEmail"], await report.ErrorFields());
+            var member = await admin.Post("members", new { name = "Q", email = address, publicHandle = "q-quoted", role = Roles.Member });
+            Assert.Equal(HttpStatusCode.BadRequest, member.StatusCode);
+            Assert.Equal(["email"], await member.ErrorFields());
+        }
+    }
+
+    [Fact]
     public async Task An_empty_body_or_a_JSON_null_is_a_400_naming_the_body()
     {
         using var member = f.Host.Client(f.Host.Token(Roles.Member));

@@ -170,10 +170,16 @@ public sealed class CaseFlowTests : IAsyncLifetime
         Assert.True(!credit.TryGetProperty("contact", out var contact) || contact.ValueKind == JsonValueKind.Null, credit.GetRawText());
         Assert.DoesNotContain("rita@example.org", draft.GetRawText());
 
-        var merged = await (await member.Post($"cases/{caseId}/reports", new { reportIds = new[] { silentId, otherId } })).Json();
+        var (againId, _) = await Samples.SubmitReport(anonymous, new
+        {
+            reporterName = "Rita", reporterEmail = "rita2@example.org", components = new[] { "example-lib" }, description = "And the root cause.",
+            credit = new { wanted = true, name = "rita r.", types = new[] { "ANALYST" } }, // credited already: gains the type
+        });
+        var merged = await (await member.Post($"cases/{caseId}/reports", new { reportIds = new[] { silentId, otherId, againId } })).Json();
         Assert.Equal(1, merged.GetProperty("draftRevision").GetInt32());
         var updated = await f.Bus.WaitForAsync<AdvisoryDraftUpdated>(e => e.CaseId == caseId && e.Revision == 1);
         Assert.Equal(["Rita R.", "Sam Second"], updated.Draft.Credits.Select(c => c.Name));
+        Assert.Equal([CreditTypes.Finder, CreditTypes.Reporter, CreditTypes.Analyst], updated.Draft.Credits[0].Types);
         Assert.Equal([CreditTypes.Reporter], updated.Draft.Credits[1].Types);
     }
 

@@ -108,7 +108,7 @@ public static class DraftApi
     /// The credits with one more: a person credited already (same name, any case) gains the new types, and the contact
     /// if they had none, in their one entry; null when that changes nothing.
     /// </summary>
-    private static IReadOnlyList<Credit>? WithCredit(IReadOnlyList<Credit> credits, Credit added)
+    internal static IReadOnlyList<Credit>? WithCredit(IReadOnlyList<Credit> credits, Credit added)
     {
         var same = credits.FirstOrDefault(x => string.Equals(x.Name, added.Name, StringComparison.OrdinalIgnoreCase));
         if (same is null) return [.. credits, added];

@@ -18,14 +18,15 @@ public static class ReporterCredits
             .Select(x => new Credit(x.Name!, Canonical(x.r.CreditTypes)))
             .ToList();
 
-    /// <summary>The draft with every wished credit whose name it does not credit yet, or null when nothing is new.</summary>
+    /// <summary>The draft with every wished credit, as a member's crediting adds it (a name credited already gains the
+    /// types it lacks in its one entry: Apis.DraftApi.WithCredit), or null when nothing is new.</summary>
     public static AdvisoryDraft? AddTo(AdvisoryDraft draft, IEnumerable<Report> reports)
     {
-        var added = new List<Credit>();
+        var credits = draft.Credits;
+        var changed = false;
         foreach (var credit in Wished(reports))
-            if (!draft.Credits.Concat(added).Any(c => string.Equals(c.Name, credit.Name, StringComparison.OrdinalIgnoreCase)))
-                added.Add(credit);
-        return added.Count == 0 ? null : draft with { Credits = [.. draft.Credits, .. added] };
+            if (Apis.DraftApi.WithCredit(credits, credit) is { } more) (credits, changed) = (more, true);
+        return changed ? draft with { Credits = credits } : null;
     }
 
     private static IReadOnlyList<string> Canonical(string[] types)

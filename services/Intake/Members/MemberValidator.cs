@@ -25,7 +25,9 @@ public static partial class MemberValidator
 
     public static bool IsEmail(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text) || text.Length > 320) return false;
+        // No control character (NUL included): MailAddress takes them in a quoted local part (a backslash and NUL), and
+        // PostgreSQL refuses NUL in text; an escape sequence would be shown in members' terminals.
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 320 || text.Any(char.IsControl)) return false;
         return MailAddress.TryCreate(text, out var address) && address.Address == text.Trim() && address.DisplayName.Length == 0;
     }
 
