@@ -53,6 +53,11 @@ public sealed class ReportsTests : IAsyncLifetime
         Assert.Equal(1, await conn.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM intake.audit_log WHERE action = 'report.read' AND detail->>'reportId' = @id", new { id = id.ToString() }));
         Assert.Equal(0, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM intake.reports WHERE reporter_token_hash = @token", new { token }));
+
+        // The list shows subjects and components: it is audited too, with the reports it showed.
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("reports?limit=5")).StatusCode);
+        Assert.Equal(1, await conn.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM intake.audit_log WHERE action = 'reports.listed' AND detail->'reportIds' ? @id", new { id = id.ToString() }));
     }
 
     [Fact]

@@ -98,11 +98,15 @@ public static class ReportsApi
         return TypedResults.Ok(new ReporterView(own.Id, Status(own), own.ReceivedAt, ownReplies.Select(r => new ReplyView(r.AuthorName, r.Body, r.At)).ToList()));
     }
 
-    public static async Task<Results<Ok<List<ReportSummary>>, ValidationProblem>> List(NpgsqlDataSource db, CancellationToken ct, int limit = 200)
+    /// <summary>Members: the newest reports' summaries (subjects and components say what is embargoed: the read is audited,
+    /// with the reports it showed).</summary>
+    public static async Task<Results<Ok<List<ReportSummary>>, ValidationProblem>> List(ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time,
+        CancellationToken ct, int limit = 200)
     {
         if (ListLimit.Check(limit) is { } refused) return refused;
         await using var conn = await db.OpenConnectionAsync(ct);
         var reports = await ReportStore.ListAsync(conn, limit, ct);
+        await AuditLog.AppendAsync(conn, null, Actor.Of(user), "reports.listed", time.GetUtcNow(), null, new { reportIds = reports.Select(r => r.Id).ToArray() });
         return TypedResults.Ok(reports.Select(r => new ReportSummary(r.Id, r.Source, r.ReporterName, r.Subject, r.Components, r.Encrypted,
             r.ReceivedAt, r.CaseId, Status(r))).ToList());
     }
