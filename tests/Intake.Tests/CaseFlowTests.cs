@@ -325,6 +325,36 @@ public sealed class CaseFlowTests : IAsyncLifetime
         Assert.Contains("must stay CVE-2026-12345", await atTheInstant.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_CVE_id_another_case_has_is_a_400_unless_that_case_was_withdrawn_before_its_advisory_was_published()
+    {
+        using var member = f.Host.Client(f.Host.Token(Roles.Member));
+        var first = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        var second = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{first}/draft", new { revision = 0, draft = Samples.Draft() })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{first}/draft", new { revision = 1, draft = Samples.Draft("Again") })).StatusCode);
+
+        var taken = await member.Put($"cases/{second}/draft", new { revision = 0, draft = Samples.Draft() });
+        Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
+        Assert.Equal(["draft.cveId"], await taken.ErrorFields());
+        Assert.Contains(first.ToString(), await taken.Content.ReadAsStringAsync());
+
+        // Withdrawn under embargo, its CVE id was never published: a new case for the issue may take it.
+        await f.Bus.PublishAsync(new CaseWithdrawn(first, "reported again later", Guid.NewGuid(), DateTimeOffset.UtcNow), Guid.NewGuid());
+        await WaitForStatus(member, first, "withdrawn");
+        Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{second}/draft", new { revision = 0, draft = Samples.Draft() })).StatusCode);
+
+        // Published, then withdrawn: its CVE id stays its own (the record says REJECTED).
+        await f.Bus.PublishAsync(new AdvisoryPublished(second, "PSRT-2026-0003", "CVE-2026-12345", 1, DateTimeOffset.UtcNow, []), Guid.NewGuid());
+        await WaitForStatus(member, second, "disclosed");
+        await f.Bus.PublishAsync(new AdvisoryWithdrawn(second, "PSRT-2026-0003", 2, "Not a vulnerability", Guid.NewGuid(), DateTimeOffset.UtcNow), Guid.NewGuid());
+        await WaitForStatus(member, second, "withdrawn");
+        var third = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        var rejected = await member.Put($"cases/{third}/draft", new { revision = 0, draft = Samples.Draft() });
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        Assert.Contains(second.ToString(), await rejected.Content.ReadAsStringAsync());
+    }
+
     private static async Task<int> Revision(HttpClient member, Guid caseId) =>
         (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<JsonElement>(member, $"cases/{caseId}/draft")).GetProperty("revision").GetInt32();
 

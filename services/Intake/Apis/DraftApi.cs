@@ -72,6 +72,12 @@ public static class DraftApi
             {
                 ["draft.cveId"] = [$"must stay {published}: the advisory is public under it (a CVE id assigned in error is rejected by the CNA, not changed here)"],
             });
+        // One CVE record per CVE id: a second case publishing under it would overwrite or contradict the first's record.
+        if (draft.CveId is { } cveId && await CaseStore.OtherCaseWithCveIdAsync(conn, tx, id, cveId) is { } other)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["draft.cveId"] = [$"is the CVE id of case {other} already: one CVE id names one vulnerability (merge the reports into that case, or ask the CNA for another id)"],
+            });
         var revision = await SaveAsync(conn, tx, c, draft, user, now, "draft.updated");
         await tx.CommitAsync(ct);
         logs.CreateLogger(Logger).DraftUpdated(id, revision);

@@ -25,6 +25,15 @@ public static class CaseStore
 
     private const string SetInitialDraftSql = "UPDATE cases SET draft = @Draft::jsonb WHERE id = @Id AND draft_revision = 0";
 
+    // A case withdrawn before its advisory was published never used its CVE id (a new case for the issue may take it);
+    // one withdrawn after has it in a REJECTED record.
+    private const string CaseWithCveIdSql = """
+        SELECT c.id FROM cases c
+        WHERE c.id <> @Id AND upper(c.draft->>'cveId') = upper(@CveId)
+          AND (c.status <> 'withdrawn' OR EXISTS (SELECT FROM audit_log a WHERE a.case_id = c.id AND a.action = 'advisory.published'))
+        LIMIT 1
+        """;
+
     private const string GetDraftSql = "SELECT draft_revision AS revision, draft::text AS draft FROM cases WHERE id = @Id";
 
     // The WHERE on the revision refuses a stale edit without overwriting (optimistic concurrency).
@@ -64,6 +73,14 @@ public static class CaseStore
 
     public static Task<Case?> GetAsync(NpgsqlConnection conn, Guid id, CancellationToken ct) =>
         conn.QuerySingleOrDefaultAsync<Case>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
+
+    /// <summary>Another case whose draft names this CVE id (see CaseWithCveIdSql); the id's lock is taken first, so that
+    /// two edits giving it to two cases at once are decided one after the other.</summary>
+    public static async Task<Guid?> OtherCaseWithCveIdAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, string cveId)
+    {
+        await conn.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('cve:' || upper(@CveId)))", new { CveId = cveId }, tx);
+        return await conn.QuerySingleOrDefaultAsync<Guid?>(CaseWithCveIdSql, new { Id = id, CveId = cveId }, tx);
+    }
 
     public static Task<Case?> GetForUpdateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id) =>
         conn.QuerySingleOrDefaultAsync<Case>(GetForUpdateSql, new { Id = id }, tx);
