@@ -266,6 +266,52 @@ public sealed class ExcludedAfterNoticeTests
         Assert.DoesNotContain(h.Sink.Messages(), f => MimeMessage.Load(f).To.Mailboxes.Single().Address.EndsWith("@zeta.test", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_project_whose_exclusion_is_lifted_while_a_round_is_being_recorded_gets_the_details_in_the_notices_recorded_after()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        // Alpha's contacts fill the first two chunks and Zeta's the next two (recipients come in project-name order).
+        var rows = new[] { ("Alpha distro", "alpha", 2 * NotifyDownstreamConsumer.Chunk), ("Zeta distro", "zeta", NotifyDownstreamConsumer.Chunk + 100) }
+            .Select(p => new
+            {
+                name = p.Item1, packages = new[] { "pkg:pypi/requests" },
+                contacts = Enumerable.Range(0, p.Item3).Select(c => new { name = $"C{c}", email = $"c{c}@{p.Item2}.test" }).ToArray(),
+            }).ToArray();
+        (await h.Http.PostAsJsonAsync("import", rows)).EnsureSuccessStatusCode();
+        var zeta = (await h.Http.GetFromJsonAsync<List<System.Text.Json.JsonElement>>("projects"))!
+            .Single(p => p.GetProperty("name").GetString() == "Zeta distro").GetProperty("id").GetGuid();
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "requests", "pkg:pypi/requests"));
+        var disclosureAt = DateTimeOffset.UtcNow.AddDays(7);
+        var embargoed = Guid.NewGuid();
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, embargoed, disclosureAt, ["default"]));
+        await Db.WaitForRoundDoneAsync(h, embargoed);
+        (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = new[] { zeta } })).EnsureSuccessStatusCode();
+        // Each chunk takes two seconds to record: the exclusion is lifted while the round is still being recorded.
+        await Db.ScalarAsync<object>(h, """
+            CREATE FUNCTION notifier.slow_chunk() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$;
+            CREATE TRIGGER slow_chunk AFTER INSERT ON notifier.notices FOR EACH STATEMENT EXECUTE FUNCTION notifier.slow_chunk();
+            """);
+        var round = Guid.NewGuid();
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Extended, round, disclosureAt.AddDays(3), ["default"], "the fix needs longer"));
+        for (var deadline = DateTime.UtcNow.AddSeconds(30);
+             await Db.ScalarAsync<long>(h, "SELECT count(*) FROM notifier.notices WHERE notification_id = $1", round) == 0; await Task.Delay(100))
+            Assert.True(DateTime.UtcNow < deadline, "the first chunk was never recorded");
+
+        (await h.Http.PutAsJsonAsync($"cases/{caseId}/recipients/overrides", new { exclude = Array.Empty<Guid>() })).EnsureSuccessStatusCode();
+        // The lift held the case's lock: no chunk was being recorded, and those recorded so far are these.
+        var recordedBefore = await Db.ScalarAsync<long>(h, "SELECT coalesce(max(id), 0) FROM notifier.notices WHERE notification_id = $1", round);
+        Assert.False(await Db.ScalarAsync<bool>(h, "SELECT notices_recorded_at IS NOT NULL FROM notifier.notifications WHERE id = $1", round),
+            "the round was recorded whole before the exclusion was lifted: the test shows nothing");
+
+        await Db.WaitForRoundDoneAsync(h, round);
+        // (Those recorded before may have gone without the details before the lift, as they should have.)
+        var after = "FROM notifier.notices WHERE notification_id = $1 AND email LIKE '%@zeta.test' AND id > $2";
+        Assert.True(await Db.ScalarAsync<long>(h, "SELECT count(*) " + after, round, recordedBefore) >= NotifyDownstreamConsumer.Chunk / 2,
+            await Db.ScalarAsync<string>(h, "SELECT string_agg(concat(d, ' ', a, ' ', m, ' ', n), '; ') FROM (SELECT split_part(email, '@', 2) d, id > $2 a, mode m, count(*) n FROM notifier.notices WHERE notification_id = $1 GROUP BY 1, 2, 3) t", round, recordedBefore));
+        Assert.Equal("plain", await Db.ScalarAsync<string>(h, "SELECT string_agg(DISTINCT mode, ',') " + after, round, recordedBefore));
+    }
+
     private static List<MimeMessage> Messages(NotifierHarness h, string to) =>
         h.Sink.Messages().Select(f => MimeMessage.Load(f)).Where(m => m.To.Mailboxes.Any(a => a.Address == to)).ToList();
 }

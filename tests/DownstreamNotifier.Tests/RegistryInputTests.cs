@@ -56,7 +56,7 @@ public sealed class RegistryInputTests
         // Nor does a CSV whose project cells are empty (a sheet giving them on one line of the project only): losing
         // "distros" would send its keyless contacts the details in plain mail.
         var blank = await h.Http.PostAsync("import", new StringContent(
-            "project,ecosystem,homepage,packages,channels,name,email\r\nDebian python3-urllib3,, ,,,New,new@x.test\r\n", Encoding.UTF8, "text/csv"));
+            "project,ecosystem,homepage,packages,channels,name,email\r\nDebian python3-urllib3,, ,,\" , \",New,new@x.test\r\n", Encoding.UTF8, "text/csv"));
         Assert.Equal(1, (await blank.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt32());
         var kept = await h.Http.GetFromJsonAsync<JsonElement>($"projects/{project}");
         foreach (var field in new[] { "ecosystem", "homepage", "channels", "packages" })

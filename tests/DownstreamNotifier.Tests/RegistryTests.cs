@@ -123,12 +123,16 @@ public sealed class RegistryTests
             new { name = "Alpine py3-urllib3", contacts = new[] { new { name = "B", email = "b@alpine.test" } } },
             new { name = "alpine PY3-urllib3", packages = new[] { "pkg:pypi/urllib3", "pkg:pypi/requests" }, contacts = new[] { new { name = "C", email = "c@alpine.test" } } },
             new { name = "Alpine py3-urllib3", packages = new[] { "pkg:pypi/URLLIB3" }, channels = new[] { "Distros" }, contacts = new[] { new { name = "D", email = "d@alpine.test" } } },
+            new { name = "Alpine py3-urllib3", channels = Array.Empty<string>(), contacts = new[] { new { name = "E", email = "e@alpine.test" } } },
+            new { name = "Alpine py3-urllib3", ecosystem = "Alpine", contacts = new[] { new { name = "F", email = "f@alpine.test" } } },
         };
         var report = await (await h.Http.PostAsJsonAsync("import", json)).Content.ReadFromJsonAsync<JsonElement>();
         var statuses = report.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("status").GetString()).ToList();
-        Assert.Equal(["imported", "imported", "rejected", "imported"], statuses);
+        Assert.Equal(["imported", "imported", "rejected", "imported", "rejected", "rejected"], statuses);
         var why = report.GetProperty("results")[2].GetProperty("errors").GetProperty("packages")[0].GetString();
-        Assert.Contains("row 1", why);
+        Assert.Contains("differs from row 1", why);
+        Assert.Contains("differs from row 1", report.GetProperty("results")[4].GetProperty("errors").GetProperty("channels")[0].GetString());
+        Assert.Contains("not given by row 1", report.GetProperty("results")[5].GetProperty("errors").GetProperty("ecosystem")[0].GetString());
 
         // A CSV whose first row of a project leaves the packages empty and a later one gives them.
         var csv = "project,packages,name,email\r\nWolfi urllib3,,A,a@wolfi.test\r\nWolfi urllib3,pkg:pypi/urllib3,B,b@wolfi.test\r\n";

@@ -142,11 +142,18 @@ public sealed partial class NotifyDownstreamConsumer(
                     await NoticeStore.SetTotalAsync(conn, tx, m.NotificationId, recordedEarlier + notices.Count);
                 }
             }
-            await RecordChunkAsync(conn, tx, m, notices, from, now, ct);
             // The recipients were chosen before the first chunk: a project a member has excluded since is treated as
-            // one excluded mid-round (its notices not sent yet cancelled or stripped of details).
-            if ((await CaseStore.OverridesAsync(conn, m.CaseId, tx)).Exclude is { Count: > 0 } excluded)
-                await ExcludedProjectNotices.ApplyAsync(conn, tx, m.CaseId, excluded.ToArray());
+            // one excluded mid-round (its notices not sent yet cancelled or stripped of details), and one no longer
+            // excluded gets the details in the notices still to be recorded (those recorded got them back when it was lifted).
+            var excluded = (await CaseStore.OverridesAsync(conn, m.CaseId, tx)).Exclude;
+            for (var i = from; i < notices.Count; i++)
+                if (notices[i].Recipient is { Excluded: true } r && !excluded.Contains(r.ProjectId))
+                {
+                    var lifted = r with { Excluded = false };
+                    notices[i] = (lifted, NoticeModes.For(lifted, options.Value, m.Channels ?? [], now));
+                }
+            await RecordChunkAsync(conn, tx, m, notices, from, now, ct);
+            if (excluded.Count > 0) await ExcludedProjectNotices.ApplyAsync(conn, tx, m.CaseId, excluded.ToArray());
             await tx.CommitAsync(ct);
             signal.Pulse();
         }

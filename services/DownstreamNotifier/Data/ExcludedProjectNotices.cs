@@ -54,7 +54,7 @@ public static class ExcludedProjectNotices
     public static async Task<(int Cancelled, int ScheduleOnly)> ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid[] excluded)
     {
         if (excluded.Length == 0) return (0, 0);
-        await NoticeStore.LockOpenNoticesAsync(conn, tx, caseId);
+        await NoticeStore.LockProjectsOpenNoticesAsync(conn, tx, caseId, excluded);
         var cancelled = (await conn.QueryAsync<bool>(ApplySql, new { CaseId = caseId, Excluded = excluded }, tx)).ToList();
         return (cancelled.Count(c => c), cancelled.Count(c => !c));
     }
@@ -75,6 +75,7 @@ public static class ExcludedProjectNotices
         NotifierOptions options, DateTimeOffset now)
     {
         if (projects.Length == 0) return 0;
+        await NoticeStore.LockProjectsOpenNoticesAsync(conn, tx, caseId, projects);
         var stripped = (await conn.QueryAsync<(long Id, Guid ContactId)>(StrippedSql, new { CaseId = caseId, Projects = projects }, tx)).ToList();
         if (stripped.Count == 0 || await CaseStore.EmbargoAsync(conn, caseId, tx) is not { } embargo) return 0;
         var recipients = await Apis.ResendNotices.RecipientsNowAsync(conn, tx, caseId, options);

@@ -65,12 +65,25 @@ public static class NoticeStore
           AND NOT EXISTS (SELECT FROM notice_acceptances a WHERE a.notice_id = n.id)
         """;
 
-    // In a statement of its own, before a statement that cancels or strips notices: a sender's batch holding some of the
-    // rows is waited for here, so that the next statement's snapshot (taken after) sees every acceptance committed before
-    // the batch ended. A batch rolled back after its server accepted (the service killed) leaves the notice pending with
-    // its acceptance; a cancelling statement that waited for the row itself would judge it by its older snapshot, which
-    // has no acceptance, and cancel a notice that went.
-    private const string LockOpenNoticesSql = "SELECT FROM notices WHERE case_id = @CaseId AND state IN ('pending', 'deferred') FOR UPDATE";
+    // In a statement of its own, before a statement that cancels or changes notices by whether they went: a sender's
+    // batch holding some of the rows is waited for here, so that the next statement's snapshot (taken after) sees every
+    // acceptance committed before the batch ended. A batch rolled back after its server accepted (the service killed)
+    // leaves the notice pending with its acceptance; a statement that waited for the row itself would judge it by its
+    // older snapshot, which has no acceptance, and cancel a notice that went. Only the rows the next statement may
+    // touch, as it would have waited for: not the batches sending the rest of the case (a slow server holds one for
+    // minutes while the case's lock is held).
+    private const string LockOpenNoticesSql = """
+        SELECT FROM notices n WHERE n.case_id = @CaseId AND n.state IN ('pending', 'deferred') AND n.notification_id <> @Except
+          AND (@Kinds::text[] IS NULL OR n.kind = ANY(@Kinds))
+        FOR UPDATE
+        """;
+
+    /// <summary>The same for the notices of contacts of <c>@Projects</c> (an exclusion applied or lifted).</summary>
+    public const string LockProjectsOpenNoticesSql = """
+        SELECT FROM notices n LEFT JOIN contacts c ON c.id = n.contact_id
+        WHERE n.case_id = @CaseId AND n.state IN ('pending', 'deferred') AND (n.project_id = ANY(@Projects) OR c.project_id = ANY(@Projects))
+        FOR UPDATE OF n
+        """;
 
     private const string CloseRoundSql = """
         UPDATE notifications SET total = (SELECT count(*) FROM notices WHERE notification_id = @Id), notices_recorded_at = COALESCE(notices_recorded_at, @Now)
@@ -216,14 +229,15 @@ public static class NoticeStore
     /// <returns>how many were cancelled.</returns>
     public static async Task<int> CancelOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId)
     {
-        await LockOpenNoticesAsync(conn, tx, caseId);
-        return await conn.ExecuteAsync(CancelOpenNoticesSql, new { CaseId = caseId, Except = exceptNotificationId, Kinds = (string[]?)null, Reason = (string?)null }, tx);
+        var args = new { CaseId = caseId, Except = exceptNotificationId, Kinds = (string[]?)null, Reason = (string?)null };
+        await conn.ExecuteAsync(LockOpenNoticesSql, args, tx);
+        return await conn.ExecuteAsync(CancelOpenNoticesSql, args, tx);
     }
 
-    /// <summary>Locks the case's notices not sent yet, waiting for the senders holding any (see LockOpenNoticesSql):
-    /// for the caller's next statement, which cancels or changes some of them by whether they went.</summary>
-    public static Task LockOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId) =>
-        conn.ExecuteAsync(LockOpenNoticesSql, new { CaseId = caseId }, tx);
+    /// <summary>Locks the case's notices not sent yet to contacts of <paramref name="projects"/>, waiting for the senders
+    /// holding any (see LockOpenNoticesSql): for the caller's next statement, which changes some of them by whether they went.</summary>
+    public static Task LockProjectsOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid[] projects) =>
+        conn.ExecuteAsync(LockProjectsOpenNoticesSql, new { CaseId = caseId, Projects = projects }, tx);
 
     /// <summary>
     /// The embargo was extended, broken or made public: the case's Embargoed, Reminder and Extended notices of other rounds
@@ -234,12 +248,9 @@ public static class NoticeStore
     /// <returns>how many were cancelled.</returns>
     public static async Task<int> SupersedeOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId, string reason)
     {
-        await LockOpenNoticesAsync(conn, tx, caseId);
-        return await conn.ExecuteAsync(CancelOpenNoticesSql, new
-        {
-            CaseId = caseId, Except = exceptNotificationId, Reason = reason,
-            Kinds = new[] { NoticeKinds.Embargoed, NoticeKinds.Reminder, NoticeKinds.Extended },
-        }, tx);
+        var args = new { CaseId = caseId, Except = exceptNotificationId, Reason = reason, Kinds = new[] { NoticeKinds.Embargoed, NoticeKinds.Reminder, NoticeKinds.Extended } };
+        await conn.ExecuteAsync(LockOpenNoticesSql, args, tx);
+        return await conn.ExecuteAsync(CancelOpenNoticesSql, args, tx);
     }
 
     /// <summary>Ends a round's recording where it stands (the case was withdrawn): its total becomes what it recorded.

@@ -42,7 +42,8 @@ public static class RegistryImporter
                 results.Add(new ImportRowResult(i + 1, "rejected", null, 0, errors));
                 continue;
             }
-            if (firstRows.TryGetValue(project.Name, out var first) && Differences(first.Row, first.Project, project, rows[i]!) is { Count: > 0 } differences)
+            if (firstRows.TryGetValue(project.Name, out var first)
+                && Differences(first.Row, first.Project, rows[first.Row - 1]!, project, rows[i]!) is { Count: > 0 } differences)
             {
                 results.Add(new ImportRowResult(i + 1, "rejected", null, 0, differences));
                 continue;
@@ -111,17 +112,23 @@ public static class RegistryImporter
         public int Contact { get; } = contact;
     }
 
-    /// <summary>The project fields a later row naming the project gives (not empty) other than the first row did.</summary>
-    private static Dictionary<string, string[]> Differences(int firstRow, ValidProject first, ValidProject later, ImportProject row)
+    /// <summary>The project fields a later row naming the project gives (empty or not) that the first row did not give
+    /// the same: the first row's stand, so the later value would be dropped without a word.</summary>
+    private static Dictionary<string, string[]> Differences(int firstRow, ValidProject first, ImportProject firstGiven, ValidProject later, ImportProject row)
     {
-        string[] why = [$"differs from row {firstRow}, the first naming this project in the import, whose value stands: give the project's fields on one row, or the same on each"];
         var differences = new Dictionary<string, string[]>();
-        if (!string.IsNullOrWhiteSpace(row.Ecosystem) && later.Ecosystem != first.Ecosystem) differences["ecosystem"] = why;
-        if (!string.IsNullOrWhiteSpace(row.Homepage) && later.Homepage != first.Homepage) differences["homepage"] = why;
-        if (row.Packages is { Count: > 0 } && !later.Packages.Select(p => (p.Key, p.Package.Relation)).ToHashSet()
-                .SetEquals(first.Packages.Select(p => (p.Key, p.Package.Relation))))
-            differences["packages"] = why;
-        if (row.Channels is { Count: > 0 } && !later.Channels.ToHashSet().SetEquals(first.Channels)) differences["channels"] = why;
+        void Check(string field, bool laterGives, bool firstGives, bool same)
+        {
+            if (!laterGives || (firstGives && same)) return;
+            differences[field] = [firstGives
+                ? $"differs from row {firstRow}, the first naming this project in the import, whose value stands: give the project's fields on one row, or the same on each"
+                : $"is not given by row {firstRow}, the first naming this project in the import, whose fields stand: give the project's fields on that row"];
+        }
+        Check("ecosystem", row.Ecosystem is not null, firstGiven.Ecosystem is not null, later.Ecosystem == first.Ecosystem);
+        Check("homepage", row.Homepage is not null, firstGiven.Homepage is not null, later.Homepage == first.Homepage);
+        Check("packages", row.Packages is not null, firstGiven.Packages is not null,
+            later.Packages.Select(p => (p.Key, p.Package.Relation)).ToHashSet().SetEquals(first.Packages.Select(p => (p.Key, p.Package.Relation))));
+        Check("channels", row.Channels is not null, firstGiven.Channels is not null, later.Channels.ToHashSet().SetEquals(first.Channels));
         return differences;
     }
 
@@ -168,6 +175,9 @@ public static class RegistryImporter
                 : new ProjectPackage(p.StartsWith("depends:", StringComparison.OrdinalIgnoreCase) ? p[8..] : p))
             .ToList();
         var channels = Given(r.Channels)?.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).ToList();
+        // A cell of separators only (a value deleted in a spreadsheet) gives nothing either.
+        if (packages is { Count: 0 }) packages = null;
+        if (channels is { Count: 0 }) channels = null;
         var hasContact = !string.IsNullOrWhiteSpace(r.Email) || !string.IsNullOrWhiteSpace(r.Name) || !string.IsNullOrWhiteSpace(r.PublicKey);
         return new ImportProject(r.Project, Given(r.Ecosystem), Given(r.Homepage), packages, channels,
             hasContact ? [new ContactRequest(r.Name, r.Email, r.Role, r.PublicKey, r.TimeZone)] : []);
