@@ -86,5 +86,37 @@ public sealed class DraftEditFileTests : IDisposable
         Assert.DoesNotContain("kept", run.Err); // nothing was edited: nothing to keep
     }
 
+    [Theory]
+    [InlineData("// revision 2\n", null, 2)]                                                        // as draft show prints it
+    [InlineData("// coord: advisory draft of case x, based on revision 1.\n// more\n", null, 1)] // a file the editor kept
+    [InlineData("// revision 2\n", 1, 1)]                                                          // --revision wins
+    public async Task A_file_is_submitted_as_based_on_the_revision_its_header_or_revision_names_never_the_current_one(string header, int? option, int expected)
+    {
+        var file = Path.Combine(dir, "d.json");
+        await File.WriteAllTextAsync(file, header + """{"title":"t"}""");
+        string? put = null;
+        var args = new List<string> { "case", "draft", "edit", caseId.ToString(), "--file", file };
+        if (option is { } r) args.AddRange(["--revision", r.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var run = await CliRun.RunAsync([.. args], new Dictionary<string, string?> { ["COORD_TOKEN"] = "t" }, new RoutedHandler(req =>
+        {
+            if (req.Method == HttpMethod.Put) put = req.Content!.ReadAsStringAsync().Result;
+            return req.Method == HttpMethod.Get ? RoutedHandler.Json(HttpStatusCode.OK, Draft) : RoutedHandler.Json(HttpStatusCode.OK, """{"revision":5}""");
+        }));
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Equal(expected, System.Text.Json.JsonDocument.Parse(put!).RootElement.GetProperty("revision").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_file_naming_no_revision_is_refused_without_one_rather_than_overwriting_a_newer_revision()
+    {
+        var file = Path.Combine(dir, "d.json");
+        await File.WriteAllTextAsync(file, """{"title":"t"}""");
+        var handler = new RoutedHandler(_ => RoutedHandler.Json(HttpStatusCode.OK, Draft));
+        var run = await CliRun.RunAsync(["case", "draft", "edit", caseId.ToString(), "--file", file], new Dictionary<string, string?> { ["COORD_TOKEN"] = "t" }, handler);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--revision", run.Err);
+        Assert.DoesNotContain(handler.Requests, r => r.Method == HttpMethod.Put);
+    }
+
     public void Dispose() => Directory.Delete(dir, recursive: true);
 }

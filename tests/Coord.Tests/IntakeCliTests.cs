@@ -54,7 +54,7 @@ public sealed class IntakeCliTests : IAsyncLifetime
         var caseId = await OpenCaseAsync();
         var file = Path.GetTempFileName();
         await File.WriteAllTextAsync(file, """
-            // comments are allowed
+            // revision 0 (comments are allowed)
             {"title":"Bad draft","summary":"s","details":"d",
              "affected":[{"ecosystem":"PyPI","name":"x","purl":"pkg:pypi/x@1.0","ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}],
              "severity":{"rating":"Huge","cvssVector":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"},

@@ -21,15 +21,23 @@ public static class DraftEditCommand
     {
         var id = CaseCommands.CaseArgument();
         var file = new Option<FileInfo?>("--file") { Description = "Submit this draft file (JSON) without opening an editor" };
-        var revision = new Option<int?>("--revision") { Description = "The revision the edit is based on (default: the current one)" };
+        var revision = new Option<int?>("--revision") { Description = "The revision the edit is based on (default: the current one; with --file, the one its header names)" };
         var command = new Command("edit", "Edit the advisory draft in $EDITOR (or submit --file); errors are shown next to their fields") { id, file, revision };
         return command.Does(env, async (ctx, ct) =>
         {
             var caseId = ctx.Value(id);
-            var fromFile = ctx.Value(file) is { } f ? ParseOrThrow(await InputFiles.ReadAsync(f, "--file", ct), f.FullName) : null;
+            if (ctx.Value(file) is { } f)
+            {
+                var text = await InputFiles.ReadAsync(f, "--file", ct);
+                var fromFile = ParseOrThrow(text, f.FullName);
+                // Never "the current revision" for a file: one saved since it was written would be overwritten unsaid.
+                var fileRevision = ctx.Value(revision) ?? RevisionInHeader(text)
+                    ?? throw new UsageException("--file needs --revision N, the revision the file was written from (coord case draft show prints it "
+                                                + "as its first line), so that a revision saved since is not overwritten");
+                return await SubmitAsync(ctx, caseId, fileRevision, fromFile, ct);
+            }
             var current = (await ctx.Api.Intake.GetAsync($"/cases/{caseId}/draft", ct)).Json;
             var basedOn = ctx.Value(revision) ?? current?["revision"]?.GetValue<int>() ?? 0;
-            if (ctx.Value(file) is not null) return await SubmitAsync(ctx, caseId, basedOn, fromFile, ct);
             return await EditLoopAsync(ctx, caseId, basedOn, current?["draft"] ?? Template(), ct);
         });
     }
@@ -182,6 +190,15 @@ public static class DraftEditCommand
         ctx.Err.Write("Edit again? [Y/n] ");
         var answer = ctx.Environment.In.ReadLine()?.Trim().ToLowerInvariant();
         return answer is null or "" or "y" or "yes";
+    }
+
+    /// <summary>The revision the leading // comments name: "// revision N" (draft show) or "... based on revision N." (the editor's file).</summary>
+    public static int? RevisionInHeader(string text)
+    {
+        foreach (var line in text.Split('\n').Select(l => l.Trim()).TakeWhile(l => l.StartsWith("//", StringComparison.Ordinal) || l.Length == 0))
+            if (System.Text.RegularExpressions.Regex.Match(line, @"^//\s*(?:revision|coord: .*based on revision) (\d{1,9})\b") is { Success: true } m)
+                return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return null;
     }
 
     private static IEnumerable<string> Header(Guid caseId, int revision) =>
