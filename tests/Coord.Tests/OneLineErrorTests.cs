@@ -68,6 +68,17 @@ public sealed class OneLineErrorTests
         Assert.StartsWith("intake answered 200 with a body that is not JSON (", OneLine(run));
     }
 
+    [Theory]
+    [InlineData("case", "show")]
+    [InlineData("case", "draft", "show")]
+    public async Task A_success_answer_of_an_unexpected_shape_is_a_service_error_of_one_line(params string[] command)
+    {
+        var handler = new CannedHandler(HttpStatusCode.OK, "[1, 2]", "application/json"); // a wrong URL's answer: not an object
+        var run = await CliRun.RunAsync([.. command, Case], handler: handler);
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("coord: unexpected failure (", OneLine(run));
+    }
+
     [Fact]
     public async Task A_duration_beyond_ten_years_is_a_usage_error_before_any_request()
     {

@@ -35,7 +35,7 @@ public static class CommandActions
     public static Command Does(this Command command, CliEnvironment env, Func<CliContext, CancellationToken, Task> action) =>
         command.Does(env, async (ctx, ct) => { await action(ctx, ct); return 0; });
 
-    /// <summary>Writes a failure coord knows as one line per problem and returns its exit code; null for any other exception.</summary>
+    /// <summary>Writes a failure as one line per problem and returns its exit code; null for a cancellation.</summary>
     public static int? Report(CliContext ctx, Exception e)
     {
         switch (e)
@@ -62,8 +62,13 @@ public static class CommandActions
             case IOException or UnauthorizedAccessException or NotSupportedException:
                 ctx.Err.WriteLine($"coord: {e.Message}");
                 return UsageError;
-            default:
+            case OperationCanceledException:
                 return null;
+            default:
+                // Anything else (an answer of an unexpected shape, a tool coord runs failing) is still one line, not a
+                // stack trace; the type says where to look.
+                ctx.Err.WriteLine($"coord: unexpected failure ({e.GetType().Name}): {e.Message}");
+                return ServiceError;
         }
     }
 }
