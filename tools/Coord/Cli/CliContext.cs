@@ -40,5 +40,6 @@ public sealed class CliContext(CliEnvironment environment, ParseResult parse)
     }
 
     public void Line(string text) => Console.MarkupLine(text);
-    public void Plain(string text) => Console.WriteLine(text);
+    /// <summary>Text as it is, but for terminal controls (Output.TerminalText): it may come from anyone (a report).</summary>
+    public void Plain(string text) => Console.WriteLine(Output.TerminalText.Safe(text));
 }

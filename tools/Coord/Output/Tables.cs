@@ -3,7 +3,7 @@ using Spectre.Console;
 
 namespace Coord.Output;
 
-/// <summary>Spectre tables over JSON arrays, every cell escaped.</summary>
+/// <summary>Spectre tables over JSON arrays, every cell escaped (markup and terminal controls: TerminalText).</summary>
 public static class Tables
 {
     public static Table Of(JsonNode? rows, params (string Header, Func<JsonNode, string?> Cell)[] columns)
@@ -12,14 +12,14 @@ public static class Tables
         foreach (var (header, _) in columns) table.AddColumn(header);
         foreach (var row in rows as JsonArray ?? [])
             if (row is not null)
-                table.AddRow(columns.Select(c => Markup.Escape(c.Cell(row) ?? "")).ToArray());
+                table.AddRow(columns.Select(c => Markup.Escape(TerminalText.Safe(c.Cell(row) ?? ""))).ToArray());
         return table;
     }
 
     public static Grid Fields(params (string Name, string? Value)[] fields)
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
-        foreach (var (name, value) in fields) grid.AddRow($"[grey]{Markup.Escape(name)}[/]", Markup.Escape(value ?? "—"));
+        foreach (var (name, value) in fields) grid.AddRow($"[grey]{Markup.Escape(name)}[/]", Markup.Escape(TerminalText.Safe(value ?? "—")));
         return grid;
     }
 
