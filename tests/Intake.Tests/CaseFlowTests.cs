@@ -314,6 +314,7 @@ public sealed class CaseFlowTests : IAsyncLifetime
 
         // From the instant on, before AdvisoryPublished is here: disclosure publishes the draft as it stands then.
         var due = await Samples.OpenCase(member, (await Samples.SubmitReport(f.Host.Client())).Id);
+        draft["cveId"] = "CVE-2026-22222"; // its own: one CVE id names one case
         Assert.Equal(HttpStatusCode.OK, (await member.Put($"cases/{due}/draft", new { revision = await Revision(member, due), draft })).StatusCode);
         var instant = DateTimeOffset.UtcNow.AddSeconds(2);
         await f.Bus.PublishAsync(new EmbargoStarted(due, instant, ["default"], DateTimeOffset.UtcNow), Guid.NewGuid());
@@ -322,7 +323,7 @@ public sealed class CaseFlowTests : IAsyncLifetime
         draft["cveId"] = "CVE-2026-54321";
         var atTheInstant = await member.Put($"cases/{due}/draft", new { revision = await Revision(member, due), draft });
         Assert.Equal(HttpStatusCode.BadRequest, atTheInstant.StatusCode);
-        Assert.Contains("must stay CVE-2026-12345", await atTheInstant.Content.ReadAsStringAsync());
+        Assert.Contains("must stay CVE-2026-22222", await atTheInstant.Content.ReadAsStringAsync());
     }
 
     [Fact]
