@@ -45,13 +45,17 @@ public sealed class DockerComposeTests
     private static async Task<(int Exit, string Output, string Errors)> ComposeConfigAsync(Dictionary<string, string> environment)
     {
         var psi = new ProcessStartInfo("docker-compose") { WorkingDirectory = ServiceProcess.RepositoryRoot(), RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-f", "docker-compose.yml", "config" }) psi.ArgumentList.Add(a);
+        // Not the repository's .env (the README suggests one for the secrets): the test's environment alone counts.
+        // (docker-compose 1.x takes no /dev/null there: an empty file of the test's own.)
+        var noEnvFile = Path.GetTempFileName();
+        foreach (var a in new[] { "--env-file", noEnvFile, "-f", "docker-compose.yml", "config" }) psi.ArgumentList.Add(a);
         foreach (var name in Required.Keys) psi.Environment.Remove(name);
         foreach (var (name, value) in environment) psi.Environment[name] = value;
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("docker-compose not found; ./test.sh installs it");
         var output = p.StandardOutput.ReadToEndAsync();
         var errors = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
+        File.Delete(noEnvFile);
         return (p.ExitCode, await output, await errors);
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Coord.Cli;
+using Coord.Http;
 using Coord.Output;
 using Spectre.Console;
 
@@ -87,12 +88,25 @@ public static class RegistryCommands
     private static Command Import(CliEnvironment env, string description)
     {
         var file = new Argument<FileInfo>("file") { Description = "A .json or .csv file" };
-        var import = new Command("import", description) { file };
+        var charset = new Option<string?>("--charset") { Description = "The CSV file's charset when it is not UTF-8 (e.g. windows-1252, as spreadsheets save CSV on Windows)" };
+        var import = new Command("import", description) { file, charset };
         return import.Does(env, async (ctx, ct) =>
         {
             var f = ctx.Value(file);
-            var contentType = f.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) ? "text/csv" : "application/json";
-            var response = await ctx.Api.Notifier.PostRawAsync("/import", await InputFiles.ReadAsync(f, "file", ct), contentType, ct, ImportTimeout);
+            ApiResponse response;
+            if (f.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
+            {
+                // The bytes as they are, with the charset they are in: the notifier reads them in it and refuses bytes
+                // that are not (decoded here as UTF-8, "Jürgen" in Windows-1252 would become "J\uFFFDrgen" unsaid).
+                var content = new ByteArrayContent(await InputFiles.ReadBytesAsync(f, "file", ct));
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv") { CharSet = ctx.Value(charset) ?? "utf-8" };
+                response = await ctx.Api.Notifier.SendAsync(HttpMethod.Post, "/import", content, ct, timeout: ImportTimeout);
+            }
+            else
+            {
+                if (ctx.Value(charset) is not null) throw new UsageException("--charset: only for a .csv file (JSON is UTF-8)");
+                response = await ctx.Api.Notifier.PostRawAsync("/import", await InputFiles.ReadAsync(f, "file", ct), "application/json", ct, ImportTimeout);
+            }
             var j = response.Json;
             ctx.Show(response, _ =>
             {
