@@ -79,7 +79,7 @@ public static class NoticeStore
         """;
 
     /// <summary>The same for the notices of contacts of <c>@Projects</c> (an exclusion applied or lifted).</summary>
-    public const string LockProjectsOpenNoticesSql = """
+    private const string LockProjectsOpenNoticesSql = """
         SELECT FROM notices n LEFT JOIN contacts c ON c.id = n.contact_id
         WHERE n.case_id = @CaseId AND n.state IN ('pending', 'deferred') AND (n.project_id = ANY(@Projects) OR c.project_id = ANY(@Projects))
         FOR UPDATE OF n
@@ -227,9 +227,12 @@ public static class NoticeStore
 
     /// <summary>The case was withdrawn: its notices of other rounds not sent yet never will be.</summary>
     /// <returns>how many were cancelled.</returns>
-    public static async Task<int> CancelOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId)
+    public static Task<int> CancelOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId) =>
+        CancelOpenAsync(conn, tx, new { CaseId = caseId, Except = exceptNotificationId, Kinds = (string[]?)null, Reason = (string?)null });
+
+    /// <summary>Cancels the open notices <paramref name="args"/> names, after waiting for the senders holding them (LockOpenNoticesSql).</summary>
+    private static async Task<int> CancelOpenAsync(NpgsqlConnection conn, NpgsqlTransaction tx, object args)
     {
-        var args = new { CaseId = caseId, Except = exceptNotificationId, Kinds = (string[]?)null, Reason = (string?)null };
         await conn.ExecuteAsync(LockOpenNoticesSql, args, tx);
         return await conn.ExecuteAsync(CancelOpenNoticesSql, args, tx);
     }
@@ -246,12 +249,9 @@ public static class NoticeStore
     /// tells the same recipients (an Extended notice carries the details too).
     /// </summary>
     /// <returns>how many were cancelled.</returns>
-    public static async Task<int> SupersedeOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId, string reason)
-    {
-        var args = new { CaseId = caseId, Except = exceptNotificationId, Reason = reason, Kinds = new[] { NoticeKinds.Embargoed, NoticeKinds.Reminder, NoticeKinds.Extended } };
-        await conn.ExecuteAsync(LockOpenNoticesSql, args, tx);
-        return await conn.ExecuteAsync(CancelOpenNoticesSql, args, tx);
-    }
+    public static Task<int> SupersedeOpenNoticesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId, Guid exceptNotificationId, string reason) =>
+        CancelOpenAsync(conn, tx,
+            new { CaseId = caseId, Except = exceptNotificationId, Reason = reason, Kinds = new[] { NoticeKinds.Embargoed, NoticeKinds.Reminder, NoticeKinds.Extended } });
 
     /// <summary>Ends a round's recording where it stands (the case was withdrawn): its total becomes what it recorded.
     /// Does nothing when there is no such round.</summary>

@@ -100,7 +100,7 @@ public static class DraftApi
         if (c.Status == CaseStatuses.Withdrawn) return Withdrawn();
         if (request.Revision is { } expected && expected != c.DraftRevision) return Stale(expected, c.DraftRevision);
         var current = (await CaseStore.GetDraftAsync(conn, tx, id))!.Draft;
-        var credits = WithCredit(current.Credits, credit!);
+        var credits = Credits.With(current.Credits, credit!);
         if (credits is null) return TypedResults.Ok(new RevisionResponse(c.DraftRevision)); // credited so already (a retry, a second member)
         if (credits.Count > DraftValidator.MaxItems)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["credits"] = [$"a draft has at most {DraftValidator.MaxItems} credits"] });
@@ -108,19 +108,6 @@ public static class DraftApi
         await tx.CommitAsync(ct);
         logs.CreateLogger(Logger).DraftUpdated(id, revision);
         return TypedResults.Ok(new RevisionResponse(revision));
-    }
-
-    /// <summary>
-    /// The credits with one more: a person credited already (same name, any case) gains the new types, and the contact
-    /// if they had none, in their one entry; null when that changes nothing.
-    /// </summary>
-    internal static IReadOnlyList<Credit>? WithCredit(IReadOnlyList<Credit> credits, Credit added)
-    {
-        var same = credits.FirstOrDefault(x => string.Equals(x.Name, added.Name, StringComparison.OrdinalIgnoreCase));
-        if (same is null) return [.. credits, added];
-        var merged = same with { Types = same.Types.Union(added.Types).ToList(), Contact = same.Contact ?? added.Contact };
-        if (merged.Types.Count == same.Types.Count && merged.Contact == same.Contact) return null;
-        return credits.Select(x => ReferenceEquals(x, same) ? merged : x).ToList();
     }
 
     internal static async Task<int> SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Case c, AdvisoryDraft draft, ClaimsPrincipal user,

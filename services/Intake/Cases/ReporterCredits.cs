@@ -19,13 +19,13 @@ public static class ReporterCredits
             .ToList();
 
     /// <summary>The draft with every wished credit, as a member's crediting adds it (a name credited already gains the
-    /// types it lacks in its one entry: Apis.DraftApi.WithCredit), or null when nothing is new.</summary>
+    /// types it lacks in its one entry: Credits.With), or null when nothing is new.</summary>
     public static AdvisoryDraft? AddTo(AdvisoryDraft draft, IEnumerable<Report> reports)
     {
         var credits = draft.Credits;
         var changed = false;
         foreach (var credit in Wished(reports))
-            if (Apis.DraftApi.WithCredit(credits, credit) is { } more) (credits, changed) = (more, true);
+            if (Credits.With(credits, credit) is { } more) (credits, changed) = (more, true);
         return changed ? draft with { Credits = credits } : null;
     }
 
