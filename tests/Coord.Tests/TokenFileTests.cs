@@ -28,15 +28,30 @@ public sealed class TokenFileTests : IDisposable
     }
 
     [Fact]
-    public async Task Login_stores_the_token_from_stdin_with_mode_600_even_if_the_service_is_down()
+    public async Task Login_when_intake_cannot_be_reached_keeps_the_stored_token()
     {
         var config = Path.Combine(dir, "cfg", "config.json");
-        var run = await Support.CliRun.RunAsync(["login"], new Dictionary<string, string?> { ["COORD_CONFIG"] = config, ["COORD_INTAKE_URL"] = "http://127.0.0.1:1" }, stdin: "tok-123\n");
         var token = Path.Combine(dir, "cfg", "token");
+        TokenFile.Write(token, "working-token");
+        var run = await Support.CliRun.RunAsync(["login"], new Dictionary<string, string?> { ["COORD_CONFIG"] = config, ["COORD_INTAKE_URL"] = "http://127.0.0.1:1" }, stdin: "tok-123\n");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("working-token", TokenFile.TryRead(token));
+        Assert.Contains("cannot reach intake", run.Err);
+        Assert.Contains("the token was not stored", run.Err);
+        Assert.Contains("--no-check", run.Err);
+    }
+
+    [Fact]
+    public async Task Login_with_no_check_stores_the_token_from_stdin_with_mode_600_without_asking_intake()
+    {
+        var config = Path.Combine(dir, "cfg", "config.json");
+        var handler = new Support.CannedHandler(System.Net.HttpStatusCode.Unauthorized, """{"title":"Unauthorized","status":401}""");
+        var run = await Support.CliRun.RunAsync(["login", "--no-check"], new Dictionary<string, string?> { ["COORD_CONFIG"] = config }, handler, stdin: "tok-123\n");
+        var token = Path.Combine(dir, "cfg", "token");
+        Assert.Equal(0, run.ExitCode);
         Assert.Equal("tok-123", TokenFile.TryRead(token));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(token));
-        Assert.Equal(1, run.ExitCode); // stored, but whoami could not confirm it
-        Assert.Contains("cannot reach intake", run.Err);
+        Assert.Empty(handler.Requests);
     }
 
     [Fact]
@@ -50,7 +65,7 @@ public sealed class TokenFileTests : IDisposable
             Variables = new Dictionary<string, string?> { ["COORD_CONFIG"] = config, ["COORD_INTAKE_URL"] = "http://127.0.0.1:1" },
             ReadSecretLine = _ => Task.FromResult<string?>("tok-typed"),
         };
-        await Coord.CoordCli.RunAsync(["login"], environment);
+        await Coord.CoordCli.RunAsync(["login", "--no-check"], environment);
         Assert.Equal("tok-typed", TokenFile.TryRead(Path.Combine(dir, "cfg", "token")));
         Assert.Contains("(not shown)", error.ToString());
         Assert.DoesNotContain("tok-typed", output.ToString() + error.ToString());

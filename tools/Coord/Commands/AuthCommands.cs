@@ -14,7 +14,8 @@ public static class AuthCommands
     public static Command Login(CliEnvironment env)
     {
         var token = new Option<string?>("--token") { Description = "The member token (otherwise read from stdin, not echoed at a terminal); on the command line other local users can see it in the process list" };
-        var command = new Command("login", "Check your member token with intake and store it (file mode 600, next to the config file)") { token };
+        var noCheck = new Option<bool>("--no-check") { Description = "Store the token without asking intake (when intake cannot be reached from here); it may be mistyped" };
+        var command = new Command("login", "Check your member token with intake and store it (file mode 600, next to the config file)") { token, noCheck };
         return command.Does(env, async (ctx, ct) =>
         {
             var value = ctx.Value(token);
@@ -33,8 +34,15 @@ public static class AuthCommands
             if (!value.Trim().All(c => c is > ' ' and < (char)127))
                 throw new UsageException("the token has characters no token has (spaces, or outside ASCII: a mangled paste?); nothing was stored");
             var settings = ctx.Settings;
-            // The stored token is replaced only by one intake accepts (a refused one would lock out a working login);
-            // when intake cannot be reached the new token is stored unchecked, with a warning.
+            // The stored token is replaced only by one intake accepts (a refused or mistyped one would lock out a working
+            // login), or by --no-check.
+            if (ctx.Value(noCheck))
+            {
+                TokenFile.Write(settings.TokenPath, value);
+                if (ctx.Json) ctx.Out.WriteLine(new JsonObject { ["stored"] = settings.TokenPath, ["checked"] = false }.ToJsonString());
+                else ctx.Plain($"Token stored in {settings.TokenPath} without being checked (`coord whoami` checks it)");
+                return 0;
+            }
             ApiResponse who;
             try
             {
@@ -48,8 +56,8 @@ public static class AuthCommands
             }
             catch (ServiceUnreachableException e)
             {
-                TokenFile.Write(settings.TokenPath, value);
-                env.Err.WriteLine($"warning: token stored in {settings.TokenPath} without being checked: {e.Message}");
+                env.Err.WriteLine($"{e.Message}: the token was not stored (the one in {settings.TokenPath}, if any, is unchanged); " +
+                                  "`coord login --no-check` stores it unchecked");
                 return CommandActions.ServiceError;
             }
             TokenFile.Write(settings.TokenPath, value);
