@@ -35,6 +35,13 @@ public static class AnnouncementStore
         UPDATE announcements SET given_up_at = now(), last_error = 'the advisory was withdrawn before this was sent' WHERE id = @Id
         """;
 
+    // Waits for a send in progress (the row is locked then): the list then has the announcement before the withdrawal
+    // commits, never after it.
+    private const string DropUnsentSql = """
+        UPDATE announcements SET given_up_at = now(), last_error = 'the advisory was withdrawn before this was sent'
+        WHERE case_id = @CaseId AND sent_at IS NULL AND given_up_at IS NULL
+        """;
+
     // An announcement the list has not accepted yet tells of the advisory as it is now. It waits for a send in progress
     // (the row is locked then) and finds it sent, or failed and still to go.
     private const string ReviseUnsentSql = """
@@ -53,6 +60,10 @@ public static class AnnouncementStore
 
     public static Task MarkFailedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id, string error, double delaySeconds, bool giveUp) =>
         conn.ExecuteAsync(FailedSql, new { Id = id, Error = error, DelaySeconds = delaySeconds, GiveUp = giveUp }, tx);
+
+    /// <summary>The case's advisory is being withdrawn: an announcement not sent yet never goes.</summary>
+    public static Task DropUnsentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid caseId) =>
+        conn.ExecuteAsync(DropUnsentSql, new { CaseId = caseId }, tx);
 
     /// <summary>The advisory was withdrawn before its announcement went out: it never goes.</summary>
     public static Task MarkWithdrawnAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id) =>

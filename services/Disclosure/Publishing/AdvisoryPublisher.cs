@@ -74,6 +74,7 @@ public sealed partial class AdvisoryPublisher(MetadataFactory metadata, TimeProv
         }
         var draft = await DraftStore.GetAsync(conn, tx, caseId, existing.CurrentRevision)
                     ?? throw new InvalidOperationException("the published revision's draft is missing");
+        await AnnouncementStore.DropUnsentAsync(conn, tx, caseId);
         var now = VersionInstant(existing);
         var version = existing.CurrentVersion + 1;
         var summary = "Withdrawn: " + reason;

@@ -24,12 +24,14 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
         SELECT pg_notify('embargo_scheduler_clock', '');
         """;
 
-    // Unknown token: leave a tombstone, so a ScheduleMessage overtaken by its cancel is never armed.
+    // Unknown token: leave a tombstone, so a ScheduleMessage overtaken by its cancel is never armed. Returns a row
+    // only when it inserted the tombstone (xmax 0) or cancelled a pending message (xmax: the updating transaction).
     private const string CancelSql = """
         INSERT INTO scheduled_messages (token_id, destination, due_at, message_types, content_type, body, state)
         VALUES (@TokenId, '', @Now, '', '', '', 'cancelled')
         ON CONFLICT (token_id) DO UPDATE SET state = 'cancelled', body = '', headers = NULL
         WHERE scheduled_messages.state = 'pending'
+        RETURNING xmax <> 0 AS was_pending
         """;
 
     // Due pending messages first (ClaimDueAsync), then those whose sending ran out of lease (a clock that crashed
@@ -104,7 +106,7 @@ public sealed class ScheduledMessageStore(NpgsqlDataSource dataSource)
     }
 
     public static async Task<bool> CancelAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tokenId, DateTimeOffset now, CancellationToken ct) =>
-        await conn.ExecuteAsync(new CommandDefinition(CancelSql, new { TokenId = tokenId, Now = now }, tx, cancellationToken: ct)) == 1;
+        await conn.ExecuteScalarAsync<bool?>(new CommandDefinition(CancelSql, new { TokenId = tokenId, Now = now }, tx, cancellationToken: ct)) == true;
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> due messages and marks them sending, leased until

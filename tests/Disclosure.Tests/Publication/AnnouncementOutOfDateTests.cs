@@ -45,6 +45,31 @@ public sealed class AnnouncementOutOfDateTests
     }
 
     [Fact]
+    public async Task A_withdrawal_while_the_list_is_taking_the_announcement_waits_for_it_so_it_never_goes_after()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("announce");
+        await using var sink = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "disclosure-mail-");
+        sink.ReplyDelayAfterData = TimeSpan.FromSeconds(5); // stored, then the list's server is slow to say so
+        await sink.StartAsync();
+        await using var service = ServiceProcess.Start("Disclosure", DisclosureHost.Settings(isolation, sink.Port));
+        await service.WaitUntilReadyAsync();
+        await using var bus = await TestBus.StartAsync(isolation);
+        var caseId = Guid.NewGuid();
+        await bus.Publish(new AdvisoryDraftUpdated(caseId, 1, GoldenDrafts.MultiPackage, Guid.NewGuid(), DateTimeOffset.UtcNow));
+        await bus.SendToDisclosure(new PublishAdvisory(caseId, 1), NewId.NextGuid());
+        Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(60)));
+
+        using var member = service.CreateClient(TestTokens.Issue(isolation.SigningKey, Roles.Admin));
+        var withdrawal = await member.PostAsJsonAsync($"cases/{caseId}/advisory/withdraw", new { reason = "Not a vulnerability" });
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, withdrawal.StatusCode);
+        // Recorded sent before the withdrawal was: the list had the announcement first.
+        Assert.NotNull(await ScalarAsync<DateTime?>(isolation, "SELECT sent_at FROM announcements"));
+        Assert.Null(await ScalarAsync<DateTime?>(isolation, "SELECT given_up_at FROM announcements"));
+        Assert.Single(sink.Messages());
+    }
+
+    [Fact]
     public async Task An_announcement_the_list_has_not_taken_when_a_later_version_is_published_carries_that_version()
     {
         await using var announcing = await RefusedAnnouncementAsync();

@@ -42,6 +42,30 @@ public sealed class ClockRetentionTests
         Assert.Equal(new[] { recentSent, oldPending, oldSending }.Select(t => t.ToString()).Order(), left.Order());
     }
 
+    [Fact]
+    public async Task A_cancel_is_true_only_for_a_pending_message_and_an_unknown_token_stays_cancelled()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("clock");
+        MigrationRunner.Apply(isolation.ConnectionString, EmbargoSchedulerExtensions.Service.Schema,
+            typeof(ServiceInfo).Assembly, typeof(EmbargoSchedulerExtensions).Assembly);
+        await using var dataSource = new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = EmbargoSchedulerExtensions.Service.Schema }.ConnectionString).Build();
+        var store = new ScheduledMessageStore(dataSource);
+        var now = DateTimeOffset.UtcNow;
+
+        var pending = await Arm(store, now.AddHours(1));
+        Assert.True(await store.CancelAsync(pending, now, CancellationToken.None));
+        Assert.False(await store.CancelAsync(pending, now, CancellationToken.None)); // already cancelled
+
+        // Unknown: never scheduled here, or sent and purged long ago (a saga must not read it as "stopped in time").
+        var unknown = NewToken();
+        Assert.False(await store.CancelAsync(unknown, now, CancellationToken.None));
+        await store.ArmAsync(new ScheduledMessageRecord(unknown, "exchange:elsewhere", now.AddHours(1), "urn:message:X", "application/vnd.masstransit+json", "{}",
+            null, Guid.NewGuid(), null, null, null, null), CancellationToken.None); // the ScheduleMessage its cancel overtook
+        var db = new EmbargoDatabase(isolation);
+        Assert.Equal("cancelled", await db.ScalarAsync<string>("SELECT state FROM scheduled_messages WHERE token_id = @T", new { T = unknown }));
+    }
+
     private static Guid NewToken() => Guid.NewGuid();
 
     private static async Task<Guid> Arm(ScheduledMessageStore store, DateTimeOffset dueAt)
