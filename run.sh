@@ -9,8 +9,8 @@ ROOT=$(pwd)
 MODE=${1:-run}
 case "$MODE" in run|demo) ;; *) echo "usage: $0 [demo]" >&2; exit 2 ;; esac
 . deploy/local/env.sh
-# Infrastructure already running (e.g. started by ./test.sh) is left running on exit; what this script starts, it stops.
-port_open "$COORD_POSTGRES_PORT" && port_open "$COORD_RABBITMQ_PORT" && INFRA_WAS_RUNNING=1 || INFRA_WAS_RUNNING=0
+# Servers already running (e.g. started by ./test.sh) are left running on exit; those this script starts, it stops.
+STARTED_HERE=$(local_servers_down)
 # Not eval "$(...)" alone: eval of what a failed command printed succeeds, and everything would run without servers.
 settings=$(deploy/local/up.sh) || { echo "$0: the local servers did not start (see the lines above and .local/*/)" >&2; exit 1; }
 eval "$settings"
@@ -21,7 +21,7 @@ stop_all() {
   echo; echo "Stopping..."
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  [ "$INFRA_WAS_RUNNING" = 1 ] || deploy/local/down.sh
+  for server in $STARTED_HERE; do deploy/local/$server.sh down || true; done
 }
 trap stop_all INT TERM EXIT
 LOCAL="$ROOT/.local"

@@ -3,15 +3,15 @@
 # every test project of the solution against them, one project at a time. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")"
+. deploy/local/env.sh
 # The local servers this run starts are stopped when it ends; those running before it stay as they were.
-started_here=()
-for server in postgres rabbitmq dovecot; do deploy/local/$server.sh status >/dev/null 2>&1 || started_here+=("$server"); done
-stop_started_here() { local server; for server in "${started_here[@]}"; do deploy/local/$server.sh down >/dev/null 2>&1 || true; done; }
+started_here=$(local_servers_down)
+stop_started_here() { local server; for server in $started_here; do deploy/local/$server.sh down >/dev/null 2>&1 || true; done; }
 trap stop_started_here EXIT
 # Not eval "$(...)" alone: eval of what a failed command printed succeeds, and everything would run without servers.
 settings=$(deploy/local/up.sh) || { echo "$0: the local servers did not start (see the lines above and .local/*/)" >&2; exit 1; }
 eval "$settings"
-. deploy/local/env.sh && apt_install docker-compose   # for the docker-compose.yml check
+apt_install docker-compose   # for the docker-compose.yml check
 
 # Each test makes a vhost of its own, and each vhost holds some of the broker's file handles until it is deleted;
 # vhosts piling up (from earlier projects, or a run that was interrupted) would use them up, so they go before each project.

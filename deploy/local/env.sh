@@ -31,6 +31,13 @@ wait_port() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# The local servers not running now, one name a line: what up.sh will start, and what run.sh and test.sh stop again
+# when they end (a server running before them stays).
+local_servers_down() {
+  local server
+  for server in postgres rabbitmq dovecot; do "$COORD_ROOT/deploy/local/$server.sh" status >/dev/null 2>&1 || echo "$server"; done
+}
+
 # apt_install PKG...: installs only what is missing (needs root, as on CI).
 apt_install() {
   local missing=() p

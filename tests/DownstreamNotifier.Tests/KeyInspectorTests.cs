@@ -42,6 +42,19 @@ public sealed class KeyInspectorTests
         else Assert.Contains("no usable encryption", error);
     }
 
+    [Fact]
+    public void A_key_whose_signatures_carry_a_malformed_expiration_time_is_refused_not_an_error()
+    {
+        var primary = SignedKeys.NewPrimary(Created);
+        var subkey = SignedKeys.RsaSubkey(SignedKeys.CompositeModulus(), Created);
+        var oneByte = new Org.BouncyCastle.Bcpg.Sig.KeyExpirationTime(false, false, [1]); // four bytes in every valid key
+        var armored = SignedKeys.ArmoredWithSubpacket(primary, oneByte, (subkey, primary));
+
+        Assert.False(OpenPgpKeyInspector.TryCheck(armored, Now, out _, out var error));
+        Assert.Contains("malformed", error);
+        Assert.True(OpenPgpKeyInspector.TryCheck(SignedKeys.Armored(primary, (subkey, primary)), Now, out _, out _));
+    }
+
     // The modulus test is a Miller-Rabin round (~55 ms for RSA-3072); the sender reads every distinct key once after a
     // restart, so it relies on the test made at upload. This key never passes an upload, which is how the test can tell.
     [Fact]

@@ -121,6 +121,25 @@ public sealed class NoticeComposerKeyFallbackTests
         }
     }
 
+    [Fact]
+    public void A_plain_notice_in_a_case_whose_channel_requires_encryption_by_now_goes_link_only_without_details()
+    {
+        var options = Options.Create(new NotifierOptions { LinkKey = Convert.ToBase64String(new byte[32]), PublicBaseUrl = "http://notifier.test" });
+        options.Value.Channels["embargo-list"] = new ChannelOptions { RequireEncryption = true }; // configured after the round was recorded
+        var composer = new NoticeComposer(Options.Create(new SmtpOptions { From = "security@coordination.test" }), options, new NoticeLinks(options));
+        var inChannel = new NotificationRecord(Guid.NewGuid(), Guid.NewGuid(), NoticeKinds.Embargoed, Now.AddDays(7), ["embargo-list"], null, null, [], Draft);
+        var elsewhere = inChannel with { Channels = ["default"] };
+        ClaimedNotice Plain() => new() { Id = 1, Email = "ada@distro.test", Kind = NoticeKinds.Embargoed, Mode = NoticeModes.Plain };
+
+        var message = composer.Compose(inChannel, Plain(), Now, out var mode);
+        Assert.Equal(NoticeModes.LinkOnly, mode);
+        Assert.DoesNotContain("frobnicator", message.ToString());
+        Assert.Contains("http://notifier.test/notices/", message.TextBody);
+
+        composer.Compose(elsewhere, Plain(), Now, out var elsewhereMode);
+        Assert.Equal(NoticeModes.Plain, elsewhereMode);
+    }
+
     // The key a contact holds when its notice goes, not the mode recorded with the round, decides encryption.
     [Theory]
     [InlineData(NoticeModes.Plain, NoticeModes.Encrypted)]

@@ -45,7 +45,33 @@ public sealed class ConfigurationErrorTests
         var isolation = await TestInfrastructure.CreateIsolationAsync("config");
         var settings = isolation.ServiceSettings();
         if (value is null) settings.Remove(key); else settings[key] = value;
+        await StopsNamingAsync(service, settings, named);
+    }
 
+    [Theory]
+    [InlineData("relay.example.org")]
+    [InlineData("10.0.0.25")]
+    [InlineData("mailcatcher")] // not the host listed
+    public async Task Mail_in_clear_to_a_host_not_loopback_nor_listed_stops_the_service_naming_Smtp_Security(string host)
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("config");
+        var settings = isolation.ServiceSettings();
+        (settings["Smtp__Host"], settings["Smtp__Security"], settings["Smtp__CleartextHosts__0"]) = (host, "None", "mail");
+        await StopsNamingAsync("DownstreamNotifier", settings, "Smtp:Security: None sends every mail");
+    }
+
+    [Fact]
+    public async Task Mail_in_clear_to_a_listed_host_is_allowed()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("config");
+        var settings = isolation.ServiceSettings();
+        (settings["Smtp__Host"], settings["Smtp__Security"], settings["Smtp__CleartextHosts__0"]) = ("Mail", "None", "mail");
+        await using var process = ServiceProcess.Start("DownstreamNotifier", settings);
+        await process.WaitUntilReadyAsync();
+    }
+
+    private static async Task StopsNamingAsync(string service, Dictionary<string, string> settings, string named)
+    {
         await using var process = ServiceProcess.Start(service, settings);
         var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
 

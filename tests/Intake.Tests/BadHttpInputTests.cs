@@ -45,6 +45,7 @@ public sealed class BadHttpInputTests : IAsyncLifetime
                      (await admin.Post($"cases/{caseId}/embargo", new { disclosureAt = "2030-01-01T02:00:00", channels = new[] { "default" } }), "disclosureAt"),
                      (await admin.Post($"cases/{caseId}/embargo", new { disclosureAt = "2030-01-01", channels = new[] { "default" } }), "disclosureAt"),
                      (await admin.GetAsync("team/inactivity?since=" + Uri.EscapeDataString("2026-01-01T02:00:00")), "since"),
+                     (await admin.GetAsync("team/inactivity?since=01-Oct-2026"), "since"), // a 't' and a '-', yet no offset
                  })
         {
             var text = await response.Content.ReadAsStringAsync();

@@ -23,6 +23,7 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
     private readonly string fromName = smtp.Value.FromName, fromAddress = smtp.Value.From;
     private readonly string fromDomain = new MailboxAddress(smtp.Value.FromName, smtp.Value.From).Domain;
     private readonly TeamSigner? signer = LoadSigner(options.Value);
+    private readonly NotifierOptions settings = options.Value;
     // One context per thread, not one per message (building one is not free); Compose never awaits, so a thread's
     // context never serves two messages at once. AES-256 is named explicitly: MimeKit's default cipher is CAST5.
     private readonly ThreadLocal<InMemoryOpenPgpContext> contexts = new(() => new InMemoryOpenPgpContext(options.Value.SigningKeyPassphrase));
@@ -34,8 +35,9 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
     /// a usable key gets the notice encrypted whatever it was recorded as: a plain or link-only notice becomes an
     /// encrypted one (a key uploaded since), a schedule-only one stays schedule-only but encrypted. An encrypted notice
     /// whose contact's key has expired, was removed or cannot be used goes as a link-only notice (none of the details;
-    /// always safe), so that the contact still hears of the case. A plain notice to a contact without a key whose project
-    /// has since joined a channel that requires encryption goes link-only too.
+    /// always safe), so that the contact still hears of the case. A plain notice to a contact without a key goes
+    /// link-only too when a channel of its address's projects or of the case requires encryption now (joined, or so
+    /// configured, since the round was recorded).
     /// </summary>
     /// <param name="mode">the mode the notice went in: its own, encrypted for a key the contact has now, or link-only
     /// for want of a usable one.</param>
@@ -51,8 +53,8 @@ public sealed class NoticeComposer(IOptions<SmtpOptions> smtp, IOptions<Notifier
             catch (NoticeKeyException) { } // recorded without encryption: goes as recorded
         }
         if (key is not null && mode is NoticeModes.Plain or NoticeModes.LinkOnly) mode = NoticeModes.Encrypted;
-        if (key is null && mode == NoticeModes.Plain && notice.AddressRequiresEncryption)
-            mode = NoticeModes.LinkOnly; // a project of the address joined a channel that requires encryption after the round was recorded
+        if (key is null && mode == NoticeModes.Plain && (notice.AddressRequiresEncryption || settings.RequiresEncryption(n.Channels)))
+            mode = NoticeModes.LinkOnly;
         var link = links.Url(n.CaseId, notice.ContactId, notice.LinkGeneration, n.DisclosureAt);
         var (subject, text) = NoticeTemplates.Render(n, notice.ContactName, notice.TimeZone, link, mode);
         // Given as headers: the parameterless constructor makes a Date and a Message-Id of its own, which cost as much

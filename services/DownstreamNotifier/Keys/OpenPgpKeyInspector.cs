@@ -81,6 +81,21 @@ public static class OpenPgpKeyInspector
     {
         key = null;
         if (!TryParse(armored, out var ring, out error)) return false;
+        try
+        {
+            return TryCheck(ring, now, testModulus, out key, out error);
+        }
+        // BouncyCastle reads a subpacket's value only when asked (a key expiration time of other than four bytes throws then).
+        catch (Exception e) when (e is IOException or PgpException or ArgumentException or InvalidOperationException)
+        {
+            (key, error) = (null, "has a signature whose data cannot be read (a malformed subpacket)");
+            return false;
+        }
+    }
+
+    private static bool TryCheck(PgpPublicKeyRing ring, DateTimeOffset now, bool testModulus, [NotNullWhen(true)] out KeyCheck? key, out string error)
+    {
+        (key, error) = (null, "");
 
         var primary = ring.GetPublicKey();
         // Revocations count unverified: one that anyone appended can only make the key refused, never used.

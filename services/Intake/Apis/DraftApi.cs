@@ -58,7 +58,7 @@ public static class DraftApi
         if (draft!.Affected.Count == 0 && c.Status is CaseStatuses.EmbargoRequested or CaseStatuses.Embargoed or CaseStatuses.WithdrawalRequested)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["draft.affected"] = ["must name at least one affected package while the case is under embargo (the advisory is published at the instant)"],
+                ["affected"] = ["must name at least one affected package while the case is under embargo (the advisory is published at the instant)"],
             });
         // A published CVE id stays: a record under a new one would leave the first published (never REJECTED) in every
         // mirror, and none at all once removed. One assigned in error is rejected by the CNA, not edited away here. From
@@ -70,13 +70,13 @@ public static class DraftApi
             && !string.Equals(draft.CveId, published, StringComparison.OrdinalIgnoreCase))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["draft.cveId"] = [$"must stay {published}: the advisory is public under it (a CVE id assigned in error is rejected by the CNA, not changed here)"],
+                ["cveId"] = [$"must stay {published}: the advisory is public under it (a CVE id assigned in error is rejected by the CNA, not changed here)"],
             });
         // One CVE record per CVE id: a second case publishing under it would overwrite or contradict the first's record.
         if (draft.CveId is { } cveId && await CaseStore.OtherCaseWithCveIdAsync(conn, tx, id, cveId) is { } other)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["draft.cveId"] = [$"is the CVE id of case {other} already: one CVE id names one vulnerability (merge the reports into that case, or ask the CNA for another id)"],
+                ["cveId"] = [$"is the CVE id of case {other} already: one CVE id names one vulnerability (merge the reports into that case, or ask the CNA for another id)"],
             });
         var revision = await SaveAsync(conn, tx, c, draft, user, now, "draft.updated");
         await tx.CommitAsync(ct);

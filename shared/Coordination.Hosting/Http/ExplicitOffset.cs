@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -12,12 +11,14 @@ public static class ExplicitOffset
 {
     public const string Rule = "must be an ISO 8601 instant with its UTC offset, e.g. 2026-12-01T14:00:00Z";
 
-    /// <summary>For query and route values: false for text that is no instant or has no offset.</summary>
+    /// <summary>For query and route values, read as request bodies' instants are (ISO 8601 only): false for text
+    /// that is no such instant or has no offset ("01-Oct-2026" has a 't' and a '-', and would read in local time).</summary>
     public static bool TryParse(string? text, out DateTimeOffset value)
     {
         value = default;
-        return text is not null && HasOffset(text)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+        if (text is null || !HasOffset(text)) return false;
+        var reader = new Utf8JsonReader(JsonSerializer.SerializeToUtf8Bytes(text));
+        return reader.Read() && reader.TryGetDateTimeOffset(out value);
     }
 
     /// <summary>Whether the time part (after the 'T') ends in Z or holds a signed offset.</summary>

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Coordination.Hosting.Mail;
 
 /// <summary>Settings "Smtp:*" shared by every service that sends mail (notifier, disclosure).</summary>
-public sealed class SmtpOptions
+public sealed class SmtpOptions : IValidatableObject
 {
     public const string Section = "Smtp";
 
@@ -20,6 +20,13 @@ public sealed class SmtpOptions
     /// </summary>
     [RegularExpression("^(None|StartTls|StartTlsWhenAvailable|SslOnConnect)$", ErrorMessage = "must be None, StartTls, StartTlsWhenAvailable or SslOnConnect")]
     public string Security { get; set; } = "StartTls";
+
+    /// <summary>
+    /// Hosts besides loopback that <see cref="Security"/> None may send to: a mail catcher on the deployment's own
+    /// network (docker-compose's "mail"). To any other host, None is refused at startup: a relay named without
+    /// Smtp:Security would get every notice, its link and the SMTP password in clear.
+    /// </summary>
+    public string[] CleartextHosts { get; set; } = [];
 
     public string? Username { get; set; }
 
@@ -49,4 +56,15 @@ public sealed class SmtpOptions
 
     [Range(1, 600)]
     public int TimeoutSeconds { get; set; } = 30;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Security == "None" && !IsLoopback(Host) && !CleartextHosts.Contains(Host, StringComparer.OrdinalIgnoreCase))
+            yield return new ValidationResult(
+                $"None sends every mail (notices, their links, the SMTP password) in clear to {Host}: set StartTls or SslOnConnect, " +
+                $"or list {Host} in {Section}:{nameof(CleartextHosts)} if it is a mail catcher", [nameof(Security)]);
+    }
+
+    private static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
 }

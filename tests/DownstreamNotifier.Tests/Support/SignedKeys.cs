@@ -41,16 +41,20 @@ public static class SignedKeys
 
     /// <param name="subkeys">each subkey with the key that signs its binding: the primary, or a forger (whose signature
     /// names the primary's key ID, as a forgery would).</param>
-    public static string Armored(PgpKeyPair primary, params (PgpPublicKey Subkey, PgpKeyPair Binder)[] subkeys)
+    public static string Armored(PgpKeyPair primary, params (PgpPublicKey Subkey, PgpKeyPair Binder)[] subkeys) =>
+        ArmoredWithSubpacket(primary, null, subkeys);
+
+    /// <param name="extra">a hashed subpacket added to every signature made (e.g. a malformed one).</param>
+    public static string ArmoredWithSubpacket(PgpKeyPair primary, SignatureSubpacket? extra, params (PgpPublicKey Subkey, PgpKeyPair Binder)[] subkeys)
     {
         const string userId = "Contact <contact@example.org>";
-        var certification = Signature(primary, PgpSignature.PositiveCertification, PgpKeyFlags.CanSign | PgpKeyFlags.CanCertify)
+        var certification = Signature(primary, PgpSignature.PositiveCertification, PgpKeyFlags.CanSign | PgpKeyFlags.CanCertify, extra)
             .GenerateCertification(userId, primary.PublicKey);
         using var ring = new MemoryStream();
         PgpPublicKey.AddCertification(primary.PublicKey, userId, certification).Encode(ring);
         foreach (var (subkey, binder) in subkeys)
         {
-            var binding = Signature(binder == primary ? primary : Impersonating(binder, primary), PgpSignature.SubkeyBinding, PgpKeyFlags.CanEncryptCommunications | PgpKeyFlags.CanEncryptStorage)
+            var binding = Signature(binder == primary ? primary : Impersonating(binder, primary), PgpSignature.SubkeyBinding, PgpKeyFlags.CanEncryptCommunications | PgpKeyFlags.CanEncryptStorage, extra)
                 .GenerateCertification(primary.PublicKey, subkey);
             PgpPublicKey.AddCertification(subkey, binding).Encode(ring);
         }
@@ -63,12 +67,13 @@ public static class SignedKeys
     public static PgpKeyPair Impersonating(PgpKeyPair forger, PgpKeyPair primary) =>
         new(primary.PublicKey, new PgpPrivateKey(primary.KeyId, primary.PublicKey.PublicKeyPacket, forger.PrivateKey.Key));
 
-    private static PgpSignatureGenerator Signature(PgpKeyPair signer, int type, int keyFlags)
+    private static PgpSignatureGenerator Signature(PgpKeyPair signer, int type, int keyFlags, SignatureSubpacket? extra)
     {
         var generator = new PgpSignatureGenerator(signer.PublicKey.Algorithm, HashAlgorithmTag.Sha256);
         generator.InitSign(type, signer.PrivateKey, Random);
         var hashed = new PgpSignatureSubpacketGenerator();
         hashed.SetKeyFlags(false, keyFlags);
+        if (extra is not null) hashed.AddCustomSubpacket(extra);
         generator.SetHashedSubpackets(hashed.Generate());
         return generator;
     }
