@@ -26,5 +26,6 @@ public sealed class TerminalTextTests
             new CannedHandler(HttpStatusCode.OK, $"[{report}]", "application/json"));
         Assert.True(list.ExitCode == 0, list.Err);
         Assert.DoesNotContain(list.Out, c => c is '\u001b' or '\u202E');
+        Assert.Contains("Crash", list.Out); // listed, its subject's control character replaced
     }
 }

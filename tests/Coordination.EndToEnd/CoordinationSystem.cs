@@ -15,6 +15,8 @@ namespace Coordination.EndToEnd;
 public sealed class CoordinationSystem : IAsyncLifetime
 {
     public const string AnnounceTo = "security-announce@lists.example.org";
+    /// <summary>The scheduler's one reminder, this long before the instant.</summary>
+    public static readonly TimeSpan ReminderOffset = TimeSpan.FromSeconds(4);
 
     private readonly List<ServiceProcess> services = [];
     private readonly Dictionary<ServiceProcess, (string Project, int Port, Dictionary<string, string> Settings)> started = [];
@@ -57,7 +59,7 @@ public sealed class CoordinationSystem : IAsyncLifetime
         Scheduler = Start("EmbargoScheduler", ServiceProcess.FreePort(), With(common, new()
         {
             ["Embargo__MinimumLeadTime"] = "00:00:03",
-            ["Embargo__ReminderOffsets__0"] = "00:00:04",
+            ["Embargo__ReminderOffsets__0"] = ReminderOffset.ToString(),
         }));
         Notifier = Start("DownstreamNotifier", notifierPort, With(common, new()
         {

@@ -58,10 +58,17 @@ public sealed class FlowTests(CoordinationSystem system) : IDisposable
         }
         var notices = await s.NoticesAsync();
         Assert.Equal(2, notices["acknowledged"]!.GetValue<int>());
+        var acknowledgedBeforeReminder = DateTimeOffset.UtcNow < disclosureAt - CoordinationSystem.ReminderOffset;
 
         // Nothing public before the instant.
         Assert.Empty(await s.PublicAdvisoriesAsync());
         Assert.True(DateTimeOffset.UtcNow < disclosureAt, "the checks before disclosure took longer than the embargo");
+
+        // The reminder before the instant goes to those who have not acknowledged, once each.
+        var unacknowledged = selected.Where(c => !c.Encrypted).Select(c => c.Email).Order().ToList();
+        var reminders = await s.WaitForNoticesAsync("Reminder", unacknowledged.Count, TimeSpan.FromSeconds(30));
+        Assert.Equal(unacknowledged, reminders.SelectMany(m => m.Recipients).Where(unacknowledged.Contains).Order());
+        if (acknowledgedBeforeReminder) Assert.Equal(unacknowledged.Count, reminders.Count); // none to those who had acknowledged
 
         // At the instant: the advisory in three formats, valid against the official schemas, with the same credits.
         var published = await s.WaitForPublicAdvisoryAsync(TimeSpan.FromSeconds(60));

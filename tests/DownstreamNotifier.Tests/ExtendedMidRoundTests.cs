@@ -40,8 +40,10 @@ public sealed class ExtendedMidRoundTests
         await h.WaitForNoticesAsync(caseId, n => n.Counts["total"] >= 1000);
         var extension = Guid.NewGuid();
         await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Extended, extension, extended, ["default"]));
-        for (var i = 0; i < 300 && !await Db.ScalarAsync<bool>(h, "SELECT notices_recorded_at IS NOT NULL FROM notifier.notifications WHERE id = $1", extension); i++)
+        var extensionRecorded = false;
+        for (var i = 0; i < 300 && !(extensionRecorded = await Db.ScalarAsync<bool>(h, "SELECT notices_recorded_at IS NOT NULL FROM notifier.notifications WHERE id = $1", extension)); i++)
             await Task.Delay(100);
+        Assert.True(extensionRecorded, "the Extended round was not recorded while the Embargoed one was held mid-way");
         await Db.ScalarAsync<object>(h, "DROP TRIGGER hold_second_chunk ON notifier.notices");
         // The rest of the round is recorded when the message comes again: a retry, if one is still due, or this, as its
         // redelivery (kept by the embargo-scheduler's clock, not running here) would come.

@@ -57,7 +57,9 @@ public sealed class SigningKeyTests
 
         var done = await h.WaitForNoticesAsync(caseId, n => n.Counts.GetValueOrDefault("sent") + n.Counts.GetValueOrDefault("failed") == 2);
         Assert.Equal(2, done.Counts.GetValueOrDefault("sent"));
-        foreach (var file in await h.Sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(30)))
+        var files = await h.Sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(30));
+        Assert.Equal(2, files.Count);
+        foreach (var file in files)
         {
             var encrypted = Assert.IsType<MultipartEncrypted>((await MimeMessage.LoadAsync(file)).Body);
             using var stream = new MemoryStream();

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Coordination.Contracts.Notices;
+using Coordination.Hosting.Bus;
+using Coordination.Testing;
 using DownstreamNotifier.Tests.Support;
 using MailSink;
 using MimeKit;
@@ -50,7 +52,13 @@ public sealed class WithdrawalTests
         var late = Guid.NewGuid();
         await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, late, disclosureAt, ["default"]));
         await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Reminder, Guid.NewGuid(), disclosureAt, ["default"]));
+        // A round of another case sent after them, recorded: the queue has reached the two late ones (and none failed).
+        var other = Guid.NewGuid();
+        await h.PublishDraftAsync(other, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        await h.SendAsync(new NotifyDownstream(other, NoticeKinds.Embargoed, Guid.NewGuid(), disclosureAt, ["default"]));
+        await h.WaitForNoticesAsync(other, n => n.Counts["total"] == 3);
         await Task.Delay(2000);
+        Assert.False(await TestInfrastructure.QueueExistsAsync(h.Isolation.VirtualHost, Queues.DownstreamNotifier + "_error"), "a late message failed");
         Assert.Equal(0L, await Db.ScalarAsync<long>(h, "SELECT count(*) FROM notifier.notifications WHERE id = $1", late));
         var after = await h.WaitForNoticesAsync(caseId, _ => true);
         Assert.Equal(done.Counts["total"], after.Counts["total"]);

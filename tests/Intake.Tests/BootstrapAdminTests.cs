@@ -49,6 +49,12 @@ public sealed class BootstrapAdminTests
         Assert.Equal(2, await run.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("--email", run.Output);
         Assert.Contains("--handle", run.Output);
+        await using (var conn = new Npgsql.NpgsqlConnection(isolation.ConnectionString))
+        {
+            await conn.OpenAsync();
+            // Not even the migrations ran: nothing was touched before the arguments were checked.
+            Assert.Null(await new Npgsql.NpgsqlCommand("SELECT to_regclass('intake.members')::text", conn).ExecuteScalarAsync() as string);
+        }
         await TestInfrastructure.DeleteVirtualHostAsync(isolation.VirtualHost);
     }
 

@@ -80,6 +80,7 @@ public sealed class MessyMailTests
         Assert.Equal(unreadable, raw.Content);
         // the readable one is acknowledged; nobody is for the unreadable one
         Assert.Equal("rita@example.org", Assert.Single(MimeMessage.Load(Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30)))).To.Mailboxes).Address);
+        Assert.Contains(logs.Lines, l => l.Contains("kept raw in a report of its own")); // the logs were captured
         Assert.DoesNotContain(logs.Lines, l => l.Contains("SECRET-"));
     }
 

@@ -64,6 +64,7 @@ public sealed class ReportIdempotencyTests : IAsyncLifetime
         var token = replayed.GetProperty("reporterToken").GetString()!;
         using var status = new HttpRequestMessage(HttpMethod.Get, $"reports/{replayed.GetProperty("id").GetGuid()}") { Headers = { { "X-Reporter-Token", token } } };
         Assert.Equal(HttpStatusCode.OK, (await f.Host.Client().SendAsync(status)).StatusCode);
+        Assert.Contains(logs.Lines, l => l.Contains("answered as the first request")); // the logs were captured
         var leaks = logs.Lines.Where(l => l.Contains(key) || l.Contains(token) || l.Contains("crafted input")).ToList();
         Assert.True(leaks.Count == 0, "key, token or report text in logs:\n" + string.Join("\n", leaks));
     }

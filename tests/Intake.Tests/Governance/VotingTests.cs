@@ -126,7 +126,9 @@ public sealed class VotingTests : IAsyncLifetime
         {
             Assert.Equal(1, await conn.ExecuteScalarAsync<int>(
                 "SELECT count(*) FROM intake.nomination_votes WHERE nomination_id = @id AND member_id = @m", new { id, m = m[1].Id }));
-            var audited = await conn.QueryAsync<string>("SELECT detail::text FROM intake.audit_log WHERE action LIKE 'nomination.vote%'");
+            var audited = (await conn.QueryAsync<string>("SELECT detail::text FROM intake.audit_log WHERE action LIKE 'nomination.vote%' AND detail->>'nominationId' = @id",
+                new { id = id.ToString() })).ToList();
+            Assert.Equal(4, audited.Count); // each of the four votes cast so far, none saying how
             Assert.All(audited, d => Assert.DoesNotContain("yes", d));
         }
 
