@@ -11,19 +11,20 @@ case "$MODE" in run|demo) ;; *) echo "usage: $0 [demo]" >&2; exit 2 ;; esac
 . deploy/local/env.sh
 # Servers already running (e.g. started by ./test.sh) are left running on exit; those this script starts, it stops.
 STARTED_HERE=$(local_servers_down)
-# Not eval "$(...)" alone: eval of what a failed command printed succeeds, and everything would run without servers.
-settings=$(deploy/local/up.sh) || { echo "$0: the local servers did not start (see the lines above and .local/*/)" >&2; exit 1; }
-eval "$settings"
-# From here on, whatever ends this script (a failed build, Ctrl-C) stops what it started.
+# From here on, whatever ends this script (servers that did not start, a failed build, Ctrl-C) stops what it started.
 PIDS=()
 stop_all() {
   trap - INT TERM EXIT
   echo; echo "Stopping..."
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  for server in $STARTED_HERE; do deploy/local/$server.sh down || true; done
+  # shellcheck disable=SC2086 # one name a word
+  local_servers_stop $STARTED_HERE
 }
 trap stop_all INT TERM EXIT
+# Not eval "$(...)" alone: eval of what a failed command printed succeeds, and everything would run without servers.
+settings=$(deploy/local/up.sh) || { echo "$0: the local servers did not start (see the lines above and .local/*/)" >&2; exit 1; }
+eval "$settings"
 LOCAL="$ROOT/.local"
 # .local holds the key that signs member tokens (whoever reads it can make an admin token), the link key, the admin's
 # token, the logs and the notices the mail sink receives: none of it is for other users. Run as root, the servers'

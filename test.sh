@@ -6,8 +6,8 @@ cd "$(dirname "$0")"
 . deploy/local/env.sh
 # The local servers this run starts are stopped when it ends; those running before it stay as they were.
 started_here=$(local_servers_down)
-stop_started_here() { local server; for server in $started_here; do deploy/local/$server.sh down >/dev/null 2>&1 || true; done; }
-trap stop_started_here EXIT
+# shellcheck disable=SC2086 # one name a word
+trap 'local_servers_stop $started_here' EXIT
 # Not eval "$(...)" alone: eval of what a failed command printed succeeds, and everything would run without servers.
 settings=$(deploy/local/up.sh) || { echo "$0: the local servers did not start (see the lines above and .local/*/)" >&2; exit 1; }
 eval "$settings"

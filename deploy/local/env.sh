@@ -31,11 +31,29 @@ wait_port() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# The local servers not running now, one name a line: what up.sh will start, and what run.sh and test.sh stop again
-# when they end (a server running before them stays).
+# run.sh and test.sh stop, when they end, the local servers they started (those running before them stay), unless
+# another of them still runs on those servers: each holds them, by a file named after its process, while it runs.
+
+# The local servers not running now, one name a line (what up.sh will start); and this script holds the servers.
 local_servers_down() {
   local server
+  mkdir -p "$COORD_LOCAL/holders" && : > "$COORD_LOCAL/holders/$$"
   for server in postgres rabbitmq dovecot; do "$COORD_ROOT/deploy/local/$server.sh" status >/dev/null 2>&1 || echo "$server"; done
+}
+
+# local_servers_stop NAME...: lets go of the servers, and stops these unless another live script holds them.
+local_servers_stop() {
+  local holder server
+  rm -f "$COORD_LOCAL/holders/$$"
+  for holder in "$COORD_LOCAL"/holders/*; do
+    [ -e "$holder" ] || continue
+    if kill -0 "${holder##*/}" 2>/dev/null; then
+      [ $# -eq 0 ] || log "left running ($*): process ${holder##*/} still uses them"
+      return 0
+    fi
+    rm -f "$holder"
+  done
+  for server in "$@"; do "$COORD_ROOT/deploy/local/$server.sh" down || true; done
 }
 
 # apt_install PKG...: installs only what is missing (needs root, as on CI).

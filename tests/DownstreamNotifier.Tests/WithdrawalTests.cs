@@ -14,7 +14,9 @@ public sealed class WithdrawalTests
     [Fact]
     public async Task A_withdrawal_cancels_what_was_not_sent_tells_only_those_told_and_stops_later_rounds()
     {
-        await using var h = await NotifierHarness.StartAsync(to => to.StartsWith("busy", StringComparison.Ordinal) ? new SmtpReply(451, "try again later") : null);
+        // No redelivery: a late message that failed would be in the _error queue at once, not waiting a minute to come again.
+        await using var h = await NotifierHarness.StartAsync(to => to.StartsWith("busy", StringComparison.Ordinal) ? new SmtpReply(451, "try again later") : null,
+            new() { ["RabbitMq__RedeliveryIntervals"] = "" });
         var plain = await h.CreateProjectAsync("Plain distro", ["pkg:pypi/pillow"]);
         var keyless = await h.CreateProjectAsync("Keyless distro", ["pkg:pypi/pillow"], ["distros"]);
         await h.CreateContactAsync(plain, "told@plain.test");

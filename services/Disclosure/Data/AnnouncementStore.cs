@@ -31,16 +31,13 @@ public static class AnnouncementStore
         WHERE id = @Id
         """;
 
-    private const string WithdrawnSql = """
-        UPDATE announcements SET given_up_at = now(), last_error = 'the advisory was withdrawn before this was sent' WHERE id = @Id
-        """;
+    private const string DropWithdrawn = "UPDATE announcements SET given_up_at = now(), last_error = 'the advisory was withdrawn before this was sent' ";
+
+    private const string WithdrawnSql = DropWithdrawn + "WHERE id = @Id";
 
     // Waits for a send in progress (the row is locked then): the list then has the announcement before the withdrawal
     // commits, never after it.
-    private const string DropUnsentSql = """
-        UPDATE announcements SET given_up_at = now(), last_error = 'the advisory was withdrawn before this was sent'
-        WHERE case_id = @CaseId AND sent_at IS NULL AND given_up_at IS NULL
-        """;
+    private const string DropUnsentSql = DropWithdrawn + "WHERE case_id = @CaseId AND sent_at IS NULL AND given_up_at IS NULL";
 
     // An announcement the list has not accepted yet tells of the advisory as it is now. It waits for a send in progress
     // (the row is locked then) and finds it sent, or failed and still to go.

@@ -14,6 +14,6 @@ public sealed partial class CancelScheduledMessageConsumer(
         LogCancelled(context.Message.TokenId, cancelled);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Cancel of token {TokenId}: recorded = {Cancelled}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Cancel of token {TokenId} recorded; it stopped a pending message: {Cancelled}")]
     private partial void LogCancelled(Guid tokenId, bool cancelled);
 }

@@ -1,12 +1,10 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Coordination.Contracts.Advisories;
 using Coordination.Contracts.Cases;
 using Coordination.Hosting.Auth;
 using Coordination.Hosting.Data;
 using Intake.Cases;
 using Intake.Data;
-using Intake.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -50,7 +48,8 @@ public static class CasesApi
         ids.AddRange(await ReportStore.AssignFollowUpsAsync(conn, tx, c.Id, ids));
         if (ReporterCredits.AddTo(CaseStore.EmptyDraft, await ReportStore.ForCaseAsync(conn, tx, c.Id)) is { } credited)
         {
-            if (TooManyCredits(credited) is { } tooMany) return tooMany;
+            if (Credits.Refusal(credited.Credits, "reportIds", "crediting these reports' reporters", "open the case with fewer") is { } tooMany)
+                return TypedResults.ValidationProblem(tooMany);
             await CaseStore.SetInitialDraftAsync(conn, tx, c.Id, credited);
         }
         await AuditLog.AppendAsync(conn, tx, Actor.Of(user), "case.opened", now, c.Id, new { reportIds = ids, coordinatorId = coordinator });
@@ -101,21 +100,14 @@ public static class CasesApi
         var draft = (await CaseStore.GetDraftAsync(conn, tx, id))!.Draft;
         if (c.Status != CaseStatuses.Withdrawn && ReporterCredits.AddTo(draft, reports.Where(r => ids.Contains(r.Id))) is { } credited)
         {
-            if (TooManyCredits(credited) is { } tooMany) return tooMany;
+            if (Credits.Refusal(credited.Credits, "reportIds", "crediting these reports' reporters", "merge fewer, or remove credits from the draft first") is { } tooMany)
+                return TypedResults.ValidationProblem(tooMany);
             c = c with { DraftRevision = await DraftApi.SaveAsync(conn, tx, c, credited, user, now, "draft.reporter-credits") };
         }
         var all = reports.Select(r => r.Id).ToList();
         await tx.CommitAsync(ct);
         return TypedResults.Ok(Response(c, all));
     }
-
-    // Refused, not stored beyond the draft's limit: every later edit of the draft would then be refused for it.
-    private static ValidationProblem? TooManyCredits(AdvisoryDraft credited) =>
-        credited.Credits.Count <= DraftValidator.MaxItems ? null : TypedResults.ValidationProblem(new Dictionary<string, string[]>
-        {
-            ["reportIds"] = [$"crediting these reports' reporters would give the draft {credited.Credits.Count} credits, at most {DraftValidator.MaxItems}: " +
-                             "merge fewer, or remove credits from the draft first"],
-        });
 
     public static async Task<Results<Ok<CaseResponse>, ValidationProblem, NotFound>> AssignCoordinator(
         Guid id, AssignCoordinatorRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)

@@ -102,8 +102,7 @@ public static class DraftApi
         var current = (await CaseStore.GetDraftAsync(conn, tx, id))!.Draft;
         var credits = Credits.With(current.Credits, credit!);
         if (credits is null) return TypedResults.Ok(new RevisionResponse(c.DraftRevision)); // credited so already (a retry, a second member)
-        if (credits.Count > DraftValidator.MaxItems)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["credits"] = [$"a draft has at most {DraftValidator.MaxItems} credits"] });
+        if (Credits.Refusal(credits, "credits", "this credit", "remove one first") is { } tooMany) return TypedResults.ValidationProblem(tooMany);
         var revision = await SaveAsync(conn, tx, c, current with { Credits = credits }, user, time.GetUtcNow(), "draft.credit-added");
         await tx.CommitAsync(ct);
         logs.CreateLogger(Logger).DraftUpdated(id, revision);

@@ -1,4 +1,5 @@
 using Coordination.Contracts.Advisories;
+using Intake.Validation;
 
 namespace Intake.Cases;
 
@@ -17,4 +18,14 @@ public static class Credits
         if (merged.Types.Count == same.Types.Count && merged.Contact == same.Contact) return null;
         return credits.Select(x => ReferenceEquals(x, same) ? merged : x).ToList();
     }
+
+    /// <summary>
+    /// Null while the credits are within a draft's limit; else the 400's errors on <paramref name="field"/>. Refused, not
+    /// stored: every later edit of the draft would be refused for them.
+    /// </summary>
+    public static Dictionary<string, string[]>? Refusal(IReadOnlyList<Credit> credits, string field, string what, string instead) =>
+        credits.Count <= DraftValidator.MaxItems ? null : new()
+        {
+            [field] = [$"{what} would give the draft {credits.Count} credits, at most {DraftValidator.MaxItems}: {instead}"],
+        };
 }
