@@ -12,11 +12,8 @@ public sealed class ClockRetentionTests
     [Fact]
     public async Task The_purge_removes_only_sent_and_cancelled_messages_older_than_the_retention()
     {
-        var isolation = await TestInfrastructure.CreateIsolationAsync("clock");
-        MigrationRunner.Apply(isolation.ConnectionString, EmbargoSchedulerExtensions.Service.Schema,
-            typeof(ServiceInfo).Assembly, typeof(EmbargoSchedulerExtensions).Assembly);
-        await using var dataSource = new NpgsqlDataSourceBuilder(
-            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = EmbargoSchedulerExtensions.Service.Schema }.ConnectionString).Build();
+        var (isolation, dataSource) = await ClockDatabaseAsync();
+        await using var _ = dataSource;
         var store = new ScheduledMessageStore(dataSource);
         var now = DateTimeOffset.UtcNow;
 
@@ -45,11 +42,8 @@ public sealed class ClockRetentionTests
     [Fact]
     public async Task A_cancel_is_true_only_for_a_pending_message_and_an_unknown_token_stays_cancelled()
     {
-        var isolation = await TestInfrastructure.CreateIsolationAsync("clock");
-        MigrationRunner.Apply(isolation.ConnectionString, EmbargoSchedulerExtensions.Service.Schema,
-            typeof(ServiceInfo).Assembly, typeof(EmbargoSchedulerExtensions).Assembly);
-        await using var dataSource = new NpgsqlDataSourceBuilder(
-            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = EmbargoSchedulerExtensions.Service.Schema }.ConnectionString).Build();
+        var (isolation, dataSource) = await ClockDatabaseAsync();
+        await using var _ = dataSource;
         var store = new ScheduledMessageStore(dataSource);
         var now = DateTimeOffset.UtcNow;
 
@@ -67,6 +61,15 @@ public sealed class ClockRetentionTests
     }
 
     private static Guid NewToken() => Guid.NewGuid();
+
+    private static async Task<(Isolation Isolation, NpgsqlDataSource DataSource)> ClockDatabaseAsync()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("clock");
+        MigrationRunner.Apply(isolation.ConnectionString, EmbargoSchedulerExtensions.Service.Schema,
+            typeof(ServiceInfo).Assembly, typeof(EmbargoSchedulerExtensions).Assembly);
+        return (isolation, new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(isolation.ConnectionString) { SearchPath = EmbargoSchedulerExtensions.Service.Schema }.ConnectionString).Build());
+    }
 
     private static async Task<Guid> Arm(ScheduledMessageStore store, DateTimeOffset dueAt)
     {
