@@ -43,6 +43,22 @@ public sealed class StalledRoundsTests
     }
 
     [Fact]
+    public void Rounds_no_longer_open_are_forgotten_and_open_ones_keep_their_count()
+    {
+        var stalled = new StalledRounds(Overdue, Started);
+        var (open, doneElsewhere) = (Guid.NewGuid(), Guid.NewGuid());
+        var now = Started + Overdue + TimeSpan.FromSeconds(1);
+        Assert.Equal((StalledRounds.Verdict.Resend, 1), stalled.Check(open, Started, now));
+        Assert.Equal((StalledRounds.Verdict.Resend, 1), stalled.Check(doneElsewhere, Started, now));
+
+        stalled.KeepOnly(new HashSet<Guid> { open });
+
+        now += Overdue + TimeSpan.FromSeconds(1);
+        Assert.Equal((StalledRounds.Verdict.Resend, 2), stalled.Check(open, Started, now));
+        Assert.Equal((StalledRounds.Verdict.Resend, 1), stalled.Check(doneElsewhere, Started, now)); // forgotten: from its beginning
+    }
+
+    [Fact]
     public void A_stalled_draft_round_s_revision_is_found_again_from_its_id()
     {
         var caseId = Guid.NewGuid();

@@ -1,3 +1,4 @@
+using Coordination.Hosting.Data;
 using Coordination.Hosting.Mail;
 using Disclosure.Data;
 using Disclosure.Options;
@@ -47,6 +48,7 @@ public sealed partial class AnnouncementSender(
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        await LockHeldWhileSending.KeepAsync(conn, tx);
         var row = await AnnouncementStore.ClaimAsync(conn, tx);
         if (row is null) return false;
         if (row.Withdrawn)

@@ -67,7 +67,12 @@ public sealed partial class DeliveryReporter(
     public async Task ReportAsync(CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        foreach (var n in await NoticeStore.OpenNotificationsAsync(conn, ct))
+        var rounds = await NoticeStore.OpenNotificationsAsync(conn, ct);
+        // Rounds another instance completed leave the open ones without passing through here: forgotten all the same.
+        var open = rounds.Select(n => n.Id).ToHashSet();
+        foreach (var gone in last.Keys.Where(id => !open.Contains(id)).ToList()) last.Remove(gone);
+        stalled.KeepOnly(open);
+        foreach (var n in rounds)
         {
             var counts = (n.Sent, n.Deferred, n.Failed, n.Cancelled);
             if (!n.NoticesRecorded) await CheckStalledAsync(conn, n, ct);

@@ -27,4 +27,10 @@ public sealed class StalledRounds(TimeSpan overdue, DateTimeOffset startedAt)
 
     /// <summary>The round is done (or gone): nothing more to track.</summary>
     public void Forget(Guid round) => rounds.Remove(round);
+
+    /// <summary>Forgets every round not among <paramref name="open"/> (completed by another instance, say).</summary>
+    public void KeepOnly(IReadOnlySet<Guid> open)
+    {
+        foreach (var round in rounds.Keys.Where(r => !open.Contains(r)).ToList()) rounds.Remove(round);
+    }
 }

@@ -1,3 +1,4 @@
+using Coordination.Hosting.Data;
 using Intake.Data;
 using Intake.Reports;
 using MailKit;
@@ -123,6 +124,7 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, IOptions<IntakeOpt
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        await LockHeldWhileSending.KeepAsync(conn, tx);
         if (await ReportStore.TakeDueReplyAsync(conn, tx, key, ReporterToken.Hash(token), ct) is not { } reportId) return;
         try
         {

@@ -130,6 +130,37 @@ public sealed class AnnouncementOutOfDateTests
         Assert.Equal(1, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM announcements WHERE sent_at IS NOT NULL AND attempts = 1"));
     }
 
+    [Fact]
+    public async Task A_list_server_slow_to_accept_does_not_lose_the_claim_to_the_databases_idle_in_transaction_timeout()
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("announce");
+        MigrationRunner.Apply(isolation.ConnectionString, DisclosureExtensions.Service.Schema,
+            typeof(ServiceInfo).Assembly, typeof(DisclosureExtensions).Assembly);
+        await using (var admin = new NpgsqlConnection(isolation.ConnectionString))
+            await admin.ExecuteAsync($"ALTER DATABASE \"{new NpgsqlConnectionStringBuilder(isolation.ConnectionString).Database}\" SET idle_in_transaction_session_timeout = '1s'");
+        await using var dataSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(isolation.ConnectionString)
+            { SearchPath = DisclosureExtensions.Service.Schema }.ConnectionString).Build();
+        await using (var conn = await dataSource.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await AnnouncementStore.EnqueueAsync(conn, tx, Guid.NewGuid(), 1, DisclosureHost.AnnounceTo, "[CVE-2026-1] Subject", "Body");
+            await tx.CommitAsync();
+        }
+        await using var sink = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "disclosure-mail-");
+        sink.ReplyDelayAfterData = TimeSpan.FromSeconds(3); // the claim's transaction sits idle this long
+        await sink.StartAsync();
+        var sender = new AnnouncementSender(dataSource,
+            Microsoft.Extensions.Options.Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port, Security = "None", From = "security@example.org" }),
+            Microsoft.Extensions.Options.Options.Create(new DisclosureOptions()), NullLogger<AnnouncementSender>.Instance);
+
+        Assert.True(await sender.SendOneAsync(CancellationToken.None));
+
+        await using var check = await dataSource.OpenConnectionAsync();
+        Assert.Equal(1, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM announcements WHERE sent_at IS NOT NULL AND attempts = 1"));
+        Assert.False(await sender.SendOneAsync(CancellationToken.None)); // nothing left to send again
+        Assert.Single(sink.Messages());
+    }
+
     /// <summary>A case published through the bus to a service whose mail server refuses the list until told not to,
     /// once the announcement has been refused at least once.</summary>
     private sealed class RefusedAnnouncement(Isolation isolation, MailSinkServer sink, ServiceProcess service, TestBus bus, Guid caseId)
