@@ -100,23 +100,11 @@ public sealed class AnnouncementOutOfDateTests
     [Fact]
     public async Task An_announcement_the_server_accepts_as_the_service_stops_is_recorded_sent()
     {
-        var isolation = await TestInfrastructure.CreateIsolationAsync("announce");
-        MigrationRunner.Apply(isolation.ConnectionString, DisclosureExtensions.Service.Schema,
-            typeof(ServiceInfo).Assembly, typeof(DisclosureExtensions).Assembly);
-        await using var dataSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(isolation.ConnectionString)
-            { SearchPath = DisclosureExtensions.Service.Schema }.ConnectionString).Build();
-        await using (var conn = await dataSource.OpenConnectionAsync())
-        await using (var tx = await conn.BeginTransactionAsync())
-        {
-            await AnnouncementStore.EnqueueAsync(conn, tx, Guid.NewGuid(), 1, DisclosureHost.AnnounceTo, "[CVE-2026-1] Subject", "Body");
-            await tx.CommitAsync();
-        }
+        await using var dataSource = await QueuedAnnouncementAsync(databaseSetting: null);
         await using var smtp = new QuitStallingSmtpServer { StallQuit = false };
         var accept = new TaskCompletionSource();
         smtp.AcceptanceGate = accept.Task;
-        var sender = new AnnouncementSender(dataSource,
-            Microsoft.Extensions.Options.Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "security@example.org" }),
-            Microsoft.Extensions.Options.Options.Create(new DisclosureOptions()), NullLogger<AnnouncementSender>.Instance);
+        var sender = Sender(dataSource, smtp.Port);
 
         using var stopping = new CancellationTokenSource();
         var attempt = sender.SendOneAsync(stopping.Token);
@@ -133,25 +121,11 @@ public sealed class AnnouncementOutOfDateTests
     [Fact]
     public async Task A_list_server_slow_to_accept_does_not_lose_the_claim_to_the_databases_idle_in_transaction_timeout()
     {
-        var isolation = await TestInfrastructure.CreateIsolationAsync("announce");
-        MigrationRunner.Apply(isolation.ConnectionString, DisclosureExtensions.Service.Schema,
-            typeof(ServiceInfo).Assembly, typeof(DisclosureExtensions).Assembly);
-        await using (var admin = new NpgsqlConnection(isolation.ConnectionString))
-            await admin.ExecuteAsync($"ALTER DATABASE \"{new NpgsqlConnectionStringBuilder(isolation.ConnectionString).Database}\" SET idle_in_transaction_session_timeout = '1s'");
-        await using var dataSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(isolation.ConnectionString)
-            { SearchPath = DisclosureExtensions.Service.Schema }.ConnectionString).Build();
-        await using (var conn = await dataSource.OpenConnectionAsync())
-        await using (var tx = await conn.BeginTransactionAsync())
-        {
-            await AnnouncementStore.EnqueueAsync(conn, tx, Guid.NewGuid(), 1, DisclosureHost.AnnounceTo, "[CVE-2026-1] Subject", "Body");
-            await tx.CommitAsync();
-        }
+        await using var dataSource = await QueuedAnnouncementAsync(databaseSetting: "idle_in_transaction_session_timeout = '1s'");
         await using var sink = MailSinkServer.InNewFolder(ServiceProcess.FreePort(), "disclosure-mail-");
         sink.ReplyDelayAfterData = TimeSpan.FromSeconds(3); // the claim's transaction sits idle this long
         await sink.StartAsync();
-        var sender = new AnnouncementSender(dataSource,
-            Microsoft.Extensions.Options.Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port, Security = "None", From = "security@example.org" }),
-            Microsoft.Extensions.Options.Options.Create(new DisclosureOptions()), NullLogger<AnnouncementSender>.Instance);
+        var sender = Sender(dataSource, sink.Port);
 
         Assert.True(await sender.SendOneAsync(CancellationToken.None));
 
@@ -199,6 +173,29 @@ public sealed class AnnouncementOutOfDateTests
             "SELECT attempts FROM announcements WHERE last_error IS NOT NULL") >= 1 ? "" : null, "the announcement refused", TimeSpan.FromSeconds(60));
         return announcing;
     }
+
+    /// <summary>A fresh disclosure schema (its database given <paramref name="databaseSetting"/>, when there is one)
+    /// holding one announcement queued for the list; returns a data source on that schema.</summary>
+    private static async Task<NpgsqlDataSource> QueuedAnnouncementAsync(string? databaseSetting)
+    {
+        var isolation = await TestInfrastructure.CreateIsolationAsync("announce");
+        MigrationRunner.Apply(isolation.ConnectionString, DisclosureExtensions.Service.Schema,
+            typeof(ServiceInfo).Assembly, typeof(DisclosureExtensions).Assembly);
+        if (databaseSetting is not null)
+            await using (var admin = new NpgsqlConnection(isolation.ConnectionString))
+                await admin.ExecuteAsync($"ALTER DATABASE \"{new NpgsqlConnectionStringBuilder(isolation.ConnectionString).Database}\" SET {databaseSetting}");
+        var dataSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(isolation.ConnectionString)
+            { SearchPath = DisclosureExtensions.Service.Schema }.ConnectionString).Build();
+        await using var conn = await dataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await AnnouncementStore.EnqueueAsync(conn, tx, Guid.NewGuid(), 1, DisclosureHost.AnnounceTo, "[CVE-2026-1] Subject", "Body");
+        await tx.CommitAsync();
+        return dataSource;
+    }
+
+    private static AnnouncementSender Sender(NpgsqlDataSource dataSource, int smtpPort) => new(dataSource,
+        Microsoft.Extensions.Options.Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = smtpPort, Security = "None", From = "security@example.org" }),
+        Microsoft.Extensions.Options.Options.Create(new DisclosureOptions()), NullLogger<AnnouncementSender>.Instance);
 
     private static async Task<T?> ScalarAsync<T>(Isolation isolation, string sql)
     {
