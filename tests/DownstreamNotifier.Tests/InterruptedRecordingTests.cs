@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Coordination.Contracts.Notices;
 using Coordination.Hosting.Data;
+using Coordination.Testing;
 using Dapper;
 using DownstreamNotifier.Consumers;
 using DownstreamNotifier.Data;
@@ -138,8 +139,29 @@ public sealed class InterruptedRecordingTests
         Assert.Equal(30, h.Sink.Messages().Count);
     }
 
-    private static int Resends(NotifierHarness h, NotifyDownstream round) =>
-        h.Service.Output.Split('\n').Count(line => line.Contains($"notification {round.NotificationId} has 10 of its 30 notices recorded and has stopped there"));
+    [Fact]
+    public async Task A_lost_round_watched_by_two_instances_of_the_service_is_sent_again_by_one_of_them_once()
+    {
+        // Each instance's reporter looks at the round every 300 ms; overdue after 8 s, so the round, once sent again, is
+        // recorded long before another resend would be due.
+        await using var h = await NotifierHarness.StartAsync(extra: new() { ["Notifier__RecordingOverdueSeconds"] = "8" });
+        var (caseId, round) = await InterruptedRoundAsync(h);
+        await using var database = ServiceDatabase(h);
+        await using var conn = await database.OpenConnectionAsync();
+
+        await using var other = ServiceProcess.Start("DownstreamNotifier", h.Settings);
+        await h.StartServiceAsync();
+        await other.WaitUntilReadyAsync();
+        await AssertCompletedWithOneNoticeEachAsync(h, conn, caseId, round);
+
+        Assert.Equal(1, Resends(h.Service, round) + Resends(other, round));
+        Assert.Equal(1, await conn.ExecuteScalarAsync<int>("SELECT recording_resends FROM notifications WHERE id = @Id", new { Id = round.NotificationId }));
+    }
+
+    private static int Resends(NotifierHarness h, NotifyDownstream round) => Resends(h.Service, round);
+
+    private static int Resends(ServiceProcess service, NotifyDownstream round) =>
+        service.Output.Split('\n').Count(line => line.Contains($"notification {round.NotificationId} has 10 of its 30 notices recorded and has stopped there"));
 
     // What the consumer's first transaction leaves when the service dies before the next chunk: the round, its total,
     // and the notices of its first recipients (10 of 30), the round not marked as recorded; the service is stopped.

@@ -195,6 +195,15 @@ public static class NoticeStore
 
     private const string CompleteSql = "UPDATE notifications SET completed_at = @Now WHERE id = @Id";
 
+    // Counted from the round's start, this process's start or the last resend, whichever is latest; past the last
+    // resend, one more claim (the give-up) and then none.
+    private const string ClaimRecordingResendSql = """
+        UPDATE notifications SET recording_resends = recording_resends + 1, recording_resent_at = @Now
+        WHERE id = @Id AND notices_recorded_at IS NULL AND completed_at IS NULL AND recording_resends <= @MaxResends
+          AND GREATEST(created_at, recording_resent_at, @StartedAt) < @Before
+        RETURNING recording_resends
+        """;
+
     /// <returns>false when this notification was already recorded (a redelivery).</returns>
     public static async Task<bool> InsertNotificationAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NotifyDownstream m, AdvisoryDraft? draft, DateTimeOffset now) =>
         await conn.ExecuteAsync(InsertNotificationSql, new
@@ -400,6 +409,14 @@ public static class NoticeStore
 
     public static async Task<List<NotificationProgress>> OpenNotificationsAsync(NpgsqlConnection conn, CancellationToken ct) =>
         (await conn.QueryAsync<NotificationProgress>(new CommandDefinition(OpenNotificationsSql, cancellationToken: ct))).ToList();
+
+    /// <summary>Claims the next resend of a round whose notices are not all recorded, if one is due: none since
+    /// <paramref name="before"/> (nor the round's or <paramref name="startedAt"/>'s start), and at most one past
+    /// <paramref name="maxResends"/>.</summary>
+    /// <returns>the round's resends with this one; null when none is due.</returns>
+    public static Task<int?> ClaimRecordingResendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset now, DateTimeOffset before,
+        DateTimeOffset startedAt, int maxResends) =>
+        conn.ExecuteScalarAsync<int?>(ClaimRecordingResendSql, new { Id = id, Now = now, Before = before, StartedAt = startedAt, MaxResends = maxResends }, tx);
 
     /// <summary>Marks the round done when, counted under its lock, all its notices are recorded and none is pending or
     /// deferred.</summary>

@@ -71,7 +71,6 @@ public sealed partial class DeliveryReporter(
         // Rounds another instance completed leave the open ones without passing through here: forgotten all the same.
         var open = rounds.Select(n => n.Id).ToHashSet();
         foreach (var gone in last.Keys.Where(id => !open.Contains(id)).ToList()) last.Remove(gone);
-        stalled.KeepOnly(open);
         foreach (var n in rounds)
         {
             var counts = (n.Sent, n.Deferred, n.Failed, n.Cancelled);
@@ -87,7 +86,6 @@ public sealed partial class DeliveryReporter(
                     time.GetUtcNow(), (int)final.Cancelled));
                 LogCompleted(final.CaseId, final.Id, final.Total, final.Sent, final.Failed, final.Cancelled);
                 last.Remove(n.Id);
-                stalled.Forget(n.Id);
             }
             else last[n.Id] = counts;
             await tx.CommitAsync(ct);
@@ -98,16 +96,19 @@ public sealed partial class DeliveryReporter(
     private async Task CheckStalledAsync(NpgsqlConnection conn, NotificationProgress n, CancellationToken ct)
     {
         var recorded = n.Sent + n.Deferred + n.Failed + n.Pending + n.Cancelled;
-        var (verdict, resend) = stalled.Check(n.Id, n.CreatedAt, time.GetUtcNow());
-        if (verdict == StalledRounds.Verdict.GiveUp) LogRecordingAbandoned(n.CaseId, n.Id, recorded, n.Total, StalledRounds.MaxResends);
-        if (verdict != StalledRounds.Verdict.Resend || await NoticeStore.RoundMessageAsync(conn, n.Id, ct) is not { } message) return;
-        if (message.Kind == NoticeKinds.Embargoed && await CaseStore.DraftRevisionAsync(conn, message.CaseId, null) is { } latest
-            && DraftRoundIds.RevisionOf(message.CaseId, message.NotificationId, latest) is { } revision)
-            message = message with { DraftRevision = revision };
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await Outbox.SendAsync(conn, tx, Queues.Address(Queues.DownstreamNotifier).ToString(), message);
+        var (verdict, resend) = await stalled.CheckAsync(conn, tx, n.Id, time.GetUtcNow());
+        if (verdict == StalledRounds.Verdict.Wait) return;
+        if (verdict == StalledRounds.Verdict.Resend && await NoticeStore.RoundMessageAsync(conn, n.Id, ct) is { } message)
+        {
+            if (message.Kind == NoticeKinds.Embargoed && await CaseStore.DraftRevisionAsync(conn, message.CaseId, null) is { } latest
+                && DraftRoundIds.RevisionOf(message.CaseId, message.NotificationId, latest) is { } revision)
+                message = message with { DraftRevision = revision };
+            await Outbox.SendAsync(conn, tx, Queues.Address(Queues.DownstreamNotifier).ToString(), message);
+        }
         await tx.CommitAsync(ct);
-        LogRecordingResumed(n.CaseId, n.Id, recorded, n.Total, resend, StalledRounds.MaxResends);
+        if (verdict == StalledRounds.Verdict.GiveUp) LogRecordingAbandoned(n.CaseId, n.Id, recorded, n.Total, StalledRounds.MaxResends);
+        else LogRecordingResumed(n.CaseId, n.Id, recorded, n.Total, resend, StalledRounds.MaxResends);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: notification {NotificationId} done: {Total} notices, {Sent} sent, {Failed} failed, {Cancelled} cancelled")]

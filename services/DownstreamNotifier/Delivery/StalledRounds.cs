@@ -1,3 +1,6 @@
+using DownstreamNotifier.Data;
+using Npgsql;
+
 namespace DownstreamNotifier.Delivery;
 
 /// <summary>
@@ -7,6 +10,8 @@ namespace DownstreamNotifier.Delivery;
 /// once. Recording a round takes seconds and its message's retries under a minute, so a round still short after that
 /// lost its message (typically to the error queue after the retries, the service having died between chunks or the
 /// database having been away); sent again, the consumer records the rest.
+/// The count and the last time are the round's, in the database (one atomic update claims each resend): with several
+/// instances of the service, the round is sent again once per period, and given up on once, in all.
 /// </summary>
 public sealed class StalledRounds(TimeSpan overdue, DateTimeOffset startedAt)
 {
@@ -14,23 +19,13 @@ public sealed class StalledRounds(TimeSpan overdue, DateTimeOffset startedAt)
 
     public enum Verdict { Wait, Resend, GiveUp }
 
-    private readonly Dictionary<Guid, (int Resends, DateTimeOffset Last)> rounds = new();
-
-    /// <returns>what to do about the round now; with <see cref="Verdict.Resend"/>, which resend this is (from 1).</returns>
-    public (Verdict Verdict, int Resend) Check(Guid round, DateTimeOffset createdAt, DateTimeOffset now)
-    {
-        var (resends, last) = rounds.TryGetValue(round, out var seen) ? seen : (0, createdAt > startedAt ? createdAt : startedAt);
-        if (resends > MaxResends || now - last <= overdue) return (Verdict.Wait, 0);
-        rounds[round] = (resends + 1, now);
-        return resends == MaxResends ? (Verdict.GiveUp, 0) : (Verdict.Resend, resends + 1);
-    }
-
-    /// <summary>The round is done (or gone): nothing more to track.</summary>
-    public void Forget(Guid round) => rounds.Remove(round);
-
-    /// <summary>Forgets every round not among <paramref name="open"/> (completed by another instance, say).</summary>
-    public void KeepOnly(IReadOnlySet<Guid> open)
-    {
-        foreach (var round in rounds.Keys.Where(r => !open.Contains(r)).ToList()) rounds.Remove(round);
-    }
+    /// <returns>what to do about the round now; with <see cref="Verdict.Resend"/>, which resend this is (from 1). A
+    /// resend or give-up is recorded as claimed in <paramref name="tx"/>: it counts once that commits.</returns>
+    public async Task<(Verdict Verdict, int Resend)> CheckAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid round, DateTimeOffset now) =>
+        await NoticeStore.ClaimRecordingResendAsync(conn, tx, round, now, now - overdue, startedAt, MaxResends) switch
+        {
+            null => (Verdict.Wait, 0),
+            > MaxResends => (Verdict.GiveUp, 0),
+            var resend => (Verdict.Resend, resend.Value),
+        };
 }
