@@ -154,8 +154,8 @@ public static class NoticeStore
     // sits idle while its notices are sent (a slow server, up to Smtp:TimeoutSeconds each); a timeout would end the
     // session, release the rows' locks, and let another worker claim and send them again while this one still sends.
     // What remains: a connection lost otherwise (a proxy's idle timeout, a failover, a network cut) releases the locks
-    // just the same. The acceptances already committed keep those notices from going again, but the rest of the batch
-    // can go twice (this worker does not notice until it writes the outcomes).
+    // just the same. The acceptances already committed keep those notices from going again; the worker checks its
+    // session every second as it sends (NoticeSender.SessionCheckInterval), so only what it sent since can go twice.
     private const string ClaimPlanSql =
         "SELECT set_config('enable_sort', 'off', true), set_config('idle_in_transaction_session_timeout', '0', true)";
 
@@ -409,6 +409,9 @@ public static class NoticeStore
 
     public static async Task<List<NotificationProgress>> OpenNotificationsAsync(NpgsqlConnection conn, CancellationToken ct) =>
         (await conn.QueryAsync<NotificationProgress>(new CommandDefinition(OpenNotificationsSql, cancellationToken: ct))).ToList();
+
+    /// <summary>One round trip on the batch's session: throws (NpgsqlException) when the session is gone.</summary>
+    public static void CheckSession(NpgsqlConnection conn, NpgsqlTransaction tx) => conn.ExecuteScalar<int>("SELECT 1", transaction: tx);
 
     /// <summary>Claims the next resend of a round whose notices are not all recorded, if one is due: none since
     /// <paramref name="before"/> (nor the round's or <paramref name="startedAt"/>'s start), and at most one past

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Coordination.Hosting.Mail;
 using DownstreamNotifier.Data;
@@ -40,6 +41,14 @@ public sealed partial class NoticeSender(
     private readonly ClaimCursor cursor = new();
     private readonly string[] encryptionChannels = options.Value.EncryptionChannels();
     private static readonly TimeSpan UnexpectedFailurePause = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a worker sends on without asking whether its batch's database session still holds the rows' locks. A
+    /// session lost while the process runs on (a proxy's idle timeout, a failover, an administrator's
+    /// pg_terminate_backend) releases them: another worker claims the notices not yet accepted and sends them, and so
+    /// would this one, to the end of its batch. With the check, only what is in flight when the session goes can go twice.
+    /// </summary>
+    private static readonly TimeSpan SessionCheckInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long a stopping worker lets a send in progress run on: a server that has the message and answers its end
@@ -129,6 +138,7 @@ public sealed partial class NoticeSender(
         var serverDown = false;
         var reconciled = 0;
         var uncommitted = new Queue<AcceptanceRecorder.Pending>();
+        var sessionCheckedAt = Stopwatch.GetTimestamp();
         foreach (var notice in batch)
         {
             var attempts = notice.Attempts + 1;
@@ -172,6 +182,11 @@ public sealed partial class NoticeSender(
             }
             try
             {
+                if (Stopwatch.GetElapsedTime(sessionCheckedAt) > SessionCheckInterval)
+                {
+                    NoticeStore.CheckSession(conn, tx); // throws when the session (and with it the batch's locks) is gone
+                    sessionCheckedAt = Stopwatch.GetTimestamp();
+                }
                 while (uncommitted.Count > AcceptanceRecorder.UncommittedPerWorker) uncommitted.Dequeue().WaitCommitted();
                 var reply = Trim(smtp.Send(message, ct));
                 var acceptedAt = time.GetUtcNow();
