@@ -19,7 +19,7 @@ public sealed class LostBatchSessionTests
     [Fact]
     public async Task A_worker_whose_batch_session_is_lost_stops_sending_that_batch_and_another_sends_the_rest_once()
     {
-        const int contacts = 20;
+        const int contacts = 30;
         // One worker, which claims the whole round in one batch.
         await using var h = await NotifierHarness.StartAsync(extra: new() { ["Smtp__MaxConnections"] = "1", ["Notifier__BatchSize"] = $"{contacts}" });
         var rows = new[]
@@ -33,7 +33,7 @@ public sealed class LostBatchSessionTests
         (await h.Http.PostAsJsonAsync("import", rows)).EnsureSuccessStatusCode();
         var caseId = Guid.NewGuid();
         await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "urllib3", "pkg:pypi/urllib3"));
-        h.Sink.ReplyDelayAfterData = TimeSpan.FromMilliseconds(500); // the batch takes ten seconds
+        h.Sink.ReplyDelayAfterData = TimeSpan.FromSeconds(1); // the batch takes half a minute, the second instance's start seconds
         await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(7), ["default"]));
         await h.Sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(60));
         // A second instance, whose worker finds every notice locked, until:

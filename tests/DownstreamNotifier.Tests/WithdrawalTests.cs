@@ -70,6 +70,9 @@ public sealed class WithdrawalTests
         var page = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Get, link) { Headers = { { "Accept", "text/html" } } });
         Assert.True(page.Headers.CacheControl?.NoStore, "the notice page may be cached");
         Assert.Equal("no-referrer", Assert.Single(page.Headers.GetValues("Referrer-Policy")));
+        Assert.Equal("nosniff", Assert.Single(page.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("DENY", Assert.Single(page.Headers.GetValues("X-Frame-Options")));
+        Assert.Contains("frame-ancestors 'none'", Assert.Single(page.Headers.GetValues("Content-Security-Policy")));
         var html = await page.Content.ReadAsStringAsync();
         Assert.DoesNotContain("Embargoed until", html);
         Assert.Contains("Withdrawn", html);

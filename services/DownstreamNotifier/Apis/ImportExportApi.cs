@@ -51,12 +51,14 @@ public static class ImportExportApi
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = 512L * 1024 * 1024;
         var contentType = http.Request.ContentType ?? "";
         List<ImportProject?> rows;
+        Dictionary<int, string>? csvRowProblems = null;
         if (contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
         {
             if (CsvEncoding(contentType) is not { } encoding)
                 return TypedResults.Problem(statusCode: 415, title: "Unsupported media type",
                     detail: "The charset the Content-Type names is not one this service reads; send UTF-8 or name a known charset (e.g. windows-1252).");
             rows = [];
+            var rowProblems = csvRowProblems = new Dictionary<int, string>();
             try
             {
                 using var reader = new StreamReader(http.Request.Body, encoding, detectEncodingFromByteOrderMarks: false);
@@ -65,12 +67,22 @@ public static class ImportExportApi
                 {
                     if (header is null)
                     {
-                        header = fields.Select(f => f.Trim().Replace("_", "").ToLowerInvariant()).ToArray();
+                        header = fields.Select(ColumnName).ToArray();
                         var missing = new[] { "project", "email" }.Where(h => !header.Contains(h)).ToList();
                         if (missing.Count > 0)
                             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"the CSV header lacks {string.Join(", ", missing)}; expected {string.Join(",", CsvHeader)}"] });
+                        // A column read by no field would drop its values without a word: a "pgp key" column, every key.
+                        var unknown = fields.Where((_, i) => !CsvHeader.Select(ColumnName).Contains(header[i])).ToList();
+                        if (unknown.Count > 0)
+                            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] =
+                                [$"the CSV header has columns this import does not read ({string.Join(", ", unknown.Select(u => $"\"{u.Trim()}\""))}); the columns are {string.Join(",", CsvHeader)}"] });
+                        if (header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"the CSV header names the column {twice.Key} more than once"] });
                         continue;
                     }
+                    // More cells than columns: a value with an unquoted comma ("Smith, John") shifted the rest.
+                    if (fields.Length > header.Length && fields.Skip(header.Length).Any(f => f.Length > 0))
+                        rowProblems[rows.Count] = $"has {fields.Length} cells, the header {header.Length} columns: quote a value holding a comma (\"Smith, John\")";
                     string? Get(string name) => Array.IndexOf(header, name) is var i and >= 0 && i < fields.Length ? fields[i] : null;
                     rows.Add(RegistryImporter.FromCsv(new CsvContactRow
                     {
@@ -100,6 +112,10 @@ public static class ImportExportApi
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"a property is given more than once ({e.Path}, line {e.LineNumber + 1})"] });
             }
+            catch (JsonException e) when (StrictJson.IsUnknownProperty(e))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"{e.Path} (line {e.LineNumber + 1}) {StrictJson.UnknownPropertyRule}"] });
+            }
             catch (JsonException e)
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"not a JSON array of projects ({e.Path}, line {e.LineNumber + 1})"] });
@@ -112,8 +128,11 @@ public static class ImportExportApi
         if (rows.Count > 100_000)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["at most 100000 rows per import"] });
         await using var conn = await db.OpenConnectionAsync(ct);
-        return TypedResults.Ok(await RegistryImporter.ImportAsync(conn, rows, time.GetUtcNow(), ct));
+        return TypedResults.Ok(await RegistryImporter.ImportAsync(conn, rows, time.GetUtcNow(), ct, csvRowProblems));
     }
+
+    /// <summary>A CSV column's name as matched: "Public Key", "public_key" and "public-key" are one.</summary>
+    private static string ColumnName(string header) => header.Trim().Replace("_", "").Replace("-", "").Replace(" ", "").ToLowerInvariant();
 
     public static async Task<IResult> Export(string? format, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
@@ -121,8 +140,16 @@ public static class ImportExportApi
         if (format is not ("json" or "csv"))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["must be json or csv"] });
         await using var conn = await db.OpenConnectionAsync(ct);
-        var projects = await RegistryStore.ProjectsAsync(conn);
-        var contacts = (await RegistryStore.ExportContactsAsync(conn)).ToLookup(c => c.ProjectId);
+        // One snapshot for the projects, their packages and their contacts: an import committing between the reads
+        // would pair a project's old fields with its new contacts.
+        List<ProjectResponse> projects;
+        ILookup<Guid, ExportContactRow> contacts;
+        await using (var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct))
+        {
+            projects = await RegistryStore.ProjectsAsync(conn, tx: tx);
+            contacts = (await RegistryStore.ExportContactsAsync(conn, tx)).ToLookup(c => c.ProjectId);
+            await tx.CommitAsync(ct);
+        }
         if (format == "json")
         {
             var body = projects.Select(p => new ImportProject(p.Name, p.Ecosystem, p.Homepage, p.Packages.ToList(), p.Channels.ToList(),

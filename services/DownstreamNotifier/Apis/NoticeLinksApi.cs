@@ -30,12 +30,16 @@ public static class NoticeLinksApi
     public static IEndpointRouteBuilder MapNoticeLinksApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/notices/{token}").AllowAnonymous().WithTags("Notice links");
-        // The page holds embargoed details: no cache (a shared proxy's, the browser's) keeps it, and the link, which is
-        // the token, goes to no site the page links to.
+        // The page holds embargoed details: no cache (a shared proxy's, the browser's) keeps it, the link, which is
+        // the token, goes to no site the page links to, no other site's page frames it, and it loads and runs nothing.
         group.AddEndpointFilter(async (context, next) =>
         {
-            context.HttpContext.Response.Headers.CacheControl = "no-store";
-            context.HttpContext.Response.Headers["Referrer-Policy"] = "no-referrer";
+            var headers = context.HttpContext.Response.Headers;
+            headers.CacheControl = "no-store";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
             return await next(context);
         });
         group.MapGet("/", OpenNotice);

@@ -144,6 +144,11 @@ public static class RegistryStore
     public static async Task<bool> DeleteProjectAsync(NpgsqlConnection conn, Guid id) =>
         await conn.ExecuteAsync(DeleteProjectSql, new { Id = id }) > 0;
 
+    /// <summary>One import at a time: two that name the same projects in other orders would each lock one and wait for
+    /// the other's, and PostgreSQL would end one's statement as a deadlock, refusing a good row. Held to the commit.</summary>
+    public static Task LockImportsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext('downstream-notifier registry import'))", transaction: tx, cancellationToken: ct));
+
     public static Task<Guid?> ProjectIdByNameAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string name) =>
         conn.QuerySingleOrDefaultAsync<Guid?>(ProjectByNameSql, new { Name = name }, tx);
 
@@ -181,8 +186,8 @@ public static class RegistryStore
             c.KeyFingerprint is null ? null : new ContactKeyResponse(c.KeyFingerprint, c.KeyExpiresAt, c.EncryptionSubkey)))
         .ToList();
 
-    public static async Task<List<ExportContactRow>> ExportContactsAsync(NpgsqlConnection conn) =>
-        (await conn.QueryAsync<ExportContactRow>(ExportSql)).ToList();
+    public static async Task<List<ExportContactRow>> ExportContactsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx = null) =>
+        (await conn.QueryAsync<ExportContactRow>(ExportSql, transaction: tx)).ToList();
 
     private sealed class ProjectRow { public Guid Id { get; init; } public string Name { get; init; } = null!; public string? Ecosystem { get; init; } public string? Homepage { get; init; } public string[] Channels { get; init; } = null!; }
 

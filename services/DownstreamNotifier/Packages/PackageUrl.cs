@@ -40,6 +40,7 @@ public sealed partial record PackageUrl(string Type, string? Namespace, string N
         var rest = s[(slash + 1)..].Trim('/');
         var at = rest.LastIndexOf('@');
         if (at >= 0 && at > rest.LastIndexOf('/')) rest = rest[..at];
+        if (rest.EndsWith('/')) { error = "must have a name (nothing is between the last '/' and the '@' of the version)"; return false; }
         var segments = rest.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(segment => PercentEncoding.TryDecode(segment, out var decoded) ? decoded : null).ToList();
         if (segments.Contains(null)) { error = "its percent-encoding is not valid: each '%' must be followed by two hex digits, and the bytes they give must be UTF-8"; return false; }
         if (segments.Count == 0 || string.IsNullOrWhiteSpace(segments[^1])) { error = "must have a name"; return false; }

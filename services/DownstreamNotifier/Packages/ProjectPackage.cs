@@ -24,13 +24,16 @@ internal sealed class ProjectPackageConverter : JsonConverter<ProjectPackage>
                 purl = purl is null ? reader.GetString() ?? "" : throw Duplicate(name!);
             else if (string.Equals(name, "relation", StringComparison.OrdinalIgnoreCase))
                 relation = relation is null ? reader.GetString() ?? PackageRelation.Depends : throw Duplicate(name!);
-            else reader.Skip();
+            else throw Unknown(name!);
         }
         return new ProjectPackage(purl ?? "", relation ?? PackageRelation.Depends);
     }
 
-    // Worded as System.Text.Json's own refusal, which StrictJson.IsDuplicateProperty recognises.
+    // Worded as System.Text.Json's own refusals, which StrictJson.IsDuplicateProperty and IsUnknownProperty recognise.
     private static JsonException Duplicate(string name) => new($"Duplicate property '{name}' encountered during deserialization.");
+
+    // A misspelt "relation" would otherwise make a shipped package a dependency without a word.
+    private static JsonException Unknown(string name) => new($"The JSON property '{name}' could not be mapped to any .NET member contained in type 'ProjectPackage'.");
 
     public override void Write(Utf8JsonWriter writer, ProjectPackage value, JsonSerializerOptions options)
     {

@@ -11,7 +11,8 @@ namespace DownstreamNotifier.Recipients;
 /// Who hears about a case: the contacts of every project that depends on (or ships) an affected package, then,
 /// level by level up to the maximum depth, of every project that depends on a package a chosen project ships;
 /// plus projects a member included, minus those excluded (the projects depending on what an excluded one ships are still
-/// reached through it); each contact (by address) once, by its shortest path.
+/// reached through it); each contact (by address) once, as the contact of its projects that can be told most safely
+/// (see the end of <see cref="ResolveAsync"/>), with that project's shortest path.
 /// A project is visited once, so cycles end. Contacts told earlier are kept whatever the graph says now; those of a
 /// project excluded since are marked <see cref="Recipient.Excluded"/>.
 /// </summary>

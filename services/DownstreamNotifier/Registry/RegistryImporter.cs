@@ -15,7 +15,9 @@ namespace DownstreamNotifier.Registry;
 /// </summary>
 public static class RegistryImporter
 {
-    public static async Task<ImportReport> ImportAsync(NpgsqlConnection conn, IReadOnlyList<ImportProject?> rows, DateTimeOffset now, CancellationToken ct)
+    /// <param name="rowProblems">rows (by index) refused before they were read: a CSV line with more cells than columns.</param>
+    public static async Task<ImportReport> ImportAsync(NpgsqlConnection conn, IReadOnlyList<ImportProject?> rows, DateTimeOffset now, CancellationToken ct,
+        IReadOnlyDictionary<int, string>? rowProblems = null)
     {
         var checkedRows = new (ValidProject? Project, List<ValidContact> Contacts, Dictionary<string, string[]> Errors)[rows.Count];
         // Not a name with NUL, which PostgreSQL refuses in text: that row's check rejects it.
@@ -23,7 +25,10 @@ public static class RegistryImporter
         Parallel.For(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, i =>
         {
             // A row whose check throws is that row's rejection: out of Parallel.For it would end the whole import.
-            try { checkedRows[i] = Check(rows[i], now, storedKeys); }
+            try
+            {
+                checkedRows[i] = rowProblems?.GetValueOrDefault(i) is { } problem ? (null, [], new() { ["row"] = [problem] }) : Check(rows[i], now, storedKeys);
+            }
             catch (Exception e)
             {
                 checkedRows[i] = (null, [], new() { ["row"] = [$"could not be checked ({e.GetType().Name})"] });
@@ -33,7 +38,9 @@ public static class RegistryImporter
         var results = new List<ImportRowResult>(rows.Count);
         var seen = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
         var firstRows = new Dictionary<string, (int Row, ValidProject Project)>(StringComparer.OrdinalIgnoreCase);
+        var contactRows = new Dictionary<(string Project, string Email), int>();
         await using var tx = await conn.BeginTransactionAsync(ct);
+        await RegistryStore.LockImportsAsync(conn, tx, ct);
         for (var i = 0; i < rows.Count; i++)
         {
             var (project, contacts, errors) = checkedRows[i];
@@ -48,6 +55,11 @@ public static class RegistryImporter
                 results.Add(new ImportRowResult(i + 1, "rejected", null, 0, differences));
                 continue;
             }
+            if (Repeated(contactRows, project, contacts) is { Count: > 0 } repeated)
+            {
+                results.Add(new ImportRowResult(i + 1, "rejected", null, 0, repeated));
+                continue;
+            }
             for (var attempt = 1; ; attempt++)
             {
                 await tx.SaveAsync("import_row", ct);
@@ -57,6 +69,7 @@ public static class RegistryImporter
                     await tx.ReleaseAsync("import_row", ct);
                     seen[project.Name] = projectId;
                     firstRows.TryAdd(project.Name, (i + 1, project));
+                    foreach (var contact in contacts) contactRows[(project.Name.ToLowerInvariant(), contact.Email.ToLowerInvariant())] = i + 1;
                     results.Add(new ImportRowResult(i + 1, "imported", projectId, contacts.Count, null));
                     break;
                 }
@@ -132,6 +145,17 @@ public static class RegistryImporter
         return differences;
     }
 
+    /// <summary>The contacts of the row an earlier row of the import gave for the same project: the later one would
+    /// overwrite it, keeping whichever fields it leaves empty, a contact neither row describes.</summary>
+    private static Dictionary<string, string[]> Repeated(Dictionary<(string Project, string Email), int> contactRows, ValidProject project, List<ValidContact> contacts)
+    {
+        var repeated = new Dictionary<string, string[]>();
+        for (var c = 0; c < contacts.Count; c++)
+            if (contactRows.TryGetValue((project.Name.ToLowerInvariant(), contacts[c].Email.ToLowerInvariant()), out var earlier))
+                repeated[$"contacts[{c}].email"] = [$"is the address of a contact row {earlier} imported for this project: give each contact once per import"];
+        return repeated;
+    }
+
     /// <summary>The project fields an import row gives; an existing project keeps the others (a row that only adds a
     /// contact must not strip the project's packages, nor the channels that require encryption for its contacts).</summary>
     private static RegistryStore.GivenFields Given(ImportProject row) =>
@@ -178,7 +202,7 @@ public static class RegistryImporter
         // A cell of separators only (a value deleted in a spreadsheet) gives nothing either.
         if (packages is { Count: 0 }) packages = null;
         if (channels is { Count: 0 }) channels = null;
-        var hasContact = !string.IsNullOrWhiteSpace(r.Email) || !string.IsNullOrWhiteSpace(r.Name) || !string.IsNullOrWhiteSpace(r.PublicKey);
+        var hasContact = new[] { r.Email, r.Name, r.PublicKey, r.Role, r.TimeZone }.Any(cell => !string.IsNullOrWhiteSpace(cell));
         return new ImportProject(r.Project, Given(r.Ecosystem), Given(r.Homepage), packages, channels,
             hasContact ? [new ContactRequest(r.Name, r.Email, r.Role, r.PublicKey, r.TimeZone)] : []);
     }

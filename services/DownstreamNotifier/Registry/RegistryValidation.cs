@@ -18,14 +18,25 @@ public static partial class RegistryValidation
 
     public const int MaxChannels = 100;
 
+    /// <summary>Longest armored key accepted: a key carrying thousands of third-party signatures (a flooded key) would
+    /// cost its check seconds of CPU, and is exported without them by <c>gpg --export-options export-minimal</c>.</summary>
+    public const int MaxPublicKeyLength = 1_000_000;
+
+    private const string OneLineRule = "must be one line, without control characters (line breaks, tabs)";
+
+    // Written into notices' text ("Hello <name>"): a line break would let a name add lines to a notice.
+    private static bool HasControl(string? s) => s is not null && s.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029');
+
     public static ValidProject? Project(ProjectRequest r, Dictionary<string, string[]> errors, string prefix = "")
     {
         var before = errors.Count;
         var name = r.Name?.Trim() ?? "";
         if (name.Length is 0 or > 200) errors[prefix + "name"] = ["is required, at most 200 characters"];
         else if (NoNul.Violated(name)) errors[prefix + "name"] = [NoNul.Rule];
+        else if (HasControl(name)) errors[prefix + "name"] = [OneLineRule];
         if (r.Ecosystem is { Length: > 100 }) errors[prefix + "ecosystem"] = ["at most 100 characters"];
         else if (NoNul.Violated(r.Ecosystem)) errors[prefix + "ecosystem"] = [NoNul.Rule];
+        else if (HasControl(r.Ecosystem)) errors[prefix + "ecosystem"] = [OneLineRule];
         var homepage = string.IsNullOrWhiteSpace(r.Homepage) ? null : r.Homepage.Trim();
         if (homepage is { Length: > MaxHomepageLength }) errors[prefix + "homepage"] = [$"at most {MaxHomepageLength} characters"];
         else if (NoNul.Violated(homepage)) errors[prefix + "homepage"] = [NoNul.Rule];
@@ -73,6 +84,7 @@ public static partial class RegistryValidation
         var name = r.Name?.Trim() ?? "";
         if (name.Length is 0 or > 200) errors[prefix + "name"] = ["is required, at most 200 characters"];
         else if (NoNul.Violated(name)) errors[prefix + "name"] = [NoNul.Rule];
+        else if (HasControl(name)) errors[prefix + "name"] = [OneLineRule];
         var email = r.Email?.Trim() ?? "";
         if (email.Length is 0 or > 320 || NoNul.Violated(email) || !MailboxAddress.TryParse(email, out var mailbox) || !IsWhole(mailbox, email) || !email.Contains('@'))
             errors[prefix + "email"] = ["must be one plain email address (name@example.org)"];
@@ -82,12 +94,15 @@ public static partial class RegistryValidation
             errors[prefix + "email"] = ["the part before the @ must be ASCII: mail servers without SMTPUTF8 refuse other characters (an international domain is fine)"];
         if (r.Role is { Length: > 100 }) errors[prefix + "role"] = ["at most 100 characters"];
         else if (NoNul.Violated(r.Role)) errors[prefix + "role"] = [NoNul.Rule];
+        else if (HasControl(r.Role)) errors[prefix + "role"] = [OneLineRule];
         var timeZone = string.IsNullOrWhiteSpace(r.TimeZone) ? null : r.TimeZone.Trim();
         if (timeZone is not null && ContactTime.Offset(timeZone, now) is null)
             errors[prefix + "timeZone"] = ["must be an IANA time zone (Europe/Berlin) or an offset (+02:00)"];
         KeyCheck? key = null;
         var armored = string.IsNullOrWhiteSpace(r.PublicKey) ? null : r.PublicKey.Trim();
-        if (NoNul.Violated(armored)) errors[prefix + "publicKey"] = [NoNul.Rule];
+        if (armored is { Length: > MaxPublicKeyLength })
+            errors[prefix + "publicKey"] = [$"at most {MaxPublicKeyLength} characters: export the key without third-party signatures (gpg --export-options export-minimal --armor --export KEYID)"];
+        else if (NoNul.Violated(armored)) errors[prefix + "publicKey"] = [NoNul.Rule];
         else if (armored is not null && !OpenPgpKeyInspector.TryCheck(armored, now, out key, out var why))
             errors[prefix + "publicKey"] = [$"the key {why}"];
         if (errors.Count > before) return null;

@@ -50,6 +50,8 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         if (bad.InnerException is OffsetRequiredException offset) return new() { [Field(offset.Path)] = [ExplicitOffset.Rule] };
         if (bad.InnerException is JsonException duplicate && StrictJson.IsDuplicateProperty(duplicate))
             return new() { [Field(duplicate.Path)] = ["is given more than once (property names are compared ignoring case)"] };
+        if (bad.InnerException is JsonException unknown && StrictJson.IsUnknownProperty(unknown))
+            return new() { [Field(unknown.Path)] = [StrictJson.UnknownPropertyRule] };
         if (bad.InnerException is JsonException json)
             return new() { [Field(json.Path)] = [json.Path is null or "$" ? "the body must be a JSON object" : "has the wrong JSON type or format"] };
         // The framework's own messages (RequestDelegateFactory, not localised) name the parameter; the value is left out.

@@ -19,4 +19,11 @@ public static class StrictJson
 
     /// <summary>Whether System.Text.Json refused the body for a property it met twice (its messages are not localised).</summary>
     public static bool IsDuplicateProperty(JsonException e) => e.Message.StartsWith("Duplicate propert", StringComparison.Ordinal);
+
+    /// <summary>Whether System.Text.Json refused a property the type does not have (a type marked
+    /// <c>[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]</c>).</summary>
+    public static bool IsUnknownProperty(JsonException e) =>
+        e.Message.StartsWith("The JSON property '", StringComparison.Ordinal) && e.Message.Contains("could not be mapped", StringComparison.Ordinal);
+
+    public const string UnknownPropertyRule = "is not a property this accepts: check its spelling";
 }
