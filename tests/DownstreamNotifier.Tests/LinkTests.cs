@@ -160,6 +160,8 @@ public sealed class LinkTests
         var alices = LinkIn(await MimeMessage.LoadAsync(h.Sink.Messages().Single()));
         using var anonymous = h.Service.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(alices)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync($"{alices}/status",
+            new StringContent("{\"status\":\"not_affected\",\"statement\":\"Alice's statement\"}", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
 
         // Another letter case is the same address: the link keeps working.
         (await h.Http.PutAsJsonAsync($"contacts/{contact}", new { name = "Alice", email = "Alice@Fedora.test", role = "security" })).EnsureSuccessStatusCode();
@@ -180,6 +182,38 @@ public sealed class LinkTests
         Assert.NotEqual(alices, bobs);
         var shown = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync(bobs)).RootElement;
         Assert.Equal(disclosureAt.AddDays(3).ToUnixTimeSeconds(), shown.GetProperty("disclosureAt").GetDateTimeOffset().ToUnixTimeSeconds());
+        // Bob has acknowledged by opening it, and said nothing yet: Alice's status and statement are hers.
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, shown.GetProperty("status").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, shown.GetProperty("statement").ValueKind);
+        var notices = await h.WaitForNoticesAsync(caseId, _ => true);
+        Assert.Equal("not_affected", notices.Notices.Single(n => n.Email == "alice@fedora.test").Status);
+        Assert.Null(notices.Notices.Single(n => n.Email == "bob@fedora.test").Status);
+        Assert.NotNull(notices.Notices.Single(n => n.Email == "bob@fedora.test").AcknowledgedAt);
+    }
+
+    [Fact]
+    public async Task A_contact_readdressed_after_the_previous_person_acknowledged_is_reminded()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var project = await h.CreateProjectAsync("Fedora python", ["pkg:pypi/pillow"]);
+        var contact = await h.CreateContactAsync(project, "alice@fedora.test");
+        await h.CreateContactAsync(project, "carol@fedora.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        var disclosureAt = DateTimeOffset.UtcNow.AddDays(7);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), disclosureAt, ["default"]));
+        await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 2);
+        using var anonymous = h.Service.CreateClient();
+        foreach (var message in h.Sink.Messages().Select(f => MimeMessage.Load(f))) // both acknowledge
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(LinkIn(message))).StatusCode);
+
+        (await h.Http.PutAsJsonAsync($"contacts/{contact}", new { name = "Bob", email = "bob@fedora.test", role = "security" })).EnsureSuccessStatusCode();
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Reminder, Guid.NewGuid(), disclosureAt, ["default"]));
+
+        var reminded = await h.WaitForNoticesAsync(caseId, n => n.Notices.Any(x => x.Kind == NoticeKinds.Reminder && x.State == "sent"));
+        await Task.Delay(1000); // a second reminder would be recorded with the first
+        reminded = await h.WaitForNoticesAsync(caseId, _ => true);
+        Assert.Equal(["bob@fedora.test"], reminded.Notices.Where(n => n.Kind == NoticeKinds.Reminder).Select(n => n.Email));
     }
 
     [Fact]

@@ -47,6 +47,43 @@ public sealed class SharedAddressTests
     }
 
     [Fact]
+    public async Task A_reminder_waiting_on_the_server_is_not_sent_once_its_address_acknowledged_as_its_other_contact()
+    {
+        using var gpg = new Gpg();
+        var key = await gpg.NewCurve25519KeyAsync("shared@distro.test");
+        var hold = 0;
+        await using var h = await NotifierHarness.StartAsync(to =>
+            Volatile.Read(ref hold) == 1 && to.StartsWith("shared", StringComparison.OrdinalIgnoreCase) ? new SmtpReply(451, "try again later") : null);
+        var alpha = await h.CreateProjectAsync("Alpha distro", ["pkg:pypi/pillow"]);
+        var beta = await h.CreateProjectAsync("Beta distro", ["pkg:pypi/pillow"]);
+        var first = await h.CreateContactAsync(alpha, "shared@distro.test");
+        var second = await h.CreateContactAsync(beta, "shared@distro.test");
+        var caseId = Guid.NewGuid();
+        await h.PublishDraftAsync(caseId, NotifierHarness.Affected("PyPI", "Pillow", "pkg:pypi/pillow"));
+        var disclosureAt = DateTimeOffset.UtcNow.AddDays(7);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Embargoed, Guid.NewGuid(), disclosureAt, ["default"]));
+        var told = await h.WaitForNoticesAsync(caseId, n => n.Counts["sent"] == 1);
+        var toldAs = told.Notices.Single().ContactId;
+        var link = LinkTests.LinkIn(MimeMessage.Load(Assert.Single(h.Sink.Messages())));
+
+        // The other contact gets a key, so the reminder is recorded as that one; the server holds it back.
+        var keyed = toldAs == first ? second : first;
+        (await h.Http.PutAsJsonAsync($"contacts/{keyed}", new { name = "shared", email = "shared@distro.test", role = "security", publicKey = key })).EnsureSuccessStatusCode();
+        Volatile.Write(ref hold, 1);
+        await h.SendAsync(new NotifyDownstream(caseId, NoticeKinds.Reminder, Guid.NewGuid(), disclosureAt, ["default"]));
+        var waiting = await h.WaitForNoticesAsync(caseId, n => n.Notices.Any(x => x.Kind == NoticeKinds.Reminder && x.State == "deferred"));
+        Assert.Equal(keyed, waiting.Notices.Single(x => x.Kind == NoticeKinds.Reminder).ContactId);
+        using (var anonymous = h.Service.CreateClient()) // the address reads the notice, by the link it was sent
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await anonymous.GetAsync(link)).StatusCode);
+        Volatile.Write(ref hold, 0);
+
+        var done = await h.WaitForNoticesAsync(caseId, n => n.Notices.Any(x => x.Kind == NoticeKinds.Reminder && x.State == "cancelled"));
+        Assert.Contains("acknowledged", done.Notices.Single(x => x.Kind == NoticeKinds.Reminder).LastError);
+        await Task.Delay(1500);
+        Assert.Single(h.Sink.Messages()); // the Embargoed notice only
+    }
+
+    [Fact]
     public async Task An_address_whose_contact_was_deleted_before_its_notice_went_is_not_warned_and_a_warning_tells_it_as_its_other_contact()
     {
         var hold = 1;

@@ -8,18 +8,21 @@ using Npgsql;
 
 namespace DownstreamNotifier.Data;
 
-/// <summary>Acknowledgements and statuses given through notice links, one per (case, contact).</summary>
+/// <summary>Acknowledgements and statuses given through notice links, one per (case, contact, address): the address the
+/// contact has when it follows its link (a readdressed contact's link of before is refused), so another person given
+/// the contact's place has not acknowledged.</summary>
 public static class AckStore
 {
     private const string AckSql = """
-        INSERT INTO acknowledgements (case_id, contact_id, acknowledged_at) VALUES (@CaseId, @ContactId, @Now)
-        ON CONFLICT (case_id, contact_id) DO NOTHING
+        INSERT INTO acknowledgements (case_id, contact_id, email, acknowledged_at)
+        SELECT @CaseId, @ContactId, c.email, @Now FROM contacts c WHERE c.id = @ContactId
+        ON CONFLICT (case_id, lower(email), contact_id) DO NOTHING
         """;
 
     private const string StatusSql = """
-        INSERT INTO acknowledgements (case_id, contact_id, acknowledged_at, status, statement, status_at)
-        VALUES (@CaseId, @ContactId, @Now, @Status, @Statement, @Now)
-        ON CONFLICT (case_id, contact_id) DO UPDATE SET status = excluded.status, statement = excluded.statement, status_at = excluded.status_at
+        INSERT INTO acknowledgements (case_id, contact_id, email, acknowledged_at, status, statement, status_at)
+        SELECT @CaseId, @ContactId, c.email, @Now, @Status, @Statement, @Now FROM contacts c WHERE c.id = @ContactId
+        ON CONFLICT (case_id, lower(email), contact_id) DO UPDATE SET status = excluded.status, statement = excluded.statement, status_at = excluded.status_at
         """;
 
     // Of the notices the mail server accepted, the newest that told the contact the case's details, else the newest;
@@ -34,7 +37,10 @@ public static class AckStore
         LIMIT 1
         """;
 
-    private const string GetSql = "SELECT acknowledged_at, status, statement FROM acknowledgements WHERE case_id = @CaseId AND contact_id = @ContactId";
+    private const string GetSql = """
+        SELECT a.acknowledged_at, a.status, a.statement FROM acknowledgements a JOIN contacts c ON c.id = a.contact_id
+        WHERE a.case_id = @CaseId AND a.contact_id = @ContactId AND lower(a.email) = lower(c.email)
+        """;
 
     /// <summary>
     /// What the contact's link shows: the case as the newest notice sent to it told it (the draft of that notice's round,

@@ -106,12 +106,9 @@ public static class NoticeStore
           AND ({WasSent} OR EXISTS (SELECT FROM contacts c WHERE c.id = n.contact_id))
         """;
 
-    // By the addresses the acknowledging contacts were told at: an address that is a contact of several projects is
-    // told as one of them, and which one can change between rounds (a key added to the other).
-    private const string AcknowledgedAddressesSql = """
-        SELECT DISTINCT n.email FROM acknowledgements a JOIN notices n ON n.case_id = a.case_id AND n.contact_id = a.contact_id
-        WHERE a.case_id = @CaseId
-        """;
+    // By address: an address that is a contact of several projects is told as one of them, and which one can change
+    // between rounds (a key added to the other); a contact readdressed since it acknowledged has not.
+    private const string AcknowledgedAddressesSql = "SELECT DISTINCT email FROM acknowledgements WHERE case_id = @CaseId";
 
     private const string CopySql = """
         COPY notices (notification_id, case_id, contact_id, project_id, email, kind, mode, path, next_attempt_at) FROM STDIN (FORMAT BINARY)
@@ -140,7 +137,7 @@ public static class NoticeStore
                    SELECT 1 FROM contacts same JOIN projects p ON p.id = same.project_id
                    WHERE lower(same.email) = lower(c.email) AND p.channels && @EncryptionChannels) AS address_requires_encryption,
                n.kind = 'Reminder' AND EXISTS (
-                   SELECT 1 FROM acknowledgements k WHERE k.case_id = n.case_id AND k.contact_id = n.contact_id) AS acknowledged_since,
+                   SELECT 1 FROM acknowledgements k WHERE k.case_id = n.case_id AND lower(k.email) = lower(coalesce(c.email, n.email))) AS acknowledged_since,
                a.notice_id IS NOT NULL AS accepted, a.server_reply AS accepted_reply, a.accepted_at
         FROM claimed JOIN notices n ON n.id = claimed.id
              LEFT JOIN contacts c ON c.id = n.contact_id
