@@ -35,22 +35,28 @@ public sealed class ImportMistakesTests
         Assert.Single((await h.Http.GetFromJsonAsync<JsonElement>("projects")).EnumerateArray()); // Debian not imported
 
         await AssertBodyRefusedAsync(await h.Http.PostAsync("import", Csv("project,email,e-mail\r\nX,a@x.test,b@x.test\r\n")));
+
+        // What a GET answers may be sent back: its read-only fields are accepted and ignored.
+        var project = (await h.Http.GetFromJsonAsync<JsonElement>("projects")).EnumerateArray().Single();
+        var edited = project.GetRawText().Replace("\"Fedora\"", "\"Fedora Linux\"");
+        var put = await h.Http.PutAsync($"projects/{project.GetProperty("id").GetString()}", Json(edited));
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
     }
 
     [Fact]
     public async Task A_CSV_line_with_more_cells_than_columns_or_a_contact_without_an_address_rejects_its_row_only()
     {
         await using var h = await NotifierHarness.StartAsync();
-        var csv = "project,email,name,role\r\n" +
+        var csv = "project,email,name,role,,\r\n" +                // trailing commas, as a spreadsheet saves
                   "Good,good@x.test,Good,security\r\n" +
                   "Shifted,j@x.test,Smith, John,maint\r\n" +   // an unquoted comma
                   "No address,,,security\r\n" +                // a role, but no contact to hold it
-                  "Trailing,t@x.test,T,ops,,\r\n";             // empty cells past the header: as a spreadsheet saves
+                  "Trailing,t@x.test,T,ops,,\r\n";             // empty cells under no name
         var report = await (await h.Http.PostAsync("import", Csv(csv))).Content.ReadFromJsonAsync<JsonElement>();
 
         var results = report.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(["imported", "rejected", "rejected", "imported"], results.Select(r => r.GetProperty("status").GetString()));
-        Assert.Contains("5 cells, the header 4 columns", results[1].GetProperty("errors").GetProperty("row")[0].GetString());
+        Assert.Contains("5 values for 4 named columns", results[1].GetProperty("errors").GetProperty("row")[0].GetString());
         Assert.True(results[2].GetProperty("errors").TryGetProperty("contacts[0].email", out _), results[2].GetRawText());
         Assert.Equal(["Good", "Trailing"], (await h.Http.GetFromJsonAsync<JsonElement>("projects")).EnumerateArray()
             .Select(p => p.GetProperty("name").GetString()).Order());

@@ -72,17 +72,18 @@ public static class ImportExportApi
                         if (missing.Count > 0)
                             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"the CSV header lacks {string.Join(", ", missing)}; expected {string.Join(",", CsvHeader)}"] });
                         // A column read by no field would drop its values without a word: a "pgp key" column, every key.
-                        var unknown = fields.Where((_, i) => !CsvHeader.Select(ColumnName).Contains(header[i])).ToList();
+                        // An empty name (a spreadsheet's trailing commas) names no column: its cells must be empty.
+                        var unknown = fields.Where((_, i) => header[i].Length > 0 && !CsvHeader.Select(ColumnName).Contains(header[i])).ToList();
                         if (unknown.Count > 0)
                             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] =
                                 [$"the CSV header has columns this import does not read ({string.Join(", ", unknown.Select(u => $"\"{u.Trim()}\""))}); the columns are {string.Join(",", CsvHeader)}"] });
-                        if (header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                        if (header.Where(h => h.Length > 0).GroupBy(h => h).FirstOrDefault(g => g.Count() > 1) is { } twice)
                             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"the CSV header names the column {twice.Key} more than once"] });
                         continue;
                     }
                     // More cells than columns: a value with an unquoted comma ("Smith, John") shifted the rest.
-                    if (fields.Length > header.Length && fields.Skip(header.Length).Any(f => f.Length > 0))
-                        rowProblems[rows.Count] = $"has {fields.Length} cells, the header {header.Length} columns: quote a value holding a comma (\"Smith, John\")";
+                    if (fields.Where((f, i) => f.Length > 0 && (i >= header.Length || header[i].Length == 0)).Any())
+                        rowProblems[rows.Count] = $"has {fields.Count(f => f.Length > 0)} values for {header.Count(h => h.Length > 0)} named columns, one outside them: quote a value holding a comma (\"Smith, John\")";
                     string? Get(string name) => Array.IndexOf(header, name) is var i and >= 0 && i < fields.Length ? fields[i] : null;
                     rows.Add(RegistryImporter.FromCsv(new CsvContactRow
                     {

@@ -25,6 +25,8 @@ public static class AckStore
         ON CONFLICT (case_id, lower(email), contact_id) DO UPDATE SET status = excluded.status, statement = excluded.statement, status_at = excluded.status_at
         """;
 
+    // The contact is locked to the request's end: a readdress or delete committed between this check and the
+    // acknowledgement would record it at the new person's address, or none at all.
     // Of the notices the mail server accepted, the newest that told the contact the case's details, else the newest;
     // none for a link issued before the contact was readdressed (another link generation). A Withdrawn or NowPublic
     // notice tells no details, though its round holds the draft of its day, which may be newer than any the contact read.
@@ -35,6 +37,7 @@ public static class AckStore
           AND {NoticeStore.WasSent}
         ORDER BY n.mode <> 'schedule_only' AND n.kind NOT IN ('{NoticeKinds.Withdrawn}', '{NoticeKinds.NowPublic}') DESC, f.created_at DESC
         LIMIT 1
+        FOR SHARE OF c
         """;
 
     private const string GetSql = """
