@@ -27,6 +27,19 @@ public sealed class StatusSnapshotTests
     }
 
     [Fact]
+    public void A_contact_readdressed_since_it_acknowledged_counts_by_its_newest_notice()
+    {
+        var notices = JsonNode.Parse("""
+            {"notices":[
+              {"noticeId":1,"contactId":"a","email":"alice@x.test","kind":"Embargoed","state":"sent","acknowledgedAt":"2026-11-25T20:00:10Z"},
+              {"noticeId":3,"contactId":"a","email":"bob@x.test","kind":"Reminder","state":"sent"},
+              {"noticeId":2,"contactId":"b","email":"carol@x.test","kind":"Embargoed","state":"sent","acknowledgedAt":"2026-11-25T20:00:12Z"}]}
+            """);
+        var s = StatusSnapshot.From(Guid.NewGuid(), null, notices);
+        Assert.Equal((2, 1), (s.Recipients, s.Acknowledged));
+    }
+
+    [Fact]
     public void Notices_cancelled_by_a_withdrawal_are_counted_as_such()
     {
         var notices = JsonNode.Parse("""

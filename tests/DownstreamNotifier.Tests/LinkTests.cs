@@ -214,6 +214,7 @@ public sealed class LinkTests
         await Task.Delay(1000); // a second reminder would be recorded with the first
         reminded = await h.WaitForNoticesAsync(caseId, _ => true);
         Assert.Equal(["bob@fedora.test"], reminded.Notices.Where(n => n.Kind == NoticeKinds.Reminder).Select(n => n.Email));
+        Assert.Equal(1, reminded.Acknowledged); // Carol; the contact, Bob's now, has not
     }
 
     [Fact]

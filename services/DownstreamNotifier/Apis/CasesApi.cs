@@ -112,7 +112,8 @@ public static class CasesApi
         var notices = await CaseNoticesStore.NoticesAsync(conn, id);
         var counts = new Dictionary<string, int> { ["total"] = notices.Count };
         foreach (var state in new[] { "pending", "deferred", "sent", "failed", "cancelled" }) counts[state] = notices.Count(n => n.State == state);
-        var acknowledged = notices.Where(n => n.AcknowledgedAt is not null).Select(n => n.ContactId).Distinct().Count();
+        // A contact counts as its newest notice's address does: one readdressed since it acknowledged has not.
+        var acknowledged = notices.GroupBy(n => n.ContactId).Count(g => g.MaxBy(n => n.NoticeId)!.AcknowledgedAt is not null);
         return TypedResults.Ok(new CaseNoticesResponse(id, counts, acknowledged, notices));
     }
 }
