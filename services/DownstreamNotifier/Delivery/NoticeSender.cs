@@ -46,7 +46,8 @@ public sealed partial class NoticeSender(
     /// How long a worker sends on without asking whether its batch's database session still holds the rows' locks. A
     /// session lost while the process runs on (a proxy's idle timeout, a failover, an administrator's
     /// pg_terminate_backend) releases them: another worker claims the notices not yet accepted and sends them, and so
-    /// would this one, to the end of its batch. With the check, only what is in flight when the session goes can go twice.
+    /// would this one, to the end of its batch. With the check (before a send, once this long has passed since the last),
+    /// only what it sent in the last such interval can go twice.
     /// </summary>
     private static readonly TimeSpan SessionCheckInterval = TimeSpan.FromSeconds(1);
 
