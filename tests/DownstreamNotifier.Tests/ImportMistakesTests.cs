@@ -72,11 +72,11 @@ public sealed class ImportMistakesTests
 
         var project = await h.CreateProjectAsync("Fedora", ["pkg:pypi/urllib3"]);
         var contact = await h.Http.PostAsync($"projects/{project}/contacts", Json("""{"name":"Ops","email":"ops@x.test","public_key":"x"}"""));
-        await AssertFieldRefusedAsync(contact, "public_key");
+        await RegistryInputTests.AssertRefusedAsync(contact, "public_key");
         var package = await h.Http.PostAsync("projects", Json("""{"name":"Debian","packages":[{"purl":"pkg:pypi/urllib3","relaton":"ships"}]}"""));
-        await AssertFieldRefusedAsync(package, "packages[0]");
+        await RegistryInputTests.AssertRefusedAsync(package, "packages[0]");
         var channels = await h.Http.PostAsync("projects", Json("""{"name":"Gentoo","channel":["distros"]}"""));
-        await AssertFieldRefusedAsync(channels, "channel");
+        await RegistryInputTests.AssertRefusedAsync(channels, "channel");
         Assert.Single((await h.Http.GetFromJsonAsync<JsonElement>("projects")).EnumerateArray());
         Assert.Equal(0, (await h.Http.GetFromJsonAsync<JsonElement>("contacts")).GetArrayLength());
     }
@@ -159,13 +159,5 @@ public sealed class ImportMistakesTests
         return JsonDocument.Parse(text).RootElement.GetProperty("imported").GetInt32();
     }
 
-    private static async Task<string> AssertBodyRefusedAsync(HttpResponseMessage response) => await AssertFieldRefusedAsync(response, "body");
-
-    private static async Task<string> AssertFieldRefusedAsync(HttpResponseMessage response, string field)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode} {text}");
-        Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty(field, out _), $"{field}: {text}");
-        return text;
-    }
+    private static Task<string> AssertBodyRefusedAsync(HttpResponseMessage response) => RegistryInputTests.AssertRefusedAsync(response, "body");
 }

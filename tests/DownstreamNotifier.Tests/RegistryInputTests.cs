@@ -233,11 +233,13 @@ public sealed class RegistryInputTests
         Assert.Equal(0, (await h.Http.GetFromJsonAsync<JsonElement>("projects")).GetArrayLength());
     }
 
-    private static async Task AssertRefusedAsync(HttpResponseMessage response, string field)
+    /// <returns>the problem details' text.</returns>
+    internal static async Task<string> AssertRefusedAsync(HttpResponseMessage response, string field)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode} {text}");
         Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty(field, out _), $"{field}: {text}");
+        return text;
     }
 
     private static async Task<List<string>> ProjectsAndContactsAsync(NotifierHarness h)

@@ -18,6 +18,8 @@ public static class ImportExportApi
 {
     private static readonly string[] CsvHeader = ["project", "ecosystem", "homepage", "packages", "channels", "name", "email", "role", "time_zone", "public_key"];
 
+    private static readonly HashSet<string> CsvColumns = CsvHeader.Select(ColumnName).ToHashSet();
+
     /// <summary>
     /// The charset a CSV body is read in: the one its Content-Type names (a spreadsheet's Windows-1252 among them), UTF-8
     /// when it names none; bytes that charset cannot hold are refused, never read as U+FFFD (a project name with one
@@ -73,7 +75,7 @@ public static class ImportExportApi
                             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"the CSV header lacks {string.Join(", ", missing)}; expected {string.Join(",", CsvHeader)}"] });
                         // A column read by no field would drop its values without a word: a "pgp key" column, every key.
                         // An empty name (a spreadsheet's trailing commas) names no column: its cells must be empty.
-                        var unknown = fields.Where((_, i) => header[i].Length > 0 && !CsvHeader.Select(ColumnName).Contains(header[i])).ToList();
+                        var unknown = fields.Where((_, i) => header[i].Length > 0 && !CsvColumns.Contains(header[i])).ToList();
                         if (unknown.Count > 0)
                             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] =
                                 [$"the CSV header has columns this import does not read ({string.Join(", ", unknown.Select(u => $"\"{u.Trim()}\""))}); the columns are {string.Join(",", CsvHeader)}"] });
