@@ -17,7 +17,7 @@ apt_install docker-compose   # for the docker-compose.yml check
 # vhosts piling up (from earlier projects, or a run that was interrupted) would use them up, so they go before each project.
 remove_test_vhosts() {
   local mgmt="http://127.0.0.1:$COORD_RABBITMQ_MANAGEMENT_PORT/api/vhosts" auth="$COORD_RABBITMQ_USER:$COORD_RABBITMQ_PASSWORD" vhost
-  for vhost in $(curl -fs -u "$auth" "$mgmt" | grep -oE '"name":"[a-z0-9]+-[0-9a-f]{32}"' | cut -d'"' -f4); do
+  for vhost in $(curl -fs -u "$auth" "$mgmt" | grep -oE '"name":"[a-z0-9-]+-[0-9a-f]{32}"' | cut -d'"' -f4); do
     curl -fs -o /dev/null -u "$auth" -X DELETE "$mgmt/$vhost" || true
   done
 }
@@ -28,7 +28,7 @@ remove_test_databases() {
   local psql db
   psql=(psql -h "$COORD_POSTGRES_HOST" -p "$COORD_POSTGRES_PORT" -U "$COORD_POSTGRES_USER" -d postgres)
   command -v psql >/dev/null || psql[0]=/usr/lib/postgresql/15/bin/psql
-  for db in $("${psql[@]}" -Atc "SELECT datname FROM pg_database WHERE datname ~ '^[a-z]+_[0-9a-f]{32}$'"); do
+  for db in $("${psql[@]}" -Atc "SELECT datname FROM pg_database WHERE datname ~ '^[a-z0-9-]+_[0-9a-f]{32}$'"); do
     "${psql[@]}" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null || true
   done
 }

@@ -6,6 +6,7 @@ using Coordination.Testing;
 using DownstreamNotifier.Packages;
 using DownstreamNotifier.Registry;
 using DownstreamNotifier.Tests.Support;
+using Npgsql;
 
 namespace DownstreamNotifier.Tests;
 
@@ -111,6 +112,33 @@ public sealed class ImportMistakesTests
         var imports = await Task.WhenAll(h.Http.PostAsJsonAsync("import", homepages), h.Http.PostAsJsonAsync("import", homepages.Reverse().ToArray()));
 
         foreach (var response in imports) Assert.Equal(300, await ImportedAsync(response));
+    }
+
+    [Fact]
+    public async Task A_project_deleted_while_an_import_row_names_it_is_made_again_with_the_rows_contacts()
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        var row = new[] { new { name = "Gentoo python", contacts = new[] { new { name = "Bob", email = "bob@gentoo.test" } } } };
+        Assert.Equal(1, await ImportedAsync(await h.Http.PostAsJsonAsync("import", row)));
+        var gone = await Db.ScalarAsync<Guid>(h, "SELECT id FROM notifier.projects WHERE name = 'Gentoo python'");
+
+        // DELETE /projects/{id} in progress when the import looks the project up; it commits while the row waits.
+        await using var deleting = new NpgsqlConnection(h.Isolation.ConnectionString);
+        await deleting.OpenAsync();
+        await using var tx = await deleting.BeginTransactionAsync();
+        await using (var delete = new NpgsqlCommand("DELETE FROM notifier.projects WHERE id = $1", deleting, tx) { Parameters = { new() { Value = gone } } })
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        var importing = h.Http.PostAsJsonAsync("import", row);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30);
+             await Db.ScalarAsync<long>(h, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0;
+             await Task.Delay(50))
+            Assert.True(DateTime.UtcNow < deadline, "the import never waited for the deletion");
+        await tx.CommitAsync();
+
+        var result = JsonDocument.Parse(await (await importing).Content.ReadAsStringAsync()).RootElement.GetProperty("results")[0];
+        Assert.Equal("imported", result.GetProperty("status").GetString());
+        var contacts = await h.Http.GetFromJsonAsync<JsonElement>($"projects/{result.GetProperty("projectId").GetGuid()}/contacts");
+        Assert.Equal("bob@gentoo.test", Assert.Single(contacts.EnumerateArray()).GetProperty("email").GetString());
     }
 
     [Fact]

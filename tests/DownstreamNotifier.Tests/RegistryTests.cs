@@ -167,6 +167,24 @@ public sealed class RegistryTests
         Assert.Equal(0L, await Db.ScalarAsync<long>(h, "SELECT count(*) FROM notifier.contacts WHERE public_key IS NULL"));
     }
 
+    [Theory]
+    [InlineData("iso-8859-1")]
+    [InlineData("Latin1")]
+    public async Task A_csv_labelled_iso_8859_1_is_read_as_windows_1252_as_browsers_read_it(string label)
+    {
+        await using var h = await NotifierHarness.StartAsync();
+        // 0x92 is ’ in Windows-1252 (a spreadsheet's apostrophe) and a C1 control in ISO-8859-1 proper.
+        var bytes = System.Text.Encoding.Latin1.GetBytes("project,name,email\r\nDistro,O\u0092Brien,o@distro.test\r\n");
+
+        var response = await h.Http.PostAsync("import", new ByteArrayContent(bytes) { Headers = { { "Content-Type", $"text/csv; charset={label}" } } });
+
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(report.GetProperty("imported").GetInt32() == 1, report.ToString());
+        var project = Assert.Single((await h.Http.GetFromJsonAsync<JsonElement>("projects")).EnumerateArray());
+        var contacts = await h.Http.GetFromJsonAsync<JsonElement>($"projects/{project.GetProperty("id").GetGuid()}/contacts");
+        Assert.Equal("O\u2019Brien", Assert.Single(contacts.EnumerateArray()).GetProperty("name").GetString());
+    }
+
     [Fact]
     public async Task A_csv_import_is_read_in_the_charset_it_names_and_bytes_that_are_not_utf8_are_refused_when_it_names_none()
     {

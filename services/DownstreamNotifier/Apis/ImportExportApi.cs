@@ -20,15 +20,24 @@ public static class ImportExportApi
 
     private static readonly HashSet<string> CsvColumns = CsvHeader.Select(ColumnName).ToHashSet();
 
+    // The WHATWG Encoding Standard's labels of windows-1252 that name ISO-8859-1 (https://encoding.spec.whatwg.org/#names-and-labels).
+    private static readonly HashSet<string> Latin1Labels = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "cp819", "csisolatin1", "ibm819", "iso-8859-1", "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1",
+    };
+
     /// <summary>
     /// The charset a CSV body is read in: the one its Content-Type names (a spreadsheet's Windows-1252 among them), UTF-8
     /// when it names none; bytes that charset cannot hold are refused, never read as U+FFFD (a project name with one
-    /// would be another project). Null for a charset this service does not know.
+    /// would be another project). Null for a charset this service does not know. ISO-8859-1's names are read as
+    /// Windows-1252, as the WHATWG Encoding Standard (and so every browser) reads them: files saved on Windows are often
+    /// labelled so, and the bytes that differ (0x80-0x9F: ’ “ ” € …) are controls in ISO-8859-1 that no name holds.
     /// </summary>
     private static Encoding? CsvEncoding(string contentType)
     {
         var charset = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type) ? type.Charset.Value?.Trim('"') : null;
         if (string.IsNullOrEmpty(charset)) return Strict(Encoding.UTF8);
+        if (Latin1Labels.Contains(charset)) charset = "windows-1252";
         try { return Strict(CodePagesEncodingProvider.Instance.GetEncoding(charset) ?? Encoding.GetEncoding(charset)); }
         catch (ArgumentException) { return null; }
 

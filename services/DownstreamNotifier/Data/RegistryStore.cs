@@ -36,7 +36,10 @@ public static class RegistryStore
 
     private const string DeleteProjectSql = "DELETE FROM projects WHERE id = @Id";
 
-    private const string ProjectByNameSql = "SELECT id FROM projects WHERE lower(name) = lower(@Name)";
+    // Locked to the commit: a project deleted between an import row's look-up and its update would have the row update
+    // nothing and report "imported" for a project that is gone, or its contacts refused by the foreign key. NO KEY
+    // UPDATE, which a DELETE waits for but a contact's foreign-key check (KEY SHARE) does not.
+    private const string ProjectByNameForImportSql = "SELECT id FROM projects WHERE lower(name) = lower(@Name) FOR NO KEY UPDATE";
 
     private const string ProjectsSql = """
         SELECT id, name, ecosystem, homepage, channels FROM projects
@@ -149,8 +152,9 @@ public static class RegistryStore
     public static Task LockImportsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext('downstream-notifier registry import'))", transaction: tx, cancellationToken: ct));
 
-    public static Task<Guid?> ProjectIdByNameAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string name) =>
-        conn.QuerySingleOrDefaultAsync<Guid?>(ProjectByNameSql, new { Name = name }, tx);
+    /// <summary>The project of that name, locked against its deletion until <paramref name="tx"/> ends.</summary>
+    public static Task<Guid?> ProjectIdByNameForImportAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string name) =>
+        conn.QuerySingleOrDefaultAsync<Guid?>(ProjectByNameForImportSql, new { Name = name }, tx);
 
     /// <summary>Which of <paramref name="ids"/> name a registered project.</summary>
     public static async Task<HashSet<Guid>> ExistingProjectIdsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IEnumerable<Guid> ids) =>

@@ -104,7 +104,7 @@ public static class RegistryImporter
     {
         if (!seen.TryGetValue(project.Name, out var projectId))
         {
-            var existing = await RegistryStore.ProjectIdByNameAsync(conn, tx, project.Name);
+            var existing = await RegistryStore.ProjectIdByNameForImportAsync(conn, tx, project.Name);
             projectId = existing ?? Guid.NewGuid();
             if (existing is null) await RegistryStore.InsertProjectAsync(conn, tx, projectId, project, now);
             else await RegistryStore.MergeImportedProjectAsync(conn, tx, projectId, project, Given(row), now);
