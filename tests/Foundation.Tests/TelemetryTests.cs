@@ -29,20 +29,56 @@ public sealed class TelemetryTests
     [Fact]
     public async Task No_exported_span_or_log_record_carries_the_raw_request_path_or_query()
     {
+        var (spans, routes, logs) = await RequestTheLinkAsync(new() { ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information" }, includeScopes: false);
+
+        Assert.Equal("/notices/{token}", Assert.Single(routes));
+        Assert.Contains(logs, l => l.Contains("Could not show a notice") && l.Contains($"{typeof(InvalidOperationException).FullName} {ExceptionMessageRedaction.Withheld}"));
+        Assert.Contains(logs, l => l.Contains("GET /notices/{token}: database unavailable"));
+        AssertNoneCarriesTheLink(spans.Concat(logs));
+    }
+
+    [Fact]
+    public async Task A_provider_rule_or_scopes_turned_on_in_configuration_do_not_bring_the_raw_path_back()
+    {
+        // A provider's own rule outranks the category filter the services add, and IncludeScopes turns the request
+        // scope (which carries RequestPath) back on: as an operator's Logging:OpenTelemetry settings would.
+        var (_, _, logs) = await RequestTheLinkAsync(new()
+        {
+            ["Logging:OpenTelemetry:LogLevel:Default"] = "Information",
+            ["Logging:OpenTelemetry:LogLevel:Microsoft.AspNetCore"] = "Information",
+        }, includeScopes: true);
+
+        Assert.Contains(logs, l => l.Contains("GET /notices/{token}: database unavailable") && l.Contains("scope RequestId="));
+        AssertNoneCarriesTheLink(logs);
+    }
+
+    private static void AssertNoneCarriesTheLink(IEnumerable<string> exported)
+    {
+        foreach (var record in exported)
+        {
+            Assert.DoesNotContain(Token, record);
+            Assert.DoesNotContain(Signature, record);
+        }
+    }
+
+    private static async Task<(ConcurrentQueue<string> Spans, ConcurrentQueue<string?> Routes, ConcurrentQueue<string> Logs)> RequestTheLinkAsync(
+        Dictionary<string, string?> settings, bool includeScopes)
+    {
         var spans = new ConcurrentQueue<string>();
         var routes = new ConcurrentQueue<string?>();
         var logs = new ConcurrentQueue<string>();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:1", // tracing is on only when exporting
-            ["Logging:LogLevel:Default"] = "Information",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information", // more than the services' appsettings.json
-        });
+        settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:1"; // tracing is on only when exporting
+        settings["Logging:LogLevel:Default"] = "Information"; // more than the services' appsettings.json
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.AddCoordinationTelemetry("telemetry-test");
         builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new SpanCapture(spans, routes)));
-        builder.Logging.AddOpenTelemetry(o => o.AddProcessor(new LogCapture(logs)));
+        builder.Logging.AddOpenTelemetry(o =>
+        {
+            o.AddProcessor(new LogCapture(logs));
+            if (includeScopes) o.IncludeScopes = true;
+        });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         await using var app = builder.Build();
@@ -59,15 +95,7 @@ public sealed class TelemetryTests
         // An exception's message may quote the token (or embargoed data): no record carries it, only its type.
         app.Services.GetRequiredService<ILogger<TelemetryTests>>().LogError(new InvalidOperationException($"no notice for {Token}"), "Could not show a notice");
         await app.StopAsync();
-
-        Assert.Equal("/notices/{token}", Assert.Single(routes));
-        Assert.Contains(logs, l => l.Contains("Could not show a notice") && l.Contains($"{typeof(InvalidOperationException).FullName} {ExceptionMessageRedaction.Withheld}"));
-        Assert.Contains(logs, l => l.Contains("GET /notices/{token}: database unavailable"));
-        foreach (var exported in spans.Concat(logs))
-        {
-            Assert.DoesNotContain(Token, exported);
-            Assert.DoesNotContain(Signature, exported);
-        }
+        return (spans, routes, logs);
     }
 
     private sealed class SpanCapture(ConcurrentQueue<string> spans, ConcurrentQueue<string?> routes) : BaseProcessor<Activity>

@@ -10,6 +10,10 @@ namespace Coordination.Hosting.Telemetry;
 /// factory every logger comes from hands its providers a <see cref="RedactedException"/> in place of the exception,
 /// and withholds the exception's messages from the record's text and values where the log line quotes them
 /// (MassTransit's <c>Retrying {Delay}: {Message}</c> does). The log-side twin of <see cref="ExceptionDetailsScrubber"/>.
+/// Nor does any record or scope carry a request's raw path (a notice link's path is its token), whatever the logging
+/// configuration says: ASP.NET Core's "Request starting/finished" records are dropped below Warning and its request
+/// scope loses its RequestPath. A filter in configuration alone was not enough: a provider's own rule
+/// (Logging:Console:LogLevel:Default) outranks it, and a provider's IncludeScopes turns the scope back on.
 /// </summary>
 public static class ExceptionMessageRedaction
 {
@@ -28,21 +32,29 @@ public static class ExceptionMessageRedaction
 
     private sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
     {
-        public ILogger CreateLogger(string categoryName) => new RedactingLogger(inner.CreateLogger(categoryName));
+        public ILogger CreateLogger(string categoryName) =>
+            new RedactingLogger(inner.CreateLogger(categoryName), categoryName == HostingDiagnostics ? LogLevel.Warning : LogLevel.Trace);
 
         public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
         public void Dispose() => inner.Dispose();
     }
 
-    private sealed class RedactingLogger(ILogger inner) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+    private const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
+    private const string RequestPath = "RequestPath";
 
-        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+    private sealed class RedactingLogger(ILogger inner, LogLevel minimum) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull =>
+            state is IReadOnlyList<KeyValuePair<string, object?>> values && values.Any(v => v.Key == RequestPath)
+                ? inner.BeginScope(new PathlessScope(values.Where(v => v.Key != RequestPath).ToList()))
+                : inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum && inner.IsEnabled(logLevel);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            if (logLevel < minimum) return;
             if (exception is null)
             {
                 inner.Log(logLevel, eventId, state, exception, formatter);
@@ -67,6 +79,20 @@ public static class ExceptionMessageRedaction
 
         private static string? Withhold(string? text, IReadOnlyList<string> messages) =>
             messages.Aggregate(text, (t, m) => t?.Replace(m, Withheld, StringComparison.Ordinal));
+    }
+
+    /// <summary>ASP.NET Core's request scope without the request's path.</summary>
+    private sealed class PathlessScope(IReadOnlyList<KeyValuePair<string, object?>> values) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public KeyValuePair<string, object?> this[int index] => values[index];
+
+        public int Count => values.Count;
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => values.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => string.Join(" ", values.Select(v => $"{v.Key}:{v.Value}"));
     }
 
     /// <summary>A record's values and text with the exception's messages taken out; read as the original state is.</summary>
