@@ -52,6 +52,8 @@ public sealed class DraftValidatorTests
         { "details", Valid with { Details = new string('d', DraftValidator.MaxDetails + 1) } },
         { "affected[0].ecosystem", WithPackage(p => p with { Ecosystem = "Pypi" }) },
         { "affected[0].ecosystem", WithPackage(p => p with { Ecosystem = "Debian:" }) },
+        { "affected[0].ecosystem", WithPackage(p => p with { Ecosystem = "PyPI:\n12" }) }, // OSV's schema: no line break in the suffix
+        { "affected[0].ecosystem", WithPackage(p => p with { Ecosystem = "PyPI:\u202812" }) },
         { "affected[0].name", WithPackage(p => p with { Name = "bad name!" }) },
         { "affected[0].purl", WithPackage(p => p with { Purl = "pkg:npm/example-lib" }) },
         { "affected[0].purl", WithPackage(p => p with { Purl = "pkg:pypi/other-lib" }) },

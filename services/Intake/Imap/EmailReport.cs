@@ -4,6 +4,7 @@ using Intake.Reports;
 using Intake.Validation;
 using MimeKit;
 using MimeKit.Cryptography;
+using MimeKit.Text;
 
 namespace Intake.Imap;
 
@@ -38,6 +39,7 @@ public static partial class EmailReport
         bool encrypted;
         var attachments = new List<ReportAttachment>();
         var pgpMime = Leaves(message.Body, false).Select(l => l.Part).OfType<MultipartEncrypted>().FirstOrDefault();
+        TextPart? body = null;
         if (pgpMime is not null)
         {
             // PGP/MIME, also inside multipart/mixed (a list footer): the second part is the armored ciphertext; keep it verbatim.
@@ -46,7 +48,10 @@ public static partial class EmailReport
         }
         else
         {
-            description = message.TextBody ?? message.HtmlBody ?? "";
+            // A blank plain-text alternative (some clients send one beside the HTML) is no description.
+            var plain = message.TextBody;
+            (body, description) = !string.IsNullOrWhiteSpace(plain) ? (BodyPart(message, TextFormat.Plain), plain)
+                : message.HtmlBody is { } html ? (BodyPart(message, TextFormat.Html), html) : (null, "");
             encrypted = ReportValidator.IsArmoredPgp(description);
         }
         // Every part but the body and its alternatives: an inline screenshot, a PoC sent without Content-Disposition and
@@ -54,10 +59,13 @@ public static partial class EmailReport
         foreach (var (entity, inAlternative) in Leaves(message.Body, false))
         {
             if (entity == pgpMime) continue;
+            // The body by reference: its text differs from the description where MimeKit converted it (format=flowed).
+            if (entity == body) continue;
             if (entity is TextPart { IsAttachment: false, FileName: null } text && (inAlternative || text.Text == description)) continue;
             using var content = new MemoryStream();
             if (entity is MessagePart { Message: { } forwarded }) forwarded.WriteTo(content);
             else if (entity is MimePart mimePart) mimePart.Content?.DecodeTo(content);
+            else if (entity is MultipartEncrypted another) another.WriteTo(content); // a second PGP/MIME part: kept whole
             var bytes = content.ToArray();
             encrypted |= entity is ApplicationPkcs7Mime { SecureMimeType: SecureMimeType.EnvelopedData or SecureMimeType.AuthEnvelopedData }
                          || entity.ContentType.IsMimeType("application", "pgp-encrypted")
@@ -112,6 +120,14 @@ public static partial class EmailReport
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\[COORD-([0-9a-fA-F]{8})\]")]
     private static partial System.Text.RegularExpressions.Regex CaseTag();
+
+    /// <summary>The part MimeKit's TextBody or HtmlBody is read from.</summary>
+    private static TextPart? BodyPart(MimeMessage message, TextFormat format) => message.Body switch
+    {
+        Multipart multipart => multipart.TryGetValue(format, out var part) ? part : null,
+        TextPart part when (format == TextFormat.Html ? part.IsHtml : part.IsPlain) && !part.IsAttachment => part,
+        _ => null,
+    };
 
     /// <summary>The parts of a body that are not multiparts; a PGP/MIME multipart counts as one part.</summary>
     private static IEnumerable<(MimeEntity Part, bool InAlternative)> Leaves(MimeEntity? entity, bool inAlternative)

@@ -90,6 +90,8 @@ public static partial class DraftValidator
         var ecosystem = OsvEcosystems.Base(p.Ecosystem);
         // The CVE record carries it as vendor and (lowercased) versionType, at most 128 characters.
         if (p.Ecosystem is { Length: > MaxEcosystem }) errors.Add(at + ".ecosystem", $"must be at most {MaxEcosystem} characters");
+        // OSV's schema matches the suffix with ".+", which no line break matches: the record would be invalid.
+        else if (OneLineText.Violated(p.Ecosystem)) errors.Add(at + ".ecosystem", OneLineText.Rule);
         else if (ecosystem is null) errors.Add(at + ".ecosystem", "must be one of OSV's ecosystems (e.g. PyPI, npm, crates.io, Go, Maven), optionally with ':suffix'");
 
         var name = p.Name?.Trim() ?? "";
