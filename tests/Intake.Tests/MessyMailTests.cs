@@ -189,6 +189,27 @@ public sealed class MessyMailTests
     }
 
     [Fact]
+    public async Task A_mail_reusing_a_message_id_with_the_same_text_but_other_attachments_is_a_report_of_its_own()
+    {
+        var box = new SecurityMailbox();
+        var id = $"<{Guid.NewGuid()}@example.org>";
+        string WithPoc(string file, string content) =>
+            $"From: rita@example.org\r\nSubject: PoC\r\nMessage-Id: {id}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n" +
+            "--m\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n" +
+            $"--m\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"{file}\"\r\n\r\n{content}\r\n--m--\r\n";
+        await box.Deliver(WithPoc("poc1.py", "print(1)"));
+        await box.Deliver("Received: from relay.example.org\r\n" + WithPoc("poc1.py", "print(1)")); // the same mail again, by another route
+        await box.Deliver(WithPoc("poc2.py", "print(2)"));
+        var (f, sink, _) = await Start(box);
+        await using var _f = f;
+        await using var _s = sink;
+
+        await box.WaitUntilAllSeen();
+        var reports = await Reports(f);
+        Assert.Equal(["poc1.py", "poc2.py"], reports.Select(r => Assert.Single(r.Attachments).FileName).Order());
+    }
+
+    [Fact]
     public async Task Sender_names_subjects_and_file_names_cannot_pose_as_another_address_or_carry_terminal_controls()
     {
         var box = new SecurityMailbox();

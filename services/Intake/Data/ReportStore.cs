@@ -90,6 +90,8 @@ public static class ReportStore
 
     private const string HoldsRawSql = "SELECT EXISTS (SELECT 1 FROM reports WHERE message_id = @MessageId AND raw_message = @Raw)";
 
+    private const string AttachmentHashesSql = "SELECT sha256(content) FROM report_attachments WHERE report_id = @ReportId";
+
     /// <returns>false when a report with the same message id exists already.</returns>
     public static async Task<bool> TryInsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Report r, string tokenHash, byte[]? rawMessage,
         bool replyDue = false) =>
@@ -154,6 +156,10 @@ public static class ReportStore
     /// <returns>whether the report stored under <paramref name="messageId"/> was made from exactly these bytes.</returns>
     public static Task<bool> HoldsRawAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string messageId, byte[] raw) =>
         conn.ExecuteScalarAsync<bool>(HoldsRawSql, new { MessageId = messageId, Raw = raw }, tx);
+
+    /// <returns>the SHA-256 of each attachment of the report, as hex.</returns>
+    public static async Task<HashSet<string>> AttachmentHashesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid reportId) =>
+        (await conn.QueryAsync<byte[]>(AttachmentHashesSql, new { ReportId = reportId }, tx)).Select(Convert.ToHexString).ToHashSet();
 
     /// <returns>the newest report whose Message-Id is among those a mail answers, and its case.</returns>
     public static async Task<(Guid ReportId, Guid? CaseId)?> AnsweredAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid self, IReadOnlyList<string> replies) =>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Coordination.Hosting.Data;
 using Intake.Data;
 using Intake.Reports;
@@ -140,6 +141,16 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, IOptions<IntakeOpt
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>Whether the report holds every attachment the mail gives, by content. The whole mail kept as an attachment
+    /// of a mail with nothing else (EmailReport.From) differs with each route it came by, and is left out.</summary>
+    private static async Task<bool> HoldsAttachmentsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid reportId, EmailReport.Parsed parsed)
+    {
+        var given = parsed.Attachments.Where(a => !ReferenceEquals(a.Content, parsed.Raw)).ToList();
+        if (given.Count == 0) return true;
+        var held = await ReportStore.AttachmentHashesAsync(conn, tx, reportId);
+        return given.All(a => held.Contains(Convert.ToHexString(SHA256.HashData(a.Content))));
+    }
+
     /// <returns>whether a new report was stored, and the key (reports.message_id) this mail is stored under, now or before.</returns>
     /// <param name="replyDue">the sender is to be answered, unless the mail turns out to answer one kept before (a reply
     /// to a report's mail or its acknowledgement, or to a notice whose subject names a case).</param>
@@ -157,11 +168,13 @@ public sealed class ImapPoller(IOptions<ImapOptions> options, IOptions<IntakeOpt
         {
             // The Message-Id is known: the same mail again (fetched twice, or by a second route with other Received
             // headers) is no new report, but another mail reusing it (a broken mailer, or one who knows the id) must not
-            // vanish. The same bytes are the same mail however this version reads them (a parser change, another
-            // Intake:MaxDescriptionChars since the first fetch).
+            // vanish, also one whose text is the same but whose attachments are not (a PoC sent again, or a mail with
+            // attachments only). The same bytes are the same mail however this version reads them (a parser change,
+            // another Intake:MaxDescriptionChars since the first fetch).
             var first = await ReportStore.GetByMessageIdAsync(conn, tx, key);
             if (first is null
-                || (first.ReporterEmail, first.Subject, first.Description) == (parsed.Report.ReporterEmail, parsed.Report.Subject, parsed.Report.Description)
+                || ((first.ReporterEmail, first.Subject, first.Description) == (parsed.Report.ReporterEmail, parsed.Report.Subject, parsed.Report.Description)
+                    && await HoldsAttachmentsAsync(conn, tx, first.Id, parsed))
                 || await ReportStore.HoldsRawAsync(conn, tx, key, parsed.Raw))
                 return (false, key);
             key = EmailReport.DistinctKey(parsed);
