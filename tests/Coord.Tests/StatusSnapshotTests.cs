@@ -11,7 +11,7 @@ public sealed class StatusSnapshotTests
         var id = Guid.NewGuid();
         var embargo = JsonNode.Parse("""{"state":"Embargoed","startedAt":"2026-11-25T20:00:00Z","disclosureAt":"2026-11-25T20:00:30Z"}""");
         var notices = JsonNode.Parse("""
-            {"notices":[
+            {"acknowledged":1,"notices":[
               {"contactId":"a","kind":"Embargoed","state":"sent","acknowledgedAt":"2026-11-25T20:00:10Z"},
               {"contactId":"a","kind":"Reminder","state":"pending","acknowledgedAt":"2026-11-25T20:00:10Z"},
               {"contactId":"b","kind":"Embargoed","state":"deferred"},
@@ -27,10 +27,10 @@ public sealed class StatusSnapshotTests
     }
 
     [Fact]
-    public void A_contact_readdressed_since_it_acknowledged_counts_by_its_newest_notice()
+    public void The_acknowledged_count_is_the_notifiers_which_takes_a_readdressed_contact_by_its_newest_notice()
     {
         var notices = JsonNode.Parse("""
-            {"notices":[
+            {"acknowledged":1,"notices":[
               {"noticeId":1,"contactId":"a","email":"alice@x.test","kind":"Embargoed","state":"sent","acknowledgedAt":"2026-11-25T20:00:10Z"},
               {"noticeId":3,"contactId":"a","email":"bob@x.test","kind":"Reminder","state":"sent"},
               {"noticeId":2,"contactId":"b","email":"carol@x.test","kind":"Embargoed","state":"sent","acknowledgedAt":"2026-11-25T20:00:12Z"}]}

@@ -13,9 +13,8 @@ public sealed record StatusSnapshot(
         var list = (notices?["notices"] as JsonArray ?? []).Where(n => n is not null).ToList();
         int Count(string state) => list.Count(n => n.S("state") == state);
         var recipients = list.Select(n => n.S("contactId")).Distinct().Count();
-        // As the notifier counts: a contact by its newest notice's address (one readdressed since it acknowledged has not).
-        var acknowledged = list.GroupBy(n => n.S("contactId"))
-            .Count(g => g.MaxBy(n => long.TryParse(n.S("noticeId"), out var id) ? id : 0)!.S("acknowledgedAt").Length > 0);
+        // The notifier's count: it takes a contact by its newest notice's address (one readdressed since it acknowledged has not).
+        var acknowledged = notices?["acknowledged"]?.GetValue<int>() ?? 0;
         return new StatusSnapshot(caseId, embargo is null ? "no embargo yet" : embargo.S("state"),
             Instant(embargo?["startedAt"]), Instant(embargo?["disclosureAt"]), embargo?["advisoryId"]?.ToString(),
             list.Count, Count("pending"), Count("sent"), Count("deferred"), Count("failed"), recipients, acknowledged, Count("cancelled"));
